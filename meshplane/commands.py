@@ -1,0 +1,53 @@
+"""What each command does, as functions tests call directly; `cli.py` only parses arguments."""
+
+from __future__ import annotations
+
+import argparse
+
+from meshplane.federation import load_federation
+from meshplane.graph import render
+from meshplane.loader import load_mesh
+from meshplane.mesh import Mesh
+from meshplane.resolve import resolve
+from meshplane.schema import write_schemas
+from meshplane.spec import Environment
+
+
+def summary(mesh: Mesh, env: Environment, open_to_mesh) -> str:
+    grants = mesh.grants(open_to_mesh)
+    refused = mesh.refused_inputs(open_to_mesh)
+    lines = [
+        f"mesh: {len(mesh.domains)} domains, {len(mesh.products)} products, "
+        f"{len(mesh.edges())} inputs, {len(grants)} grants, {len(refused)} refused ({env.value})"
+    ]
+    for domain in mesh.domains:
+        lines.append(f"  {domain}")
+        for declared in mesh.products_of(domain):
+            p = resolve(declared.spec, env)
+            lines.append(
+                f"    {declared.spec.name:<24} {p.kind.value:<17} {p.classification.value:<13} "
+                f"retention {p.retention_days}d  {p.job.engine.value} {p.job.schedule!r}"
+            )
+    for src, dst in refused:
+        lines.append(f"  refused: {dst} reads {src}, which does not list it as a consumer")
+    return "\n".join(lines)
+
+
+def validate(args: argparse.Namespace) -> int:
+    federation = load_federation(args.federation)
+    mesh = load_mesh(args.domains)
+    print(summary(mesh, Environment(args.env), federation.open_classifications))
+    return 0
+
+
+def graph(args: argparse.Namespace) -> int:
+    federation = load_federation(args.federation)
+    mesh = load_mesh(args.domains)
+    print(render(mesh, mesh.grants(federation.open_classifications), args.format))
+    return 0
+
+
+def schema(args: argparse.Namespace) -> int:
+    for path in write_schemas(args.out):
+        print(f"wrote {path}")
+    return 0

@@ -1,0 +1,269 @@
+"""The validated model of the whole mesh: addresses, lineage, and the access handshake."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from typing import Iterable
+
+from meshplane.problems import Problem
+from meshplane.spec import Classification, Domain, Product
+from meshplane.yamlsrc import line_in
+
+OPEN_TO_MESH = frozenset({Classification.public, Classification.internal})
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, path: tuple) -> int:
+        return line_in(self.lines, path)
+
+
+@dataclass(frozen=True)
+class DeclaredDomain:
+    spec: Domain
+    source: Source
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+@dataclass(frozen=True)
+class DeclaredProduct:
+    domain: str
+    spec: Product
+    source: Source
+
+    @property
+    def address(self) -> str:
+        return f"{self.domain}/{self.spec.name}"
+
+    @property
+    def identity(self) -> str:
+        """The name physical resources are named after: the oldest name, so renames keep data."""
+        return self.spec.previous_names[0] if self.spec.previous_names else self.spec.name
+
+
+class Via(str, Enum):
+    """Why the producer agrees to serve a consumer."""
+
+    product = "product"  # the producer lists the consumer product
+    domain = "domain"  # the producer lists the consumer's domain
+    mesh = "mesh"  # the classification is open to every mesh member
+
+
+@dataclass(frozen=True, order=True)
+class Grant:
+    """Read access from `consumer` (a product) to `producer`, agreed on both sides."""
+
+    producer: str
+    consumer: str
+    via: Via = field(compare=False)
+
+    @property
+    def consumer_domain(self) -> str:
+        return self.consumer.split("/")[0]
+
+
+def domain_of(address: str) -> str:
+    return address.split("/", 1)[0]
+
+
+def agrees_to_serve(producer: Product, consumer_address: str, open_to_mesh: frozenset[Classification]) -> Via | None:
+    """The producer's side of the handshake: why it agrees to serve the consumer, or None."""
+    if consumer_address in producer.consumers:
+        return Via.product
+    if domain_of(consumer_address) in producer.consumers:
+        return Via.domain
+    if producer.classification in open_to_mesh:
+        return Via.mesh
+    return None
+
+
+@dataclass(frozen=True)
+class Mesh:
+    domains: dict[str, DeclaredDomain]
+    products: dict[str, DeclaredProduct]
+    duplicates: tuple[DeclaredProduct, ...] = ()
+
+    @classmethod
+    def build(cls, domains: dict[str, DeclaredDomain], products: Iterable[DeclaredProduct]) -> "Mesh":
+        by_address: dict[str, DeclaredProduct] = {}
+        duplicates = []
+        for product in products:
+            if product.address in by_address:
+                duplicates.append(product)
+            else:
+                by_address[product.address] = product
+        return cls(domains=dict(sorted(domains.items())), products=dict(sorted(by_address.items())), duplicates=tuple(duplicates))
+
+    def products_of(self, domain: str) -> list[DeclaredProduct]:
+        return [p for p in self.products.values() if p.domain == domain]
+
+    def edges(self) -> list[tuple[str, str]]:
+        """Lineage: (upstream, downstream) for every declared input that resolves."""
+        return [(src, p.address) for p in self.products.values() for src in p.spec.inputs if src in self.products]
+
+    def grants(self, open_to_mesh: frozenset[Classification] = OPEN_TO_MESH) -> list[Grant]:
+        """Every read grant the two-sided handshake yields: consumer declares the input AND producer agrees."""
+        result = []
+        for consumer in self.products.values():
+            for address in consumer.spec.inputs:
+                producer = self.products.get(address)
+                if producer is None:
+                    continue
+                via = agrees_to_serve(producer.spec, consumer.address, open_to_mesh)
+                if via is not None:
+                    result.append(Grant(producer=address, consumer=consumer.address, via=via))
+        return sorted(result)
+
+    def refused_inputs(self, open_to_mesh: frozenset[Classification] = OPEN_TO_MESH) -> list[tuple[str, str]]:
+        """(producer, consumer) pairs where the consumer declares the input but the producer does not agree."""
+        granted = {(g.producer, g.consumer) for g in self.grants(open_to_mesh)}
+        return [(src, dst) for src, dst in self.edges() if (src, dst) not in granted]
+
+    def reader_reads(self, domain: str, grants: list[Grant]) -> list[str]:
+        """What the domain's people (its reader role) may read: its own products and its products' grants."""
+        own = {p.address for p in self.products_of(domain)}
+        granted = {g.producer for g in grants if g.consumer_domain == domain}
+        return sorted(own | granted)
+
+    @cached_property
+    def renamed(self) -> dict[str, str]:
+        """Old address -> current address, for every previous name."""
+        return {f"{p.domain}/{old}": p.address for p in self.products.values() for old in p.spec.previous_names}
+
+
+def check_mesh(mesh: Mesh) -> list[Problem]:
+    """Cross-file checks: unique addresses, resolvable inputs and consumers, no lineage cycle."""
+    problems: list[Problem] = []
+    for dup in mesh.duplicates:
+        first = mesh.products[dup.address]
+        problems.append(Problem(dup.source.path, dup.source.line_of(("name",)), f"duplicate product address {dup.address!r} (also declared in {first.source.path})"))
+    for product in mesh.products.values():
+        if product.domain not in mesh.domains:
+            continue  # the missing domain.yaml is reported by the loader
+        problems.extend(_check_references(mesh, product))
+    problems.extend(_check_renames(mesh))
+    problems.extend(_check_cycles(mesh))
+    return problems
+
+
+def _check_references(mesh: Mesh, product: DeclaredProduct) -> list[Problem]:
+    problems = []
+    src = product.source
+    for i, address in enumerate(product.spec.inputs):
+        line = src.line_of(("inputs", i))
+        if address == product.address:
+            problems.append(Problem(src.path, line, f"input {address!r} is the product itself"))
+        elif address not in mesh.products:
+            hint = f" (renamed to {mesh.renamed[address]!r})" if address in mesh.renamed else ""
+            problems.append(Problem(src.path, line, f"input {address!r} does not resolve to a product{hint}"))
+    for i, consumer in enumerate(product.spec.consumers):
+        known = consumer in mesh.products if "/" in consumer else consumer in mesh.domains
+        if not known:
+            what = "product" if "/" in consumer else "domain"
+            problems.append(Problem(src.path, src.line_of(("consumers", i)), f"consumer {consumer!r} is not a known {what}"))
+    return problems
+
+
+def _check_renames(mesh: Mesh) -> list[Problem]:
+    problems = []
+    claimed: dict[str, str] = {}
+    for product in mesh.products.values():
+        for i, old in enumerate(product.spec.previous_names):
+            old_address = f"{product.domain}/{old}"
+            line = product.source.line_of(("previous_names", i))
+            if old_address in mesh.products:
+                problems.append(Problem(product.source.path, line, f"previous name {old_address!r} is still a product: a rename moves the data, so both cannot exist"))
+            elif old_address in claimed and claimed[old_address] != product.address:
+                problems.append(Problem(product.source.path, line, f"previous name {old_address!r} is also claimed by {claimed[old_address]!r}"))
+            claimed.setdefault(old_address, product.address)
+    return problems
+
+
+def _check_cycles(mesh: Mesh) -> list[Problem]:
+    graph: dict[str, list[str]] = {a: [] for a in mesh.products}
+    for src, dst in mesh.edges():
+        graph[src].append(dst)
+    seen: set[frozenset[str]] = set()
+    problems = []
+    for cycle in find_cycles(graph):
+        key = frozenset(cycle)
+        if key in seen:
+            continue
+        seen.add(key)
+        first = mesh.products[cycle[0]]
+        path = " -> ".join([*cycle, cycle[0]])
+        problems.append(Problem(first.source.path, first.source.line_of(("inputs",)), f"lineage cycle: {path}"))
+    return problems
+
+
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """One cycle per strongly connected component that has one, each starting at its smallest node."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    counter = 0
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    item = stack.pop()
+                    on_stack.discard(item)
+                    component.append(item)
+                    if item == node:
+                        break
+                if len(component) > 1 or node in graph[node]:
+                    components.append(component)
+    return [_cycle_in(sorted(c), graph) for c in components]
+
+
+def _cycle_in(members: list[str], graph: dict[str, list[str]]) -> list[str]:
+    """A simple cycle through the smallest member, walking only inside the component."""
+    inside = set(members)
+    start = members[0]
+    parents: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        node = queue.pop(0)
+        for nxt in sorted(graph[node]):
+            if nxt == start:
+                path = [node]
+                while parents[path[-1]] is not None:
+                    path.append(parents[path[-1]])
+                return list(reversed(path))
+            if nxt in inside and nxt not in parents:
+                parents[nxt] = node
+                queue.append(nxt)
+    return members

@@ -1,0 +1,205 @@
+"""The declarations domain teams write: one model per file kind, every field described.
+
+These models are the single source of truth for defaults: the loader, the JSON Schemas under
+`schemas/` and the docs all derive from them.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+ADDRESS_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+COLUMN_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+Name = Annotated[str, Field(pattern=NAME_PATTERN, min_length=2, max_length=40)]
+Address = Annotated[
+    str,
+    Field(pattern=ADDRESS_PATTERN, description="A product's address: `<domain>/<product>`."),
+]
+
+
+class Spec(BaseModel):
+    """Base of every declaration: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class Kind(str, Enum):
+    source_aligned = "source-aligned"
+    aggregate = "aggregate"
+    consumer_aligned = "consumer-aligned"
+
+
+class Classification(str, Enum):
+    """Ordered from least to most sensitive."""
+
+    public = "public"
+    internal = "internal"
+    confidential = "confidential"
+    restricted = "restricted"
+
+    @property
+    def rank(self) -> int:
+        return list(Classification).index(self)
+
+
+class Format(str, Enum):
+    parquet = "parquet"
+    json = "json"
+    csv = "csv"
+
+
+class ColumnType(str, Enum):
+    string = "string"
+    int = "int"
+    bigint = "bigint"
+    double = "double"
+    boolean = "boolean"
+    date = "date"
+    timestamp = "timestamp"
+    decimal = "decimal(18,2)"
+
+
+class Engine(str, Enum):
+    kubernetes = "kubernetes"
+    spark = "spark"
+
+
+class Environment(str, Enum):
+    dev = "dev"
+    staging = "staging"
+    prod = "prod"
+    local = "local"
+
+
+class Column(Spec):
+    name: str = Field(pattern=COLUMN_PATTERN, max_length=128, description="Column name (snake_case).")
+    type: ColumnType = Field(description="Column type, as the catalog stores it.")
+    description: str = Field(min_length=1, description="What the column holds, for its readers.")
+    pii: bool = Field(default=False, description="True when the column holds personal data.")
+    polyseme: str | None = Field(
+        default=None,
+        pattern=COLUMN_PATTERN,
+        description="The shared identifier this column carries across domains (from the federation's vocabulary).",
+    )
+
+
+class OutputPort(Spec):
+    format: Format = Field(default=Format.parquet, description="File format of the product's data.")
+    columns: tuple[Column, ...] = Field(min_length=1, description="The schema of the output port.")
+    partitions: tuple[Column, ...] = Field(
+        default=(), description="Partition keys (columns of their own, as in the catalog)."
+    )
+
+    @model_validator(mode="after")
+    def _unique_columns(self) -> "OutputPort":
+        names = [c.name for c in (*self.columns, *self.partitions)]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate column names: {', '.join(dupes)}")
+        return self
+
+
+class ServiceLevels(Spec):
+    freshness_hours: float = Field(gt=0, le=8760, description="Maximum age of the newest data, in hours.")
+    availability: float = Field(gt=0, le=100, description="Availability objective of the output port, in percent.")
+
+
+class Resources(Spec):
+    cpu: str = Field(default="500m", pattern=r"^[0-9]+(\.[0-9]+)?m?$", description="CPU request and limit.")
+    memory: str = Field(default="1Gi", pattern=r"^[0-9]+(Mi|Gi)$", description="Memory request and limit.")
+
+
+class Job(Spec):
+    image: str = Field(
+        min_length=3,
+        pattern=r"^[a-z0-9][a-z0-9.\-/:_@]*$",
+        description="Container image of the job that produces the product (pin it: digest or immutable tag).",
+    )
+    schedule: str = Field(
+        default="0 3 * * *",
+        pattern=r"^(@(hourly|daily|weekly|monthly)|(\S+\s+){4}\S+)$",
+        description="Cron schedule of the job.",
+    )
+    engine: Engine = Field(default=Engine.kubernetes, description="Kubernetes CronJob, or Spark on Kubernetes.")
+    resources: Resources = Field(default_factory=Resources, description="Resources of each pod.")
+    replicas: int = Field(default=1, ge=1, le=100, description="Pods (kubernetes) or executors (spark).")
+    suspended: bool = Field(default=False, description="Suspend the schedule (no new runs).")
+
+
+class Override(Spec):
+    """Only what makes sense to vary between environments."""
+
+    retention_days: int | None = Field(default=None, ge=1, le=3650, description="Retention in this environment.")
+    schedule: str | None = Field(
+        default=None,
+        pattern=r"^(@(hourly|daily|weekly|monthly)|(\S+\s+){4}\S+)$",
+        description="Job schedule in this environment.",
+    )
+    replicas: int | None = Field(default=None, ge=1, le=100, description="Job replicas in this environment.")
+    resources: Resources | None = Field(default=None, description="Job resources in this environment.")
+    suspended: bool | None = Field(default=None, description="Suspend the job in this environment.")
+
+
+class Suppression(Spec):
+    rule: str = Field(pattern=r"^[A-Z]+-[0-9]{3}$", description="ID of the governance rule suppressed.")
+    reason: str = Field(min_length=10, description="Why the rule does not apply (required, reviewed).")
+
+
+class Product(Spec):
+    """One data product: `domains/<domain>/products/<name>.yaml`."""
+
+    name: Name = Field(description="Product name, unique in its domain; its address is `<domain>/<name>`.")
+    description: str = Field(min_length=1, description="What the product offers and to whom.")
+    owner: str = Field(min_length=1, description="The product owner (person or team e-mail).")
+    kind: Kind = Field(description="Source-aligned, aggregate or consumer-aligned.")
+    classification: Classification = Field(description="Sensitivity of the product's data.")
+    output: OutputPort = Field(description="The output port: format, schema, partitions.")
+    inputs: tuple[Address, ...] = Field(default=(), description="Upstream products read, by address.")
+    consumers: tuple[str, ...] = Field(
+        default=(),
+        description="Domains (`<domain>`) or products (`<domain>/<product>`) this product agrees to serve.",
+    )
+    service_levels: ServiceLevels | None = Field(default=None, description="Freshness and availability objectives.")
+    retention_days: int = Field(default=365, ge=1, le=3650, description="Days an object is kept before expiry.")
+    job: Job = Field(description="The job that produces the product.")
+    environments: dict[Environment, Override] = Field(
+        default_factory=dict, description="Per-environment overrides (precedence: defaults < product < environment)."
+    )
+    previous_names: tuple[Name, ...] = Field(
+        default=(),
+        description="Earlier names, oldest first: a rename keeps the data (physical names stay the oldest name's).",
+    )
+    destroy_data: bool = Field(
+        default=False,
+        description="Second key for destroying data: effective only where the stack also allows data destruction.",
+    )
+    suppressions: tuple[Suppression, ...] = Field(default=(), description="Advisory governance rules suppressed, with reasons.")
+
+    @field_validator("consumers")
+    @classmethod
+    def _consumer_syntax(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if not (re.match(NAME_PATTERN, item) or re.match(ADDRESS_PATTERN, item)):
+                raise ValueError(f"consumer {item!r} is neither a domain name nor a `<domain>/<product>` address")
+        return value
+
+    @model_validator(mode="after")
+    def _no_self_rename(self) -> "Product":
+        if self.name in self.previous_names:
+            raise ValueError(f"previous_names repeats the current name {self.name!r}")
+        return self
+
+
+class Domain(Spec):
+    """A business domain: `domains/<domain>/domain.yaml`."""
+
+    name: Name = Field(description="Domain name; must equal its folder's name.")
+    description: str = Field(min_length=1, description="The business capability the domain serves.")
+    team: str = Field(min_length=1, description="The team that owns the domain's data products.")
+    contact: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="E-mail address of the owning team.")

@@ -1,0 +1,123 @@
+"""Safe YAML reading that keeps the line of every value.
+
+PyYAML composes a node graph (no object construction, so no code runs); this module turns the
+graph into plain data, refusing duplicate keys, merge keys and alias expansion past a bound, and
+records the line of each value under its path, so validation errors can point at `file:line`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml is in PyYAML's wheels
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 1 << 20
+MAX_NODES = 100_000
+
+Path_ = tuple[str | int, ...]
+
+
+class YamlError(Exception):
+    """A problem that stops a file from being read at all, at a 1-based line."""
+
+    def __init__(self, line: int, message: str):
+        self.line = line
+        self.message = message
+        super().__init__(f"{line}: {message}")
+
+
+@dataclass
+class Document:
+    data: object
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int:
+        return line_in(self.lines, path)
+
+
+def line_in(lines: dict[Path_, int], path: Path_) -> int:
+    """The line of the deepest known prefix of `path` (1 when nothing matches)."""
+    for end in range(len(path), -1, -1):
+        line = lines.get(tuple(path[:end]))
+        if line is not None:
+            return line
+    return 1
+
+
+
+
+def parse(raw: bytes) -> Document:
+    """Parse one YAML document from bytes; raise YamlError on anything unreadable."""
+    if len(raw) > MAX_BYTES:
+        raise YamlError(1, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlError(line, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}") from None
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise YamlError(line, f"malformed YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(1, f"malformed YAML: {exc}") from None
+    if root is None:
+        raise YamlError(1, "file is empty")
+    doc = Document(data=None)
+    budget = [MAX_NODES]
+    doc.data = _convert(root, (), doc, budget)
+    return doc
+
+
+def _convert(node: yaml.Node, path: Path_, doc: Document, budget: list[int]) -> object:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise YamlError(node.start_mark.line + 1, f"document expands to more than {MAX_NODES:,} values (alias bomb?)")
+    doc.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError(line, "mapping keys must be plain strings")
+            key = key_node.value
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlError(line, "merge keys (`<<`) are not supported: write the keys out")
+            if key in result:
+                raise YamlError(line, f"duplicate key {key!r}")
+            doc.lines[(*path, key)] = line
+            result[key] = _convert(value_node, (*path, key), doc, budget)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, (*path, i), doc, budget) for i, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node: yaml.ScalarNode) -> object:
+    tag = node.tag
+    value = node.value
+    if tag == "tag:yaml.org,2002:str":
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() in ("true", "yes", "on")
+    if tag == "tag:yaml.org,2002:int":
+        try:
+            return int(value.replace("_", ""), 0)
+        except ValueError:
+            return value
+    if tag == "tag:yaml.org,2002:float":
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            return value
+    # timestamps, binary and custom tags stay text: the models decide what they accept
+    return value
