@@ -1,0 +1,29 @@
+"""What the program registers: one record per resource, as the mock engine saw it.
+
+`meshplane plan` produces these from the real `__main__.py`; resource governance rules, the
+CrossGuard pack's tests and `up --local` all read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Resource:
+    urn: str
+    type: str  # e.g. "aws:s3/bucket:Bucket", "kubernetes:batch/v1:CronJob", "meshplane:index:DataProduct"
+    name: str  # the logical name
+    inputs: dict = field(repr=False)  # resolved inputs, plain JSON-like data
+    parent: str | None = None  # the parent's URN
+    provider: str | None = None  # the explicit provider reference ("urn::id"), None for components
+    protect: bool = False
+    retain_on_delete: bool = False
+    aliases: tuple[str, ...] = ()  # alias names or URNs
+    custom: bool = True  # False for ComponentResources
+    domain: str | None = None  # the domain the resource belongs to (None for stack-level resources)
+    product: str | None = None  # the product address `<domain>/<product>`, None for domain-level resources
+
+    @property
+    def is_provider(self) -> bool:
+        return self.type.startswith("pulumi:providers:")
