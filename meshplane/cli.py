@@ -26,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("mermaid", "dot", "json"), default="mermaid")
     p.set_defaults(run=commands.graph)
 
+    p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product")
+    p.add_argument("--env", default="dev", help="the stack to preview (dev, staging, prod, local, or a stack such as prod-podcasts)")
+    p.add_argument("--domain", action="append", help="only this domain (repeatable)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=commands.plan)
+
     p = sub.add_parser("schema", help="write the JSON Schemas of the declarations")
     p.add_argument("--out", type=Path, default=Path("schemas"), help="folder to write into (default: schemas)")
     p.set_defaults(run=commands.schema)
@@ -43,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `meshplane plan | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

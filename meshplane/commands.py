@@ -47,6 +47,21 @@ def graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def plan(args: argparse.Namespace) -> int:
+    import json
+
+    from meshplane import engine
+    from meshplane.plan import as_json, render
+
+    overrides = {"meshplane:domains": json.dumps(args.domain)} if args.domain else None
+    evaluation = engine.evaluate(args.env, overrides, engine.project_root())
+    if args.json:
+        print(json.dumps(as_json(args.env, evaluation.resources), indent=2))
+    else:
+        print(render(args.env, evaluation.resources))
+    return 0
+
+
 def schema(args: argparse.Namespace) -> int:
     for path in write_schemas(args.out):
         print(f"wrote {path}")

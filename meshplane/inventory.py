@@ -23,6 +23,8 @@ class Resource:
     custom: bool = True  # False for ComponentResources
     domain: str | None = None  # the domain the resource belongs to (None for stack-level resources)
     product: str | None = None  # the product address `<domain>/<product>`, None for domain-level resources
+    id: str | None = None  # the ID the (mock) cloud answered
+    outputs: dict = field(default_factory=dict, repr=False)  # the state the (mock) cloud answered
 
     @property
     def is_provider(self) -> bool:

@@ -1,0 +1,68 @@
+"""ProductAccess: the job's role (EKS Pod Identity) and its least-privilege policies, one per read grant."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.base import Quantum
+from components.policies import Location, job_policy, pod_identity_trust, read_policy
+
+
+@dataclass(frozen=True)
+class ReadGrant:
+    """Read access to one producer, agreed on both sides of the handshake."""
+
+    producer: str  # the producer's address
+    location: Location
+
+
+@dataclass(frozen=True)
+class ProductAccessArgs:
+    role_name: str
+    own: Location
+    grants: Sequence[ReadGrant] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class ProductAccess(Quantum):
+    role_arn: pulumi.Output[str]
+    role_name: pulumi.Output[str]
+
+    def __init__(self, name: str, args: ProductAccessArgs, previous: Sequence[str] = (), opts: pulumi.ResourceOptions | None = None):
+        super().__init__("meshplane:index:ProductAccess", name, previous, opts)
+        role = aws.iam.Role(
+            self.child_name("job-role"),
+            name=args.role_name,
+            assume_role_policy=json.dumps(pod_identity_trust()),
+            description=f"Job of data product {name}",
+            tags=dict(args.tags),
+            opts=self.child("job-role"),
+        )
+        aws.iam.RolePolicy(
+            self.child_name("job-policy"),
+            role=role.name,
+            name="write-own-product",
+            policy=json.dumps(job_policy(args.own)),
+            opts=self.child("job-policy"),
+        )
+        for grant in args.grants:
+            grant_policy(self, f"read/{grant.producer}", role.name, grant.location)
+        self.role_arn = role.arn
+        self.role_name = role.name
+        self.register_outputs({"role_arn": self.role_arn})
+
+
+def grant_policy(owner: Quantum, suffix: str, role: pulumi.Input[str], producer: Location) -> aws.iam.RolePolicy:
+    """One read grant, as an inline policy on the consumer's role (named after the producer's bucket)."""
+    return aws.iam.RolePolicy(
+        owner.child_name(suffix),
+        role=role,
+        name=f"read-{producer.bucket}"[:128],
+        policy=json.dumps(read_policy(producer)),
+        opts=owner.child(suffix),
+    )

@@ -1,0 +1,210 @@
+"""Run the real `__main__.py` in-process under Pulumi's mock engine and record what it registers.
+
+This is how meshplane previews offline (`meshplane plan`), checks resources against governance, and
+feeds `up --local`: the same program, the same components, no Pulumi CLI and no cloud account.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import runpy
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks, settings as runtime_settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from meshplane.inventory import Resource
+from meshplane.problems import MeshError, Problem
+
+PROJECT = "meshplane"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def project_root() -> Path:
+    """The project the user is in (a folder with Pulumi.yaml), else the one meshplane is installed from."""
+    here = Path.cwd()
+    return here if (here / "Pulumi.yaml").is_file() else ROOT
+
+
+@dataclass
+class Evaluation:
+    stack: str
+    resources: list[Resource]
+    outputs: dict = field(default_factory=dict)
+
+    def custom(self) -> list[Resource]:
+        """The cloud resources (no components, no providers)."""
+        return [r for r in self.resources if r.custom and not r.is_provider]
+
+
+class Cloud(mocks.Mocks):
+    """Answers like the cloud would, deterministically: IDs and ARNs derived from the inputs."""
+
+    def __init__(self, account: str, region: str):
+        self.account = account
+        self.region = region
+
+    def new_resource(self, args: mocks.MockResourceArgs):
+        state = dict(args.inputs)
+        typ = args.typ
+        if typ == "aws:kms/key:Key":
+            key_id = _uuid(args.name)
+            state.update(keyId=key_id, arn=f"arn:aws:kms:{self.region}:{self.account}:key/{key_id}")
+            return key_id, state
+        if typ == "aws:s3/bucket:Bucket":
+            state["arn"] = f"arn:aws:s3:::{state['bucket']}"
+            return state["bucket"], state
+        if typ == "aws:iam/role:Role":
+            state["arn"] = f"arn:aws:iam::{self.account}:role/{state['name']}"
+            return state["name"], state
+        if typ.startswith("aws:glue/"):
+            name = state.get("name", args.name)
+            return f"{state.get('databaseName', self.account)}:{name}" if "databaseName" in state else name, state
+        if typ.startswith("aws:") and "arn" not in state:
+            state["arn"] = f"arn:aws:{typ.split(':')[1].split('/')[0]}:{self.region}:{self.account}:{args.name}"
+        return f"{args.name}-id", state
+
+    def call(self, args: mocks.MockCallArgs):
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": self.account, "arn": f"arn:aws:iam::{self.account}:root", "userId": "mock"}, []
+        return {}, []
+
+
+class Recorder(mocks.MockMonitor):
+    """Keeps what `MockResourceArgs` drops: parent, provider, protect, retainOnDelete, aliases."""
+
+    def __init__(self, cloud: Cloud):
+        super().__init__(cloud)
+        self.requests: dict[str, object] = {}
+        self.order: list[str] = []
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.requests[response.urn] = request
+            self.order.append(response.urn)
+        return response
+
+
+def stack_config(stack: str, root: Path = ROOT) -> dict[str, str]:
+    """A stack file's config as the Pulumi CLI hands it to the program: `ns:key` -> string (objects as JSON)."""
+    path = root / "stacks" / f"Pulumi.{stack}.yaml"
+    if not path.is_file():
+        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml"))
+        raise MeshError([Problem(str(path.relative_to(root)), 1, f"no stack {stack!r} (known: {', '.join(known)})")])
+    data = yaml.safe_load(path.read_text()) or {}
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in (data.get("config") or {}).items()}
+
+
+def evaluate(stack: str, overrides: dict[str, str] | None = None, root: Path = ROOT) -> Evaluation:
+    """Run the program for `stack` (its config plus `overrides`) under mocks; every registered resource, in order."""
+    config = {**stack_config(stack, root), **(overrides or {})}
+    cloud = Cloud(account=config.get("meshplane:accountId", "123456789012"), region=config.get("meshplane:region", "us-east-1"))
+    with _isolated(root):
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            runtime_settings.reset_options(project=PROJECT, stack=stack, preview=False)
+            set_all_config(config)
+            recorder = Recorder(cloud)
+            mocks.set_mocks(cloud, project=PROJECT, stack=stack, preview=False, monitor=recorder)
+            _sync_await(run_pulumi_func(lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__")))
+            exported = runtime_settings.get_root_resource().outputs
+            outputs = _sync_await(pulumi.Output.from_input(dict(exported)).future()) or {}
+        except pulumi.RunError as exc:
+            raise MeshError(_problems_of(exc)) from None
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+    return Evaluation(stack=stack, resources=_inventory(recorder), outputs=_plain(outputs))
+
+
+def _problems_of(exc: pulumi.RunError) -> list[Problem]:
+    """The program reports the mesh's problems one per line, `path:line: severity: message`."""
+    problems = []
+    for line in str(exc).splitlines()[1:]:
+        path, _, rest = line.partition(":")
+        number, _, message = rest.partition(": ")
+        severity, _, text = message.partition(": ")
+        problems.append(Problem(path, int(number) if number.isdigit() else 1, text or message, severity or "error"))
+    return problems or [Problem("__main__.py", 1, str(exc))]
+
+
+@contextmanager
+def _isolated(root: Path):
+    """The program reads `domains/` relative to the project root, as under the Pulumi CLI."""
+    cwd = os.getcwd()
+    added = str(root) not in sys.path
+    if added:
+        sys.path.insert(0, str(root))
+    os.chdir(root)
+    try:
+        yield
+    finally:
+        os.chdir(cwd)
+        if added:
+            sys.path.remove(str(root))
+
+
+def _inventory(recorder: Recorder) -> list[Resource]:
+    registered = recorder.get_registered_resources()
+    names = {urn: (req.type, req.name, req.parent) for urn, req in recorder.requests.items()}
+    result = []
+    for urn in recorder.order:
+        req = recorder.requests[urn]
+        domain, product = _owner(urn, names)
+        state = registered.get(urn)
+        result.append(
+            Resource(
+                urn=urn,
+                type=req.type,
+                name=req.name,
+                inputs=_plain(pulumi.runtime.rpc.deserialize_properties(req.object)),
+                parent=req.parent or None,
+                provider=req.provider or None,
+                protect=bool(req.protect),
+                retain_on_delete=bool(req.retainOnDelete),
+                aliases=tuple(a.urn or a.spec.name for a in req.aliases if a.urn or a.spec.name),  # renames, not type aliases
+                custom=bool(req.custom),
+                domain=domain,
+                product=product,
+                id=state.id if state else None,
+                outputs=_plain(state.state) if state else {},
+            )
+        )
+    return result
+
+
+def _owner(urn: str, names: dict[str, tuple[str, str, str]]) -> tuple[str | None, str | None]:
+    while urn in names:
+        typ, name, parent = names[urn]
+        if typ == "meshplane:index:DataProduct":
+            return name.split("/")[0], name
+        if typ == "meshplane:index:DataDomain":
+            return name, None
+        urn = parent
+    return None, None
+
+
+def _plain(value):
+    """Inputs as plain JSON-like data (Pulumi's unknowns and secrets unwrapped)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if not k.startswith("__")}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _uuid(name: str) -> str:
+    h = hashlib.sha256(name.encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"

@@ -1,0 +1,85 @@
+"""`meshplane plan`: what `pulumi up` would create, per domain and product, from the real program under mocks."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from meshplane.inventory import Resource
+
+
+def physical_name(resource: Resource) -> str:
+    """The name the resource gets in the cloud (or the cluster), as far as its inputs tell."""
+    inputs = resource.inputs
+    if resource.type.startswith("kubernetes:"):
+        return str((inputs.get("metadata") or {}).get("name", ""))
+    if resource.type == "aws:iam/rolePolicy:RolePolicy":
+        return f"{inputs.get('role', '')}/{inputs.get('name', '')}"
+    for key in ("name", "bucket", "serviceAccount"):
+        if isinstance(inputs.get(key), str):
+            return inputs[key]
+    return ""
+
+
+def short_type(token: str) -> str:
+    """`aws:s3/bucket:Bucket` -> `aws:s3:Bucket`, `kubernetes:batch/v1:CronJob` -> `k8s:CronJob`."""
+    package, module, name = (token.split(":") + ["", ""])[:3]
+    if package == "kubernetes":
+        return f"k8s:{name}"
+    return f"{package}:{module.split('/')[0]}:{name}"
+
+
+def flags(resource: Resource) -> str:
+    marks = []
+    if resource.protect:
+        marks.append("protected")
+    if resource.retain_on_delete:
+        marks.append("retained")
+    if resource.inputs.get("forceDestroy"):
+        marks.append("force-destroy")
+    if resource.aliases:
+        marks.append("alias " + ", ".join(resource.aliases))
+    return f"  [{'; '.join(marks)}]" if marks else ""
+
+
+def as_json(stack: str, resources: list[Resource]) -> dict:
+    cloud = [r for r in resources if r.custom]
+    return {
+        "stack": stack,
+        "total": len(cloud),
+        "by_type": dict(sorted(Counter(r.type for r in cloud).items())),
+        "resources": [
+            {
+                "type": r.type,
+                "name": r.name,
+                "physical_name": physical_name(r),
+                "domain": r.domain,
+                "product": r.product,
+                "protect": r.protect,
+                "retain_on_delete": r.retain_on_delete,
+                "aliases": list(r.aliases),
+            }
+            for r in cloud
+        ],
+    }
+
+
+def render(stack: str, resources: list[Resource]) -> str:
+    cloud = [r for r in resources if r.custom]
+    products = sorted({r.product for r in cloud if r.product})
+    domains = sorted({r.domain for r in cloud if r.domain})
+    lines = [f"plan for stack {stack}: {len(cloud)} resources to create, {len(domains)} domains, {len(products)} products"]
+    stack_level = [r for r in cloud if r.domain is None]
+    if stack_level:
+        lines.append(f"stack ({len(stack_level)})")
+        lines.extend(f"  + {short_type(r.type):<40} {r.name}" for r in stack_level)
+    for domain in domains:
+        own = [r for r in cloud if r.domain == domain and r.product is None]
+        lines.append(f"{domain} ({len(own)} + {sum(1 for r in cloud if r.domain == domain and r.product)} in products)")
+        lines.extend(f"  + {short_type(r.type):<40} {physical_name(r) or r.name}{flags(r)}" for r in own)
+        for product in (p for p in products if p.startswith(f"{domain}/")):
+            mine = [r for r in cloud if r.product == product]
+            lines.append(f"  {product} ({len(mine)})")
+            lines.extend(f"    + {short_type(r.type):<38} {physical_name(r) or r.name}{flags(r)}" for r in mine)
+    counts = Counter(short_type(r.type) for r in cloud)
+    lines.append("by type: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())))
+    return "\n".join(lines)
