@@ -93,7 +93,7 @@ def parse_spec(raw: bytes, model: type[M]) -> tuple[M, Document]:
     except YamlError as exc:
         raise SpecError([(exc.line, exc.message)]) from None
     items: list[tuple[int, str]] = []
-    if not raw.lstrip().startswith(MODELINE.encode()):
+    if not raw.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(MODELINE.encode()):  # an editor may add a BOM
         items.append((1, f"the file must open with the schema modeline `{MODELINE}...` (see `meshplane schema`)"))
     if not isinstance(doc.data, dict):
         items.append((1, f"expected a mapping of fields, got {_kind(doc.data)}"))
@@ -101,7 +101,7 @@ def parse_spec(raw: bytes, model: type[M]) -> tuple[M, Document]:
     try:
         spec = model.model_validate(doc.data)
     except ValidationError as exc:
-        items.extend(_explain(err, doc) for err in exc.errors(include_url=False))
+        items.extend(_explain(err, doc) for err in exc.errors(include_url=False) if not _short_by_failed_items(err))
         raise SpecError(items) from None
     if items:
         raise SpecError(items)
@@ -110,7 +110,7 @@ def parse_spec(raw: bytes, model: type[M]) -> tuple[M, Document]:
 
 def _explain(err: dict, doc: Document) -> tuple[int, str]:
     loc = tuple(err["loc"])
-    where = ".".join(str(p) for p in loc) or "(document)"
+    where = ".".join(str(p) if str(p).isprintable() else repr(p) for p in loc) or "(document)"  # a key may hold a newline
     if err["type"] == "extra_forbidden":
         return doc.line_of(loc), f"unknown key {where!r}"
     if err["type"] == "missing":
@@ -118,7 +118,14 @@ def _explain(err: dict, doc: Document) -> tuple[int, str]:
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "enum":
         message = f"{message} (got {err.get('input')!r})"
-    return doc.line_of(loc), f"{where}: {message}"
+    return doc.line_of(loc), f"{where}: {message}" if loc else message
+
+
+def _short_by_failed_items(err: dict) -> bool:
+    """pydantic also says "too short" when items failed: those items' own errors say it better."""
+    if err["type"] != "too_short" or not isinstance(err.get("input"), (list, tuple, dict)):
+        return False
+    return len(err["input"]) >= err.get("ctx", {}).get("min_length", 0)
 
 
 def _kind(value: object) -> str:

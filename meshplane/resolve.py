@@ -17,6 +17,10 @@ def resolve(product: Product, env: Environment) -> Product:
     update: dict[str, object] = {"environments": {}}
     if override is not None:
         job = {f: getattr(override, f) for f in JOB_FIELDS if getattr(override, f) is not None}
+        if override.resources is not None:
+            # only the keys the override writes: an unset one keeps the product's value, not the default
+            written = override.resources.model_dump(include=override.resources.model_fields_set)
+            job["resources"] = product.job.resources.model_copy(update=written)
         if job:
             update["job"] = product.job.model_copy(update=job)
         if override.retention_days is not None:

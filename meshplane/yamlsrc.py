@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover - libyaml is in PyYAML's wheels
 
 MAX_BYTES = 1 << 20
 MAX_NODES = 100_000
+MAX_DEPTH = 64
 
 Path_ = tuple[str | int, ...]
 
@@ -62,6 +63,10 @@ def parse(raw: bytes) -> Document:
         raise YamlError(line, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}") from None
     try:
         root = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:
+        # libyaml reports a UTF-8 byte offset; its own text spans lines, so say it in one
+        line = raw[: exc.position].count(b"\n") + 1
+        raise YamlError(line, f"malformed YAML: {exc.reason} (character #x{exc.character:04x})") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -81,6 +86,9 @@ def _convert(node: yaml.Node, path: Path_, doc: Document, budget: list[int]) -> 
     if budget[0] < 0:
         raise YamlError(node.start_mark.line + 1, f"document expands to more than {MAX_NODES:,} values (alias bomb?)")
     doc.lines.setdefault(path, node.start_mark.line + 1)
+    if len(path) > MAX_DEPTH and isinstance(node, yaml.CollectionNode):
+        # also ends a recursive alias (`&a [*a]`), which would otherwise expand forever
+        raise YamlError(node.start_mark.line + 1, f"values nest more than {MAX_DEPTH} levels deep (recursive alias?)")
     if isinstance(node, yaml.MappingNode):
         result: dict[str, object] = {}
         for key_node, value_node in node.value:

@@ -1,0 +1,474 @@
+"""Valid / invalid pairs for every problem the loader and the mesh checks report.
+
+Each case writes a small mesh twice: once valid (it must load clean) and once broken (it must report
+exactly the expected `path:line: error: message` lines, no more).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pytest
+
+from meshkit import IMAGE, MeshFiles, domain_text, product_text
+
+P = "domains/users/products"
+
+Case = Callable[[MeshFiles, bool], list[str]]
+CASES: dict[str, Case] = {}
+
+
+def case(fn: Case) -> Case:
+    CASES[fn.__name__] = fn
+    return fn
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def one_product(files: MeshFiles, broken: bool, old: str, new: str | bytes, append: bool = False) -> None:
+    """users/alpha from the template, with `old` replaced by `new` when broken."""
+    text = product_text("alpha")
+    if broken:
+        if isinstance(new, bytes):
+            raw = text.encode()
+            assert raw.count(old.encode()) == 1
+            files.product("users", "alpha", raw.replace(old.encode(), new))
+            return
+        text = text + new if append else edit(text, old, new)
+    files.product("users", "alpha", text)
+
+
+# --- one file that cannot be read ---------------------------------------------------------------
+
+
+@case
+def malformed_yaml(files, broken):
+    one_product(files, broken, "owner: team@example.com", "owner: team@example.com: second")
+    return [f"{P}/alpha.yaml:4: error: malformed YAML: mapping values are not allowed in this context"]
+
+
+@case
+def unclosed_flow_list(files, broken):
+    one_product(files, broken, "inputs: []", "inputs: [users/beta")
+    return [f"{P}/alpha.yaml:13: error: malformed YAML: did not find expected ',' or ']'"]
+
+
+@case
+def tab_indentation(files, broken):
+    one_product(files, broken, "  columns:", "\tcolumns:")
+    return [f"{P}/alpha.yaml:8: error: malformed YAML: found character that cannot start any token"]
+
+
+@case
+def two_documents(files, broken):
+    one_product(files, broken, "", "---\nname: beta\n", append=True)
+    return [f"{P}/alpha.yaml:16: error: malformed YAML: but found another document"]
+
+
+@case
+def control_character(files, broken):
+    one_product(files, broken, "Identifier.", "Ident\x07ifier.")
+    return [f"{P}/alpha.yaml:11: error: malformed YAML: control characters are not allowed (character #x0007)"]
+
+
+@case
+def list_document(files, broken):
+    text = product_text("alpha")
+    if broken:
+        text = text.splitlines(keepends=True)[0] + "- name: alpha\n- kind: aggregate\n"
+    files.product("users", "alpha", text)
+    return [f"{P}/alpha.yaml:1: error: expected a mapping of fields, got a list"]
+
+
+@case
+def scalar_document(files, broken):
+    text = product_text("alpha")
+    if broken:
+        text = text.splitlines(keepends=True)[0] + "just some words\n"
+    files.product("users", "alpha", text)
+    return [f"{P}/alpha.yaml:1: error: expected a mapping of fields, got a single value (str)"]
+
+
+@case
+def empty_file(files, broken):
+    files.product("users", "alpha", b"" if broken else None)
+    return [f"{P}/alpha.yaml:1: error: file is empty"]
+
+
+@case
+def only_the_modeline(files, broken):
+    files.product("users", "alpha", product_text("alpha").splitlines(keepends=True)[0] + "\n\n" if broken else None)
+    return [f"{P}/alpha.yaml:1: error: file is empty"]
+
+
+@case
+def null_document(files, broken):
+    files.product("users", "alpha", product_text("alpha").splitlines(keepends=True)[0] + "~\n" if broken else None)
+    return [f"{P}/alpha.yaml:1: error: expected a mapping of fields, got nothing"]
+
+
+@case
+def non_utf8(files, broken):
+    one_product(files, broken, "A product", b"A caf\xe9 product")  # Latin-1, line 3
+    offset = len(product_text("alpha").split("A product")[0].encode()) + len("A caf")
+    return [f"{P}/alpha.yaml:3: error: not UTF-8: byte 0xe9 at offset {offset}"]
+
+
+@case
+def over_one_mebibyte(files, broken):
+    padding = "# " + "x" * 126 + "\n"
+    text = product_text("alpha") + padding * ((1 << 20) // len(padding) + 1 if broken else 1000)  # 1000: 126 KiB is fine
+    files.product("users", "alpha", text)
+    size = len(text.encode())
+    return [f"{P}/alpha.yaml:1: error: file is {size:,} bytes; the limit is 1,048,576 (1 MiB)"]
+
+
+@case
+def duplicate_key(files, broken):
+    one_product(files, broken, "", "kind: aggregate\n", append=True)
+    return [f"{P}/alpha.yaml:16: error: duplicate key 'kind'"]
+
+
+@case
+def duplicate_nested_key(files, broken):
+    one_product(files, broken, "      type: string\n", "      type: string\n      type: int\n")
+    return [f"{P}/alpha.yaml:11: error: duplicate key 'type'"]
+
+
+@case
+def merge_key(files, broken):
+    one_product(files, broken, "job:\n", "base: &base {image: x}\njob:\n  <<: *base\n")
+    return [f"{P}/alpha.yaml:16: error: merge keys (`<<`) are not supported: write the keys out"]
+
+
+@case
+def complex_key(files, broken):
+    one_product(files, broken, "", "? [a, b]\n: 1\n", append=True)
+    return [f"{P}/alpha.yaml:16: error: mapping keys must be plain strings"]
+
+
+BOMB = """\
+l0: &l0 [x, x, x, x, x, x, x, x, x, x]
+l1: &l1 [*l0, *l0, *l0, *l0, *l0, *l0, *l0, *l0, *l0, *l0]
+l2: &l2 [*l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1]
+l3: &l3 [*l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2]
+l4: &l4 [*l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3]
+l5: &l5 [*l4, *l4, *l4, *l4, *l4, *l4, *l4, *l4, *l4, *l4]
+l6: &l6 [*l5, *l5, *l5, *l5, *l5, *l5, *l5, *l5, *l5, *l5]
+l7: &l7 [*l6, *l6, *l6, *l6, *l6, *l6, *l6, *l6, *l6, *l6]
+l8: &l8 [*l7, *l7, *l7, *l7, *l7, *l7, *l7, *l7, *l7, *l7]
+"""
+
+
+@case
+def alias_bomb(files, broken):
+    # 10^9 values if expanded: refused after 100,000, at the line where the expanded values are written
+    one_product(files, broken, "", BOMB, append=True)
+    return [f"{P}/alpha.yaml:16: error: document expands to more than 100,000 values (alias bomb?)"]
+
+
+@case
+def recursive_alias(files, broken):
+    one_product(files, broken, "", "loop: &loop [*loop]\n", append=True)
+    return [f"{P}/alpha.yaml:16: error: values nest more than 64 levels deep (recursive alias?)"]
+
+
+@case
+def deep_nesting(files, broken):
+    one_product(files, broken, "", "deep: " + "[" * 500 + "]" * 500 + "\n", append=True)
+    return [f"{P}/alpha.yaml:16: error: values nest more than 64 levels deep (recursive alias?)"]
+
+
+# --- one file that reads but does not validate ------------------------------------------------------
+
+
+@case
+def missing_modeline(files, broken):
+    one_product(files, broken, "# yaml-language-server: $schema=../../../schemas/product.schema.json", "# a product")
+    return [f"{P}/alpha.yaml:1: error: the file must open with the schema modeline `# yaml-language-server: $schema=...` (see `meshplane schema`)"]
+
+
+@case
+def unknown_key(files, broken):
+    one_product(files, broken, "", "colour: blue\n", append=True)
+    return [f"{P}/alpha.yaml:16: error: unknown key 'colour'"]
+
+
+@case
+def unknown_nested_key(files, broken):
+    one_product(files, broken, "", "  gpus: 1\n", append=True)
+    return [f"{P}/alpha.yaml:16: error: unknown key 'job.gpus'"]
+
+
+@case
+def unknown_column_key(files, broken):
+    one_product(files, broken, "      description: Identifier.\n", "      description: Identifier.\n      nullable: true\n")
+    return [f"{P}/alpha.yaml:12: error: unknown key 'output.columns.0.nullable'"]
+
+
+@case
+def missing_key(files, broken):
+    one_product(files, broken, "owner: team@example.com\n", "")
+    return [f"{P}/alpha.yaml:2: error: missing required key 'owner'"]
+
+
+@case
+def missing_nested_key(files, broken):
+    one_product(files, broken, "      type: string\n", "")
+    return [f"{P}/alpha.yaml:9: error: missing required key 'output.columns.0.type'"]
+
+
+@case
+def wrong_type_scalar(files, broken):
+    one_product(files, broken, "", "retention_days: forever\n", append=True)
+    return [f"{P}/alpha.yaml:16: error: retention_days: Input should be a valid integer, unable to parse string as an integer"]
+
+
+@case
+def wrong_type_list(files, broken):
+    one_product(files, broken, "inputs: []", "inputs: users/beta")
+    return [f"{P}/alpha.yaml:12: error: inputs: Input should be a valid tuple"]
+
+
+@case
+def wrong_type_mapping(files, broken):
+    one_product(files, broken, f"job:\n  image: {IMAGE}\n", "job: registry.example/job\n")
+    return [f"{P}/alpha.yaml:14: error: job: Input should be a valid dictionary or instance of Job"]
+
+
+@case
+def wrong_type_number_as_name(files, broken):
+    one_product(files, broken, "name: alpha", "name: 12")
+    return [
+        f"{P}/alpha.yaml:2: error: name: Input should be a valid string",
+    ]
+
+
+@case
+def out_of_range(files, broken):
+    one_product(files, broken, "", "retention_days: 0\n", append=True)
+    return [f"{P}/alpha.yaml:16: error: retention_days: Input should be greater than or equal to 1"]
+
+
+@case
+def bad_pattern(files, broken):
+    one_product(files, broken, "inputs: []", "inputs: [Users/B]")
+    return [f"{P}/alpha.yaml:12: error: inputs.0: String should match pattern '^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$'"]
+
+
+@case
+def bad_enum(files, broken):
+    one_product(files, broken, "classification: internal", "classification: secret")
+    return [f"{P}/alpha.yaml:6: error: classification: Input should be 'public', 'internal', 'confidential' or 'restricted' (got 'secret')"]
+
+
+@case
+def bad_nested_enum(files, broken):
+    one_product(files, broken, "      type: string", "      type: varchar")
+    return [
+        f"{P}/alpha.yaml:10: error: output.columns.0.type: Input should be 'string', 'int', 'bigint', 'double', 'boolean', "
+        "'date', 'timestamp' or 'decimal(18,2)' (got 'varchar')"
+    ]
+
+
+@case
+def bad_environment(files, broken):
+    one_product(files, broken, "", "environments:\n  qa:\n    replicas: 2\n", append=True)
+    return [f"{P}/alpha.yaml:17: error: environments.qa.[key]: Input should be 'dev', 'staging', 'prod' or 'local' (got 'qa')"]
+
+
+@case
+def override_of_fixed_field(files, broken):
+    # only retention, schedule, replicas, resources and suspension vary by environment
+    one_product(files, broken, "", "environments:\n  dev:\n    replicas: 2\n" + ("    classification: public\n" if broken else ""), append=True)
+    return [f"{P}/alpha.yaml:19: error: unknown key 'environments.dev.classification'"]
+
+
+@case
+def duplicate_columns(files, broken):
+    partition = "id" if broken else "day"
+    files.product("users", "alpha", edit(product_text("alpha"), "inputs: []", f"  partitions:\n    - {{name: {partition}, type: date, description: Day.}}\ninputs: []"))
+    return [f"{P}/alpha.yaml:7: error: output: duplicate column names: id"]
+
+
+@case
+def previous_name_is_current(files, broken):
+    one_product(files, True, "", f"previous_names: [{'alpha' if broken else 'old-alpha'}]\n", append=True)
+    return [f"{P}/alpha.yaml:2: error: previous_names repeats the current name 'alpha'"]
+
+
+@case
+def bad_consumer_syntax(files, broken):
+    one_product(files, broken, "consumers: []", "consumers: [users/alpha/b]")
+    return [f"{P}/alpha.yaml:13: error: consumers: consumer 'users/alpha/b' is neither a domain name nor a `<domain>/<product>` address"]
+
+
+@case
+def product_name_differs_from_file(files, broken):
+    files.product("users", "alpha", product_text("beta" if broken else "alpha"))
+    return [f"{P}/alpha.yaml:2: error: product name 'beta' differs from its file name 'alpha'"]
+
+
+@case
+def domain_name_differs_from_folder(files, broken):
+    text = domain_text("users")
+    files.write("users/domain.yaml", edit(text, "name: users", "name: people") if broken else text)
+    files.product("users", "alpha")
+    return ["domains/users/domain.yaml:2: error: domain name 'people' differs from its folder 'users'"]
+
+
+@case
+def domain_wrong_contact(files, broken):
+    files.write("users/domain.yaml", edit(domain_text("users"), "contact: team@example.com", "contact: nobody") if broken else domain_text("users"))
+    files.product("users", "alpha")
+    return ["domains/users/domain.yaml:5: error: contact: String should match pattern '^[^@\\s]+@[^@\\s]+$'"]
+
+
+# --- the folder tree ---------------------------------------------------------------------------
+
+
+@case
+def product_outside_products_folder(files, broken):
+    files.product("users", "alpha")
+    where = "users/beta.yaml" if broken else "users/products/beta.yaml"
+    files.write(where, product_text("beta"))
+    return [
+        "domains/users/beta.yaml:1: error: not in a domain folder: products go in `domains/<domain>/products/<product>.yaml`, "
+        "domains in `domains/<domain>/domain.yaml`"
+    ]
+
+
+@case
+def product_at_the_top(files, broken):
+    files.product("users", "alpha")
+    files.write("beta.yaml" if broken else "users/products/beta.yaml", product_text("beta"))
+    return [
+        "domains/beta.yaml:1: error: not in a domain folder: products go in `domains/<domain>/products/<product>.yaml`, "
+        "domains in `domains/<domain>/domain.yaml`"
+    ]
+
+
+@case
+def product_too_deep(files, broken):
+    files.product("users", "alpha")
+    files.write("users/products/old/beta.yaml" if broken else "users/products/beta.yaml", product_text("beta"))
+    return [
+        "domains/users/products/old/beta.yaml:1: error: not in a domain folder: products go in "
+        "`domains/<domain>/products/<product>.yaml`, domains in `domains/<domain>/domain.yaml`"
+    ]
+
+
+@case
+def domain_folder_without_domain_file(files, broken):
+    files.product("users", "alpha")
+    if not broken:
+        files.domain("orphans")
+    files.write("orphans/products/beta.yaml", product_text("beta"))
+    return ["domains/orphans:1: error: domain folder 'orphans' has no domain.yaml"]
+
+
+@case
+def duplicate_address_yaml_and_yml(files, broken):
+    files.product("users", "alpha")
+    files.write("users/products/alpha.yml" if broken else "users/products/beta.yml", product_text("alpha" if broken else "beta"))
+    return [f"{P}/alpha.yml:2: error: duplicate product address 'users/alpha' (also declared in {P}/alpha.yaml)"]
+
+
+@case
+def duplicate_product_name_in_domain(files, broken):
+    files.product("users", "alpha")
+    files.product("users", "beta", product_text("alpha" if broken else "beta"))
+    return [
+        f"{P}/beta.yaml:2: error: duplicate product address 'users/alpha' (also declared in {P}/alpha.yaml)",
+        f"{P}/beta.yaml:2: error: product name 'alpha' differs from its file name 'beta'",
+    ]
+
+
+# --- the mesh as a whole ---------------------------------------------------------------------------
+
+
+@case
+def unresolved_input(files, broken):
+    files.product("users", "alpha")
+    files.product("podcasts", "beta", inputs=["users/nope" if broken else "users/alpha"])
+    return ["domains/podcasts/products/beta.yaml:12: error: input 'users/nope' does not resolve to a product"]
+
+
+@case
+def input_of_a_renamed_product(files, broken):
+    files.product("users", "alpha", edit(product_text("alpha"), "job:", "previous_names: [old-alpha]\njob:"))
+    files.product("podcasts", "beta", inputs=["users/old-alpha" if broken else "users/alpha"])
+    return ["domains/podcasts/products/beta.yaml:12: error: input 'users/old-alpha' does not resolve to a product (renamed to 'users/alpha')"]
+
+
+@case
+def input_of_itself(files, broken):
+    files.product("users", "alpha", inputs=["users/alpha"] if broken else [])
+    return [
+        f"{P}/alpha.yaml:12: error: input 'users/alpha' is the product itself",
+        f"{P}/alpha.yaml:12: error: lineage cycle: users/alpha -> users/alpha",
+    ]
+
+
+@case
+def unknown_consumer_domain(files, broken):
+    files.product("users", "alpha", consumers=["nowhere" if broken else "podcasts"])
+    files.product("podcasts", "beta")
+    return [f"{P}/alpha.yaml:13: error: consumer 'nowhere' is not a known domain"]
+
+
+@case
+def unknown_consumer_product(files, broken):
+    files.product("users", "alpha", consumers=["podcasts/nope" if broken else "podcasts/beta"])
+    files.product("podcasts", "beta")
+    return [f"{P}/alpha.yaml:13: error: consumer 'podcasts/nope' is not a known product"]
+
+
+@case
+def lineage_cycle(files, broken):
+    # users/alpha <- podcasts/beta <- artists/gamma <- users/alpha: the message walks the whole loop
+    files.product("users", "alpha", inputs=["artists/gamma"] if broken else [])
+    files.product("podcasts", "beta", inputs=["users/alpha"])
+    files.product("artists", "gamma", inputs=["podcasts/beta"])
+    return ["domains/artists/products/gamma.yaml:12: error: lineage cycle: artists/gamma -> users/alpha -> podcasts/beta -> artists/gamma"]
+
+
+@case
+def two_lineage_cycles(files, broken):
+    files.product("users", "alpha", inputs=["users/beta"] if broken else [])
+    files.product("users", "beta", inputs=["users/alpha"])
+    files.product("podcasts", "gamma", inputs=["podcasts/delta"] if broken else [])
+    files.product("podcasts", "delta", inputs=["podcasts/gamma", "users/beta"])
+    return [
+        "domains/podcasts/products/delta.yaml:12: error: lineage cycle: podcasts/delta -> podcasts/gamma -> podcasts/delta",
+        f"{P}/alpha.yaml:12: error: lineage cycle: users/alpha -> users/beta -> users/alpha",
+    ]
+
+
+@case
+def previous_name_is_a_product(files, broken):
+    files.product("users", "alpha")
+    files.product("users", "beta", edit(product_text("beta"), "job:", "previous_names: [%s]\njob:" % ("alpha" if broken else "old-beta")))
+    return [f"{P}/beta.yaml:14: error: previous name 'users/alpha' is still a product: a rename moves the data, so both cannot exist"]
+
+
+@case
+def previous_name_claimed_twice(files, broken):
+    files.product("users", "alpha", edit(product_text("alpha"), "job:", "previous_names: [old]\njob:"))
+    files.product("users", "beta", edit(product_text("beta"), "job:", "previous_names: [%s]\njob:" % ("old" if broken else "older")))
+    return [f"{P}/beta.yaml:14: error: previous name 'users/old' is also claimed by 'users/alpha'"]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_valid_twin_loads_clean(mesh_files, name):
+    CASES[name](mesh_files, False)
+    mesh_files.load()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_broken_twin_reports_exactly(mesh_files, name):
+    expected = CASES[name](mesh_files, True)
+    assert mesh_files.errors() == expected

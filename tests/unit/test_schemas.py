@@ -1,0 +1,83 @@
+"""The JSON Schemas: committed = generated, every declaration points at its schema and validates against it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from meshplane.loader import MODELINE, SpecError, parse_spec
+from meshplane.schema import schema_texts
+from meshplane.spec import Product
+from meshplane.yamlsrc import parse
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMAS = REPO / "schemas"
+DECLARATIONS = sorted([*(REPO / "domains").rglob("*.yaml"), *(REPO / "governance").rglob("*.yaml")])
+IDS = [str(p.relative_to(REPO)) for p in DECLARATIONS]
+
+
+def schema_kind(path: Path) -> str:
+    if path.parent.name == "products":
+        return "product"
+    return path.stem  # domain.yaml, federation.yaml
+
+
+def validator(name: str) -> jsonschema.protocols.Validator:
+    schema = json.loads((SCHEMAS / name).read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+@pytest.mark.parametrize("name", sorted(schema_texts()))
+def test_committed_schemas_match_the_models(name):
+    committed = SCHEMAS / name
+    assert committed.is_file(), f"{name} is missing: run `meshplane schema`"
+    assert committed.read_text() == schema_texts()[name], f"schemas/{name} drifted from the models: run `meshplane schema`"
+
+
+def test_no_stale_schema_files():
+    assert sorted(p.name for p in SCHEMAS.glob("*.json")) == sorted(schema_texts())
+
+
+def test_the_sample_has_declarations():
+    assert len(DECLARATIONS) >= 13
+
+
+@pytest.mark.parametrize("path", DECLARATIONS, ids=IDS)
+def test_every_declaration_opens_with_a_modeline_to_its_schema(path):
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith(MODELINE), f"{path}: first line is {first!r}"
+    target = (path.parent / first.removeprefix(MODELINE).strip()).resolve()
+    assert target.is_file(), f"{path}: the modeline points at {target}, which does not exist"
+    assert target == (SCHEMAS / f"{schema_kind(path)}.schema.json").resolve()
+
+
+@pytest.mark.parametrize("path", DECLARATIONS, ids=IDS)
+def test_every_declaration_validates_against_its_json_schema(path):
+    data = parse(path.read_bytes()).data  # the project's own YAML reading, not another parser's idea of YAML
+    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(f"{schema_kind(path)}.schema.json").iter_errors(data)]
+    assert errors == []
+
+
+EDITOR_CASES = {
+    "unknown key": "colour: blue\n",
+    "bad enum": "environments:\n  qa: {replicas: 2}\n",
+    "fixed field overridden": "environments:\n  prod: {classification: public}\n",
+    "wrong type": "retention_days: forever\n",
+    "out of range": "retention_days: 0\n",
+}
+
+
+@pytest.mark.parametrize("extra", EDITOR_CASES.values(), ids=EDITOR_CASES.keys())
+def test_the_editor_and_the_loader_refuse_the_same_mistakes(extra):
+    from meshkit import product_text
+
+    raw = (product_text("play-events") + extra).encode()
+    assert parse_spec(product_text("play-events").encode(), Product)  # the template itself is fine
+    assert not validator("product.schema.json").is_valid(parse(raw).data)
+    with pytest.raises(SpecError):
+        parse_spec(raw, Product)
