@@ -39,6 +39,11 @@ class ProductComputeArgs:
     role_arn: pulumi.Input[str] | None = None  # the job role; DataProduct wires its own
 
 
+def pull_policy(image: str) -> str:
+    """A digest names one image forever; a tag is checked against the registry at every start."""
+    return "IfNotPresent" if "@sha256:" in image else "Always"
+
+
 def container_security() -> dict:
     return {
         "runAsNonRoot": True,
@@ -86,14 +91,14 @@ class ProductCompute(Quantum):
             "metadata": {"labels": dict(args.labels)},
             "spec": {
                 "serviceAccountName": args.service_account,
-                "automountServiceAccountToken": True,  # EKS Pod Identity hands credentials through the token
+                "automountServiceAccountToken": False,  # EKS Pod Identity projects a token of its own
                 "restartPolicy": "Never",
                 "securityContext": {"runAsNonRoot": True, "runAsUser": RUN_AS, "fsGroup": RUN_AS, "seccompProfile": {"type": "RuntimeDefault"}},
                 "containers": [
                     {
                         "name": "job",
                         "image": args.image,
-                        "imagePullPolicy": "IfNotPresent",
+                        "imagePullPolicy": pull_policy(args.image),
                         "env": env,
                         "resources": {"requests": resources, "limits": resources},
                         "securityContext": container_security(),
@@ -140,7 +145,7 @@ class ProductCompute(Quantum):
                     "type": "Python",
                     "mode": "cluster",
                     "image": args.image,
-                    "imagePullPolicy": "IfNotPresent",
+                    "imagePullPolicy": pull_policy(args.image),
                     "mainApplicationFile": "local:///app/main.py",
                     "sparkVersion": "3.5.3",
                     "restartPolicy": {"type": "Never"},

@@ -1,7 +1,8 @@
 """IAM documents as plain Python data: pure functions, least privilege, readable by tests.
 
-KMS keys have random IDs, so a key is named by its alias through `kms:ResourceAliases`, which keeps
-every document deterministic and lets a domain stack grant a key it does not manage.
+KMS keys have random IDs, so a key is reached through the bucket it encrypts (`kms:ViaService` and the S3
+encryption context), which keeps every document deterministic and lets a domain stack grant a key it
+does not manage.
 """
 
 from __future__ import annotations
@@ -69,14 +70,16 @@ def people_trust(account: str) -> dict:
 
 
 def _key_use(sid: str, loc: Location, actions: list[str]) -> dict:
+    """KMS use only through S3 and only for this bucket's objects: the encryption context names the bucket
+    (with bucket keys on, it is the bucket's ARN), so the statement reaches exactly the key that bucket uses."""
     return {
         "Sid": sid,
         "Effect": "Allow",
         "Action": actions,
         "Resource": loc.keys_arn,
         "Condition": {
-            "ForAnyValue:StringEquals": {"kms:ResourceAliases": loc.key_alias},
             "StringEquals": {"kms:ViaService": f"s3.{loc.region}.amazonaws.com"},
+            "StringLike": {"kms:EncryptionContext:aws:s3:arn": [loc.bucket_arn, f"{loc.bucket_arn}/*"]},
         },
     }
 

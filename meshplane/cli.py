@@ -18,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--federation", type=Path, default=Path("governance/federation.yaml"), help="the federation's file")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="load and check the whole mesh; print its summary")
+    p = sub.add_parser("validate", help="load and check the whole mesh, apply the governance rules; print its summary")
     p.add_argument("--env", choices=ENVIRONMENTS, default="dev", help="environment to resolve overrides for")
     p.set_defaults(run=commands.validate)
 
@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"meshplane: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

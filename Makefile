@@ -1,0 +1,44 @@
+# The two commands of the quick start: `make run` (the main job) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CHECKOV_VENV ?= .venv-checkov
+
+.PHONY: setup run test test-fast golden bench schemas clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# checkov pins packages pulumi cannot live with (shared/NOTES.md): it gets a virtualenv of its own
+$(CHECKOV_VENV)/bin/checkov:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==3.3.30'
+
+setup: $(BIN)/.installed
+
+run: setup
+	$(BIN)/meshplane validate
+	$(BIN)/meshplane graph
+
+test: setup $(CHECKOV_VENV)/bin/checkov
+	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov $(BIN)/pytest
+
+test-fast: setup
+	$(BIN)/pytest -m 'not slow'
+
+golden: setup
+	$(BIN)/python -m tests.components.golden --update
+
+bench: setup
+	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_program.py
+
+schemas: setup
+	$(BIN)/meshplane schema
+
+clean:
+	rm -rf $(VENV) $(CHECKOV_VENV) out

@@ -1,0 +1,48 @@
+"""Kubernetes objects as the cluster would receive them: from the inventory to plain manifests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from meshplane.inventory import Resource
+
+
+def is_kubernetes_object(resource: Resource) -> bool:
+    return resource.custom and resource.type.startswith("kubernetes:") and not resource.is_provider
+
+
+def manifest(resource: Resource) -> dict:
+    """The object with its keys in the usual order; the mock engine's floats back to integers."""
+    body = _integral(resource.inputs)
+    head = {k: body.pop(k) for k in ("apiVersion", "kind", "metadata") if k in body}
+    return {**head, **body}
+
+
+def file_name(resource: Resource) -> str:
+    meta = resource.inputs.get("metadata") or {}
+    parts = [resource.inputs.get("kind", "Object"), meta.get("namespace", ""), meta.get("name", resource.name)]
+    return "-".join(p for p in parts if p).lower() + ".yaml"
+
+
+def write_manifests(resources: list[Resource], out: Path | str) -> list[Path]:
+    """One YAML file per Kubernetes object, named `<kind>-<namespace>-<name>.yaml`."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for resource in filter(is_kubernetes_object, resources):
+        path = out / file_name(resource)
+        path.write_text(yaml.safe_dump(manifest(resource), sort_keys=False))
+        written.append(path)
+    return written
+
+
+def _integral(value):
+    if isinstance(value, dict):
+        return {k: _integral(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
