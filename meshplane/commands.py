@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
+from meshplane import governance
 from meshplane.federation import load_federation
 from meshplane.graph import render
 from meshplane.loader import load_mesh
@@ -36,8 +38,18 @@ def summary(mesh: Mesh, env: Environment, open_to_mesh) -> str:
 def validate(args: argparse.Namespace) -> int:
     federation = load_federation(args.federation)
     mesh = load_mesh(args.domains)
-    print(summary(mesh, Environment(args.env), federation.open_classifications))
-    return 0
+    env = Environment(args.env)
+    print(summary(mesh, env, federation.open_classifications))
+    problems = governance.evaluate_mesh(mesh, federation, env)
+    root = governance.program_root(args.domains, env)
+    if root is not None and not governance.blocking(problems):  # resources only of a mesh that may deploy
+        problems += governance.evaluate_program(mesh, federation, env, root)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        errors = sum(p.severity == "error" for p in problems)
+        print(f"{len(problems)} governance finding(s): {errors} mandatory, {len(problems) - errors} advisory", file=sys.stderr)
+    return 1 if governance.blocking(problems) else 0
 
 
 def graph(args: argparse.Namespace) -> int:

@@ -1,14 +1,141 @@
-"""The federation's data file: what the federated governance decides, as data (`governance/federation.yaml`)."""
+"""The federation's data file: what the federated governance decides, as data (`governance/federation.yaml`).
+
+The rules themselves live in code (`meshplane.governance.rules`); this file holds what the federation of
+domain representatives tunes: thresholds per classification, the shared vocabulary (polysemes), naming
+and image conventions, AWS limits and quotas, and which rules are mandatory or advisory per environment.
+"""
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr, model_validator
 
-from meshplane.spec import Classification, Spec
+from meshplane.spec import COLUMN_PATTERN, Classification, ColumnType, Environment, Spec
 
 DEFAULT_PATH = Path("governance/federation.yaml")
+RULE_ID_PATTERN = r"^[A-Z]+-[0-9]{3}$"
+
+RuleId = Annotated[str, Field(pattern=RULE_ID_PATTERN, description="A governance rule's ID, such as `MESH-001`.")]
+PolysemeName = Annotated[str, Field(pattern=COLUMN_PATTERN, description="The shared identifier's column name.")]
+
+
+class Mode(str, Enum):
+    """How a rule's finding is treated in an environment."""
+
+    mandatory = "mandatory"  # an error: blocks provisioning, cannot be suppressed
+    advisory = "advisory"  # a warning: reported; a product may suppress it with a reason
+
+
+class RetentionBounds(Spec):
+    min_days: int = Field(default=1, ge=1, le=3650, description="Shortest retention allowed, in days.")
+    max_days: int = Field(default=3650, ge=1, le=3650, description="Longest retention allowed, in days.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "RetentionBounds":
+        if self.min_days > self.max_days:
+            raise ValueError(f"min_days ({self.min_days}) exceeds max_days ({self.max_days})")
+        return self
+
+
+class ClassificationPolicy(Spec):
+    """Thresholds that depend on a product's classification."""
+
+    retention: RetentionBounds = Field(
+        default_factory=RetentionBounds, description="Bounds of `retention_days`, after the environment's override."
+    )
+
+
+class Polyseme(Spec):
+    """An identifier that crosses domains: every column carrying it has this name and type."""
+
+    type: ColumnType = Field(description="The column type every product uses for this identifier.")
+    description: str = Field(min_length=1, description="What the identifier identifies, and who issues it.")
+
+
+class RuleSetting(Spec):
+    """The federation's decision on one rule: its mode everywhere, and per environment."""
+
+    mode: Mode | None = Field(default=None, description="Mode in every environment (default: the rule's own severity).")
+    environments: dict[Environment, Mode] = Field(
+        default_factory=dict, description="Mode per environment, taking precedence over `mode`."
+    )
+
+
+class Naming(Spec):
+    """Naming and documentation conventions of the declarations."""
+
+    column_pattern: str = Field(
+        default=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$",
+        description="Regular expression every column and partition name matches (snake_case).",
+    )
+    column_name_max: int = Field(default=64, ge=1, le=128, description="Longest column name, in characters.")
+    product_description_min: int = Field(
+        default=20, ge=1, description="Shortest product description, in characters (say what and for whom)."
+    )
+    column_description_min: int = Field(default=8, ge=1, description="Shortest column description, in characters.")
+
+
+class Images(Spec):
+    """What a pinned job image is."""
+
+    immutable_tag_pattern: str = Field(
+        default=r"^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$",
+        description="Tags the registry keeps immutable (released versions); any other tag must be replaced by a digest.",
+    )
+
+
+class Limits(Spec):
+    """AWS hard limits on documents (defaults; raise only where the account's quota was raised)."""
+
+    managed_policy_chars: int = Field(default=6144, ge=1, description="Characters of a managed policy (whitespace not counted).")
+    inline_policies_per_role_chars: int = Field(
+        default=10240, ge=1, description="Characters of all inline policies of one role, in total."
+    )
+    bucket_policy_bytes: int = Field(default=20480, ge=1, description="Bytes of a bucket policy (20 KB).")
+    managed_policies_per_role: int = Field(default=10, ge=1, le=25, description="Managed policies attached to one role.")
+    trust_policy_chars: int = Field(default=2048, ge=1, le=4096, description="Characters of a role's trust policy.")
+
+
+class Counts(Spec):
+    """A number of each account-scoped resource kind."""
+
+    buckets: int = Field(default=0, ge=0, description="S3 buckets.")
+    roles: int = Field(default=0, ge=0, description="IAM roles.")
+    managed_policies: int = Field(default=0, ge=0, description="Customer managed IAM policies.")
+    glue_databases: int = Field(default=0, ge=0, description="Glue databases.")
+    glue_tables: int = Field(default=0, ge=0, description="Glue tables.")
+    kms_keys: int = Field(default=0, ge=0, description="KMS customer managed keys (per region).")
+
+
+class Quotas(Spec):
+    """Per-account quotas an environment's account has, and what the mesh uses of them."""
+
+    account: Counts = Field(
+        default_factory=lambda: Counts(
+            buckets=10_000,
+            roles=1_000,
+            managed_policies=1_500,
+            glue_databases=10_000,
+            glue_tables=1_000_000,
+            kms_keys=100_000,
+        ),
+        description="The account's quotas (AWS defaults; check Service Quotas).",
+    )
+    per_product: Counts = Field(
+        default_factory=lambda: Counts(buckets=1, roles=1, glue_tables=1),
+        description="What one data product provisions (its quantum).",
+    )
+    per_domain: Counts = Field(
+        default_factory=lambda: Counts(roles=1, glue_databases=1, kms_keys=1),
+        description="What one domain provisions besides its products.",
+    )
+    per_grant: Counts = Field(default_factory=Counts, description="What one read grant provisions.")
+    warn_at: float = Field(
+        default=0.8, gt=0, le=1, description="Warn when the projection reaches this share of a quota."
+    )
 
 
 class Federation(Spec):
@@ -18,17 +145,70 @@ class Federation(Spec):
         default=(Classification.public, Classification.internal),
         description="Classifications any mesh member may read once it declares the input (no producer listing needed).",
     )
+    pii_min_classification: Classification = Field(
+        default=Classification.confidential,
+        description="Least classification of a product with a PII column.",
+    )
+    explicit_consumers_from: Classification = Field(
+        default=Classification.confidential,
+        description="From this classification up, a product lists its consumers and is never open to the mesh.",
+    )
+    classifications: dict[Classification, ClassificationPolicy] = Field(
+        default_factory=dict, description="Thresholds per classification (missing ones take the defaults)."
+    )
+    vocabulary: dict[PolysemeName, Polyseme] = Field(
+        default_factory=dict, description="The polysemes: identifiers shared across domains, by column name."
+    )
+    naming: Naming = Field(default_factory=Naming, description="Naming and documentation conventions.")
+    images: Images = Field(default_factory=Images, description="What counts as a pinned job image.")
+    limits: Limits = Field(default_factory=Limits, description="AWS limits on policy documents and attachments.")
+    quotas: Quotas = Field(default_factory=Quotas, description="Per-account quotas and the mesh's projected use.")
+    rules: dict[RuleId, RuleSetting] = Field(
+        default_factory=dict, description="Mode of each rule per environment (rules not listed keep their severity)."
+    )
+
+    _source: object = PrivateAttr(default=None)
 
     @property
     def open_classifications(self) -> frozenset[Classification]:
         return frozenset(self.open_to_mesh)
 
+    @property
+    def source(self):
+        """Where the federation was read from (a `meshplane.mesh.Source`), or None for the defaults."""
+        return self._source
+
+    def policy_for(self, classification: Classification) -> ClassificationPolicy:
+        return self.classifications.get(classification) or ClassificationPolicy()
+
+    def mode_of(self, rule_id: str, env: Environment, default: Mode) -> Mode:
+        """The rule's mode in `env`: the environment's entry, else the rule-wide entry, else `default`."""
+        setting = self.rules.get(rule_id)
+        if setting is None:
+            return default
+        return setting.environments.get(env) or setting.mode or default
+
 
 def load_federation(path: Path | str = DEFAULT_PATH) -> Federation:
-    """Read the federation's file (defaults when it does not exist); raise MeshError on any problem."""
+    """Read the federation's file (defaults when it does not exist); raise MeshError on any problem.
+
+    Besides the schema, every rule ID the file names must be a registered governance rule.
+    """
     from meshplane.loader import read_spec
+    from meshplane.problems import MeshError, Problem
 
     path = Path(path)
     if not path.exists():
         return Federation()
-    return read_spec(path, Federation)[0]
+    federation, source = read_spec(path, Federation)
+    from meshplane.governance.registry import RULES
+
+    unknown = [
+        Problem(source.path, source.line_of(("rules", rule_id)), f"unknown rule ID {rule_id!r} (see `meshplane.governance`)")
+        for rule_id in federation.rules
+        if rule_id not in RULES
+    ]
+    if unknown:
+        raise MeshError(unknown)
+    federation._source = source
+    return federation

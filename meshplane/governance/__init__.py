@@ -1,0 +1,34 @@
+"""Federated computational governance: global rules as code, tuned by the federation's data file.
+
+    from meshplane.governance import evaluate_mesh, evaluate_resources, blocking
+
+    problems = evaluate_mesh(mesh, federation, "prod")            # MESH-... and LIM-006
+    problems += evaluate_resources(resources, federation, "prod", mesh)  # RES-... and LIM-001..005
+    if blocking(problems): ...                                     # a mandatory finding stands
+
+`evaluate_program(mesh, federation, env, root)` gets the resources by running the project's real
+Pulumi program for the environment's stack under the mock engine (`meshplane.engine.evaluate`).
+
+Each problem prints as `path:line: RULE-ID severity: message`. The rules are in `rules/`, one per
+module, listed in `RULES`; the Pulumi CrossGuard pack under `policies/` calls the same functions.
+"""
+
+from meshplane.governance.evaluate import blocking, evaluate_mesh, evaluate_resources, mode_of
+from meshplane.governance.program import evaluate_program, program_root
+from meshplane.governance.registry import RULES
+from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
+
+__all__ = [
+    "RULES",
+    "Finding",
+    "Rule",
+    "Scope",
+    "Severity",
+    "Subject",
+    "blocking",
+    "evaluate_mesh",
+    "evaluate_program",
+    "evaluate_resources",
+    "mode_of",
+    "program_root",
+]

@@ -1,0 +1,50 @@
+"""What a mesh rule sees: the mesh, the federation's decisions and the environment, resolved once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator
+
+from meshplane.federation import Federation
+from meshplane.mesh import DeclaredProduct, Mesh
+from meshplane.resolve import resolve
+from meshplane.spec import Environment, Product
+from meshplane.governance.rule import Finding
+
+
+@dataclass(frozen=True)
+class MeshContext:
+    mesh: Mesh
+    federation: Federation
+    env: Environment
+
+    @cached_property
+    def resolved(self) -> dict[str, Product]:
+        """Each product as it deploys to the environment (overrides applied), by address."""
+        return {address: resolve(p.spec, self.env) for address, p in self.mesh.products.items()}
+
+    def products(self) -> Iterator[tuple[DeclaredProduct, Product]]:
+        """(declared, resolved) for every product, in address order."""
+        for address, declared in self.mesh.products.items():
+            yield declared, self.resolved[address]
+
+    def override_path(self, declared: DeclaredProduct, field: str) -> tuple:
+        """Where a value that may vary per environment is written: the environment's override, else the product's."""
+        override = declared.spec.environments.get(self.env)
+        if override is not None and getattr(override, field, None) is not None:
+            return ("environments", self.env.value, field)
+        return (field,)
+
+
+def at(declared: DeclaredProduct, path: tuple, message: str) -> Finding:
+    """A finding in a product's file, at the line of `path`; the product's suppressions apply."""
+    return Finding(message=message, path=declared.source.path, line=declared.source.line_of(path), product=declared.address)
+
+
+def at_federation(federation: Federation, path: tuple, message: str) -> Finding:
+    """A finding in the federation's file (no product can suppress it)."""
+    source = federation.source
+    if source is None:
+        return Finding(message=message, path="governance/federation.yaml (defaults)", line=1)
+    return Finding(message=message, path=source.path, line=source.line_of(path))

@@ -1,0 +1,128 @@
+"""Run the rules, apply the federation's modes and the products' suppressions, and locate every finding."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterable, Sequence
+
+from meshplane.federation import Federation, Mode
+from meshplane.governance.context import MeshContext
+from meshplane.governance.registry import RULES, rules_for
+from meshplane.governance.rule import Finding, Rule, Subject
+from meshplane.inventory import Resource
+from meshplane.mesh import Mesh
+from meshplane.problems import Problem
+from meshplane.spec import Environment
+
+SEVERITY = {Mode.mandatory: "error", Mode.advisory: "warning"}
+
+
+def mode_of(rule: Rule, federation: Federation, env: Environment) -> Mode:
+    return federation.mode_of(rule.id, env, rule.severity.mode)
+
+
+def mesh_findings(mesh: Mesh, federation: Federation, env: Environment) -> list[tuple[Rule, Finding]]:
+    ctx = MeshContext(mesh=mesh, federation=federation, env=env)
+    return [(rule, finding) for rule in rules_for(Subject.mesh) for finding in rule.check(ctx)]
+
+
+def resource_findings(resources: Sequence[Resource], federation: Federation) -> list[tuple[Rule, Finding]]:
+    checked = [r for r in resources if not r.is_provider and r.custom]
+    found: list[tuple[Rule, Finding]] = []
+    for rule in rules_for(Subject.resource, Subject.stack):
+        if rule.subject is Subject.stack:
+            found.extend((rule, f) for f in rule.check(checked, federation))
+        else:
+            found.extend((rule, f) for r in checked for f in rule.check(r, federation))
+    return found
+
+
+def is_suppressed(rule: Rule, finding: Finding, mesh: Mesh | None, mode: Mode) -> bool:
+    """An advisory finding the owning product suppresses; a mandatory one always stands."""
+    if mode is Mode.mandatory or mesh is None or finding.product not in mesh.products:
+        return False
+    return any(s.rule == rule.id for s in mesh.products[finding.product].spec.suppressions)
+
+
+def suppression_problems(mesh: Mesh, federation: Federation, env: Environment) -> list[Problem]:
+    """Suppressions that name no rule, or a rule mandatory in `env`: each a `path:line` error."""
+    problems = []
+    for declared in mesh.products.values():
+        for i, suppression in enumerate(declared.spec.suppressions):
+            line = declared.source.line_of(("suppressions", i, "rule"))
+            rule = RULES.get(suppression.rule)
+            if rule is None:
+                problems.append(Problem(declared.source.path, line, f"suppression names unknown rule {suppression.rule!r}"))
+            elif mode_of(rule, federation, env) is Mode.mandatory:
+                problems.append(
+                    Problem(
+                        declared.source.path,
+                        line,
+                        f"{rule.id} ({rule.title}) is mandatory in {env.value} and cannot be suppressed",
+                    )
+                )
+    return problems
+
+
+def judge(
+    findings: Iterable[tuple[Rule, Finding]], federation: Federation, env: Environment, mesh: Mesh | None
+) -> list[Problem]:
+    """The findings that stand, as problems: mandatory ones are errors, advisory ones warnings."""
+    problems = []
+    for rule, finding in findings:
+        mode = mode_of(rule, federation, env)
+        if is_suppressed(rule, finding, mesh, mode):
+            continue
+        path, line = locate(finding, mesh)
+        message = finding.message
+        if finding.resource is not None:
+            message = f"{finding.resource.type} {finding.resource.name!r}: {message}"
+        problems.append(Problem(path, line, message, SEVERITY[mode], rule.id))
+    return problems
+
+
+def locate(finding: Finding, mesh: Mesh | None) -> tuple[str, int]:
+    """A finding's file and line: its own, else the owning product's file, else the domain's, else the URN."""
+    if finding.path is not None:
+        return finding.path, finding.line
+    resource = finding.resource
+    if resource is None:
+        return "(mesh)", 1
+    if mesh is not None and resource.product in mesh.products:
+        source = mesh.products[resource.product].source
+        return source.path, source.line_of(finding.field) if finding.field else 1
+    if mesh is not None and resource.domain in mesh.domains:
+        return mesh.domains[resource.domain].source.path, 1
+    return resource.urn, 1
+
+
+def with_product(finding: Finding) -> Finding:
+    """Resource findings take the resource's product, so that product's suppressions apply."""
+    if finding.resource is not None and finding.product is None and finding.resource.product:
+        return replace(finding, product=finding.resource.product)
+    return finding
+
+
+def evaluate_mesh(mesh: Mesh, federation: Federation, env: Environment | str) -> list[Problem]:
+    """Every mesh rule's standing finding, plus invalid suppressions, as sorted problems."""
+    env = Environment(env)
+    problems = judge(mesh_findings(mesh, federation, env), federation, env, mesh)
+    problems.extend(suppression_problems(mesh, federation, env))
+    return sorted(problems)
+
+
+def evaluate_resources(
+    resources: Sequence[Resource], federation: Federation, env: Environment | str, mesh: Mesh | None = None
+) -> list[Problem]:
+    """Every resource and limit rule's standing finding over the registered resources, as sorted problems.
+
+    With `mesh`, findings are located in the owning product's file and its suppressions apply.
+    """
+    env = Environment(env)
+    findings = [(rule, with_product(f)) for rule, f in resource_findings(resources, federation)]
+    return sorted(judge(findings, federation, env, mesh))
+
+
+def blocking(problems: Iterable[Problem]) -> bool:
+    """True when a mandatory finding (an error) stands: nothing may be provisioned."""
+    return any(p.severity == "error" for p in problems)

@@ -1,0 +1,66 @@
+"""What a governance rule is, and what it returns.
+
+A rule is a pure function over one subject (the mesh, one resource, or every resource of a stack)
+that yields findings; the `Rule` record adds its stable ID and the human text. Whether a finding
+blocks (mandatory) or warns (advisory) is decided per environment by the federation, not by the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Callable, Iterable
+
+from meshplane.federation import Mode
+from meshplane.inventory import Resource
+
+
+class Severity(str, Enum):
+    """A rule's default severity; an error is mandatory, a warning advisory, unless the federation says otherwise."""
+
+    error = "error"
+    warning = "warning"
+
+    @property
+    def mode(self) -> Mode:
+        return Mode.mandatory if self is Severity.error else Mode.advisory
+
+
+class Scope(str, Enum):
+    """What the rule governs (and the prefix of its ID)."""
+
+    mesh = "mesh"  # the declarations: MESH-...
+    resource = "resource"  # the provisioned resources' settings: RES-...
+    limit = "limit"  # AWS limits and quotas: LIM-...
+
+
+class Subject(str, Enum):
+    """What the rule's function takes."""
+
+    mesh = "mesh"  # check(ctx: MeshContext)
+    resource = "resource"  # check(resource: Resource, federation: Federation)
+    stack = "stack"  # check(resources: Sequence[Resource], federation: Federation)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One non-compliance. Mesh findings carry their file and line; resource findings carry the resource."""
+
+    message: str
+    path: str | None = None  # the declaration file (mesh findings)
+    line: int = 1
+    product: str | None = None  # the product address whose suppressions apply
+    resource: Resource | None = None  # the non-compliant resource (resource and limit findings)
+    field: tuple = ()  # where in the owning product's file a resource finding is best shown
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    rationale: str
+    severity: Severity
+    scope: Scope
+    subject: Subject
+    check: Callable[..., Iterable[Finding]]
+

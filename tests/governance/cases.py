@@ -1,0 +1,329 @@
+"""Compliant and non-compliant cases for every governance rule (tests/governance/test_rules.py runs them).
+
+A mesh case gives a mesh, a federation and an environment, and for a non-compliant case the file and
+YAML path its first finding must point at. A resource case gives a stack of inventory records.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Callable
+
+import govkit as k
+from meshplane.federation import Federation
+from meshplane.governance.context import MeshContext
+from meshplane.governance.registry import RULES
+from meshplane.governance.rule import Finding, Subject
+from meshplane.inventory import Resource
+from meshplane.mesh import Mesh
+from meshplane.spec import Environment
+
+
+@dataclass(frozen=True)
+class MeshSubject:
+    mesh: Mesh
+    federation: Federation
+    env: Environment = Environment.prod
+
+
+@dataclass(frozen=True)
+class StackSubject:
+    resources: list[Resource]
+    federation: Federation = field(default_factory=Federation)
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: str
+    name: str
+    compliant: bool
+    subject: Callable[[], MeshSubject | StackSubject]
+    where: tuple[str, tuple] | None = None  # (file, YAML path) of the first finding, for mesh cases
+    culprit: str | None = None  # the type of the resource the first finding names, for resource cases
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}-{'ok' if self.compliant else 'bad'}-{self.name}"
+
+
+def run(rule_id: str, subject: MeshSubject | StackSubject) -> list[Finding]:
+    """The rule's findings on the subject: the pure function, nothing else."""
+    rule = RULES[rule_id]
+    if rule.subject is Subject.mesh:
+        return list(rule.check(MeshContext(mesh=subject.mesh, federation=subject.federation, env=subject.env)))
+    if rule.subject is Subject.stack:
+        return list(rule.check(subject.resources, subject.federation))
+    return [f for r in subject.resources for f in rule.check(r, subject.federation)]
+
+
+CASES: list[Case] = []
+
+
+def ok(rule: str, name: str, subject: Callable) -> None:
+    CASES.append(Case(rule, name, True, subject))
+
+
+def bad(rule: str, name: str, subject: Callable, where: tuple[str, tuple] | None = None, culprit: str | None = None) -> None:
+    CASES.append(Case(rule, name, False, subject, where, culprit))
+
+
+LISTENS = "domains/users/products/play-events.yaml"
+PLAYS = "domains/podcasts/products/podcast-plays.yaml"
+FED = "governance/federation.yaml"
+
+
+def m(change_listens=None, change_plays=None, federation: Federation | None = None, env: str = "prod") -> Callable:
+    return lambda: MeshSubject(k.mesh(change_listens, change_plays), federation or k.federation(), Environment(env))
+
+
+def s(stack: Callable[[], list[Resource]], federation: Federation | None = None) -> Callable:
+    return lambda: StackSubject(stack(), federation or Federation())
+
+
+def setter(path: tuple, value) -> Callable[[dict], None]:
+    def change(data: dict) -> None:
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        if value is _DELETE:
+            target.pop(path[-1])
+        else:
+            target[path[-1]] = value
+
+    return change
+
+
+_DELETE = object()
+
+# --- mesh rules ---------------------------------------------------------------------------------------
+
+ok("MESH-001", "email-owner", m())
+bad("MESH-001", "blank-owner", m(setter(("owner",), "   ")), (LISTENS, ("owner",)))
+bad("MESH-001", "team-name", m(None, setter(("owner",), "Podcasts Team")), (PLAYS, ("owner",)))
+
+ok("MESH-002", "described", m())
+bad("MESH-002", "short-description", m(setter(("description",), "Plays.")), (LISTENS, ("description",)))
+bad("MESH-002", "short-column", m(setter(("output", "columns", 1, "description"), "Secs")), (LISTENS, ("output", "columns", 1, "description")))
+bad("MESH-002", "short-partition", m(setter(("output", "partitions", 0, "description"), "Day")), (LISTENS, ("output", "partitions", 0, "description")))
+
+ok("MESH-003", "pii-in-confidential", m())
+bad("MESH-003", "pii-in-internal", m(None, setter(("output", "columns", 1, "pii"), True)), (PLAYS, ("output", "columns", 1, "pii")))
+bad("MESH-003", "classification-lowered", m(setter(("classification",), "internal"), None), (LISTENS, ("output", "columns", 0, "pii")))
+
+ok("MESH-004", "listed-consumers", m())
+ok("MESH-004", "closed-without-consumers", m(setter(("consumers",), []), setter(("inputs",), [])))
+bad(
+    "MESH-004",
+    "federation-opens-confidential",
+    m(setter(("consumers",), []), federation=k.federation(k.FEDERATION_TEXT.replace("open_to_mesh: [public, internal]", "open_to_mesh: [public, internal, confidential]"))),
+    (FED, ("open_to_mesh", 2)),
+)
+
+ok("MESH-005", "agreed-by-domain", m())
+ok("MESH-005", "agreed-by-product", m(setter(("consumers",), ["podcasts/podcast-plays"])))
+bad("MESH-005", "not-listed", m(setter(("consumers",), ["artists"])), (PLAYS, ("inputs", 0)))
+
+ok("MESH-006", "vocabulary", m())
+bad("MESH-006", "unknown-polyseme", m(None, setter(("output", "columns", 1, "polyseme"), "plays")), (PLAYS, ("output", "columns", 1, "polyseme")))
+bad("MESH-006", "other-name", m(setter(("output", "columns", 0, "name"), "listener"), None), (LISTENS, ("output", "columns", 0, "name")))
+bad("MESH-006", "other-type", m(setter(("output", "columns", 0, "type"), "bigint"), None), (LISTENS, ("output", "columns", 0, "type")))
+
+ok("MESH-007", "declared", m())
+bad("MESH-007", "undeclared", m(None, setter(("output", "columns", 0, "polyseme"), _DELETE)), (PLAYS, ("output", "columns", 0, "name")))
+
+ok("MESH-008", "within-bounds", m())
+ok("MESH-008", "public-long", m(None, setter(("retention_days",), 3650)))
+bad("MESH-008", "too-long", m(setter(("retention_days",), 2000)), (LISTENS, ("retention_days",)))
+bad(
+    "MESH-008",
+    "dev-override-too-short",
+    m(setter(("environments",), {"dev": {"retention_days": 1}}), env="dev"),
+    (LISTENS, ("environments", "dev", "retention_days")),
+)
+
+ok("MESH-009", "stated", m())
+bad("MESH-009", "missing", m(setter(("service_levels",), _DELETE)), (LISTENS, ("name",)))
+
+ok("MESH-010", "digest", m())
+ok("MESH-010", "release-tag", m(None, setter(("job", "image"), "registry.daff.example/podcasts/podcast-plays:v2.0.1-rc.1")))
+ok("MESH-010", "registry-port", m(None, setter(("job", "image"), "registry.daff.example:5000/podcasts/plays:2.0.1")))
+bad("MESH-010", "latest", m(None, setter(("job", "image"), "registry.daff.example/podcasts/podcast-plays:latest")), (PLAYS, ("job", "image")))
+bad("MESH-010", "no-tag", m(None, setter(("job", "image"), "registry.daff.example:5000/podcasts/plays")), (PLAYS, ("job", "image")))
+bad("MESH-010", "moving-tag", m(None, setter(("job", "image"), "registry.daff.example/podcasts/plays:main")), (PLAYS, ("job", "image")))
+bad("MESH-010", "short-digest", m(setter(("job", "image"), "registry.daff.example/users/play-events@sha256:0123abcd"), None), (LISTENS, ("job", "image")))
+
+ok("MESH-011", "snake-case", m())
+bad("MESH-011", "double-underscore", m(None, setter(("output", "columns", 1, "name"), "plays__total")), (PLAYS, ("output", "columns", 1, "name")))
+bad("MESH-011", "trailing-underscore", m(setter(("output", "partitions", 0, "name"), "play_date_"), None), (LISTENS, ("output", "partitions", 0, "name")))
+bad("MESH-011", "too-long", m(None, setter(("output", "columns", 1, "name"), "plays_" + "x" * 70)), (PLAYS, ("output", "columns", 1, "name")))
+
+# --- resource rules -----------------------------------------------------------------------------------
+
+SSE = "BucketServerSideEncryptionConfiguration"
+PAB = "BucketPublicAccessBlock"
+BUCKET_POLICY = "bucketPolicy:BucketPolicy"
+VERSIONING = "BucketVersioning"
+CRONJOB = "batch/v1:CronJob"
+SPARK = "ScheduledSparkApplication"
+
+for rule in ("RES-001", "RES-002", "RES-003", "RES-004", "RES-005", "RES-006", "RES-007", "RES-008", "RES-009", "RES-010"):
+    ok(rule, "platform-defaults", s(k.compliant_stack))
+
+bad("RES-001", "missing", s(lambda: k.without(k.compliant_stack(), SSE)), culprit="aws:s3/bucket:Bucket")
+bad("RES-001", "aes256", s(lambda: k.changed(k.compliant_stack(), SSE, setter(("rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"), "AES256"))))
+bad("RES-001", "no-bucket-key", s(lambda: k.changed(k.compliant_stack(), SSE, setter(("rules", 0, "bucketKeyEnabled"), False))))
+bad("RES-001", "other-bucket", s(lambda: k.changed(k.compliant_stack(), SSE, setter(("bucket",), "someone-elses-bucket"))), culprit="aws:s3/bucket:Bucket")
+ok(
+    "RES-001",
+    "unknown-name-same-parent",  # during a preview the companion's bucket name may not be known yet
+    s(lambda: k.changed(k.compliant_stack(), SSE, setter(("bucket",), "04da6b54-80e4-46f7-96ec-b56ff0331ba9"))),
+)
+
+bad("RES-002", "missing", s(lambda: k.without(k.compliant_stack(), PAB)), culprit="aws:s3/bucket:Bucket")
+bad("RES-002", "policy-allowed", s(lambda: k.changed(k.compliant_stack(), PAB, setter(("blockPublicPolicy",), False))))
+bad("RES-002", "flag-absent", s(lambda: k.changed(k.compliant_stack(), PAB, setter(("restrictPublicBuckets",), _DELETE))))
+
+bad("RES-003", "missing", s(lambda: k.without(k.compliant_stack(), BUCKET_POLICY)), culprit="aws:s3/bucket:Bucket")
+bad("RES-003", "no-deny", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.READERS)))))
+bad(
+    "RES-003",
+    "deny-on-tls",
+    s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc({**k.TLS_DENY, "Condition": {"Bool": {"aws:SecureTransport": "true"}}})))),
+)
+bad(
+    "RES-003",
+    "deny-one-action",
+    s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc({**k.TLS_DENY, "Action": "s3:GetObject"})))),
+)
+bad("RES-003", "unreadable", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), "{not json"))))
+ok("RES-003", "boolean-condition", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc({**k.TLS_DENY, "Condition": {"Bool": {"aws:SecureTransport": False}}})))))
+
+bad("RES-004", "missing", s(lambda: k.without(k.compliant_stack(), VERSIONING)), culprit="aws:s3/bucket:Bucket")
+bad("RES-004", "suspended", s(lambda: k.changed(k.compliant_stack(), VERSIONING, setter(("versioningConfiguration", "status"), "Suspended"))))
+
+bad("RES-005", "service-wildcard", s(lambda: k.changed(k.compliant_stack(), "rolePolicy:RolePolicy", setter(("policy",), k.doc({**k.WRITE_OWN, "Action": "s3:*"})))))
+bad("RES-005", "star", s(lambda: k.changed(k.compliant_stack(), "iam/policy:Policy", setter(("policy",), k.doc({**k.WRITE_OWN, "Action": "*"})))))
+bad("RES-005", "prefix-wildcard", s(lambda: k.changed(k.compliant_stack(), "iam/role:Role", setter(("inlinePolicies",), [{"name": "x", "policy": k.doc({**k.WRITE_OWN, "Action": ["s3:Get*"]})}]))))
+bad("RES-005", "not-action", s(lambda: k.changed(k.compliant_stack(), "rolePolicy:RolePolicy", setter(("policy",), k.doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})))))
+bad("RES-005", "bucket-policy", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, {**k.READERS, "Action": "s3:*"})))))
+ok("RES-005", "deny-wildcard", s(lambda: k.changed(k.compliant_stack(), "rolePolicy:RolePolicy", setter(("policy",), k.doc(k.WRITE_OWN, {"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"})))))
+
+bad("RES-006", "trust-everyone", s(lambda: k.changed(k.compliant_stack(), "iam/role:Role", setter(("assumeRolePolicy",), k.doc({**k.POD_IDENTITY_TRUST, "Principal": "*"})))))
+bad("RES-006", "bucket-any-account", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, {**k.READERS, "Principal": {"AWS": "*"}})))))
+bad("RES-006", "aws-list-with-star", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, {**k.READERS, "Principal": {"AWS": ["arn:aws:iam::1:root", "*"]}})))))
+
+POD = ("spec", "jobTemplate", "spec", "template", "spec")
+CONTAINER = (*POD, "containers", 0)
+DRIVER = ("spec", "template", "driver")
+EXECUTOR = ("spec", "template", "executor")
+
+bad("RES-007", "run-as-root", s(lambda: k.changed(k.compliant_stack(), CRONJOB, setter((*CONTAINER, "securityContext", "runAsUser"), 0.0))))
+bad(
+    "RES-007",
+    "non-root-unset",
+    s(lambda: k.changed(k.changed(k.compliant_stack(), CRONJOB, setter((*CONTAINER, "securityContext", "runAsNonRoot"), _DELETE)), CRONJOB, setter((*POD, "securityContext"), {}))),
+)
+bad("RES-007", "spark-driver-root", s(lambda: k.changed(k.compliant_stack(), SPARK, setter((*DRIVER, "securityContext", "runAsNonRoot"), False))))
+ok("RES-007", "pod-level-only", s(lambda: k.changed(k.compliant_stack(), CRONJOB, setter((*CONTAINER, "securityContext", "runAsNonRoot"), _DELETE))))
+
+bad("RES-008", "writable", s(lambda: k.changed(k.compliant_stack(), CRONJOB, setter((*CONTAINER, "securityContext", "readOnlyRootFilesystem"), False))))
+bad("RES-008", "spark-executor-unset", s(lambda: k.changed(k.compliant_stack(), SPARK, setter((*EXECUTOR, "securityContext", "readOnlyRootFilesystem"), _DELETE))))
+
+bad("RES-009", "escalation-unset", s(lambda: k.changed(k.compliant_stack(), CRONJOB, setter((*CONTAINER, "securityContext", "allowPrivilegeEscalation"), _DELETE))))
+bad("RES-009", "privileged", s(lambda: k.changed(k.compliant_stack(), SPARK, setter((*DRIVER, "securityContext", "privileged"), True))))
+bad(
+    "RES-009",
+    "init-container",
+    s(lambda: k.changed(k.compliant_stack(), CRONJOB, setter((*POD, "initContainers"), [{"name": "init", "securityContext": {"readOnlyRootFilesystem": True}}]))),
+)
+
+bad("RES-010", "no-limits", s(lambda: k.changed(k.compliant_stack(), CRONJOB, setter((*CONTAINER, "resources", "limits"), _DELETE))))
+bad("RES-010", "no-memory-request", s(lambda: k.changed(k.compliant_stack(), CRONJOB, setter((*CONTAINER, "resources", "requests", "memory"), _DELETE))))
+bad("RES-010", "spark-no-core-limit", s(lambda: k.changed(k.compliant_stack(), SPARK, setter((*EXECUTOR, "coreLimit"), _DELETE))))
+
+# --- limit rules --------------------------------------------------------------------------------------
+
+
+def _policy_of_size(chars: int, pretty: bool = False) -> str:
+    """A managed policy document of about `chars` characters (minified)."""
+    base = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": []}]}
+    i = 0
+    while len(json.dumps(base, separators=(",", ":"))) < chars:
+        base["Statement"][0]["Resource"].append(f"arn:aws:s3:::bucket-{i:05d}/*")
+        i += 1
+    return json.dumps(base, indent=8 if pretty else None)
+
+
+ok("LIM-001", "small", s(k.compliant_stack))
+ok("LIM-001", "whitespace-not-counted", s(lambda: k.changed(k.compliant_stack(), "iam/policy:Policy", setter(("policy",), _policy_of_size(6000, pretty=True)))))
+bad("LIM-001", "too-large", s(lambda: k.changed(k.compliant_stack(), "iam/policy:Policy", setter(("policy",), _policy_of_size(6200)))))
+
+
+def _role_policies(count: int, chars: int) -> list[Resource]:
+    return [
+        k.resource("aws:iam/rolePolicy:RolePolicy", f"users/play-events-read-{i}", {"name": f"read-{i}", "role": k.ROLE, "policy": _policy_of_size(chars)}, parent=k.ACCESS)
+        for i in range(count)
+    ]
+
+
+ok("LIM-002", "small", s(k.compliant_stack))
+ok("LIM-002", "near-the-total", s(lambda: k.with_extra(k.compliant_stack(), *_role_policies(3, 3000))))
+bad("LIM-002", "over-the-total", s(lambda: k.with_extra(k.compliant_stack(), *_role_policies(3, 3500))), culprit="aws:iam/role:Role")
+bad(
+    "LIM-002",
+    "inline-on-the-role",
+    s(lambda: k.changed(k.compliant_stack(), "iam/role:Role", setter(("inlinePolicies",), [{"name": f"p{i}", "policy": _policy_of_size(2600)} for i in range(4)]))),
+)
+
+ok("LIM-003", "small", s(k.compliant_stack))
+bad(
+    "LIM-003",
+    "over-20kb",
+    s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, *[{**k.READERS, "Sid": f"Reader{i}"} for i in range(60)])))),
+)
+
+
+def _attachments(count: int) -> list[Resource]:
+    return [
+        k.resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", f"users/play-events-a{i}", {"role": k.ROLE, "policyArn": f"arn:aws:iam::111111111111:policy/p{i}"}, parent=k.ACCESS)
+        for i in range(count)
+    ]
+
+
+ok("LIM-004", "one", s(k.compliant_stack))
+ok("LIM-004", "ten", s(lambda: k.with_extra(k.compliant_stack(), *_attachments(9))))
+bad("LIM-004", "eleven", s(lambda: k.with_extra(k.compliant_stack(), *_attachments(10))), culprit="aws:iam/role:Role")
+bad("LIM-004", "on-the-role", s(lambda: k.changed(k.compliant_stack(), "iam/role:Role", setter(("managedPolicyArns",), [f"arn:aws:iam::1:policy/m{i}" for i in range(11)]))))
+ok("LIM-004", "raised-quota", s(lambda: k.with_extra(k.compliant_stack(), *_attachments(10)), Federation.model_validate({"limits": {"managed_policies_per_role": 20}})))
+
+ok("LIM-005", "pod-identity", s(k.compliant_stack))
+bad(
+    "LIM-005",
+    "irsa-per-cluster",
+    s(
+        lambda: k.changed(
+            k.compliant_stack(),
+            "iam/role:Role",
+            setter(
+                ("assumeRolePolicy",),
+                k.doc(
+                    *[
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Federated": f"arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/{i:032d}"},
+                            "Action": "sts:AssumeRoleWithWebIdentity",
+                            "Condition": {"StringEquals": {f"oidc.eks.eu-west-1.amazonaws.com/id/{i:032d}:sub": "system:serviceaccount:users:play-events"}},
+                        }
+                        for i in range(8)
+                    ]
+                ),
+            ),
+        )
+    ),
+)
+
+ok("LIM-006", "default-quotas", m())
+bad("LIM-006", "bucket-quota", m(federation=k.federation_with("quotas:\n  account: {buckets: 2}\n")), (FED, ("quotas", "account", "buckets")))
+bad("LIM-006", "roles-per-domain", m(federation=k.federation_with("quotas:\n  account: {roles: 5}\n  per_domain: {roles: 1}\n  per_product: {roles: 1}\n")), (FED, ("quotas", "account", "roles")))
+ok("LIM-006", "below-warning", m(federation=k.federation_with("quotas:\n  account: {buckets: 3, roles: 100}\n  warn_at: 0.8\n")))

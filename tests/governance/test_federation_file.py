@@ -1,0 +1,104 @@
+"""The federation's data file: validated like the domain files, every rule ID known, every field described."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from meshplane.federation import Federation, Mode, load_federation
+from meshplane.governance import RULES
+from meshplane.problems import MeshError
+from meshplane.schema import schema_texts
+from meshplane.spec import Classification, ColumnType, Environment
+
+ROOT = Path(__file__).resolve().parents[2]
+MODELINE = "# yaml-language-server: $schema=../schemas/federation.schema.json\n"
+
+
+def errors_of(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "governance" / "federation.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(MODELINE + text)
+    with pytest.raises(MeshError) as exc:
+        load_federation(path)
+    return [str(p) for p in exc.value.problems]
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+
+def test_the_repository_file_loads_and_names_only_known_rules():
+    federation = load_federation(ROOT / "governance" / "federation.yaml")
+    assert set(federation.rules) <= set(RULES)
+    assert federation.vocabulary["listener_id"].type is ColumnType.string
+    assert federation.policy_for(Classification.confidential).retention.max_days == 1095
+    assert federation.mode_of("MESH-010", Environment.dev, Mode.mandatory) is Mode.advisory
+    assert federation.mode_of("MESH-010", Environment.prod, Mode.mandatory) is Mode.mandatory
+    assert federation.source.line_of(("rules", "MESH-010")) > 1
+
+
+def test_an_unknown_key_is_a_path_line_error(tmp_path):
+    assert errors_of(tmp_path, "open_to_mesh: [public]\nnaming:\n  column_patern: x\n") == [
+        "governance/federation.yaml:4: error: unknown key 'naming.column_patern'"
+    ]
+
+
+def test_an_unknown_rule_id_is_a_path_line_error(tmp_path):
+    assert errors_of(tmp_path, "rules:\n  MESH-001: {mode: advisory}\n  MESH-999: {mode: advisory}\n  RES-042:\n    mode: mandatory\n") == [
+        "governance/federation.yaml:4: error: unknown rule ID 'MESH-999' (see `meshplane.governance`)",
+        "governance/federation.yaml:5: error: unknown rule ID 'RES-042' (see `meshplane.governance`)",
+    ]
+
+
+def test_a_malformed_rule_id_and_an_unknown_mode_are_path_line_errors(tmp_path):
+    errors = errors_of(tmp_path, "rules:\n  mesh-1: {mode: advisory}\n  MESH-002:\n    environments: {prod: optional}\n")
+    assert errors[0].startswith("governance/federation.yaml:3: error: rules.mesh-1.[key]: String should match pattern")
+    assert errors[1].startswith("governance/federation.yaml:5: error: rules.MESH-002.environments.prod: Input should be 'mandatory' or 'advisory'")
+
+
+def test_retention_bounds_must_be_ordered(tmp_path):
+    errors = errors_of(tmp_path, "classifications:\n  restricted:\n    retention: {min_days: 30, max_days: 7}\n")
+    assert errors == ["governance/federation.yaml:4: error: classifications.restricted.retention: min_days (30) exceeds max_days (7)"]
+
+
+def test_a_polyseme_needs_a_known_type(tmp_path):
+    errors = errors_of(tmp_path, "vocabulary:\n  listener_id: {type: uuid, description: x}\n")
+    assert errors[0].startswith("governance/federation.yaml:3: error: vocabulary.listener_id.type: Input should be")
+
+
+def test_no_file_means_the_defaults(tmp_path):
+    federation = load_federation(tmp_path / "nowhere.yaml")
+    assert federation == Federation()
+    assert federation.source is None
+    assert federation.limits.managed_policy_chars == 6144 and federation.quotas.account.roles == 1000
+
+
+def test_the_committed_schema_is_the_generated_one():
+    assert (ROOT / "schemas" / "federation.schema.json").read_text() == schema_texts()["federation.schema.json"]
+
+
+def _models(model: type[BaseModel], seen: set) -> list[type[BaseModel]]:
+    if model in seen:
+        return []
+    seen.add(model)
+    found = [model]
+    for field in model.model_fields.values():
+        for arg in _types(field.annotation):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                found += _models(arg, seen)
+    return found
+
+
+def _types(annotation) -> list:
+    args = getattr(annotation, "__args__", ())
+    return [annotation, *[t for a in args for t in _types(a)]]
+
+
+def test_every_field_is_described():
+    for model in _models(Federation, set()):
+        for name, field in model.model_fields.items():
+            assert field.description, f"{model.__name__}.{name} has no description"
