@@ -14,7 +14,9 @@ config = pulumi.Config("meshplane")
 try:
     plan = load_stack(settings_from(config.get, f"stacks/Pulumi.{pulumi.get_stack()}.yaml"))
 except MeshError as exc:
-    raise pulumi.RunError(f"the mesh has problems; nothing is provisioned:\n{exc}") from None
+    failure = pulumi.RunError(f"the mesh has problems; nothing is provisioned:\n{exc}")
+    failure.problems = exc.problems  # for `meshplane plan` and `up --local`, which run this program in-process
+    raise failure from None
 settings = plan.settings
 
 endpoint = config.get("awsEndpoint")  # a local AWS emulator (stacks/Pulumi.local.yaml)

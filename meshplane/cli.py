@@ -47,14 +47,14 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `meshplane plan | head`
+        sys.stderr.close()
+        return 0
     except OSError as exc:
         print(f"meshplane: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `meshplane plan | head`
-        sys.stderr.close()
-        return 0
 
 
 if __name__ == "__main__":

@@ -122,22 +122,11 @@ def evaluate(stack: str, overrides: dict[str, str] | None = None, root: Path = R
             exported = runtime_settings.get_root_resource().outputs
             outputs = _sync_await(pulumi.Output.from_input(dict(exported)).future()) or {}
         except pulumi.RunError as exc:
-            raise MeshError(_problems_of(exc)) from None
+            raise MeshError(getattr(exc, "problems", None) or [Problem("__main__.py", 1, str(exc))]) from None
         finally:
             asyncio.set_event_loop(None)
             loop.close()
     return Evaluation(stack=stack, resources=_inventory(recorder), outputs=_plain(outputs))
-
-
-def _problems_of(exc: pulumi.RunError) -> list[Problem]:
-    """The program reports the mesh's problems one per line, `path:line: severity: message`."""
-    problems = []
-    for line in str(exc).splitlines()[1:]:
-        path, _, rest = line.partition(":")
-        number, _, message = rest.partition(": ")
-        severity, _, text = message.partition(": ")
-        problems.append(Problem(path, int(number) if number.isdigit() else 1, text or message, severity or "error"))
-    return problems or [Problem("__main__.py", 1, str(exc))]
 
 
 @contextmanager

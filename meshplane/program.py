@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from meshplane.compose import StackPlan, compose
 from meshplane.federation import load_federation
+from meshplane.governance import blocking, evaluate_mesh
 from meshplane.loader import load_mesh
 from meshplane.problems import MeshError, Problem
 from meshplane.stack import StackSettings
@@ -52,4 +53,7 @@ def load_stack(settings: StackSettings, root: Path | str = ".") -> StackPlan:
     root = Path(root)
     federation = load_federation(root / "governance" / "federation.yaml")
     mesh = load_mesh(root / "domains")
+    findings = evaluate_mesh(mesh, federation, settings.environment)
+    if blocking(findings):  # a mandatory governance finding stands: nothing is provisioned
+        raise MeshError([p for p in findings if p.severity == "error"])
     return compose(mesh, settings, federation)
