@@ -19,6 +19,7 @@ class ReadGrant:
 
     producer: str  # the producer's address
     location: Location
+    previous: Sequence[str] = ()  # the producer's earlier addresses: the grant survives the producer's rename
 
 
 @dataclass(frozen=True)
@@ -51,18 +52,24 @@ class ProductAccess(Quantum):
             opts=self.child("job-policy"),
         )
         for grant in args.grants:
-            grant_policy(self, f"read/{grant.producer}", role.name, grant.location)
+            grant_policy(self, f"read/{grant.producer}", role.name, grant.location, [f"read/{old}" for old in grant.previous])
         self.role_arn = role.arn
         self.role_name = role.name
         self.register_outputs({"role_arn": self.role_arn})
 
 
-def grant_policy(owner: Quantum, suffix: str, role: pulumi.Input[str], producer: Location) -> aws.iam.RolePolicy:
-    """One read grant, as an inline policy on the consumer's role (named after the producer's bucket)."""
+def grant_policy(
+    owner: Quantum, suffix: str, role: pulumi.Input[str], producer: Location, renamed: Sequence[str] = ()
+) -> aws.iam.RolePolicy:
+    """One read grant, as an inline policy on the consumer's role (named after the producer's bucket).
+
+    `renamed` are the grant's earlier suffixes: without an alias, a producer's rename would create the
+    new policy and then delete the old one, which has the same physical name, so the grant would vanish.
+    """
     return aws.iam.RolePolicy(
         owner.child_name(suffix),
         role=role,
         name=f"read-{producer.bucket}"[:128],
         policy=json.dumps(read_policy(producer)),
-        opts=owner.child(suffix),
+        opts=owner.child(suffix, renamed=renamed),
     )

@@ -25,12 +25,20 @@ class Quantum(pulumi.ComponentResource):
         aliases = [pulumi.Alias(name=old) for old in self._previous]
         super().__init__(token, name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases)))
 
-    def child(self, suffix: str, protection: DataProtection | None = None, **extra) -> pulumi.ResourceOptions:
-        """Options for a child named `<name>-<suffix>`: parented, aliased to its old names, guarded if stateful."""
+    def child(
+        self, suffix: str, protection: DataProtection | None = None, renamed: Sequence[str] = (), **extra
+    ) -> pulumi.ResourceOptions:
+        """Options for a child named `<name>-<suffix>`: parented, aliased to its old names, guarded if stateful.
+
+        `renamed` lists the child's own earlier suffixes (a grant whose producer was renamed): every
+        combination of an old owner name and an old suffix is an alias too.
+        """
         guarded = protection is DataProtection.protected
+        current = self.child_name(suffix)
+        names = (f"{owner}-{s}" for owner in (self._name, *self._previous) for s in (suffix, *renamed))
         return pulumi.ResourceOptions(
             parent=self,
-            aliases=[pulumi.Alias(name=f"{old}-{suffix}") for old in self._previous],
+            aliases=[pulumi.Alias(name=n) for n in dict.fromkeys(names) if n != current],
             protect=guarded,
             retain_on_delete=guarded,
             **extra,

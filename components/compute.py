@@ -125,6 +125,8 @@ class ProductCompute(Quantum):
     def _spark(self, meta: dict, args: ProductComputeArgs, env: list[dict]) -> k8s.apiextensions.CustomResource:
         pod = {
             "cores": 1,
+            # the pod's CPU request is `cores` unless set: 1 core over a "500m" limit is a pod Kubernetes refuses
+            "coreRequest": args.cpu,
             "coreLimit": args.cpu,
             "memory": args.memory.replace("Gi", "g").replace("Mi", "m"),
             "labels": dict(args.labels),

@@ -23,6 +23,7 @@ class DataDomainArgs:
     reader_role: str
     account: str
     reads: Mapping[str, Location] = field(default_factory=dict)  # address -> location the domain's people may read
+    renamed: Mapping[str, Sequence[str]] = field(default_factory=dict)  # address in `reads` -> its earlier addresses
     description: str = ""
     protection: DataProtection = DataProtection.protected
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -70,7 +71,7 @@ class DataDomain(Quantum):
             opts=self.child("readers"),
         )
         for address, location in sorted(args.reads.items()):
-            grant_policy(self, f"readers/{address}", reader.name, location)
+            grant_policy(self, f"readers/{address}", reader.name, location, [f"readers/{old}" for old in args.renamed.get(address, ())])
         self.key_arn = key.arn
         self.database_name = database.name
         self.namespace = namespace.metadata.name

@@ -62,6 +62,11 @@ def location(settings: StackSettings, declared: DeclaredProduct) -> Location:
     )
 
 
+def previous_addresses(declared: DeclaredProduct) -> tuple[str, ...]:
+    """The product's earlier addresses: its resources (and the grants on it) carry them as aliases."""
+    return tuple(f"{declared.domain}/{old}" for old in declared.spec.previous_names)
+
+
 def job_role_arn(settings: StackSettings, declared: DeclaredProduct) -> str:
     return naming.role_arn(settings.account_id, naming.job_role_name(settings.name_prefix, declared.domain, declared.identity))
 
@@ -94,6 +99,7 @@ def _domain_args(mesh: Mesh, settings: StackSettings, domain: str, reads: list[s
         reader_role=naming.reader_role_name(prefix, domain),
         account=settings.account_id,
         reads={a: location(settings, mesh.products[a]) for a in reads},
+        renamed={a: previous_addresses(mesh.products[a]) for a in reads if mesh.products[a].spec.previous_names},
         description=spec.description,
         protection=protection(settings, None),
         tags={"domain": domain, "owner": spec.contact},
@@ -123,7 +129,7 @@ def _product_args(
     slo = product.service_levels
     return DataProductArgs(
         address=address,
-        previous=tuple(f"{declared.domain}/{old}" for old in product.previous_names),
+        previous=previous_addresses(declared),
         storage=ProductStorageArgs(
             location=own,
             retention_days=product.retention_days,
@@ -134,7 +140,10 @@ def _product_args(
         access=ProductAccessArgs(
             role_name=naming.job_role_name(prefix, declared.domain, declared.identity),
             own=own,
-            grants=[ReadGrant(producer=a, location=location(settings, mesh.products[a])) for a in granted_inputs],
+            grants=[
+                ReadGrant(producer=a, location=location(settings, mesh.products[a]), previous=previous_addresses(mesh.products[a]))
+                for a in granted_inputs
+            ],
             tags=tags,
         ),
         compute=ProductComputeArgs(

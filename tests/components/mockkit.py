@@ -1,0 +1,150 @@
+"""Helpers for the component tests: an isolated mock run, a temporary project, readers for what was registered.
+
+A mock run follows the recipe of `meshplane.engine.evaluate` (NOTES: a fresh event loop,
+`reset_options`, `set_all_config`, a new `MockMonitor` subclass, `set_mocks(preview=False)`), so a
+test that registers components on its own never sees another test's resources.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pulumi
+from pulumi.runtime import mocks, settings as runtime_settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from meshplane.engine import PROJECT, ROOT, Cloud, Recorder, _inventory, _plain
+from meshplane.inventory import Resource
+
+# The stateful resources: what a rename must keep and an environment that keeps data must protect.
+STATEFUL = (
+    "aws:s3/bucket:Bucket",
+    "aws:kms/key:Key",
+    "aws:glue/catalogDatabase:CatalogDatabase",
+    "aws:glue/catalogTable:CatalogTable",
+)
+
+
+class OutputsRecorder(Recorder):
+    """Also keeps what each component hands to `register_outputs` (the mock monitor drops it)."""
+
+    def __init__(self, cloud: Cloud):
+        super().__init__(cloud)
+        self.component_outputs: dict[str, dict] = {}
+
+    def RegisterResourceOutputs(self, request):
+        self.component_outputs[request.urn] = _plain(pulumi.runtime.rpc.deserialize_properties(request.outputs))
+        return super().RegisterResourceOutputs(request)
+
+
+@dataclass
+class Run:
+    resources: list[Resource]
+    component_outputs: dict[str, dict] = field(default_factory=dict)
+    value: object = None  # what the program returned, resolved
+
+    def custom(self) -> list[Resource]:
+        return [r for r in self.resources if r.custom and not r.is_provider]
+
+    def outputs_of(self, resource: Resource) -> dict:
+        return self.component_outputs.get(resource.urn, {})
+
+
+def run(program: Callable[[], object], *, stack: str = "test", config: dict[str, str] | None = None,
+        account: str = "123456789012", region: str = "eu-west-1") -> Run:
+    """Run `program` (which registers resources) alone under the mock engine; what it registered, in order."""
+    cloud = Cloud(account=account, region=region)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    holder: dict[str, object] = {}
+    try:
+        runtime_settings.reset_options(project=PROJECT, stack=stack, preview=False)
+        set_all_config(dict(config or {}))
+        recorder = OutputsRecorder(cloud)
+        mocks.set_mocks(cloud, project=PROJECT, stack=stack, preview=False, monitor=recorder)
+
+        def body():
+            holder["value"] = program()
+
+        _sync_await(run_pulumi_func(body))
+        value = holder.get("value")
+        if value is not None:
+            value = _sync_await(pulumi.Output.from_input(value).future())
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    return Run(resources=_inventory(recorder), component_outputs=recorder.component_outputs, value=_plain(value))
+
+
+def project_copy(tmp_path: Path, root: Path = ROOT) -> Path:
+    """A project folder the engine can evaluate: the real program, stacks and governance, a copy of `domains/` to edit."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("__main__.py", "Pulumi.yaml", "governance", "stacks", "schemas"):
+        if (root / name).exists():
+            (project / name).symlink_to(root / name)
+    shutil.copytree(root / "domains", project / "domains")
+    return project
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace exactly one occurrence of `old` in a YAML file of a temporary mesh."""
+    text = path.read_text()
+    assert text.count(old) == 1, f"{path}: {old!r} occurs {text.count(old)} times"
+    path.write_text(text.replace(old, new))
+
+
+def of_type(resources: Iterable[Resource], token: str) -> list[Resource]:
+    return [r for r in resources if r.type == token]
+
+
+def one(resources: Iterable[Resource], token: str, product: str | None = None, name: str | None = None) -> Resource:
+    found = [r for r in resources if r.type == token and (product is None or r.product == product) and (name is None or r.name == name)]
+    assert len(found) == 1, f"expected one {token} (product={product}, name={name}), found {[r.name for r in found]}"
+    return found[0]
+
+
+def document(resource: Resource, key: str = "policy") -> dict:
+    """A policy input as data (components build it with `json.dumps`)."""
+    return json.loads(resource.inputs[key])
+
+
+def integral(value):
+    """Numbers come back from the mock engine as floats (NOTES): 3.0 -> 3, recursively."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: integral(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [integral(v) for v in value]
+    return value
+
+
+def provider_name(resource: Resource) -> str | None:
+    """`urn:...:pulumi:providers:aws::aws::aws-id` -> `aws`: the explicit provider's logical name."""
+    if not resource.provider:
+        return None
+    urn = resource.provider.rsplit("::", 1)[0]
+    return urn.rsplit("::", 1)[-1]
+
+
+_QUANTITY = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$")
+_FACTORS = {None: 1, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
+
+
+def quantity(text: str | int | float) -> float:
+    """A Kubernetes quantity as a number ("500m" -> 0.5, "2Gi" -> 2147483648)."""
+    if isinstance(text, (int, float)):
+        return float(text)
+    match = _QUANTITY.match(text)
+    assert match, f"not a Kubernetes quantity: {text!r}"
+    return float(match.group(1)) * _FACTORS[match.group(2)]
+

@@ -1,0 +1,60 @@
+"""A per-domain stack (prod-podcasts): only the domain's resources, identical to its part of the whole-mesh stack.
+
+Grants to and from other domains are derived from the mesh-wide declarations (deterministic names and
+ARNs), so the domain stack needs no other stack's state: its resources equal, input for input, the
+podcasts resources of the prod stack.
+"""
+
+from __future__ import annotations
+
+from mockkit import document, one
+
+
+def test_only_podcasts_resources(prod_podcasts):
+    assert {r.domain for r in prod_podcasts.custom()} == {"podcasts"}
+    assert {r.name for r in prod_podcasts.resources if r.type == "meshplane:index:DataDomain"} == {"podcasts"}
+    assert {r.product for r in prod_podcasts.custom() if r.product} == {
+        "podcasts/listener-demographics", "podcasts/podcast-plays", "podcasts/released-episodes"}
+    assert sorted(prod_podcasts.outputs["products"]) == ["podcasts/listener-demographics", "podcasts/podcast-plays", "podcasts/released-episodes"]
+
+
+def parent(ev, r) -> str:
+    """The parent's URN without the stack's name (the root stack is named after the stack)."""
+    return r.parent.replace(f"urn:pulumi:{ev.stack}::", "").replace(f"::meshplane-{ev.stack}", "::ROOT")
+
+
+def test_same_resources_as_the_podcasts_part_of_prod(prod, prod_podcasts):
+    def part(ev):
+        return {
+            (r.type, r.name): (r.inputs, r.protect, r.retain_on_delete, r.aliases, parent(ev, r))
+            for r in ev.resources
+            if r.domain == "podcasts"
+        }
+
+    whole, alone = part(prod), part(prod_podcasts)
+    assert whole.keys() == alone.keys()
+    for key in whole:
+        assert alone[key] == whole[key], key
+    assert {k: v for k, v in prod_podcasts.outputs["products"].items()} == {
+        k: v for k, v in prod.outputs["products"].items() if k.startswith("podcasts/")}
+
+
+def test_grants_across_domains_are_derived_without_their_state(prod_podcasts):
+    roles = {r.inputs["name"] for r in prod_podcasts.custom() if r.type == "aws:iam/role:Role"}
+    # podcasts allowlists other domains' roles it never manages ...
+    deny, allow = document(one(prod_podcasts.custom(), "aws:s3/bucketPolicy:BucketPolicy", "podcasts/released-episodes"))["Statement"]
+    readers = allow["Condition"]["ArnEquals"]["aws:PrincipalArn"]
+    assert "arn:aws:iam::333333333333:role/daff-prod-playlists-recommended-playlists-job" in readers
+    assert "arn:aws:iam::333333333333:role/daff-prod-playlists-readers" in readers
+    assert {"daff-prod-playlists-recommended-playlists-job", "daff-prod-playlists-readers"}.isdisjoint(roles)
+    # ... and reads another domain's product through names derived, not looked up
+    grant = one(prod_podcasts.custom(), "aws:iam/rolePolicy:RolePolicy", name="podcasts/listener-demographics-read/users/profile-updates")
+    statements = document(grant)["Statement"]
+    assert statements[0]["Resource"] == "arn:aws:s3:::daff-prod-users-profile-updates"
+    assert not [r for r in prod_podcasts.custom() if r.type == "aws:s3/bucket:Bucket" and "users" in r.inputs["bucket"]]
+
+
+def test_the_domain_stack_has_its_own_providers(prod_podcasts):
+    providers = sorted(r.name for r in prod_podcasts.resources if r.is_provider)
+    assert providers == ["aws", "kubernetes"]
+    assert all(r.provider for r in prod_podcasts.custom())
