@@ -44,6 +44,12 @@ def pull_policy(image: str) -> str:
     return "IfNotPresent" if "@sha256:" in image else "Always"
 
 
+def whole_cores(cpu: str) -> int:
+    """Spark counts cores in whole numbers: "500m" -> 1, "2" -> 2, "2.5" -> 2."""
+    cores = float(cpu[:-1]) / 1000 if cpu.endswith("m") else float(cpu)
+    return max(1, int(cores))
+
+
 def container_security() -> dict:
     return {
         "runAsNonRoot": True,
@@ -124,7 +130,7 @@ class ProductCompute(Quantum):
 
     def _spark(self, meta: dict, args: ProductComputeArgs, env: list[dict]) -> k8s.apiextensions.CustomResource:
         pod = {
-            "cores": 1,
+            "cores": whole_cores(args.cpu),
             # the pod's CPU request is `cores` unless set: 1 core over a "500m" limit is a pod Kubernetes refuses
             "coreRequest": args.cpu,
             "coreLimit": args.cpu,
@@ -133,6 +139,7 @@ class ProductCompute(Quantum):
             "serviceAccount": args.service_account,
             "env": env,
             "securityContext": container_security(),
+            "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],  # Spark spills there; the root is read-only
         }
         return k8s.apiextensions.CustomResource(
             self.child_name("job"),
@@ -151,6 +158,7 @@ class ProductCompute(Quantum):
                     "mainApplicationFile": "local:///app/main.py",
                     "sparkVersion": "3.5.3",
                     "restartPolicy": {"type": "Never"},
+                    "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "10Gi"}}],
                     "driver": pod,
                     "executor": {**pod, "instances": args.replicas},
                 },
