@@ -35,6 +35,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="write the JSON Schemas of the declarations")
     p.add_argument("--out", type=Path, default=Path("schemas"), help="folder to write into (default: schemas)")
     p.set_defaults(run=commands.schema)
+
+    p = sub.add_parser("up", help="provision the stack; --local: into a local AWS emulator, without the Pulumi CLI")
+    p.add_argument("--local", action="store_true", help="apply the program to a local AWS emulator (moto, started here unless --endpoint)")
+    p.add_argument("--env", default="local", help="the stack to provision (default: local)")
+    p.add_argument("--endpoint", help="a running emulator on this machine, e.g. http://127.0.0.1:5000 (moto or LocalStack)")
+    p.add_argument("--serve", action="store_true", help="keep the emulator running until Ctrl-C, to explore it with the aws CLI or boto3")
+    p.add_argument("--out", type=Path, help="folder for the Kubernetes manifests (default: the stack's renderManifests, else out/manifests)")
+    p.set_defaults(run=commands.up)
+
+    p = sub.add_parser("verify", help="read the deployed state with boto3; report drift from the declarations and non-compliance")
+    p.add_argument("--env", default="local", help="the stack to verify (default: local)")
+    p.add_argument("--endpoint", help="an emulator (default: the stack's meshplane:awsEndpoint, else real AWS by the default credential chain)")
+    p.set_defaults(run=commands.verify)
+
+    p = sub.add_parser("access", help="the effective access matrix (principal x product); --check proves it against the emulator")
+    p.add_argument("--env", default="local", help="the stack (default: local)")
+    p.add_argument("--check", action="store_true", help="with IAM enforcement on, act as every principal on every product and compare")
+    p.add_argument("--endpoint", help="the emulator to check (default: the stack's meshplane:awsEndpoint)")
+    p.add_argument("--json", action="store_true", help="the matrix as JSON")
+    p.set_defaults(run=commands.access)
     return parser
 
 

@@ -78,3 +78,24 @@ def schema(args: argparse.Namespace) -> int:
     for path in write_schemas(args.out):
         print(f"wrote {path}")
     return 0
+
+
+def up(args: argparse.Namespace) -> int:
+    from meshplane.local.run import up_local
+
+    if not args.local:
+        print("meshplane up: error: only --local is built in; provision a cloud account with `pulumi up -s <stack>`", file=sys.stderr)
+        return 2
+    return up_local(args.env, args.endpoint, args.serve, args.out)
+
+
+def verify(args: argparse.Namespace) -> int:
+    from meshplane.local.run import verify_stack
+
+    return verify_stack(args.env, args.endpoint)
+
+
+def access(args: argparse.Namespace) -> int:
+    from meshplane.local.run import access_matrix
+
+    return access_matrix(args.env, args.check, args.endpoint, args.json)

@@ -1,0 +1,190 @@
+"""The local AWS: a moto server on 127.0.0.1, boto3 clients for a stack's account, IAM enforcement on demand.
+
+moto serves every service on one port (S3 path-style). Its IAM enforcement is off by default and
+switched through `POST /moto-api/reset-auth` (shared/NOTES.md); `enforcement()` turns it on for a block
+and always off again, because with it on the set-up credentials stop working.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator
+from urllib.parse import urlparse
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from meshplane.problems import MeshError, Problem
+
+HOST = "127.0.0.1"
+# moto accepts any signature until enforcement is on; these are the conventional emulator credentials
+EMULATOR_CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+MOTO_DEFAULT_ACCOUNT = "123456789012"
+ADMIN_ROLE = "meshplane-local-admin"  # assumed to reach another account in the emulator (moto keys accounts by credentials)
+
+
+class EmulatorError(MeshError):
+    """The emulator is missing, not local, or not moto where moto is needed."""
+
+    def __init__(self, message: str, where: str = "emulator"):
+        super().__init__([Problem(where, 1, message)])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return False
+        return True
+
+
+def require_loopback(endpoint: str) -> str:
+    """The endpoint itself when it names this machine; commands that write or switch IAM enforcement refuse others."""
+    parsed = urlparse(endpoint)
+    host = parsed.hostname or ""
+    try:
+        local = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        local = False
+    if parsed.scheme not in ("http", "https") or not local:
+        raise EmulatorError(f"endpoint {endpoint!r} is not a local emulator (expected http://127.0.0.1:PORT)", "--endpoint")
+    return endpoint.rstrip("/")
+
+
+class Emulator:
+    """A moto server in this process, on 127.0.0.1 (a free port unless one is asked for)."""
+
+    def __init__(self, port: int = 0):
+        from moto.server import ThreadedMotoServer
+
+        if port and not port_is_free(port):
+            raise EmulatorError(f"port {port} on {HOST} is taken")  # moto's thread would wait forever on it
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+        self._server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
+        self.endpoint = ""
+
+    def start(self) -> str:
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        return self.endpoint
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def __enter__(self) -> "Emulator":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+@dataclass
+class Aws:
+    """boto3 clients for one account and region: the emulator's (endpoint set) or real AWS (default credential chain)."""
+
+    session: boto3.Session
+    endpoint: str | None
+    region: str
+    credentials: dict = field(default_factory=dict, repr=False)  # overrides the session's (an assumed role's)
+    _clients: dict = field(default_factory=dict, repr=False)
+
+    def client(self, service: str):
+        if service not in self._clients:
+            config = Config(
+                s3={"addressing_style": "path"},
+                retries={"max_attempts": 3, "mode": "standard"},
+                connect_timeout=5,
+                read_timeout=60,
+            )
+            self._clients[service] = self.session.client(
+                service, endpoint_url=self.endpoint, region_name=self.region, config=config, **self.credentials
+            )
+        return self._clients[service]
+
+    def account(self) -> str:
+        return self.client("sts").get_caller_identity()["Account"]
+
+    def as_credentials(self, credentials: dict) -> "Aws":
+        """The same endpoint and region with other credentials (an assumed role's); the session's loaded models are shared."""
+        keys = {
+            "aws_access_key_id": credentials["AccessKeyId"],
+            "aws_secret_access_key": credentials["SecretAccessKey"],
+            "aws_session_token": credentials["SessionToken"],
+        }
+        return Aws(self.session, self.endpoint, self.region, keys)
+
+
+def connect(endpoint: str | None, region: str, account: str) -> Aws:
+    """Clients for the stack's account: at `endpoint` (an emulator), else real AWS through the default credential chain.
+
+    An emulator serving another account by default is switched by assuming a role there (moto keys its
+    accounts by credentials). Real AWS credentials for another account are refused: verify never reads
+    the wrong account.
+    """
+    if endpoint is None:
+        aws = Aws(boto3.Session(region_name=region), None, region)
+        actual = _caller_account(aws, "AWS (default credential chain)")
+        if actual != account:
+            raise EmulatorError(f"the credentials are for account {actual}; the stack is for account {account}", "credentials")
+        return aws
+    aws = Aws(boto3.Session(region_name=region, **EMULATOR_CREDENTIALS), endpoint, region)
+    actual = _caller_account(aws, endpoint)
+    if actual == account:
+        return aws
+    assumed = aws.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/{ADMIN_ROLE}", RoleSessionName="meshplane-local")
+    aws = aws.as_credentials(assumed["Credentials"])
+    actual = _caller_account(aws, endpoint)
+    if actual != account:
+        raise EmulatorError(f"the emulator at {endpoint} answers for account {actual}, not the stack's {account}")
+    return aws
+
+
+def _caller_account(aws: Aws, where: str) -> str:
+    try:
+        return aws.account()
+    except (BotoCoreError, ClientError) as exc:
+        hint = " (start one with `meshplane up --local --serve`)" if aws.endpoint else ""
+        raise EmulatorError(f"cannot reach {where}: {exc}{hint}") from None
+
+
+def _moto_api(endpoint: str, path: str, body: bytes) -> None:
+    # not form-encoded: moto reads the raw body, which Flask leaves empty for a form
+    request = urllib.request.Request(f"{endpoint}/moto-api/{path}", data=body, method="POST", headers={"Content-Type": "text/plain"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+    except urllib.error.HTTPError as exc:
+        raise EmulatorError(f"{endpoint} has no moto API ({exc.code} on /moto-api/{path}): the access check needs moto's IAM enforcement") from None
+    except urllib.error.URLError as exc:
+        raise EmulatorError(f"cannot reach {endpoint}: {exc.reason}") from None
+
+
+@contextmanager
+def enforcement(endpoint: str) -> Iterator[None]:
+    """moto checks every request against the caller's identity policies inside the block, and stops after it."""
+    _moto_api(require_loopback(endpoint), "reset-auth", b"0")
+    try:
+        yield
+    finally:
+        _moto_api(endpoint, "reset-auth", b"inf")
+
+
+def reset(endpoint: str) -> None:
+    """Forget everything the emulator holds (tests start each case from an empty cloud)."""
+    _moto_api(require_loopback(endpoint), "reset", b"")

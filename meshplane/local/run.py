@@ -1,0 +1,192 @@
+"""The bodies of `meshplane up --local`, `verify` and `access`: plain parameters in, an exit status out."""
+
+from __future__ import annotations
+
+import functools
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlparse
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from meshplane import engine
+from meshplane.loader import load_mesh
+from meshplane.local import access as access_
+from meshplane.local import up as up_
+from meshplane.local import verify as verify_
+from meshplane.local.emulator import Emulator, connect, port_is_free, require_loopback
+from meshplane.problems import MeshError, Problem
+
+Echo = Callable[[str], None]
+
+
+def aws_errors(command):
+    """An AWS error the command did not expect is one line, `aws:1: error: ...`, and exit 1: never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (BotoCoreError, ClientError) as exc:
+            raise MeshError([Problem("aws", 1, str(exc))]) from None
+
+    return wrapper
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def _wait_forever() -> None:
+    """Until Ctrl-C, or SIGTERM (a service manager's stop), either of which stops the emulator cleanly."""
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # started in the background of a script
+        signal.signal(signal.SIGINT, stop)
+    while True:
+        time.sleep(3600)
+
+
+def manifests_dir(stack: str, root: Path, out: Path | None) -> Path:
+    """--out, else the stack's `meshplane:renderManifests`, else out/manifests."""
+    return Path(out or engine.stack_config(stack, root).get("meshplane:renderManifests") or "out/manifests")
+
+
+@aws_errors
+def up_local(
+    stack: str,
+    endpoint: str | None = None,
+    serve: bool = False,
+    out: Path | None = None,
+    root: Path | None = None,
+    echo: Echo = print,
+    wait: Callable[[], None] = _wait_forever,
+) -> int:
+    """Provision `stack` into the emulator at `endpoint`, or into a moto server started here (kept with `serve`)."""
+    root = root or engine.project_root()
+    out = manifests_dir(stack, root, out)
+    emulator = None
+    if endpoint:
+        endpoint = require_loopback(endpoint)
+        if serve:
+            echo(f"note: --serve has no effect with --endpoint: the emulator at {endpoint} runs on its own")
+    else:
+        emulator = Emulator(_serve_port(stack, root) if serve else 0)
+        endpoint = emulator.start()
+        echo(f"started a moto server at {endpoint}")
+    try:
+        result = up_.up(stack, endpoint, out, root, echo=echo)
+        echo(up_.summary(result))
+        if emulator is None:
+            return 0
+        if not serve:
+            echo(f"the emulator stops with this command: `--serve` keeps it running, `--endpoint URL` uses one that runs")
+            return 0
+        echo(serve_hint(result))
+        try:
+            wait()
+        except KeyboardInterrupt:
+            echo("\nstopping the emulator")
+        return 0
+    finally:
+        if emulator is not None:
+            emulator.stop()
+
+
+def _serve_port(stack: str, root: Path) -> int:
+    """The port the stack names for its emulator (so `pulumi up -s local` reaches the same one) when free, else any."""
+    configured = up_.stack_endpoint(stack, root)
+    if configured:
+        parsed = urlparse(configured)
+        if parsed.hostname in ("127.0.0.1", "localhost") and parsed.port and port_is_free(parsed.port):
+            return parsed.port
+    return 0
+
+
+def serve_hint(result: up_.UpResult) -> str:
+    e, s = result.endpoint, result.settings
+    some_bucket = next((a.real["id"] for a in result.report.applied if a.resource.type == "aws:s3/bucket:Bucket"), "BUCKET")
+    some_role = next((a.real["id"] for a in result.report.applied if a.resource.type == "aws:iam/role:Role"), "ROLE")
+    database = next((a.real["id"] for a in result.report.applied if a.resource.type == "aws:glue/catalogDatabase:CatalogDatabase"), "DATABASE")
+    return "\n".join(
+        [
+            f"the emulator serves at {e} until Ctrl-C (credentials: any, e.g. AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test; region {s.region})",
+            f"  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION={s.region}",
+            f"  aws --endpoint-url {e} s3 ls",
+            f"  aws --endpoint-url {e} s3api get-bucket-encryption --bucket {some_bucket}",
+            f"  aws --endpoint-url {e} glue get-tables --database-name {database}",
+            f"  aws --endpoint-url {e} iam list-role-policies --role-name {some_role}",
+            f"  python -c 'import boto3; print(boto3.client(\"s3\", endpoint_url=\"{e}\", region_name=\"{s.region}\", "
+            f"aws_access_key_id=\"test\", aws_secret_access_key=\"test\").list_buckets()[\"Buckets\"])'",
+            f"  meshplane verify --env {result.stack} --endpoint {e}",
+            f"  meshplane access --env {result.stack} --check --endpoint {e}",
+            "note: moto applies a bucket policy's Deny to every object request whatever its condition, so the TLS-only "
+            "policies make object reads and writes answer 403 here (bucket-level calls work); the access check lifts them for its probe",
+        ]
+    )
+
+
+@aws_errors
+def verify_stack(stack: str, endpoint: str | None = None, root: Path | None = None, echo: Echo = print, err: Echo = _err) -> int:
+    """Read the deployed state of `stack` (the emulator it or --endpoint names, else real AWS) and report every departure."""
+    root = root or engine.project_root()
+    endpoint = endpoint or up_.stack_endpoint(stack, root)
+    evaluation = engine.evaluate(stack, None, root)
+    settings = up_.stack_settings(stack, root)
+    mesh = load_mesh(root / "domains")
+    aws = connect(endpoint, settings.region, settings.account_id)
+    where = endpoint or f"AWS account {settings.account_id} ({settings.region})"
+    report = verify_.verify(evaluation, mesh, settings, aws)
+    checked = ", ".join(f"{n} {what}" for what, n in report.checked.items())
+    if report.findings:
+        for finding in report.findings:
+            err(str(finding))
+        owners = {f.message.split(":", 1)[0] for f in report.findings}
+        err(f"verify: {len(report.findings)} finding(s) in {len(owners)} product(s)/domain(s) of stack {stack} at {where}")
+        return 1
+    echo(f"verify: stack {stack} at {where}: {_n(report.products, 'product')} in {_n(report.domains, 'domain')} match their declarations "
+         f"(checked {checked})")
+    return 0
+
+
+@aws_errors
+def access_matrix(
+    stack: str,
+    check: bool = False,
+    endpoint: str | None = None,
+    as_json: bool = False,
+    root: Path | None = None,
+    echo: Echo = print,
+    err: Echo = _err,
+) -> int:
+    """Print the access matrix of `stack`; with `check`, prove it against the emulator with IAM enforcement on."""
+    root = root or engine.project_root()
+    settings = up_.stack_settings(stack, root)
+    matrix = access_.matrix(stack, settings, root)
+    echo(access_.dumps(matrix) if as_json else access_.render(matrix))
+    if not check:
+        return 0
+    endpoint = endpoint or up_.stack_endpoint(stack, root)
+    if not endpoint:
+        err(f"meshplane access: error: --check needs a local emulator: --endpoint URL (stack {stack} names none)")
+        return 2
+    endpoint = require_loopback(endpoint)
+    aws = connect(endpoint, settings.region, settings.account_id)
+    report = access_.check(matrix, aws, endpoint, echo=echo if not as_json else err)
+    for mismatch in report.mismatches:
+        err(str(mismatch))
+    if report.mismatches:
+        err(f"access check: {len(report.mismatches)} mismatch(es) between the declared matrix and the emulator ({report.pairs} pairs probed)")
+        return 1
+    (err if as_json else echo)(f"access check: all {report.pairs} principal x product pairs behave as declared (identity policies, S3 read/list/write)")
+    return 0
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -1,0 +1,232 @@
+"""`meshplane up --local`: the real program under the mock engine, applied to a local AWS emulator.
+
+Everything that can refuse the mesh refuses it before the emulator sees a request: the program's own
+checks (a mesh with a problem registers nothing), the governance gate, a resource type with no
+applier, a Kubernetes object its schema rejects.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from meshplane import engine
+from meshplane.engine import Evaluation
+from meshplane.inventory import Resource
+from meshplane.loader import load_mesh
+from meshplane.local import apply as applying
+from meshplane.local import manifests as k8s
+from meshplane.local.emulator import connect
+from meshplane.mesh import Mesh
+from meshplane.problems import MeshError, Problem
+from meshplane.program import settings_from
+from meshplane.stack import StackSettings
+
+Echo = Callable[[str], None]
+Gate = Callable[[Mesh, Evaluation, StackSettings, Path], list[Problem]]
+PROGRESS_FROM = 40  # resources: shorter runs need no progress lines
+
+
+@dataclass
+class UpResult:
+    stack: str
+    endpoint: str
+    settings: StackSettings
+    report: applying.ApplyReport
+    manifests: list[k8s.Manifest]
+    out: Path
+    state_file: Path
+    advisories: list[Problem] = field(default_factory=list)
+    evaluate_seconds: float = 0.0
+    seconds: float = 0.0
+
+
+def stack_settings(stack: str, root: Path) -> StackSettings:
+    config = engine.stack_config(stack, root)
+    return settings_from(lambda key: config.get(f"meshplane:{key}"), f"stacks/Pulumi.{stack}.yaml")
+
+
+def stack_endpoint(stack: str, root: Path) -> str | None:
+    """The emulator the stack names (`meshplane:awsEndpoint`), if any."""
+    return engine.stack_config(stack, root).get("meshplane:awsEndpoint")
+
+
+def locator(mesh: Mesh) -> Callable[[Resource], tuple[str, int]]:
+    """A resource's declaration: its product's file, else its domain's, else the program."""
+
+    def where(resource: Resource) -> tuple[str, int]:
+        if resource.product in mesh.products:
+            return mesh.products[resource.product].source.path, 1
+        if resource.domain in mesh.domains:
+            return mesh.domains[resource.domain].source.path, 1
+        return "__main__.py", 1
+
+    return where
+
+
+def governance_gate(mesh: Mesh, evaluation: Evaluation, settings: StackSettings, root: Path) -> list[Problem]:
+    """The rules `meshplane validate` applies: the program already refuses the mesh rules' mandatory findings; the
+    resource rules are what the CrossGuard pack enforces under `pulumi up --policy-pack policies`."""
+    from meshplane import governance
+    from meshplane.federation import load_federation
+
+    federation = load_federation(root / "governance" / "federation.yaml")
+    problems = governance.evaluate_mesh(mesh, federation, settings.environment)
+    problems += governance.evaluate_resources(evaluation.resources, federation, settings.environment, mesh)
+    return sorted(problems)
+
+
+def state_path(out: Path, stack: str) -> Path:
+    """The local state file, beside the manifests' folder: what was applied, and what could not be."""
+    return out.parent / f"local-state.{stack}.json"
+
+
+def up(
+    stack: str,
+    endpoint: str,
+    out: Path,
+    root: Path = engine.ROOT,
+    gate: Gate | None = governance_gate,
+    echo: Echo = print,
+) -> UpResult:
+    """Evaluate the program for `stack`, refuse a mesh with a problem, apply it to the emulator at `endpoint`."""
+    started = time.monotonic()
+    echo(f"running the program for stack {stack} under the mock engine")
+    evaluation = engine.evaluate(stack, None, root)  # MeshError: the mesh has problems, nothing is provisioned
+    evaluate_seconds = time.monotonic() - started
+    settings = stack_settings(stack, root)
+    mesh = load_mesh(root / "domains")
+    where = locator(mesh)
+    cloud = applying.cloud_resources(evaluation)
+    echo(f"evaluated the program for stack {stack}: {len(evaluation.custom())} resources "
+         f"({len(cloud)} AWS, {len(evaluation.custom()) - len(cloud)} Kubernetes) in {evaluate_seconds:.1f} s")
+
+    advisories: list[Problem] = []
+    if gate is not None:
+        findings = gate(mesh, evaluation, settings, root)
+        errors = [p for p in findings if p.severity == "error"]
+        if errors:
+            raise MeshError(errors + [Problem("(governance)", 1, f"{len(errors)} mandatory governance finding(s): nothing is provisioned")])
+        advisories = findings
+    problems = applying.unsupported(evaluation, where)
+    manifests, invalid = k8s.render(evaluation.resources, where)
+    if problems or invalid:
+        raise MeshError(problems + invalid)
+
+    aws = connect(endpoint, settings.region, settings.account_id)
+    echo(f"applying {len(cloud)} AWS resources to {endpoint} (account {settings.account_id}, {settings.region})")
+    report = applying.apply(evaluation, aws, settings.account_id, _progress(echo) if len(cloud) >= PROGRESS_FROM else None)
+
+    state_file = state_path(out, stack)
+    previous = _previous_manifests(state_file, out)
+    k8s.write(manifests, out, previous)
+    result = UpResult(stack, endpoint, settings, report, manifests, out, state_file, advisories, evaluate_seconds)
+    result.seconds = time.monotonic() - started
+    _write_state(result)
+    return result
+
+
+def _progress(echo: Echo) -> Callable[[int, int, float], None]:
+    step = {"next": 0.25}
+
+    def progress(done: int, total: int, seconds: float) -> None:
+        if done / total >= step["next"] or done == total:
+            echo(f"  {done}/{total} applied ({seconds:.1f} s)")
+            while step["next"] <= done / total:
+                step["next"] += 0.25
+
+    return progress
+
+
+def summary(result: UpResult) -> str:
+    """Per domain: products, buckets, tables, roles, grants; then what the emulator does not hold, and the manifests."""
+    counts: dict[str, Counter] = {}
+    kinds = {
+        "aws:s3/bucket:Bucket": "buckets",
+        "aws:glue/catalogTable:CatalogTable": "tables",
+        "aws:iam/role:Role": "roles",
+        "aws:iam/rolePolicy:RolePolicy": "policies",
+        "aws:kms/key:Key": "keys",
+    }
+    products: dict[str, set] = {}
+    for applied in result.report.applied:
+        r = applied.resource
+        domain = r.domain or "(stack)"
+        counts.setdefault(domain, Counter())
+        if r.type in kinds:
+            counts[domain][kinds[r.type]] += 1
+        if r.product:
+            products.setdefault(domain, set()).add(r.product)
+    manifests_by_domain = Counter(m.resource.domain or "(stack)" for m in result.manifests)
+    header = f"  {'domain':<14} {'products':>8} {'buckets':>8} {'tables':>7} {'roles':>6} {'policies':>9} {'keys':>5} {'manifests':>10}"
+    lines = [f"provisioned stack {result.stack} at {result.endpoint} in {result.seconds:.1f} s", header]
+    for domain in sorted(counts):
+        c = counts[domain]
+        lines.append(
+            f"  {domain:<14} {len(products.get(domain, ())):>8} {c['buckets']:>8} {c['tables']:>7} {c['roles']:>6} "
+            f"{c['policies']:>9} {c['keys']:>5} {manifests_by_domain[domain]:>10}"
+        )
+    status = Counter(a.status for a in result.report.applied)
+    lines.append(
+        f"  {len(result.report.applied)} AWS resources applied ({status[applying.CREATED]} created, {status[applying.UPDATED]} updated, "
+        f"{status[applying.PUT]} configurations put); {result.report.ids.substitutions} mock ID(s) in later inputs replaced by the emulator's"
+    )
+    if result.report.pruned:
+        lines.append(f"  pruned {len(result.report.pruned)} inline policies no longer declared: {', '.join(result.report.pruned)}")
+    by_type = Counter(r.type for r, _ in result.report.not_applicable)
+    for typ, n in sorted(by_type.items()):
+        reason = applying.NOT_APPLICABLE[typ]
+        lines.append(f"NOT APPLIED: {n} x {typ}: not applicable to the emulator ({reason}); recorded in {result.state_file}")
+    unvalidated = [m for m in result.manifests if not m.validated]
+    lines.append(
+        f"  {len(result.manifests)} Kubernetes manifests written to {result.out}: {len(result.manifests) - len(unvalidated)} valid "
+        f"(strict, Kubernetes {k8s.KUBERNETES_VERSION})"
+        + (f", {len(unvalidated)} without a schema to check ({', '.join(sorted({m.body['kind'] for m in unvalidated}))})" if unvalidated else "")
+    )
+    if result.advisories:
+        lines.append(f"  governance: {len(result.advisories)} advisory finding(s) (`meshplane validate --env {result.settings.environment.value}` lists them)")
+    return "\n".join(lines)
+
+
+def _previous_manifests(state_file: Path, out: Path) -> list[str]:
+    try:
+        state = json.loads(state_file.read_text())
+    except (OSError, ValueError):
+        return []
+    written = state.get("manifests") or {}
+    return list(written.get("files") or []) if written.get("dir") == str(out) else []
+
+
+def _write_state(result: UpResult) -> None:
+    report = result.report
+    state = {
+        "stack": result.stack,
+        "endpoint": result.endpoint,
+        "account": result.settings.account_id,
+        "region": result.settings.region,
+        "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "applied": [
+            {"type": a.resource.type, "name": a.resource.name, "product": a.resource.product, "domain": a.resource.domain,
+             "status": a.status, "real": a.real}
+            for a in report.applied
+        ],
+        "not_applicable": [
+            {"type": r.type, "name": r.name, "product": r.product, "domain": r.domain, "reason": reason,
+             "status": "not applicable to the emulator", "inputs": report.ids.translate(r.inputs)}
+            for r, reason in report.not_applicable
+        ],
+        "ids": report.ids.items(),  # mock value -> the emulator's
+        "pruned": report.pruned,
+        "manifests": {
+            "dir": str(result.out),
+            "files": [m.file for m in result.manifests],
+            "without_schema": [m.file for m in result.manifests if not m.validated],
+        },
+    }
+    result.state_file.parent.mkdir(parents=True, exist_ok=True)
+    result.state_file.write_text(json.dumps(state, indent=2) + "\n")

@@ -1,0 +1,70 @@
+"""Fixtures for the local cloud tests: one moto server on 127.0.0.1 for the session, emptied before each test.
+
+moto keeps its state per process, so every test starts from `reset` (an empty cloud, IAM enforcement off).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from meshplane.engine import ROOT
+from meshplane.local.emulator import Emulator, enforcement, reset
+
+PROJECT_FILES = ("Pulumi.yaml", "__main__.py", "domains", "governance", "stacks", "schemas")
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    with Emulator() as running:
+        yield running
+
+
+@pytest.fixture
+def endpoint(emulator) -> str:
+    reset(emulator.endpoint)
+    yield emulator.endpoint
+    with enforcement(emulator.endpoint):  # whatever a failing test left on, it ends off
+        pass
+
+
+@pytest.fixture
+def admin(endpoint):
+    """boto3 clients of the local stack's account in the emulator (moto's default account)."""
+
+    def client(service: str):
+        return boto3.client(
+            service,
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            config=Config(s3={"addressing_style": "path"}),
+        )
+
+    return client
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the project (program, mesh, governance, stacks) to break without touching the real one."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        elif source.is_file():
+            shutil.copy(source, root / name)
+    return root
+
+
+@pytest.fixture(scope="session")
+def local_evaluation():
+    from meshplane.engine import evaluate
+
+    return evaluate("local")

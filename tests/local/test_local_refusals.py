@@ -1,0 +1,54 @@
+"""A mesh with a problem provisions nothing: the emulator sees no bucket, no role, no key."""
+
+from __future__ import annotations
+
+import pytest
+
+from meshplane import cli
+from meshplane.local import up
+from meshplane.problems import MeshError, Problem
+
+pytestmark = pytest.mark.slow
+
+
+def nothing_provisioned(admin) -> bool:
+    return (
+        admin("s3").list_buckets()["Buckets"] == []
+        and admin("iam").list_roles()["Roles"] == []
+        and admin("kms").list_keys()["Keys"] == []
+        and admin("glue").get_databases()["DatabaseList"] == []
+    )
+
+
+def test_an_unresolved_input_provisions_nothing(project, endpoint, admin, capsys, monkeypatch):
+    product = project / "domains/artists/products/artist-royalties.yaml"
+    product.write_text(product.read_text().replace("  - users/play-events\n", "  - users/play-evnts\n"))
+    monkeypatch.chdir(project)  # the CLI works on the project it is run in
+    status = cli.main(["up", "--local", "--endpoint", endpoint, "--out", str(project / "out/manifests")])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "domains/artists/products/artist-royalties.yaml:" in err and "'users/play-evnts' does not resolve to a product" in err
+    assert nothing_provisioned(admin)
+    assert not (project / "out").exists()
+
+
+def test_a_mandatory_governance_finding_provisions_nothing(project, endpoint, admin, tmp_path):
+    product = project / "domains/users/products/play-events.yaml"  # confidential: at most 1095 days (MESH-008)
+    product.write_text(product.read_text().replace("retention_days: 400\n", "retention_days: 2000\n"))
+    with pytest.raises(MeshError) as raised:
+        up.up("local", endpoint, tmp_path / "manifests", root=project, echo=lambda line: None)
+    assert any(p.rule == "MESH-008" and p.severity == "error" for p in raised.value.problems)
+    assert nothing_provisioned(admin)
+
+
+def test_the_gate_refuses_before_the_emulator_sees_a_request(endpoint, admin, tmp_path):
+    from meshplane.engine import ROOT
+
+    def gate(mesh, evaluation, settings, root):
+        return [Problem("domains/users/products/play-events.yaml", 1, "bucket without TLS-only policy", "error", "RES-003"),
+                Problem("domains/users/products/play-events.yaml", 1, "an advisory", "warning", "MESH-009")]
+
+    with pytest.raises(MeshError) as raised:
+        up.up("local", endpoint, tmp_path / "manifests", root=ROOT, gate=gate, echo=lambda line: None)
+    assert [p.rule for p in raised.value.problems if p.rule] == ["RES-003"]
+    assert nothing_provisioned(admin)

@@ -1,0 +1,205 @@
+"""The parts of `up --local` that need no emulator: ID translation, the appliers' contract, manifests, the matrix."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from meshplane.engine import ROOT, Evaluation
+from meshplane.inventory import Resource
+from meshplane.local import access, apply
+from meshplane.local.emulator import EmulatorError, require_loopback
+from meshplane.local.ids import IdMap
+from meshplane.local.manifests import render
+from meshplane.local.up import stack_settings
+
+MOCK_KEY = "3601eb8e-886a-721f-d17e-682e50efe636"
+MOCK_ARN = f"arn:aws:kms:us-east-1:123456789012:key/{MOCK_KEY}"
+REAL_KEY = "0a1b2c3d-0000-4000-8000-00000000beef"
+REAL_ARN = f"arn:aws:kms:us-east-1:123456789012:key/{REAL_KEY}"
+
+
+def resource(typ: str, name: str, inputs: dict, id: str | None = None, outputs: dict | None = None, **kw) -> Resource:
+    return Resource(urn=f"urn:pulumi:local::meshplane::{typ}::{name}", type=typ, name=name, inputs=inputs, id=id,
+                    outputs=outputs or {}, provider="urn:pulumi:local::meshplane::pulumi:providers:aws::aws::aws-id", **kw)
+
+
+# ID translation ------------------------------------------------------------------------------------
+
+
+def test_learned_values_are_replaced_whole_inside_nested_inputs():
+    ids = IdMap()
+    ids.learn(MOCK_KEY, REAL_KEY)
+    assert ids.translate({"targetKeyId": MOCK_KEY, "list": [MOCK_KEY, 3], "n": 1.0}) == {"targetKeyId": REAL_KEY, "list": [REAL_KEY, 3], "n": 1.0}
+
+
+def test_learned_values_are_replaced_inside_strings_longest_first():
+    ids = IdMap()
+    ids.learn(MOCK_KEY, REAL_KEY)
+    ids.learn(MOCK_ARN, "arn:aws:kms:us-east-1:000000000000:key/other")
+    policy = f'{{"Resource": "{MOCK_ARN}", "KeyId": "{MOCK_KEY}"}}'
+    assert ids.translate(policy) == '{"Resource": "arn:aws:kms:us-east-1:000000000000:key/other", "KeyId": "' + REAL_KEY + '"}'
+    assert ids.substitutions == 2
+
+
+def test_equal_short_or_missing_values_are_not_learned():
+    ids = IdMap()
+    ids.learn("same-name", "same-name")
+    ids.learn(None, "x")
+    ids.learn("abc", "xyz")  # short: only replaced when it is the whole value
+    assert ids.items() == {"abc": "xyz"}
+    assert ids.translate("abcdef") == "abcdef"
+    assert ids.translate("abc") == "xyz"
+
+
+def test_one_mock_value_cannot_be_two_real_ones():
+    ids = IdMap()
+    ids.learn(MOCK_KEY, REAL_KEY)
+    with pytest.raises(ValueError):
+        ids.learn(MOCK_KEY, "another-real-key-id")
+
+
+class FakeKms:
+    """Just enough KMS: a key gets a random ID, an alias must point at a key that exists."""
+
+    def __init__(self):
+        self.keys: set[str] = set()
+        self.aliases: dict[str, str] = {}
+
+    def describe_key(self, KeyId):
+        raise ClientError({"Error": {"Code": "NotFoundException", "Message": "no such key"}}, "DescribeKey")
+
+    def create_key(self, Description, Tags):
+        self.keys.add(REAL_KEY)
+        return {"KeyMetadata": {"KeyId": REAL_KEY, "Arn": REAL_ARN}}
+
+    def enable_key_rotation(self, KeyId):
+        assert KeyId in self.keys
+
+    def create_alias(self, AliasName, TargetKeyId):
+        if TargetKeyId not in self.keys:
+            raise ClientError({"Error": {"Code": "NotFoundException", "Message": TargetKeyId}}, "CreateAlias")
+        self.aliases[AliasName] = TargetKeyId
+
+
+class FakeAws:
+    def __init__(self, **clients):
+        self.region = "us-east-1"
+        self.clients = clients
+        self.asked: list[str] = []
+
+    def client(self, service):
+        self.asked.append(service)
+        return self.clients[service]
+
+
+def key_and_alias() -> list[Resource]:
+    return [
+        resource("aws:kms/key:Key", "users-key", {"description": "Data of domain users", "enableKeyRotation": True},
+                 id=MOCK_KEY, outputs={"keyId": MOCK_KEY, "arn": MOCK_ARN}, domain="users"),
+        resource("aws:kms/alias:Alias", "users-key-alias", {"name": "alias/daff-local-users", "targetKeyId": MOCK_KEY}, id="users-key-alias-id", domain="users"),
+    ]
+
+
+def test_the_alias_points_at_the_emulators_key_not_the_mocks():
+    kms = FakeKms()
+    report = apply.apply(Evaluation("local", key_and_alias()), FakeAws(kms=kms), "123456789012")
+    assert kms.aliases == {"alias/daff-local-users": REAL_KEY}
+    assert report.ids.items()[MOCK_KEY] == REAL_KEY and report.ids.items()[MOCK_ARN] == REAL_ARN
+    assert [a.status for a in report.applied] == [apply.CREATED, apply.CREATED]
+
+
+# the appliers' contract ----------------------------------------------------------------------------
+
+
+def test_an_unknown_resource_type_fails_before_anything_is_applied():
+    aws = FakeAws(kms=FakeKms())
+    queue = resource("aws:sqs/queue:Queue", "events", {"name": "events"}, id="events")
+    with pytest.raises(apply.ApplyError) as raised:
+        apply.apply(Evaluation("local", [*key_and_alias(), queue]), aws, "123456789012")
+    assert aws.asked == []  # not even the key that came first
+    [problem] = raised.value.problems
+    assert "aws:sqs/queue:Queue (events) has no local applier" in problem.message and problem.severity == "error"
+
+
+def test_every_aws_type_the_program_registers_is_applied_or_declared_inapplicable(local_evaluation):
+    types = {r.type for r in apply.cloud_resources(local_evaluation)}
+    assert types <= set(apply.APPLIERS) | set(apply.NOT_APPLICABLE)
+    assert apply.unsupported(local_evaluation) == []
+
+
+def test_an_inapplicable_type_is_reported_not_skipped():
+    association = resource(apply.POD_IDENTITY, "play-events-pod-identity", {"clusterName": "local", "roleArn": "arn:aws:iam::123456789012:role/r"}, id="x")
+    aws = FakeAws()
+    report = apply.apply(Evaluation("local", [association]), aws, "123456789012")
+    assert report.applied == [] and [r.name for r, _ in report.not_applicable] == ["play-events-pod-identity"]
+    assert "no EKS Pod Identity API" in report.not_applicable[0][1]
+    assert aws.asked == []
+
+
+def test_shapes_are_the_apis_own_keys_and_user_maps_keep_theirs():
+    inputs = {
+        "rules": [{"id": "retention", "expiration": {"days": 30.0}, "filter": {"prefix": ""}}],
+        "parameters": {"data_classification": "internal"},
+        "storageDescriptor": {"serDeInfo": {"serializationLibrary": "x"}},
+        "applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "alias/k"},
+    }
+    assert apply.shape(inputs) == {
+        "Rules": [{"ID": "retention", "Expiration": {"Days": 30}, "Filter": {"Prefix": ""}}],
+        "Parameters": {"data_classification": "internal"},
+        "StorageDescriptor": {"SerdeInfo": {"SerializationLibrary": "x"}},
+        "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/k"},
+    }
+
+
+# manifests -----------------------------------------------------------------------------------------
+
+
+def test_manifests_are_validated_strictly_and_custom_resources_are_said_to_have_no_schema(local_evaluation):
+    manifests, problems = render(local_evaluation.resources)
+    assert problems == []
+    kinds = {m.body["kind"]: m.validated for m in manifests}
+    assert kinds == {"Namespace": True, "ServiceAccount": True, "CronJob": True, "ScheduledSparkApplication": False}
+
+
+def test_an_invalid_manifest_is_a_problem():
+    cronjob = resource("kubernetes:batch/v1:CronJob", "job", {
+        "apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "job", "namespace": "users"},
+        "spec": {"schedule": "@hourly", "surprise": True,
+                 "jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "job", "image": "x"}]}}}}},
+    }, product="users/play-events")
+    manifests, problems = render([cronjob], lambda r: ("domains/users/products/play-events.yaml", 1))
+    assert manifests == []
+    [problem] = problems
+    assert problem.path == "domains/users/products/play-events.yaml" and "surprise" in problem.message
+
+
+# the access matrix ---------------------------------------------------------------------------------
+
+
+def test_the_matrix_follows_the_handshake():
+    m = access.matrix("local", stack_settings("local", ROOT), ROOT)
+    by_label = {p.label: p for p in m.principals}
+    royalties = by_label["artists/artist-royalties job"]
+    assert m.level(royalties, "artists/artist-royalties") is access.Level.write
+    assert m.level(royalties, "users/play-events") is access.Level.read  # declared input, producer lists it
+    assert m.level(royalties, "users/profile-updates") is access.Level.none
+    assert m.level(by_label["users readers"], "users/play-events") is access.Level.read
+    for address in m.products:  # every product has one writer: its own job
+        writers = [p.label for p in m.principals if m.level(p, address) is access.Level.write]
+        assert writers == [f"{address} job"]
+    assert "users/play-events" in access.render(m)
+
+
+# the emulator's address ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:5000", "http://localhost:4566/", "http://[::1]:5000"])
+def test_local_endpoints_are_accepted(url):
+    assert require_loopback(url) == url.rstrip("/")
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.7:5000", "https://s3.amazonaws.com", "127.0.0.1:5000", "ftp://127.0.0.1"])
+def test_other_endpoints_are_refused(url):
+    with pytest.raises(EmulatorError):
+        require_loopback(url)
