@@ -20,9 +20,10 @@ $(CHECKOV_VENV)/bin/checkov:
 
 setup: $(BIN)/.installed
 
+# the main job: the sample mesh checked, provisioned into a local AWS emulator, read back, its access proved
 run: setup
-	$(BIN)/meshplane validate
-	$(BIN)/meshplane graph
+	$(BIN)/meshplane validate --env local
+	$(BIN)/meshplane up --local --verify --check
 
 test: setup $(CHECKOV_VENV)/bin/checkov
 	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov $(BIN)/pytest

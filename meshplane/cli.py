@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--endpoint", help="a running emulator on this machine, e.g. http://127.0.0.1:5000 (moto or LocalStack)")
     p.add_argument("--serve", action="store_true", help="keep the emulator running until Ctrl-C, to explore it with the aws CLI or boto3")
     p.add_argument("--out", type=Path, help="folder for the Kubernetes manifests (default: the stack's renderManifests, else out/manifests)")
+    p.add_argument("--verify", action="store_true", help="then read the result back (as `meshplane verify`)")
+    p.add_argument("--check", action="store_true", help="then prove the access matrix (as `meshplane access --check`)")
     p.set_defaults(run=commands.up)
 
     p = sub.add_parser("verify", help="read the deployed state with boto3; report drift from the declarations and non-compliance")

@@ -86,7 +86,7 @@ def up(args: argparse.Namespace) -> int:
     if not args.local:
         print("meshplane up: error: only --local is built in; provision a cloud account with `pulumi up -s <stack>`", file=sys.stderr)
         return 2
-    return up_local(args.env, args.endpoint, args.serve, args.out)
+    return up_local(args.env, args.endpoint, args.serve, args.out, then_verify=args.verify, then_check=args.check)
 
 
 def verify(args: argparse.Namespace) -> int:

@@ -67,8 +67,12 @@ def up_local(
     root: Path | None = None,
     echo: Echo = print,
     wait: Callable[[], None] = _wait_forever,
+    then_verify: bool = False,
+    then_check: bool = False,
 ) -> int:
-    """Provision `stack` into the emulator at `endpoint`, or into a moto server started here (kept with `serve`)."""
+    """Provision `stack` into the emulator at `endpoint`, or into a moto server started here (kept with `serve`).
+
+    `then_verify` and `then_check` read the result back and prove the access matrix before the emulator stops."""
     root = root or engine.project_root()
     out = manifests_dir(stack, root, out)
     emulator = None
@@ -83,17 +87,22 @@ def up_local(
     try:
         result = up_.up(stack, endpoint, out, root, echo=echo)
         echo(up_.summary(result))
+        status = 0
+        if then_verify:
+            status = max(status, verify_stack(stack, endpoint, root, echo))
+        if then_check:
+            status = max(status, access_matrix(stack, True, endpoint, root=root, echo=echo))
         if emulator is None:
-            return 0
+            return status
         if not serve:
             echo(f"the emulator stops with this command: `--serve` keeps it running, `--endpoint URL` uses one that runs")
-            return 0
+            return status
         echo(serve_hint(result))
         try:
             wait()
         except KeyboardInterrupt:
             echo("\nstopping the emulator")
-        return 0
+        return status
     finally:
         if emulator is not None:
             emulator.stop()
