@@ -93,6 +93,18 @@ def _code(exc: ClientError) -> str:
     return exc.response.get("Error", {}).get("Code", "")
 
 
+def upsert(create: Callable[[], object], update: Callable[[], object], exists: str) -> str:
+    """Create; where the emulator answers `exists` (an earlier run's), bring it in line instead."""
+    try:
+        create()
+        return CREATED
+    except ClientError as exc:
+        if _code(exc) != exists:
+            raise
+    update()
+    return UPDATED
+
+
 # S3 -------------------------------------------------------------------------------------------------
 
 
@@ -178,14 +190,11 @@ def kms_key(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
 def kms_alias(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
     kms = ctx.client("kms")
     name, target = inputs["name"], inputs["targetKeyId"]
-    status = CREATED
-    try:
-        kms.create_alias(AliasName=name, TargetKeyId=target)
-    except ClientError as exc:
-        if _code(exc) != "AlreadyExistsException":
-            raise
-        kms.update_alias(AliasName=name, TargetKeyId=target)
-        status = UPDATED
+    status = upsert(
+        lambda: kms.create_alias(AliasName=name, TargetKeyId=target),
+        lambda: kms.update_alias(AliasName=name, TargetKeyId=target),
+        "AlreadyExistsException",
+    )
     return {"id": name, "arn": f"arn:aws:kms:{ctx.region}:{ctx.account}:{name}"}, status
 
 
@@ -196,24 +205,19 @@ def iam_role(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]
     iam = ctx.client("iam")
     name = inputs["name"]
     tags = [{"Key": k, "Value": v} for k, v in sorted(ctx.tags(inputs).items())]
-    status = CREATED
-    try:
-        role = iam.create_role(
-            RoleName=name,
-            Path=inputs.get("path", "/"),
-            AssumeRolePolicyDocument=inputs["assumeRolePolicy"],
-            Description=inputs.get("description", ""),
-            Tags=tags,
-        )["Role"]
-    except ClientError as exc:
-        if _code(exc) != "EntityAlreadyExists":
-            raise
-        iam.update_assume_role_policy(RoleName=name, PolicyDocument=inputs["assumeRolePolicy"])
-        iam.update_role(RoleName=name, Description=inputs.get("description", ""))
+    trust, description = inputs["assumeRolePolicy"], inputs.get("description", "")
+
+    def update() -> None:
+        iam.update_assume_role_policy(RoleName=name, PolicyDocument=trust)
+        iam.update_role(RoleName=name, Description=description)
         if tags:
             iam.tag_role(RoleName=name, Tags=tags)
-        role = iam.get_role(RoleName=name)["Role"]
-        status = UPDATED
+
+    def create() -> None:
+        iam.create_role(RoleName=name, Path=inputs.get("path", "/"), AssumeRolePolicyDocument=trust, Description=description, Tags=tags)
+
+    status = upsert(create, update, "EntityAlreadyExists")
+    role = iam.get_role(RoleName=name)["Role"]
     ctx.inline.setdefault(name, set())
     return {"id": name, "name": name, "arn": role["Arn"]}, status
 
@@ -247,14 +251,11 @@ def glue_database(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict,
     glue = ctx.client("glue")
     name = inputs["name"]
     database = {"Name": name, "Description": inputs.get("description", "")}
-    status = CREATED
-    try:
-        glue.create_database(DatabaseInput=database, Tags=ctx.tags(inputs))
-    except ClientError as exc:
-        if _code(exc) != "AlreadyExistsException":
-            raise
-        glue.update_database(Name=name, DatabaseInput=database)
-        status = UPDATED
+    status = upsert(
+        lambda: glue.create_database(DatabaseInput=database, Tags=ctx.tags(inputs)),
+        lambda: glue.update_database(Name=name, DatabaseInput=database),
+        "AlreadyExistsException",
+    )
     return {"id": name, "arn": f"arn:aws:glue:{ctx.region}:{ctx.account}:database/{name}"}, status
 
 
@@ -262,14 +263,11 @@ def glue_table(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, st
     glue = ctx.client("glue")
     database = inputs["databaseName"]
     table = shape({k: v for k, v in inputs.items() if k not in ("databaseName", "catalogId")})
-    status = CREATED
-    try:
-        glue.create_table(DatabaseName=database, TableInput=table)
-    except ClientError as exc:
-        if _code(exc) != "AlreadyExistsException":
-            raise
-        glue.update_table(DatabaseName=database, TableInput=table)
-        status = UPDATED
+    status = upsert(
+        lambda: glue.create_table(DatabaseName=database, TableInput=table),
+        lambda: glue.update_table(DatabaseName=database, TableInput=table),
+        "AlreadyExistsException",
+    )
     return {"id": f"{database}:{table['Name']}", "arn": f"arn:aws:glue:{ctx.region}:{ctx.account}:table/{database}/{table['Name']}"}, status
 
 
