@@ -272,12 +272,12 @@ def bare_program() -> None:
                     "privileged": False, "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}}
         if p["spark"]:
             pod = {"cores": 1, "coreRequest": "1", "coreLimit": "1", "memory": "2g", "labels": labels, "serviceAccount": name,
-                   "env": env_list, "securityContext": security}
+                   "env": env_list, "securityContext": security, "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}]}
             k8s.apiextensions.CustomResource(f"{address}-job", api_version="sparkoperator.k8s.io/v1beta2", kind="ScheduledSparkApplication",
                 metadata=meta, spec={"schedule": "0 3 * * *", "suspend": False, "concurrencyPolicy": "Forbid", "template": {
                     "type": "Python", "mode": "cluster", "image": p["image"], "imagePullPolicy": "IfNotPresent",
                     "mainApplicationFile": "local:///app/main.py", "sparkVersion": "3.5.3", "restartPolicy": {"type": "Never"},
-                    "driver": pod, "executor": {**pod, "instances": 2}}}, opts=cluster)
+                    "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "10Gi"}}], "driver": pod, "executor": {**pod, "instances": 2}}}, opts=cluster)
         else:
             resources = {"cpu": "1", "memory": "2Gi"}
             k8s.batch.v1.CronJob(f"{address}-job", metadata=meta, spec={
