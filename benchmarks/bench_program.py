@@ -422,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
           f"inputs differing: {differ}")
     for line in missing[:10]:
         print(f"  {line}")
-    ok = ratio <= 1.5 and own_per_product <= 16 and not missing
+    ok = ratio <= 1.5 and own_per_product <= 16 and not missing and not differ
     return 0 if ok else 1
 
 
