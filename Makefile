@@ -32,7 +32,7 @@ test-fast: setup
 	$(BIN)/pytest -m 'not slow'
 
 golden: setup
-	$(BIN)/python -m tests.components.golden --update
+	$(BIN)/python tests/components/golden_inventory.py --update
 
 bench: setup
 	$(BIN)/python benchmarks/bench_load.py
