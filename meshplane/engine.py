@@ -67,9 +67,10 @@ class Cloud(mocks.Mocks):
         if typ == "aws:iam/role:Role":
             state["arn"] = f"arn:aws:iam::{self.account}:role/{state['name']}"
             return state["name"], state
-        if typ.startswith("aws:glue/"):
-            name = state.get("name", args.name)
-            return f"{state.get('databaseName', self.account)}:{name}" if "databaseName" in state else name, state
+        if typ == "aws:glue/catalogTable:CatalogTable":
+            return f"{state['databaseName']}:{state['name']}", state
+        if typ == "aws:glue/catalogDatabase:CatalogDatabase":
+            return state["name"], state
         if typ.startswith("aws:") and "arn" not in state:
             state["arn"] = f"arn:aws:{typ.split(':')[1].split('/')[0]}:{self.region}:{self.account}:{args.name}"
         return f"{args.name}-id", state

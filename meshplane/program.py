@@ -6,6 +6,7 @@ mesh with a problem provisions nothing.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -17,35 +18,45 @@ from meshplane.loader import load_mesh
 from meshplane.problems import MeshError, Problem
 from meshplane.stack import StackSettings
 
-SETTING_KEYS = {
-    (field.alias or name): name for name, field in StackSettings.model_fields.items()
-}
+SETTING_KEYS = [field.alias or name for name, field in StackSettings.model_fields.items()]
+LIST_KEYS = {"domains"}  # the CLI hands lists over as JSON; booleans and numbers pydantic reads from text
 
 
 def settings_from(get_config, stack_file: str) -> StackSettings:
-    """Settings from a `pulumi.Config`-like getter (`get(key) -> str | None`); errors point at the stack file."""
+    """Settings from a `pulumi.Config`-like getter (`get(key) -> str | None`); errors point at the stack file's line."""
     values: dict[str, object] = {}
+    problems: list[Problem] = []
     for key in SETTING_KEYS:
         raw = get_config(key)
-        if raw is not None:
-            values[key] = _typed(key, raw)
-    try:
-        return StackSettings.model_validate(values)
-    except ValidationError as exc:
-        raise MeshError(
-            [Problem(stack_file, 1, f"meshplane:{'.'.join(str(p) for p in e['loc'])}: {e['msg']}") for e in exc.errors()]
-        ) from None
-
-
-def _typed(key: str, raw: str) -> object:
-    import json
-
-    if key in ("domains",) or raw in ("true", "false") or raw.startswith("["):
+        if raw is None:
+            continue
         try:
-            return json.loads(raw)
+            values[key] = json.loads(raw) if key in LIST_KEYS else raw
         except ValueError:
-            return raw
-    return raw
+            problems.append(Problem(stack_file, _line_of(stack_file, key), f"meshplane:{key}: not a list: {raw!r}"))
+    try:
+        settings = StackSettings.model_validate(values)
+    except ValidationError as exc:
+        problems += [_problem(stack_file, e) for e in exc.errors()]
+    if problems:
+        raise MeshError(problems)
+    return settings
+
+
+def _problem(stack_file: str, error: dict) -> Problem:
+    key = str(error["loc"][0]) if error["loc"] else ""
+    where = ".".join(str(p) for p in error["loc"])
+    message = "missing" if error["type"] == "missing" else error["msg"]
+    return Problem(stack_file, _line_of(stack_file, key), f"meshplane:{where}: {message}")
+
+
+def _line_of(stack_file: str, key: str) -> int:
+    """The line that sets `meshplane:<key>` in the stack file (1 when it is not there)."""
+    try:
+        lines = Path(stack_file).read_text().splitlines()
+    except OSError:
+        return 1
+    return next((n for n, text in enumerate(lines, 1) if text.strip().startswith(f"meshplane:{key}:")), 1)
 
 
 def load_stack(settings: StackSettings, root: Path | str = ".") -> StackPlan:

@@ -64,7 +64,7 @@ def test_an_unresolved_input_registers_nothing(project, registrations):
 def test_a_bad_stack_setting_registers_nothing(project, registrations):
     with pytest.raises(MeshError) as caught:
         engine.evaluate("dev", {"meshplane:accountId": "12345"}, root=project)
-    assert "stacks/Pulumi.dev.yaml:1: error: meshplane:accountId" in str(caught.value)
+    assert "stacks/Pulumi.dev.yaml:4: error: meshplane:accountId" in str(caught.value)
     assert [t for t in registrations if t != "pulumi:pulumi:Stack"] == []
 
 
