@@ -31,7 +31,7 @@ aws_provider = aws.Provider(
             "s3_use_path_style": True,
             "skip_credentials_validation": True,
             "skip_requesting_account_id": True,
-            "skip_metadata_api_check": "true",
+            "skip_metadata_api_check": True,
             "access_key": "test",
             "secret_key": "test",
         }
