@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pulumi
 import yaml
-from pulumi.runtime import mocks, settings as runtime_settings
+from pulumi.runtime import mocks, rpc, settings as runtime_settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -188,6 +188,8 @@ def _owner(urn: str, names: dict[str, tuple[str, str, str]]) -> tuple[str | None
 
 def _plain(value):
     """Inputs as plain JSON-like data (Pulumi's unknowns and secrets unwrapped)."""
+    if isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+        return _plain(value["value"])
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items() if not k.startswith("__")}
     if isinstance(value, (list, tuple)):
