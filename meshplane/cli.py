@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -77,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug of ours, not the user's input: say so in one line, traceback on request
+        if os.environ.get("MESHPLANE_DEBUG"):
+            raise
+        print(f"meshplane: internal error: {type(exc).__name__}: {exc} (set MESHPLANE_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":
