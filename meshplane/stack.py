@@ -6,8 +6,6 @@ from pydantic import Field
 
 from meshplane.spec import Environment, Name, Spec
 
-NAMESPACE = "meshplane"
-
 
 class StackSettings(Spec):
     """The `meshplane:*` keys of a stack's configuration."""
@@ -28,8 +26,3 @@ class StackSettings(Spec):
     )
 
     model_config = {**Spec.model_config, "populate_by_name": True}
-
-
-def from_config(values: dict[str, object]) -> StackSettings:
-    """Settings from `meshplane:*` configuration values (keys without the namespace)."""
-    return StackSettings.model_validate(values)
