@@ -133,6 +133,16 @@ class Mesh:
         granted = {g.producer for g in grants if g.consumer_domain == domain}
         return sorted(own | granted)
 
+    def declaration(self, product: str | None, domain: str | None, field: tuple = ()) -> tuple[str, int] | None:
+        """Where a resource of `product` (else of `domain`) is declared: the product's file at `field`'s line, else the
+        domain's file; None for a resource of neither (a stack-level one)."""
+        if product in self.products:
+            source = self.products[product].source
+            return source.path, source.line_of(field) if field else 1
+        if domain in self.domains:
+            return self.domains[domain].source.path, 1
+        return None
+
     @cached_property
     def renamed(self) -> dict[str, str]:
         """Old address -> current address, for every previous name."""

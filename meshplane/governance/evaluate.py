@@ -88,12 +88,8 @@ def locate(finding: Finding, mesh: Mesh | None) -> tuple[str, int]:
     resource = finding.resource
     if resource is None:
         return "(mesh)", 1
-    if mesh is not None and resource.product in mesh.products:
-        source = mesh.products[resource.product].source
-        return source.path, source.line_of(finding.field) if finding.field else 1
-    if mesh is not None and resource.domain in mesh.domains:
-        return mesh.domains[resource.domain].source.path, 1
-    return resource.urn, 1
+    declared = mesh.declaration(resource.product, resource.domain, finding.field) if mesh is not None else None
+    return declared or (resource.urn, 1)
 
 
 def with_product(finding: Finding) -> Finding:

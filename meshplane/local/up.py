@@ -58,15 +58,7 @@ def stack_endpoint(stack: str, root: Path) -> str | None:
 
 def locator(mesh: Mesh) -> Callable[[Resource], tuple[str, int]]:
     """A resource's declaration: its product's file, else its domain's, else the program."""
-
-    def where(resource: Resource) -> tuple[str, int]:
-        if resource.product in mesh.products:
-            return mesh.products[resource.product].source.path, 1
-        if resource.domain in mesh.domains:
-            return mesh.domains[resource.domain].source.path, 1
-        return "__main__.py", 1
-
-    return where
+    return lambda resource: mesh.declaration(resource.product, resource.domain) or ("__main__.py", 1)
 
 
 def governance_gate(mesh: Mesh, evaluation: Evaluation, settings: StackSettings, root: Path) -> list[Problem]:

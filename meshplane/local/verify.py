@@ -105,12 +105,7 @@ class Verifier:
 
     def report(self, resource: Resource, message: str, field_path: tuple = ()) -> None:
         owner = resource.product or resource.domain or "(stack)"
-        path, line = "__main__.py", 1
-        if resource.product in self.mesh.products:
-            source = self.mesh.products[resource.product].source
-            path, line = source.path, source.line_of(field_path) if field_path else 1
-        elif resource.domain in self.mesh.domains:
-            path = self.mesh.domains[resource.domain].source.path
+        path, line = self.mesh.declaration(resource.product, resource.domain, field_path) or ("__main__.py", 1)
         self.findings.append(Problem(path, line, f"{owner}: {message}"))
 
     def _input_line(self, consumer: str | None, producer: str | None) -> tuple:
