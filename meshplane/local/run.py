@@ -13,12 +13,15 @@ from urllib.parse import urlparse
 from botocore.exceptions import BotoCoreError, ClientError
 
 from meshplane import engine
+from meshplane.engine import Evaluation
 from meshplane.loader import load_mesh
 from meshplane.local import access as access_
 from meshplane.local import up as up_
 from meshplane.local import verify as verify_
 from meshplane.local.emulator import Emulator, connect, port_is_free, require_loopback
+from meshplane.mesh import Mesh
 from meshplane.problems import MeshError, Problem
+from meshplane.stack import StackSettings
 
 Echo = Callable[[str], None]
 
@@ -88,8 +91,8 @@ def up_local(
         result = up_.up(stack, endpoint, out, root, echo=echo)
         echo(up_.summary(result))
         status = 0
-        if then_verify:
-            status = max(status, verify_stack(stack, endpoint, root, echo))
+        if then_verify:  # the program as just applied: not evaluated a second time
+            status = max(status, _verify(stack, endpoint, result.evaluation, result.mesh, result.settings, echo, _err))
         if then_check:
             status = max(status, access_matrix(stack, True, endpoint, root=root, echo=echo))
         if emulator is None:
@@ -149,6 +152,13 @@ def verify_stack(stack: str, endpoint: str | None = None, root: Path | None = No
     evaluation = engine.evaluate(stack, None, root)
     settings = up_.stack_settings(stack, root)
     mesh = load_mesh(root / "domains")
+    return _verify(stack, endpoint, evaluation, mesh, settings, echo, err)
+
+
+def _verify(
+    stack: str, endpoint: str | None, evaluation: Evaluation, mesh: Mesh, settings: StackSettings, echo: Echo, err: Echo
+) -> int:
+    """`verify_stack` for a program already evaluated (by `up --local --verify`)."""
     aws = connect(endpoint, settings.region, settings.account_id)
     where = endpoint or f"AWS account {settings.account_id} ({settings.region})"
     report = verify_.verify(evaluation, mesh, settings, aws)

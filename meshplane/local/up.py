@@ -37,6 +37,8 @@ class UpResult:
     stack: str
     endpoint: str
     settings: StackSettings
+    evaluation: Evaluation
+    mesh: Mesh
     report: applying.ApplyReport
     manifests: list[k8s.Manifest]
     out: Path
@@ -117,7 +119,7 @@ def up(
     state_file = state_path(out, stack)
     previous = _previous_manifests(state_file, out)
     k8s.write(manifests, out, previous)
-    result = UpResult(stack, endpoint, settings, report, manifests, out, state_file, advisories, evaluate_seconds)
+    result = UpResult(stack, endpoint, settings, evaluation, mesh, report, manifests, out, state_file, advisories, evaluate_seconds)
     result.seconds = time.monotonic() - started
     _write_state(result)
     return result
