@@ -9,10 +9,11 @@ from components.product import DataProduct
 from meshplane.compose import MANAGED_BY
 from meshplane.problems import MeshError
 from meshplane.program import load_stack, settings_from
+from meshplane.stack import stack_file
 
 config = pulumi.Config("meshplane")
 try:
-    plan = load_stack(settings_from(config.get, f"stacks/Pulumi.{pulumi.get_stack()}.yaml"))
+    plan = load_stack(settings_from(config.get, stack_file(pulumi.get_stack())))
 except MeshError as exc:
     failure = pulumi.RunError(f"the mesh has problems; nothing is provisioned:\n{exc}")
     failure.problems = exc.problems  # for `meshplane plan` and `up --local`, which run this program in-process

@@ -25,6 +25,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from meshplane.inventory import Resource
 from meshplane.problems import MeshError, Problem
+from meshplane.stack import stack_file
 
 PROJECT = "meshplane"
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,10 +100,10 @@ class Recorder(mocks.MockMonitor):
 
 def stack_config(stack: str, root: Path = ROOT) -> dict[str, str]:
     """A stack file's config as the Pulumi CLI hands it to the program: `ns:key` -> string (objects as JSON)."""
-    path = root / "stacks" / f"Pulumi.{stack}.yaml"
+    path = root / stack_file(stack)
     if not path.is_file():
-        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml"))
-        raise MeshError([Problem(str(path.relative_to(root)), 1, f"no stack {stack!r} (known: {', '.join(known)})")])
+        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in path.parent.glob("Pulumi.*.yaml"))
+        raise MeshError([Problem(stack_file(stack), 1, f"no stack {stack!r} (known: {', '.join(known)})")])
     data = yaml.safe_load(path.read_text()) or {}
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in (data.get("config") or {}).items()}
 

@@ -26,3 +26,8 @@ class StackSettings(Spec):
     )
 
     model_config = {**Spec.model_config, "populate_by_name": True}
+
+
+def stack_file(stack: str) -> str:
+    """The stack's configuration file, relative to the project (`stackConfigDir` in Pulumi.yaml)."""
+    return f"stacks/Pulumi.{stack}.yaml"

@@ -10,6 +10,7 @@ from meshplane.governance.evaluate import evaluate_resources
 from meshplane.mesh import Mesh
 from meshplane.problems import Problem
 from meshplane.spec import Environment
+from meshplane.stack import stack_file
 
 
 def program_root(domains: Path | str, env: Environment) -> Path | None:
@@ -17,7 +18,7 @@ def program_root(domains: Path | str, env: Environment) -> Path | None:
     root = Path(domains).resolve().parent
     if Path(domains).name != "domains" or importlib.util.find_spec("meshplane.engine") is None:
         return None
-    if (root / "__main__.py").is_file() and (root / "stacks" / f"Pulumi.{env.value}.yaml").is_file():
+    if (root / "__main__.py").is_file() and (root / stack_file(env.value)).is_file():
         return root
     return None
 

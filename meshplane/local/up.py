@@ -25,7 +25,7 @@ from meshplane.local.emulator import connect
 from meshplane.mesh import Mesh
 from meshplane.problems import MeshError, Problem
 from meshplane.program import settings_from
-from meshplane.stack import StackSettings
+from meshplane.stack import StackSettings, stack_file
 
 Echo = Callable[[str], None]
 Gate = Callable[[Mesh, Evaluation, StackSettings, Path], list[Problem]]
@@ -50,7 +50,7 @@ class UpResult:
 
 def stack_settings(stack: str, root: Path) -> StackSettings:
     config = engine.stack_config(stack, root)
-    return settings_from(lambda key: config.get(f"meshplane:{key}"), f"stacks/Pulumi.{stack}.yaml")
+    return settings_from(lambda key: config.get(f"meshplane:{key}"), stack_file(stack))
 
 
 def stack_endpoint(stack: str, root: Path) -> str | None:
