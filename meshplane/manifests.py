@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 import yaml
 
@@ -28,12 +29,17 @@ def file_name(resource: Resource) -> str:
 
 def write_manifests(resources: list[Resource], out: Path | str) -> list[Path]:
     """One YAML file per Kubernetes object, named `<kind>-<namespace>-<name>.yaml`."""
+    return write_files([(file_name(r), manifest(r)) for r in filter(is_kubernetes_object, resources)], out)
+
+
+def write_files(manifests: Iterable[tuple[str, dict]], out: Path | str) -> list[Path]:
+    """Each (file name, object) as a YAML file in `out`."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for resource in filter(is_kubernetes_object, resources):
-        path = out / file_name(resource)
-        path.write_text(yaml.safe_dump(manifest(resource), sort_keys=False))
+    for name, body in manifests:
+        path = out / name
+        path.write_text(yaml.safe_dump(body, sort_keys=False))
         written.append(path)
     return written
 

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import kubernetes_validate
-import yaml
 
 from meshplane.inventory import Resource
-from meshplane.manifests import file_name, is_kubernetes_object, manifest
+from meshplane.manifests import file_name, is_kubernetes_object, manifest, write_files
 from meshplane.problems import Problem
 
 KUBERNETES_VERSION = kubernetes_validate.latest_version()
@@ -48,12 +47,7 @@ def render(resources: list[Resource], where=None, version: str = KUBERNETES_VERS
 
 def write(manifests: list[Manifest], out: Path, previous: list[str] = ()) -> list[Path]:
     """Write each manifest; delete the files an earlier run wrote that this one does not (objects no longer declared)."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for m in manifests:
-        path = out / m.file
-        path.write_text(yaml.safe_dump(m.body, sort_keys=False))
-        written.append(path)
+    written = write_files([(m.file, m.body) for m in manifests], out)
     current = {m.file for m in manifests}
     for stale in previous:
         if stale not in current and (out / stale).is_file() and Path(stale).name == stale:
