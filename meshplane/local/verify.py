@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from meshplane.compose import location
 from meshplane.engine import Evaluation
+from meshplane.governance.documents import allows, as_list
 from meshplane.inventory import Resource
 from meshplane.local.emulator import Aws
 from meshplane.mesh import Mesh
@@ -337,10 +338,8 @@ def _normal(value):
 
 def _readers(policy: dict) -> set[str]:
     readers: set[str] = set()
-    for statement in policy.get("Statement") or []:
-        if statement.get("Effect") == "Allow":
-            arns = ((statement.get("Condition") or {}).get("ArnEquals") or {}).get("aws:PrincipalArn") or []
-            readers.update([arns] if isinstance(arns, str) else arns)
+    for statement in allows(policy):
+        readers.update(as_list(((statement.get("Condition") or {}).get("ArnEquals") or {}).get("aws:PrincipalArn")))
     return readers
 
 
