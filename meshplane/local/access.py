@@ -31,7 +31,7 @@ from meshplane import naming
 from meshplane.compose import location, scope
 from meshplane.federation import load_federation
 from meshplane.loader import load_mesh
-from meshplane.local.emulator import Aws, enforcement
+from meshplane.local.emulator import Aws, enforcement, error_code
 from meshplane.mesh import Mesh
 from meshplane.problems import Problem
 from meshplane.stack import StackSettings
@@ -186,7 +186,7 @@ def check(m: Matrix, aws: Aws, endpoint: str, echo: Callable[[str], None] = prin
                 lifted[bucket] = s3.get_bucket_policy(Bucket=bucket)["Policy"]
                 s3.delete_bucket_policy(Bucket=bucket)
             except ClientError as exc:
-                if _code(exc) not in ("NoSuchBucketPolicy", "NoSuchBucket"):
+                if error_code(exc) not in ("NoSuchBucketPolicy", "NoSuchBucket"):
                     raise
         echo(f"lifted {len(lifted)} bucket policies for the probe")
         for address in targets:
@@ -194,13 +194,13 @@ def check(m: Matrix, aws: Aws, endpoint: str, echo: Callable[[str], None] = prin
                 s3.put_object(Bucket=m.buckets[address], Key=PROBE_KEY, Body=b"meshplane access probe\n")
                 present.add(address)
             except ClientError as exc:
-                if _code(exc) != "NoSuchBucket":
+                if error_code(exc) != "NoSuchBucket":
                     raise
         for p in m.principals:
             try:
                 arn = iam.get_role(RoleName=p.role)["Role"]["Arn"]
             except ClientError as exc:
-                if _code(exc) != "NoSuchEntity":
+                if error_code(exc) != "NoSuchEntity":
                     raise
                 continue  # observed as no access at all
             credentials = aws.client("sts").assume_role(RoleArn=arn, RoleSessionName=SESSION)["Credentials"]
@@ -254,7 +254,7 @@ def _allowed(call) -> bool:
     try:
         call()
     except ClientError as exc:
-        if _code(exc) in DENIED:
+        if error_code(exc) in DENIED:
             return False
         raise
     return True
@@ -267,7 +267,7 @@ def _clean(aws: Aws, buckets: list[str]) -> None:
         try:
             pages = list(s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=PROBE_PREFIX))
         except ClientError as exc:
-            if _code(exc) == "NoSuchBucket":
+            if error_code(exc) == "NoSuchBucket":
                 continue
             raise
         objects = [
@@ -287,10 +287,6 @@ def _line(m: Matrix, p: Principal, address: str) -> int:
     if declared is None or address not in declared.spec.inputs:
         return 1
     return declared.source.line_of(("inputs", declared.spec.inputs.index(address)))
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 def dumps(m: Matrix) -> str:

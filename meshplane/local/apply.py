@@ -16,7 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from meshplane.engine import Evaluation
 from meshplane.inventory import Resource
-from meshplane.local.emulator import Aws
+from meshplane.local.emulator import Aws, error_code
 from meshplane.local.ids import IdMap
 from meshplane.problems import MeshError, Problem
 
@@ -89,17 +89,13 @@ def shape(value, renames: dict[str, str] = RENAMES):
     return value
 
 
-def _code(exc: ClientError) -> str:
-    return exc.response.get("Error", {}).get("Code", "")
-
-
 def upsert(create: Callable[[], object], update: Callable[[], object], exists: str) -> str:
     """Create; where the emulator answers `exists` (an earlier run's), bring it in line instead."""
     try:
         create()
         return CREATED
     except ClientError as exc:
-        if _code(exc) != exists:
+        if error_code(exc) != exists:
             raise
     update()
     return UPDATED
@@ -115,7 +111,7 @@ def s3_bucket(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str
         s3.head_bucket(Bucket=name)  # ours, from an earlier run (us-east-1 would answer a second create with 200)
         status = UPDATED
     except ClientError as exc:
-        if _code(exc) not in ("404", "NoSuchBucket", "NotFound"):
+        if error_code(exc) not in ("404", "NoSuchBucket", "NotFound"):
             raise
         where = {} if ctx.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": ctx.region}}
         s3.create_bucket(Bucket=name, **where)
@@ -172,7 +168,7 @@ def kms_key(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
         try:
             meta = kms.describe_key(KeyId=alias)["KeyMetadata"]
         except ClientError as exc:
-            if _code(exc) != "NotFoundException":
+            if error_code(exc) != "NotFoundException":
                 raise
     tags = [{"TagKey": k, "TagValue": v} for k, v in sorted(ctx.tags(inputs).items())]
     status = CREATED if meta is None else UPDATED

@@ -155,6 +155,11 @@ def connect(endpoint: str | None, region: str, account: str) -> Aws:
     return aws
 
 
+def error_code(exc: ClientError) -> str:
+    """The AWS error code of a failed call, e.g. `NoSuchBucket` ("" when the answer has none)."""
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
 def _caller_account(aws: Aws, where: str) -> str:
     try:
         return aws.account()

@@ -17,7 +17,7 @@ from meshplane.compose import location
 from meshplane.engine import Evaluation
 from meshplane.governance.documents import allows, as_list
 from meshplane.inventory import Resource
-from meshplane.local.emulator import Aws
+from meshplane.local.emulator import Aws, error_code
 from meshplane.mesh import Mesh
 from meshplane.problems import Problem
 from meshplane.stack import StackSettings
@@ -158,7 +158,7 @@ class Verifier:
         try:
             self.aws.client("glue").get_database(Name=name)
         except ClientError as exc:
-            if _code(exc) != "EntityNotFoundException":
+            if error_code(exc) != "EntityNotFoundException":
                 raise
             self.report(database, f"Glue database {name} is missing")
 
@@ -169,7 +169,7 @@ class Verifier:
         try:
             s3.head_bucket(Bucket=name)
         except ClientError as exc:
-            if _code(exc) not in ("404", "NoSuchBucket", "NotFound"):
+            if error_code(exc) not in ("404", "NoSuchBucket", "NotFound"):
                 raise
             self.report(r, f"bucket {name} is missing")
             return
@@ -191,7 +191,7 @@ class Verifier:
         try:
             rules = self.aws.client("s3").get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"]
         except ClientError as exc:
-            if _code(exc) != "ServerSideEncryptionConfigurationNotFoundError":
+            if error_code(exc) != "ServerSideEncryptionConfigurationNotFoundError":
                 raise
             rules = []
         want = f"{default['sseAlgorithm']} with key {default.get('kmsMasterKeyId')}"
@@ -212,7 +212,7 @@ class Verifier:
         try:
             actual = self.aws.client("s3").get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
         except ClientError as exc:
-            if _code(exc) != "NoSuchPublicAccessBlockConfiguration":
+            if error_code(exc) != "NoSuchPublicAccessBlockConfiguration":
                 raise
             actual = {}
         declared = {flag: bool(config.get(flag[:1].lower() + flag[1:])) for flag in PUBLIC_ACCESS_FLAGS}
@@ -224,7 +224,7 @@ class Verifier:
         try:
             actual = json.loads(self.aws.client("s3").get_bucket_policy(Bucket=name)["Policy"])
         except ClientError as exc:
-            if _code(exc) != "NoSuchBucketPolicy":
+            if error_code(exc) != "NoSuchBucketPolicy":
                 raise
             self.report(r, f"bucket {name} has no bucket policy (declared: TLS only, and the agreed readers)")
             return
@@ -249,7 +249,7 @@ class Verifier:
         try:
             actual = self.aws.client("glue").get_table(DatabaseName=database, Name=name)["Table"]
         except ClientError as exc:
-            if _code(exc) != "EntityNotFoundException":
+            if error_code(exc) != "EntityNotFoundException":
                 raise
             self.report(table, f"Glue table {database}.{name} is missing")
             return
@@ -269,7 +269,7 @@ class Verifier:
         try:
             actual = iam.get_role(RoleName=name)["Role"]
         except ClientError as exc:
-            if _code(exc) != "NoSuchEntity":
+            if error_code(exc) != "NoSuchEntity":
                 raise
             self.report(r, f"role {name} is missing")
             return
@@ -303,7 +303,7 @@ class Verifier:
             try:
                 self._key_arns[key] = self.aws.client("kms").describe_key(KeyId=key)["KeyMetadata"]["Arn"]
             except ClientError as exc:
-                if _code(exc) != "NotFoundException":
+                if error_code(exc) != "NotFoundException":
                     raise
                 self._key_arns[key] = None
         return self._key_arns[key]
@@ -311,10 +311,6 @@ class Verifier:
 
 def verify(evaluation: Evaluation, mesh: Mesh, settings: StackSettings, aws: Aws) -> VerifyReport:
     return Verifier(evaluation, mesh, settings, aws).run()
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 def _document(value) -> dict:
