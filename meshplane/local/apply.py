@@ -18,6 +18,7 @@ from meshplane.engine import Evaluation
 from meshplane.inventory import Resource
 from meshplane.local.emulator import Aws, error_code
 from meshplane.local.ids import IdMap
+from meshplane.manifests import is_kubernetes_object
 from meshplane.problems import MeshError, Problem
 
 POD_IDENTITY = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
@@ -284,13 +285,9 @@ APPLIERS: dict[str, Applier] = {
 }
 
 
-def is_kubernetes(resource: Resource) -> bool:
-    return resource.type.startswith("kubernetes:")
-
-
 def cloud_resources(evaluation: Evaluation) -> list[Resource]:
     """What `up --local` applies to the emulator: every custom resource but providers and Kubernetes objects."""
-    return [r for r in evaluation.custom() if not is_kubernetes(r)]
+    return [r for r in evaluation.custom() if not is_kubernetes_object(r)]
 
 
 def unsupported(evaluation: Evaluation, where: Callable[[Resource], tuple[str, int]] | None = None) -> list[Problem]:
