@@ -22,10 +22,11 @@ SETTING_KEYS = [field.alias or name for name, field in StackSettings.model_field
 LIST_KEYS = {"domains"}  # the CLI hands lists over as JSON; booleans and numbers pydantic reads from text
 
 
-def settings_from(get_config, stack_file: str) -> StackSettings:
-    """Settings from a `pulumi.Config`-like getter (`get(key) -> str | None`); errors point at the stack file's line."""
+def settings_from(get_config, stack_file: str, root: Path = Path(".")) -> StackSettings:
+    """Settings from a `pulumi.Config`-like getter (`get(key) -> str | None`); errors point at the line of
+    `stack_file` (relative to the project `root`) that sets the key."""
     values: dict[str, object] = {}
-    problems: list[Problem] = []
+    errors: list[tuple[str, str]] = []  # (key, message)
     for key in SETTING_KEYS:
         raw = get_config(key)
         if raw is None:
@@ -33,30 +34,34 @@ def settings_from(get_config, stack_file: str) -> StackSettings:
         try:
             values[key] = json.loads(raw) if key in LIST_KEYS else raw
         except ValueError:
-            problems.append(Problem(stack_file, _line_of(stack_file, key), f"meshplane:{key}: not a list: {raw!r}"))
+            errors.append((key, f"meshplane:{key}: not a list: {raw!r}"))
     try:
         settings = StackSettings.model_validate(values)
     except ValidationError as exc:
-        problems += [_problem(stack_file, e) for e in exc.errors()]
-    if problems:
-        raise MeshError(problems)
+        errors += [_explain(e) for e in exc.errors()]
+    if errors:
+        lines = _key_lines(root / stack_file)
+        raise MeshError([Problem(stack_file, lines.get(key, 1), message) for key, message in errors])
     return settings
 
 
-def _problem(stack_file: str, error: dict) -> Problem:
-    key = str(error["loc"][0]) if error["loc"] else ""
+def _explain(error: dict) -> tuple[str, str]:
     where = ".".join(str(p) for p in error["loc"])
-    message = "missing" if error["type"] == "missing" else error["msg"]
-    return Problem(stack_file, _line_of(stack_file, key), f"meshplane:{where}: {message}")
+    return str(error["loc"][0]) if error["loc"] else "", f"meshplane:{where}: {'missing' if error['type'] == 'missing' else error['msg']}"
 
 
-def _line_of(stack_file: str, key: str) -> int:
-    """The line that sets `meshplane:<key>` in the stack file (1 when it is not there)."""
+def _key_lines(path: Path) -> dict[str, int]:
+    """`meshplane:<key>` -> the line of the stack file that sets it."""
     try:
-        lines = Path(stack_file).read_text().splitlines()
+        text = path.read_text()
     except OSError:
-        return 1
-    return next((n for n, text in enumerate(lines, 1) if text.strip().startswith(f"meshplane:{key}:")), 1)
+        return {}
+    found = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        key, sep, _ = line.strip().partition(":")
+        if key == "meshplane" and sep:
+            found.setdefault(line.strip().split(":")[1], number)
+    return found
 
 
 def load_stack(settings: StackSettings, root: Path | str = ".") -> StackPlan:

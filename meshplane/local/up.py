@@ -50,7 +50,7 @@ class UpResult:
 
 def stack_settings(stack: str, root: Path) -> StackSettings:
     config = engine.stack_config(stack, root)
-    return settings_from(lambda key: config.get(f"meshplane:{key}"), stack_file(stack))
+    return settings_from(lambda key: config.get(f"meshplane:{key}"), stack_file(stack), root)
 
 
 def stack_endpoint(stack: str, root: Path) -> str | None:
