@@ -42,13 +42,17 @@ def validate(args: argparse.Namespace) -> int:
     print(summary(mesh, env, federation.open_classifications))
     problems = governance.evaluate_mesh(mesh, federation, env)
     root = governance.program_root(args.domains, env)
+    scope = "mesh rules"
     if root is not None and not governance.blocking(problems):  # resources only of a mesh that may deploy
         problems += governance.evaluate_program(mesh, federation, env, root)
+        scope = "mesh and resource rules"
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         errors = sum(p.severity == "error" for p in problems)
         print(f"{len(problems)} governance finding(s): {errors} mandatory, {len(problems) - errors} advisory", file=sys.stderr)
+    else:
+        print(f"governance: {len(governance.RULES)} rules ({scope}), no finding for {env.value}")
     return 1 if governance.blocking(problems) else 0
 
 
