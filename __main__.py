@@ -20,7 +20,7 @@ except MeshError as exc:
     raise failure from None
 settings = plan.settings
 
-endpoint = config.get("awsEndpoint")  # a local AWS emulator (stacks/Pulumi.local.yaml)
+endpoint = settings.aws_endpoint  # a local AWS emulator (stacks/Pulumi.local.yaml)
 aws_provider = aws.Provider(
     "aws",
     region=settings.region,
@@ -42,8 +42,8 @@ aws_provider = aws.Provider(
 )
 k8s_provider = k8s.Provider(
     "kubernetes",
-    context=config.get("kubeContext"),
-    render_yaml_to_directory=config.get("renderManifests"),  # write manifests instead of applying them
+    context=settings.kube_context,
+    render_yaml_to_directory=settings.render_manifests,  # write manifests instead of applying them
 )
 providers = pulumi.ResourceOptions(providers={"aws": aws_provider, "kubernetes": k8s_provider})
 

@@ -24,6 +24,16 @@ class StackSettings(Spec):
         alias="allowDataDestruction",
         description="First key for destroying data; a product's `destroy_data` is the second.",
     )
+    aws_endpoint: str | None = Field(
+        default=None,
+        alias="awsEndpoint",
+        pattern=r"^https?://[^/\s]+/?$",
+        description="A local AWS emulator (moto, LocalStack) every AWS service is reached at, instead of AWS.",
+    )
+    kube_context: str | None = Field(default=None, alias="kubeContext", description="The kubeconfig context (default: the current one).")
+    render_manifests: str | None = Field(
+        default=None, alias="renderManifests", description="Write the Kubernetes manifests to this folder instead of applying them."
+    )
 
     model_config = {**Spec.model_config, "populate_by_name": True}
 

@@ -58,7 +58,7 @@ def _wait_forever() -> None:
 
 def manifests_dir(stack: str, root: Path, out: Path | None) -> Path:
     """--out, else the stack's `meshplane:renderManifests`, else out/manifests."""
-    return Path(out or engine.stack_config(stack, root).get("meshplane:renderManifests") or "out/manifests")
+    return Path(out or up_.stack_settings(stack, root).render_manifests or "out/manifests")
 
 
 @aws_errors

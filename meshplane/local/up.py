@@ -55,7 +55,7 @@ def stack_settings(stack: str, root: Path) -> StackSettings:
 
 def stack_endpoint(stack: str, root: Path) -> str | None:
     """The emulator the stack names (`meshplane:awsEndpoint`), if any."""
-    return engine.stack_config(stack, root).get("meshplane:awsEndpoint")
+    return stack_settings(stack, root).aws_endpoint
 
 
 def locator(mesh: Mesh) -> Callable[[Resource], tuple[str, int]]:
