@@ -31,11 +31,13 @@ class ProductAccessArgs:
 
 
 class ProductAccess(Quantum):
+    TOKEN = "meshplane:index:ProductAccess"
+
     role_arn: pulumi.Output[str]
     role_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: ProductAccessArgs, previous: Sequence[str] = (), opts: pulumi.ResourceOptions | None = None):
-        super().__init__("meshplane:index:ProductAccess", name, previous, opts)
+        super().__init__(self.TOKEN, name, previous, opts)
         role = aws.iam.Role(
             self.child_name("job-role"),
             name=args.role_name,

@@ -50,10 +50,12 @@ class ProductCatalogArgs:
 
 
 class ProductCatalog(Quantum):
+    TOKEN = "meshplane:index:ProductCatalog"
+
     table_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: ProductCatalogArgs, previous: Sequence[str] = (), opts: pulumi.ResourceOptions | None = None):
-        super().__init__("meshplane:index:ProductCatalog", name, previous, opts)
+        super().__init__(self.TOKEN, name, previous, opts)
         input_format, output_format, serde = FORMATS[args.format]
         table = aws.glue.CatalogTable(
             self.child_name("table"),

@@ -63,10 +63,12 @@ def container_security() -> dict:
 
 
 class ProductCompute(Quantum):
+    TOKEN = "meshplane:index:ProductCompute"
+
     job_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: ProductComputeArgs, previous: Sequence[str] = (), opts: pulumi.ResourceOptions | None = None):
-        super().__init__("meshplane:index:ProductCompute", name, previous, opts)
+        super().__init__(self.TOKEN, name, previous, opts)
         meta = {"name": args.service_account, "namespace": args.namespace, "labels": dict(args.labels)}
         account = k8s.core.v1.ServiceAccount(
             self.child_name("service-account"),

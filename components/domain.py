@@ -31,13 +31,15 @@ class DataDomainArgs:
 
 
 class DataDomain(Quantum):
+    TOKEN = "meshplane:index:DataDomain"
+
     key_arn: pulumi.Output[str]
     database_name: pulumi.Output[str]
     namespace: pulumi.Output[str]
     reader_role_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: DataDomainArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("meshplane:index:DataDomain", name, (), opts)
+        super().__init__(self.TOKEN, name, (), opts)
         key = aws.kms.Key(
             self.child_name("key"),
             description=f"Data of domain {name}",

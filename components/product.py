@@ -25,6 +25,8 @@ class DataProductArgs:
 
 
 class DataProduct(Quantum):
+    TOKEN = "meshplane:index:DataProduct"
+
     address: pulumi.Output[str]
     bucket_name: pulumi.Output[str]
     bucket_arn: pulumi.Output[str]
@@ -32,7 +34,7 @@ class DataProduct(Quantum):
     job_role_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: DataProductArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("meshplane:index:DataProduct", name, args.previous, opts)
+        super().__init__(self.TOKEN, name, args.previous, opts)
         parent = pulumi.ResourceOptions(parent=self)
         storage = ProductStorage(name, args.storage, args.previous, parent)
         access = ProductAccess(name, args.access, args.previous, parent)

@@ -23,11 +23,13 @@ class ProductStorageArgs:
 
 
 class ProductStorage(Quantum):
+    TOKEN = "meshplane:index:ProductStorage"
+
     bucket_name: pulumi.Output[str]
     bucket_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: ProductStorageArgs, previous: Sequence[str] = (), opts: pulumi.ResourceOptions | None = None):
-        super().__init__("meshplane:index:ProductStorage", name, previous, opts)
+        super().__init__(self.TOKEN, name, previous, opts)
         loc = args.location
         bucket = aws.s3.Bucket(
             self.child_name("bucket"),

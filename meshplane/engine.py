@@ -23,6 +23,9 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from components.domain import DataDomain
+from components.product import DataProduct
+from meshplane import tokens
 from meshplane.inventory import Resource
 from meshplane.problems import MeshError, Problem
 from meshplane.stack import stack_file
@@ -58,19 +61,19 @@ class Cloud(mocks.Mocks):
     def new_resource(self, args: mocks.MockResourceArgs):
         state = dict(args.inputs)
         typ = args.typ
-        if typ == "aws:kms/key:Key":
+        if typ == tokens.KEY:
             key_id = _uuid(args.name)
             state.update(keyId=key_id, arn=f"arn:aws:kms:{self.region}:{self.account}:key/{key_id}")
             return key_id, state
-        if typ == "aws:s3/bucket:Bucket":
+        if typ == tokens.BUCKET:
             state["arn"] = f"arn:aws:s3:::{state['bucket']}"
             return state["bucket"], state
-        if typ == "aws:iam/role:Role":
+        if typ == tokens.ROLE:
             state["arn"] = f"arn:aws:iam::{self.account}:role/{state['name']}"
             return state["name"], state
-        if typ == "aws:glue/catalogTable:CatalogTable":
+        if typ == tokens.TABLE:
             return f"{state['databaseName']}:{state['name']}", state
-        if typ == "aws:glue/catalogDatabase:CatalogDatabase":
+        if typ == tokens.DATABASE:
             return state["name"], state
         if typ.startswith("aws:") and "arn" not in state:
             state["arn"] = f"arn:aws:{typ.split(':')[1].split('/')[0]}:{self.region}:{self.account}:{args.name}"
@@ -179,9 +182,9 @@ def _inventory(recorder: Recorder) -> list[Resource]:
 def _owner(urn: str, names: dict[str, tuple[str, str, str]]) -> tuple[str | None, str | None]:
     while urn in names:
         typ, name, parent = names[urn]
-        if typ == "meshplane:index:DataProduct":
+        if typ == DataProduct.TOKEN:
             return name.split("/")[0], name
-        if typ == "meshplane:index:DataDomain":
+        if typ == DataDomain.TOKEN:
             return name, None
         urn = parent
     return None, None

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from meshplane import tokens
+
 
 @dataclass(frozen=True)
 class Resource:
     urn: str
-    type: str  # e.g. "aws:s3/bucket:Bucket", "kubernetes:batch/v1:CronJob", "meshplane:index:DataProduct"
+    type: str  # e.g. "aws:s3/bucket:Bucket" (see meshplane.tokens), or a component's TOKEN
     name: str  # the logical name
     inputs: dict = field(repr=False)  # resolved inputs, plain JSON-like data
     parent: str | None = None  # the parent's URN
@@ -28,4 +30,4 @@ class Resource:
 
     @property
     def is_provider(self) -> bool:
-        return self.type.startswith("pulumi:providers:")
+        return self.type.startswith(tokens.PROVIDER_PREFIX)

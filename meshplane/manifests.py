@@ -7,11 +7,12 @@ from typing import Iterable
 
 import yaml
 
+from meshplane import tokens
 from meshplane.inventory import Resource
 
 
 def is_kubernetes_object(resource: Resource) -> bool:
-    return resource.custom and resource.type.startswith("kubernetes:") and not resource.is_provider
+    return resource.custom and resource.type.startswith(tokens.KUBERNETES_PREFIX) and not resource.is_provider
 
 
 def manifest(resource: Resource) -> dict:

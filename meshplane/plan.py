@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 
+from meshplane import tokens
 from meshplane.inventory import Resource
 
 
 def physical_name(resource: Resource) -> str:
     """The name the resource gets in the cloud (or the cluster), as far as its inputs tell."""
     inputs = resource.inputs
-    if resource.type.startswith("kubernetes:"):
+    if resource.type.startswith(tokens.KUBERNETES_PREFIX):
         return str((inputs.get("metadata") or {}).get("name", ""))
-    if resource.type == "aws:iam/rolePolicy:RolePolicy":
+    if resource.type == tokens.ROLE_POLICY:
         return f"{inputs.get('role', '')}/{inputs.get('name', '')}"
     for key in ("name", "bucket", "serviceAccount"):
         if isinstance(inputs.get(key), str):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Iterator, Mapping
 
+from meshplane import tokens
+
 # The policy pack's sentinels for values not known during preview (pulumi_policy.proxy).
 UNKNOWN_SENTINELS = frozenset(
     {
@@ -101,26 +103,20 @@ def byte_size(value: object) -> int:
     return len(json.dumps(value, separators=(",", ":")).encode("utf-8"))
 
 
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-MANAGED_POLICY = "aws:iam/policy:Policy"
-ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-ROLE_POLICY_ATTACHMENTS_EXCLUSIVE = "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive"
-BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 
 
 def policy_documents(resource_type: str, inputs: Mapping) -> list[tuple[str, object]]:
     """(label, document) for every policy document a resource carries, as written in its inputs."""
-    if resource_type == ROLE:
+    if resource_type == tokens.ROLE:
         found: list[tuple[str, object]] = [("trust policy", inputs.get("assumeRolePolicy"))]
         for item in inputs.get("inlinePolicies") or ():
             if isinstance(item, Mapping):
                 found.append((f"inline policy {item.get('name', '?')!r}", item.get("policy")))
         return found
-    if resource_type == ROLE_POLICY:
+    if resource_type == tokens.ROLE_POLICY:
         return [(f"inline policy {inputs.get('name', '?')!r}", inputs.get("policy"))]
-    if resource_type == MANAGED_POLICY:
+    if resource_type == tokens.MANAGED_POLICY:
         return [("managed policy", inputs.get("policy"))]
-    if resource_type == BUCKET_POLICY:
+    if resource_type == tokens.BUCKET_POLICY:
         return [("bucket policy", inputs.get("policy"))]
     return []

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from meshplane import tokens
 from meshplane.governance.documents import is_unknown
 from meshplane.inventory import Resource
 
-BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+BUCKET_TYPES = (tokens.BUCKET, tokens.BUCKET_V2)
 ENCRYPTION_TYPES = (
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    tokens.BUCKET_ENCRYPTION,
+    tokens.BUCKET_ENCRYPTION_V2,
 )
-PUBLIC_ACCESS_BLOCK_TYPES = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
-POLICY_TYPES = ("aws:s3/bucketPolicy:BucketPolicy",)
+PUBLIC_ACCESS_BLOCK_TYPES = (tokens.BUCKET_PUBLIC_ACCESS,)
+POLICY_TYPES = (tokens.BUCKET_POLICY,)
 VERSIONING_TYPES = (
-    "aws:s3/bucketVersioning:BucketVersioning",
-    "aws:s3/bucketVersioningV2:BucketVersioningV2",
+    tokens.BUCKET_VERSIONING,
+    tokens.BUCKET_VERSIONING_V2,
 )
 
 

@@ -9,13 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from meshplane import tokens
 from meshplane.inventory import Resource
 
-CRONJOB = "kubernetes:batch/v1:CronJob"
-JOB = "kubernetes:batch/v1:Job"
-SPARK_APPLICATION = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication"
-SCHEDULED_SPARK_APPLICATION = "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication"
-WORKLOAD_TYPES = (CRONJOB, JOB, SPARK_APPLICATION, SCHEDULED_SPARK_APPLICATION)
 
 
 @dataclass(frozen=True)
@@ -47,13 +43,13 @@ def _mapping(value: object) -> Mapping:
 def containers(resource: Resource) -> list[Container] | None:
     """The containers of a workload, or None when the resource is not one."""
     inputs = resource.inputs
-    if resource.type == CRONJOB:
+    if resource.type == tokens.CRONJOB:
         return _pod_containers(_dig(inputs, "spec", "jobTemplate", "spec", "template", "spec"))
-    if resource.type == JOB:
+    if resource.type == tokens.JOB:
         return _pod_containers(_dig(inputs, "spec", "template", "spec"))
-    if resource.type == SPARK_APPLICATION:
+    if resource.type == tokens.SPARK_APPLICATION:
         return _spark_containers(_dig(inputs, "spec"))
-    if resource.type == SCHEDULED_SPARK_APPLICATION:
+    if resource.type == tokens.SCHEDULED_SPARK_APPLICATION:
         return _spark_containers(_dig(inputs, "spec", "template"))
     return None
 

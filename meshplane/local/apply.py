@@ -14,6 +14,7 @@ from typing import Callable
 
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
+from meshplane import tokens
 from meshplane.engine import Evaluation
 from meshplane.inventory import Resource
 from meshplane.local.emulator import Aws, error_code
@@ -21,9 +22,8 @@ from meshplane.local.ids import IdMap
 from meshplane.manifests import is_kubernetes_object
 from meshplane.problems import MeshError, Problem
 
-POD_IDENTITY = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 NOT_APPLICABLE = {
-    POD_IDENTITY: "moto has no EKS Pod Identity API, and no EKS cluster runs locally: the jobs exist as manifests only",
+    tokens.POD_IDENTITY: "moto has no EKS Pod Identity API, and no EKS cluster runs locally: the jobs exist as manifests only",
 }
 FREE_MAPS = frozenset({"parameters", "tags"})  # user data: their keys are not API field names
 RENAMES = {"id": "ID", "kmsMasterKeyId": "KMSMasterKeyID", "sseAlgorithm": "SSEAlgorithm", "serDeInfo": "SerdeInfo"}
@@ -63,7 +63,7 @@ class Context:
         self.default_tags = _default_tags(evaluation)
         # a key has no name: a key already in the emulator is found through the alias the program gives it
         self.alias_of_key = {
-            r.inputs.get("targetKeyId"): r.inputs.get("name") for r in evaluation.resources if r.type == "aws:kms/alias:Alias"
+            r.inputs.get("targetKeyId"): r.inputs.get("name") for r in evaluation.resources if r.type == tokens.KEY_ALIAS
         }
         self.inline: dict[str, set[str]] = {}  # role -> inline policies the program declares
 
@@ -269,19 +269,19 @@ def glue_table(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, st
 
 
 APPLIERS: dict[str, Applier] = {
-    "aws:s3/bucket:Bucket": s3_bucket,
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": s3_ownership,
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": s3_public_access_block,
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": s3_encryption,
-    "aws:s3/bucketVersioning:BucketVersioning": s3_versioning,
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": s3_lifecycle,
-    "aws:s3/bucketPolicy:BucketPolicy": s3_policy,
-    "aws:kms/key:Key": kms_key,
-    "aws:kms/alias:Alias": kms_alias,
-    "aws:iam/role:Role": iam_role,
-    "aws:iam/rolePolicy:RolePolicy": iam_role_policy,
-    "aws:glue/catalogDatabase:CatalogDatabase": glue_database,
-    "aws:glue/catalogTable:CatalogTable": glue_table,
+    tokens.BUCKET: s3_bucket,
+    tokens.BUCKET_OWNERSHIP: s3_ownership,
+    tokens.BUCKET_PUBLIC_ACCESS: s3_public_access_block,
+    tokens.BUCKET_ENCRYPTION: s3_encryption,
+    tokens.BUCKET_VERSIONING: s3_versioning,
+    tokens.BUCKET_LIFECYCLE: s3_lifecycle,
+    tokens.BUCKET_POLICY: s3_policy,
+    tokens.KEY: kms_key,
+    tokens.KEY_ALIAS: kms_alias,
+    tokens.ROLE: iam_role,
+    tokens.ROLE_POLICY: iam_role_policy,
+    tokens.DATABASE: glue_database,
+    tokens.TABLE: glue_table,
 }
 
 
@@ -341,7 +341,7 @@ def apply(
 def _default_tags(evaluation: Evaluation) -> dict[str, str]:
     """The aws provider's default tags (a provider's object inputs arrive JSON-encoded)."""
     for r in evaluation.resources:
-        if r.type == "pulumi:providers:aws":
+        if r.type == tokens.AWS_PROVIDER:
             value = r.inputs.get("defaultTags")
             if isinstance(value, str):
                 value = json.loads(value)

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from meshplane import tokens
 from meshplane import engine
 from meshplane.engine import Evaluation
 from meshplane.loader import load_mesh
@@ -123,9 +124,9 @@ def _serve_port(stack: str, root: Path) -> int:
 
 def serve_hint(result: up_.UpResult) -> str:
     e, s = result.endpoint, result.settings
-    some_bucket = next((a.real["id"] for a in result.report.applied if a.resource.type == "aws:s3/bucket:Bucket"), "BUCKET")
-    some_role = next((a.real["id"] for a in result.report.applied if a.resource.type == "aws:iam/role:Role"), "ROLE")
-    database = next((a.real["id"] for a in result.report.applied if a.resource.type == "aws:glue/catalogDatabase:CatalogDatabase"), "DATABASE")
+    some_bucket = next((a.real["id"] for a in result.report.applied if a.resource.type == tokens.BUCKET), "BUCKET")
+    some_role = next((a.real["id"] for a in result.report.applied if a.resource.type == tokens.ROLE), "ROLE")
+    database = next((a.real["id"] for a in result.report.applied if a.resource.type == tokens.DATABASE), "DATABASE")
     return "\n".join(
         [
             f"the emulator serves at {e} until Ctrl-C (credentials: any, e.g. AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test; region {s.region})",

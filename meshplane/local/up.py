@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from meshplane import tokens
 from meshplane import engine
 from meshplane.engine import Evaluation
 from meshplane.inventory import Resource
@@ -141,11 +142,11 @@ def summary(result: UpResult) -> str:
     """Per domain: products, buckets, tables, roles, grants; then what the emulator does not hold, and the manifests."""
     counts: dict[str, Counter] = {}
     kinds = {
-        "aws:s3/bucket:Bucket": "buckets",
-        "aws:glue/catalogTable:CatalogTable": "tables",
-        "aws:iam/role:Role": "roles",
-        "aws:iam/rolePolicy:RolePolicy": "policies",
-        "aws:kms/key:Key": "keys",
+        tokens.BUCKET: "buckets",
+        tokens.TABLE: "tables",
+        tokens.ROLE: "roles",
+        tokens.ROLE_POLICY: "policies",
+        tokens.KEY: "keys",
     }
     products: dict[str, set] = {}
     for applied in result.report.applied:

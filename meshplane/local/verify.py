@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from botocore.exceptions import ClientError
 
+from meshplane import tokens
 from meshplane.compose import location
 from meshplane.engine import Evaluation
 from meshplane.governance.documents import allows, as_list
@@ -22,17 +23,6 @@ from meshplane.mesh import Mesh
 from meshplane.problems import Problem
 from meshplane.stack import StackSettings
 
-BUCKET = "aws:s3/bucket:Bucket"
-ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
-BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
-TABLE = "aws:glue/catalogTable:CatalogTable"
-DATABASE = "aws:glue/catalogDatabase:CatalogDatabase"
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-ALIAS = "aws:kms/alias:Alias"
-KEY = "aws:kms/key:Key"
 PUBLIC_ACCESS_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 
@@ -60,22 +50,22 @@ class Expectations:
 def expectations(evaluation: Evaluation) -> Expectations:
     expected = Expectations()
     resources = evaluation.custom()
-    aliases = {r.inputs.get("targetKeyId"): r.inputs["name"] for r in resources if r.type == ALIAS}
+    aliases = {r.inputs.get("targetKeyId"): r.inputs["name"] for r in resources if r.type == tokens.KEY_ALIAS}
     for r in resources:
-        if r.type == BUCKET:
+        if r.type == tokens.BUCKET:
             expected.buckets[r.inputs["bucket"]] = Bucket(r)
-        elif r.type == ROLE:
+        elif r.type == tokens.ROLE:
             expected.roles[r.inputs["name"]] = Role(r)
-        elif r.type == TABLE:
+        elif r.type == tokens.TABLE:
             expected.tables.append(r)
-        elif r.type == DATABASE:
+        elif r.type == tokens.DATABASE:
             expected.databases.append(r)
-        elif r.type == KEY:
+        elif r.type == tokens.KEY:
             expected.keys.append((r, aliases.get(r.id, "")))
     for r in resources:
-        if r.type in (ENCRYPTION, PUBLIC_ACCESS, VERSIONING, BUCKET_POLICY) and r.inputs.get("bucket") in expected.buckets:
+        if r.type in (tokens.BUCKET_ENCRYPTION, tokens.BUCKET_PUBLIC_ACCESS, tokens.BUCKET_VERSIONING, tokens.BUCKET_POLICY) and r.inputs.get("bucket") in expected.buckets:
             expected.buckets[r.inputs["bucket"]].config[r.type] = r.inputs
-        elif r.type == ROLE_POLICY and r.inputs.get("role") in expected.roles:
+        elif r.type == tokens.ROLE_POLICY and r.inputs.get("role") in expected.roles:
             expected.roles[r.inputs["role"]].policies[r.inputs["name"]] = json.loads(r.inputs["policy"])
     return expected
 
@@ -173,17 +163,17 @@ class Verifier:
                 raise
             self.report(r, f"bucket {name} is missing")
             return
-        if ENCRYPTION in bucket.config:
-            self.check_encryption(r, name, bucket.config[ENCRYPTION])
-        if PUBLIC_ACCESS in bucket.config:
-            self.check_public_access(r, name, bucket.config[PUBLIC_ACCESS])
-        if VERSIONING in bucket.config:
-            declared = bucket.config[VERSIONING]["versioningConfiguration"]["status"]
+        if tokens.BUCKET_ENCRYPTION in bucket.config:
+            self.check_encryption(r, name, bucket.config[tokens.BUCKET_ENCRYPTION])
+        if tokens.BUCKET_PUBLIC_ACCESS in bucket.config:
+            self.check_public_access(r, name, bucket.config[tokens.BUCKET_PUBLIC_ACCESS])
+        if tokens.BUCKET_VERSIONING in bucket.config:
+            declared = bucket.config[tokens.BUCKET_VERSIONING]["versioningConfiguration"]["status"]
             actual = s3.get_bucket_versioning(Bucket=name).get("Status", "never enabled")
             if actual != declared:
                 self.report(r, f"bucket {name} versioning is {actual}, declared {declared}")
-        if BUCKET_POLICY in bucket.config:
-            self.check_bucket_policy(r, name, json.loads(bucket.config[BUCKET_POLICY]["policy"]))
+        if tokens.BUCKET_POLICY in bucket.config:
+            self.check_bucket_policy(r, name, json.loads(bucket.config[tokens.BUCKET_POLICY]["policy"]))
 
     def check_encryption(self, r: Resource, name: str, config: dict) -> None:
         declared = config["rules"][0]

@@ -21,6 +21,7 @@ sys.path.insert(0, str(HERE))  # run as a script: mockkit is a sibling
 
 from mockkit import document, integral, provider_name  # noqa: E402
 
+from meshplane import tokens
 from meshplane.engine import Evaluation, evaluate  # noqa: E402
 from meshplane.inventory import Resource  # noqa: E402
 from meshplane.plan import physical_name  # noqa: E402
@@ -57,19 +58,19 @@ def properties(r: Resource) -> dict:
     """The key properties of a resource, by type: what a reviewer checks, not every input."""
     i = integral(r.inputs)
     t = r.type
-    if t == "aws:s3/bucket:Bucket":
+    if t == tokens.BUCKET:
         return {"forceDestroy": i.get("forceDestroy"), "tags": _tags(i)}
-    if t == "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+    if t == tokens.BUCKET_ENCRYPTION:
         (rule,) = i["rules"]
         default = rule["applyServerSideEncryptionByDefault"]
         return {"sseAlgorithm": default["sseAlgorithm"], "kmsMasterKeyId": default["kmsMasterKeyId"], "bucketKeyEnabled": rule["bucketKeyEnabled"]}
-    if t == "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
+    if t == tokens.BUCKET_PUBLIC_ACCESS:
         return {k: i.get(k) for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")}
-    if t == "aws:s3/bucketOwnershipControls:BucketOwnershipControls":
+    if t == tokens.BUCKET_OWNERSHIP:
         return {"objectOwnership": i["rule"]["objectOwnership"]}
-    if t == "aws:s3/bucketVersioning:BucketVersioning":
+    if t == tokens.BUCKET_VERSIONING:
         return {"status": i["versioningConfiguration"]["status"]}
-    if t == "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration":
+    if t == tokens.BUCKET_LIFECYCLE:
         (rule,) = i["rules"]
         return {
             "status": rule["status"],
@@ -77,19 +78,19 @@ def properties(r: Resource) -> dict:
             "noncurrentDays": rule["noncurrentVersionExpiration"]["noncurrentDays"],
             "abortMultipartDays": rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"],
         }
-    if t == "aws:s3/bucketPolicy:BucketPolicy":
+    if t == tokens.BUCKET_POLICY:
         return {"statements": _statements(document(r))}
-    if t == "aws:iam/role:Role":
+    if t == tokens.ROLE:
         return {"trust": _statements(document(r, "assumeRolePolicy")), "tags": _tags(i)}
-    if t == "aws:iam/rolePolicy:RolePolicy":
+    if t == tokens.ROLE_POLICY:
         return {"statements": _statements(document(r))}
-    if t == "aws:kms/key:Key":
+    if t == tokens.KEY:
         return {"enableKeyRotation": i.get("enableKeyRotation"), "deletionWindowInDays": i.get("deletionWindowInDays"), "tags": _tags(i)}
-    if t == "aws:kms/alias:Alias":
+    if t == tokens.KEY_ALIAS:
         return {"targetKeyId": bool(i.get("targetKeyId"))}
-    if t == "aws:glue/catalogDatabase:CatalogDatabase":
+    if t == tokens.DATABASE:
         return {"tags": _tags(i)}
-    if t == "aws:glue/catalogTable:CatalogTable":
+    if t == tokens.TABLE:
         sd = i["storageDescriptor"]
         return {
             "database": i["databaseName"],
@@ -99,13 +100,13 @@ def properties(r: Resource) -> dict:
             "partitions": [c["name"] for c in i.get("partitionKeys") or []],
             "parameters": dict(sorted(i["parameters"].items())),
         }
-    if t == "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+    if t == tokens.POD_IDENTITY:
         return {k: i.get(k) for k in ("clusterName", "namespace", "serviceAccount", "roleArn")} | {"tags": _tags(i)}
-    if t == "kubernetes:core/v1:Namespace":
+    if t == tokens.NAMESPACE:
         return {"labels": dict(sorted(i["metadata"].get("labels", {}).items()))}
-    if t == "kubernetes:core/v1:ServiceAccount":
+    if t == tokens.SERVICE_ACCOUNT:
         return {"namespace": i["metadata"]["namespace"], "automountServiceAccountToken": i.get("automountServiceAccountToken")}
-    if t == "kubernetes:batch/v1:CronJob":
+    if t == tokens.CRONJOB:
         spec = i["spec"]
         job = spec["jobTemplate"]["spec"]
         (container,) = job["template"]["spec"]["containers"]

@@ -24,13 +24,6 @@ from pulumi.runtime.sync_await import _sync_await
 from meshplane.engine import PROJECT, ROOT, Cloud, Recorder, _inventory, _plain
 from meshplane.inventory import Resource
 
-# The stateful resources: what a rename must keep and an environment that keeps data must protect.
-STATEFUL = (
-    "aws:s3/bucket:Bucket",
-    "aws:kms/key:Key",
-    "aws:glue/catalogDatabase:CatalogDatabase",
-    "aws:glue/catalogTable:CatalogTable",
-)
 
 
 class OutputsRecorder(Recorder):

@@ -21,6 +21,7 @@ import components.compute
 import components.domain
 import components.product
 import components.storage
+from meshplane import tokens
 from components.access import ProductAccessArgs, ReadGrant
 from components.base import DataProtection
 from components.catalog import CatalogColumn, ProductCatalogArgs
@@ -58,9 +59,9 @@ def test_storage_alone_registers_a_private_bucket_and_its_configuration():
     assert component.type == "meshplane:index:ProductStorage"
     cloud = result.custom()
     assert len(cloud) == 7 and all(r.parent == component.urn for r in cloud)
-    bucket = one(cloud, "aws:s3/bucket:Bucket")
+    bucket = one(cloud, tokens.BUCKET)
     assert (bucket.protect, bucket.retain_on_delete, bucket.inputs["forceDestroy"]) == (True, True, False)
-    assert [s["Sid"] for s in document(one(cloud, "aws:s3/bucketPolicy:BucketPolicy"))["Statement"]] == ["DenyInsecureTransport"]
+    assert [s["Sid"] for s in document(one(cloud, tokens.BUCKET_POLICY))["Statement"]] == ["DenyInsecureTransport"]
     assert result.outputs_of(component) == {"bucket_name": "t-d-p", "bucket_arn": "arn:aws:s3:::t-d-p"}
 
 
@@ -71,9 +72,9 @@ def test_storage_alone_registers_a_private_bucket_and_its_configuration():
 def test_data_protection_decides_the_guards(protection, guarded, force):
     result = run(lambda: DataProduct("d/p", product_args(protection=protection)))
     for r in result.custom():
-        stateful = r.type in ("aws:s3/bucket:Bucket", "aws:glue/catalogTable:CatalogTable")
+        stateful = r.type in (tokens.BUCKET, tokens.TABLE)
         assert (r.protect, r.retain_on_delete) == (guarded and stateful,) * 2, r.name
-    assert one(result.custom(), "aws:s3/bucket:Bucket").inputs["forceDestroy"] is force
+    assert one(result.custom(), tokens.BUCKET).inputs["forceDestroy"] is force
 
 
 def test_data_product_outputs_only_what_consumers_need():
@@ -102,11 +103,11 @@ def test_data_product_outputs_only_what_consumers_need():
 def test_the_job_is_wired_to_its_role_and_service_account():
     result = run(lambda: DataProduct("d/p", product_args()))
     cloud = result.custom()
-    association = one(cloud, "aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    association = one(cloud, tokens.POD_IDENTITY)
     assert association.inputs == {
         "clusterName": "c", "namespace": "d", "serviceAccount": "p", "roleArn": "arn:aws:iam::123456789012:role/t-d-p-job", "tags": {},
     }
-    cronjob = one(cloud, "kubernetes:batch/v1:CronJob")
+    cronjob = one(cloud, tokens.CRONJOB)
     pod = cronjob.inputs["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     assert pod["serviceAccountName"] == "p"
     assert pod["containers"][0]["imagePullPolicy"] == "Always", "a tag is checked at every start; only a digest is trusted"
@@ -115,7 +116,7 @@ def test_the_job_is_wired_to_its_role_and_service_account():
 def test_a_small_spark_job_asks_no_more_cpu_than_its_limit():
     """`cores` must be a whole number (>= 1); with "500m" the pod's request comes from coreRequest, within the limit."""
     result = run(lambda: DataProduct("d/p", product_args(engine=Engine.spark, cpu="500m")))
-    app = one(result.custom(), "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication")
+    app = one(result.custom(), tokens.SCHEDULED_SPARK_APPLICATION)
     for role in ("driver", "executor"):
         spec = app.inputs["spec"]["template"][role]
         request = spec.get("coreRequest", spec["cores"])
@@ -126,10 +127,10 @@ def test_a_small_spark_job_asks_no_more_cpu_than_its_limit():
 def test_grants_of_a_renamed_consumer_on_a_renamed_producer_carry_every_old_name():
     grant = ReadGrant(producer="x/new", location=UPSTREAM, previous=("x/old",))
     result = run(lambda: DataProduct("d/p", product_args(previous=("d/before",), grants=[grant])))
-    policy = one(result.custom(), "aws:iam/rolePolicy:RolePolicy", name="d/p-read/x/new")
+    policy = one(result.custom(), tokens.ROLE_POLICY, name="d/p-read/x/new")
     assert set(policy.aliases) == {"d/p-read/x/old", "d/before-read/x/new", "d/before-read/x/old"}
     assert policy.inputs["name"] == "read-t-x-new"
-    own = one(result.custom(), "aws:iam/rolePolicy:RolePolicy", name="d/p-job-policy")
+    own = one(result.custom(), tokens.ROLE_POLICY, name="d/p-job-policy")
     assert own.aliases == ("d/before-job-policy",)
     assert all(r.aliases for r in result.resources), "every part of a renamed product is aliased"
 
@@ -141,12 +142,12 @@ def test_domain_alone():
     )
     result = run(lambda: DataDomain("d", args))
     cloud = result.custom()
-    key = one(cloud, "aws:kms/key:Key")
+    key = one(cloud, tokens.KEY)
     assert key.inputs["enableKeyRotation"] is True and key.protect and key.retain_on_delete
-    alias = one(cloud, "aws:kms/alias:Alias")
+    alias = one(cloud, tokens.KEY_ALIAS)
     assert alias.inputs == {"name": "alias/t-d", "targetKeyId": key.id}
-    assert one(cloud, "aws:glue/catalogDatabase:CatalogDatabase").protect
-    reads = {r.name: r for r in of_type(cloud, "aws:iam/rolePolicy:RolePolicy")}
+    assert one(cloud, tokens.DATABASE).protect
+    reads = {r.name: r for r in of_type(cloud, tokens.ROLE_POLICY)}
     assert set(reads) == {"d-readers/d/p", "d-readers/x/new"}
     assert reads["d-readers/x/new"].aliases == ("d-readers/x/old",)
     assert reads["d-readers/d/p"].aliases == ()

@@ -8,6 +8,7 @@ podcasts resources of the prod stack.
 from __future__ import annotations
 
 from mockkit import document, one
+from meshplane import tokens
 
 
 def test_only_podcasts_resources(prod_podcasts):
@@ -40,18 +41,18 @@ def test_same_resources_as_the_podcasts_part_of_prod(prod, prod_podcasts):
 
 
 def test_grants_across_domains_are_derived_without_their_state(prod_podcasts):
-    roles = {r.inputs["name"] for r in prod_podcasts.custom() if r.type == "aws:iam/role:Role"}
+    roles = {r.inputs["name"] for r in prod_podcasts.custom() if r.type == tokens.ROLE}
     # podcasts allowlists other domains' roles it never manages ...
-    deny, allow = document(one(prod_podcasts.custom(), "aws:s3/bucketPolicy:BucketPolicy", "podcasts/released-episodes"))["Statement"]
+    deny, allow = document(one(prod_podcasts.custom(), tokens.BUCKET_POLICY, "podcasts/released-episodes"))["Statement"]
     readers = allow["Condition"]["ArnEquals"]["aws:PrincipalArn"]
     assert "arn:aws:iam::333333333333:role/daff-prod-playlists-recommended-playlists-job" in readers
     assert "arn:aws:iam::333333333333:role/daff-prod-playlists-readers" in readers
     assert {"daff-prod-playlists-recommended-playlists-job", "daff-prod-playlists-readers"}.isdisjoint(roles)
     # ... and reads another domain's product through names derived, not looked up
-    grant = one(prod_podcasts.custom(), "aws:iam/rolePolicy:RolePolicy", name="podcasts/listener-demographics-read/users/profile-updates")
+    grant = one(prod_podcasts.custom(), tokens.ROLE_POLICY, name="podcasts/listener-demographics-read/users/profile-updates")
     statements = document(grant)["Statement"]
     assert statements[0]["Resource"] == "arn:aws:s3:::daff-prod-users-profile-updates"
-    assert not [r for r in prod_podcasts.custom() if r.type == "aws:s3/bucket:Bucket" and "users" in r.inputs["bucket"]]
+    assert not [r for r in prod_podcasts.custom() if r.type == tokens.BUCKET and "users" in r.inputs["bucket"]]
 
 
 def test_the_domain_stack_has_its_own_providers(prod_podcasts):

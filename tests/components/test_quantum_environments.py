@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import pytest
 
-from mockkit import STATEFUL, one, project_copy
+from mockkit import one, project_copy
 
+from meshplane import tokens
 from meshplane.engine import evaluate
 
-BUCKET = "aws:s3/bucket:Bucket"
+BUCKET = tokens.BUCKET
 DISPOSABLE = "podcasts/podcast-plays"
 
 
 def test_prod_protects_and_retains_every_stateful_resource_and_nothing_else(prod, mesh):
     guarded = [r for r in prod.custom() if r.protect or r.retain_on_delete]
-    assert {r.type for r in guarded} == set(STATEFUL)
+    assert {r.type for r in guarded} == set(tokens.STATEFUL)
     for r in prod.custom():
-        stateful = r.type in STATEFUL
+        stateful = r.type in tokens.STATEFUL
         assert (r.protect, r.retain_on_delete) == (stateful, stateful), f"{r.type} {r.name}"
     assert len(guarded) == 2 * len(mesh.products) + 2 * len(mesh.domains)
 
@@ -45,14 +46,14 @@ def test_environments_share_the_mesh_but_not_names(dev, prod):
 
 def test_environment_overrides_reach_the_jobs(dev, prod):
     def spark(ev, address):
-        return one(ev.custom(), "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication", address).inputs["spec"]
+        return one(ev.custom(), tokens.SCHEDULED_SPARK_APPLICATION, address).inputs["spec"]
 
     dev_royalties, prod_royalties = spark(dev, "artists/artist-royalties"), spark(prod, "artists/artist-royalties")
     assert (dev_royalties["template"]["executor"]["instances"], prod_royalties["template"]["executor"]["instances"]) == (1, 4)
     assert (dev_royalties["template"]["executor"]["coreLimit"], prod_royalties["template"]["executor"]["coreLimit"]) == ("1", "2")
 
     def cron(ev, address):
-        return one(ev.custom(), "kubernetes:batch/v1:CronJob", address).inputs["spec"]
+        return one(ev.custom(), tokens.CRONJOB, address).inputs["spec"]
 
     assert (cron(dev, "podcasts/listener-demographics")["suspend"], cron(prod, "podcasts/listener-demographics")["suspend"]) == (True, False)
     assert (cron(dev, "users/profile-updates")["schedule"], cron(prod, "users/profile-updates")["schedule"]) == ("15 */6 * * *", "15 1 * * *")
@@ -88,13 +89,13 @@ def test_force_destroy_takes_both_keys(second_key, stack, allow, expected):
     assert buckets[DISPOSABLE].inputs["forceDestroy"] is expected
     others = [b for p, b in buckets.items() if p != DISPOSABLE]
     assert others and all(b.inputs["forceDestroy"] is False for b in others), "the stack's key alone destroys nothing"
-    disposable = [r for r in ev.custom() if r.product == DISPOSABLE and r.type in STATEFUL]
+    disposable = [r for r in ev.custom() if r.product == DISPOSABLE and r.type in tokens.STATEFUL]
     if expected:
         assert not any(r.protect or r.retain_on_delete for r in disposable), "a disposable product keeps nothing"
     elif stack == "prod":
         assert all(r.protect and r.retain_on_delete for r in disposable)
     # the domain's key and database are shared with other products: never disposable
-    shared = [r for r in ev.custom() if r.domain == "podcasts" and r.product is None and r.type in STATEFUL]
+    shared = [r for r in ev.custom() if r.domain == "podcasts" and r.product is None and r.type in tokens.STATEFUL]
     assert len(shared) == 2 and all(r.protect == (stack == "prod") for r in shared)
 
 

@@ -18,18 +18,19 @@ import pytest
 from golden_inventory import COMMAND, drift
 from mockkit import document, integral, of_type, one, provider_name
 
+from meshplane import tokens
 from meshplane import naming
 from meshplane.compose import MANAGED_BY
 from meshplane.resolve import resolve
 from meshplane.spec import Environment
 
 BUCKET_CONFIG = (
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "aws:s3/bucketVersioning:BucketVersioning",
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    "aws:s3/bucketPolicy:BucketPolicy",
+    tokens.BUCKET_OWNERSHIP,
+    tokens.BUCKET_PUBLIC_ACCESS,
+    tokens.BUCKET_ENCRYPTION,
+    tokens.BUCKET_VERSIONING,
+    tokens.BUCKET_LIFECYCLE,
+    tokens.BUCKET_POLICY,
 )
 SETTINGS = {
     "dev": {"prefix": "daff-dev", "account": "111111111111", "region": "eu-west-1"},
@@ -89,21 +90,21 @@ def test_cloud_resources_per_product(env_eval, mesh, federation):
     grants = mesh.grants(federation.open_classifications)
     for address, declared in mesh.products.items():
         mine = Counter(r.type for r in env_eval.custom() if r.product == address)
-        job = "kubernetes:batch/v1:CronJob" if declared.spec.job.engine.value == "kubernetes" else (
-            "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication")
+        job = tokens.CRONJOB if declared.spec.job.engine.value == "kubernetes" else (
+            tokens.SCHEDULED_SPARK_APPLICATION)
         expected = {
-            "aws:s3/bucket:Bucket": 1,
+            tokens.BUCKET: 1,
             **{t: 1 for t in BUCKET_CONFIG},
-            "aws:iam/role:Role": 1,
-            "aws:iam/rolePolicy:RolePolicy": 1 + sum(1 for g in grants if g.consumer == address),
-            "aws:eks/podIdentityAssociation:PodIdentityAssociation": 1,
-            "kubernetes:core/v1:ServiceAccount": 1,
+            tokens.ROLE: 1,
+            tokens.ROLE_POLICY: 1 + sum(1 for g in grants if g.consumer == address),
+            tokens.POD_IDENTITY: 1,
+            tokens.SERVICE_ACCOUNT: 1,
             job: 1,
-            "aws:glue/catalogTable:CatalogTable": 1,
+            tokens.TABLE: 1,
         }
         assert mine == expected, address
         # 13 without the per-consumer grants: within the 16 the issue aims for
-        assert sum(mine.values()) - (mine["aws:iam/rolePolicy:RolePolicy"] - 1) == 13
+        assert sum(mine.values()) - (mine[tokens.ROLE_POLICY] - 1) == 13
 
 
 def test_cloud_resources_per_domain(env_eval, mesh, federation):
@@ -111,12 +112,12 @@ def test_cloud_resources_per_domain(env_eval, mesh, federation):
     for domain in mesh.domains:
         own = Counter(r.type for r in env_eval.custom() if r.domain == domain and r.product is None)
         assert own == {
-            "aws:kms/key:Key": 1,
-            "aws:kms/alias:Alias": 1,
-            "aws:glue/catalogDatabase:CatalogDatabase": 1,
-            "kubernetes:core/v1:Namespace": 1,
-            "aws:iam/role:Role": 1,
-            "aws:iam/rolePolicy:RolePolicy": len(mesh.reader_reads(domain, grants)),
+            tokens.KEY: 1,
+            tokens.KEY_ALIAS: 1,
+            tokens.DATABASE: 1,
+            tokens.NAMESPACE: 1,
+            tokens.ROLE: 1,
+            tokens.ROLE_POLICY: len(mesh.reader_reads(domain, grants)),
         }, domain
 
 
@@ -125,7 +126,7 @@ def test_buckets_are_encrypted_private_versioned_and_expire_after_retention(env_
     for address, declared in mesh.products.items():
         retention = resolve(declared.spec, Environment(env_eval.stack)).retention_days
         mine = [r for r in env_eval.custom() if r.product == address]
-        bucket = one(mine, "aws:s3/bucket:Bucket")
+        bucket = one(mine, tokens.BUCKET)
         name = bucket.inputs["bucket"]
         assert name == naming.bucket_name(env["prefix"], declared.domain, declared.identity)
         assert len(name) <= 63
@@ -177,21 +178,21 @@ def test_taggable_aws_resources_carry_owner_tags(env_eval, mesh):
         checked[r.type] += 1
     # what is taggable here: bucket, roles, pod identity, key, database
     assert set(checked) == {
-        "aws:s3/bucket:Bucket", "aws:iam/role:Role", "aws:eks/podIdentityAssociation:PodIdentityAssociation",
-        "aws:kms/key:Key", "aws:glue/catalogDatabase:CatalogDatabase",
+        tokens.BUCKET, tokens.ROLE, tokens.POD_IDENTITY,
+        tokens.KEY, tokens.DATABASE,
     }
 
 
 def test_provider_default_tags_and_account_guard(env_eval):
     env = SETTINGS[env_eval.stack]
-    aws = one(env_eval.resources, "pulumi:providers:aws")
+    aws = one(env_eval.resources, tokens.AWS_PROVIDER)
     assert aws.name == "aws"
     assert document(aws, "defaultTags") == {"tags": {"environment": env_eval.stack, "managed-by": MANAGED_BY}}
     assert aws.inputs["region"] == env["region"]
     assert document(aws, "allowedAccountIds") == [env["account"]]
     assert "endpoints" not in aws.inputs, "only the local stack talks to an emulator"
-    assert one(env_eval.resources, "pulumi:providers:kubernetes").name == "kubernetes"
-    assert len(of_type(env_eval.resources, "pulumi:providers:aws")) == 1
+    assert one(env_eval.resources, tokens.KUBERNETES_PROVIDER).name == "kubernetes"
+    assert len(of_type(env_eval.resources, tokens.AWS_PROVIDER)) == 1
 
 
 def test_stack_outputs_are_a_catalog_of_products(env_eval, mesh, federation):
@@ -202,8 +203,8 @@ def test_stack_outputs_are_a_catalog_of_products(env_eval, mesh, federation):
     assert sorted(catalog) == sorted(mesh.products)
     for address, entry in catalog.items():
         declared = mesh.products[address]
-        bucket = one(env_eval.custom(), "aws:s3/bucket:Bucket", address)
-        table = one(env_eval.custom(), "aws:glue/catalogTable:CatalogTable", address)
+        bucket = one(env_eval.custom(), tokens.BUCKET, address)
+        table = one(env_eval.custom(), tokens.TABLE, address)
         assert entry["bucket"] == bucket.inputs["bucket"]
         assert entry["table"] == f"{table.inputs['databaseName']}.{table.inputs['name']}"
         assert entry["job_role"] == naming.role_arn(env["account"], naming.job_role_name(env["prefix"], declared.domain, declared.identity))

@@ -13,6 +13,7 @@ import pytest
 
 from mockkit import document, edit, of_type, one, project_copy
 
+from meshplane import tokens
 from components.policies import (
     LIST_ACTIONS,
     READ_ACTIONS,
@@ -31,8 +32,8 @@ from meshplane.mesh import domain_of
 LOC = Location(bucket="daff-prod-users-play-events", key_alias="alias/daff-prod-users", region="eu-west-1", account="333333333333")
 BUCKET = "arn:aws:s3:::daff-prod-users-play-events"
 KEYS = "arn:aws:kms:eu-west-1:333333333333:key/*"
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+ROLE = tokens.ROLE
+ROLE_POLICY = tokens.ROLE_POLICY
 SETTINGS = {
     "dev": {"prefix": "daff-dev", "account": "111111111111", "region": "eu-west-1"},
     "prod": {"prefix": "daff-prod", "account": "333333333333", "region": "eu-west-1"},
@@ -179,9 +180,9 @@ def test_job_roles_trust_pod_identity_and_write_only_their_own_bucket(env_eval, 
             {"Sid": "OwnReadWrite", "Effect": "Allow", "Action": READ_ACTIONS + WRITE_ACTIONS, "Resource": f"{bucket}/*"},
             key_use("OwnKey", bucket, ["kms:Decrypt", "kms:GenerateDataKey"], env["region"], env["account"]),
         ]
-        association = one(mine, "aws:eks/podIdentityAssociation:PodIdentityAssociation")
+        association = one(mine, tokens.POD_IDENTITY)
         assert association.inputs["roleArn"] == naming.role_arn(env["account"], role.inputs["name"])
-        assert association.inputs["serviceAccount"] == one(mine, "kubernetes:core/v1:ServiceAccount").inputs["metadata"]["name"]
+        assert association.inputs["serviceAccount"] == one(mine, tokens.SERVICE_ACCOUNT).inputs["metadata"]["name"]
         assert association.inputs["namespace"] == declared.domain
 
 
@@ -243,7 +244,7 @@ def test_bucket_policy_is_tls_only_and_allowlists_exactly_the_agreed_readers(env
     for address, declared in mesh.products.items():
         consumers = {c for p, c in pairs if p == address}
         expected = {job_arn(c) for c in consumers} | {readers_arn(declared.domain)} | {readers_arn(domain_of(c)) for c in consumers}
-        policy = one(env_eval.custom(), "aws:s3/bucketPolicy:BucketPolicy", address)
+        policy = one(env_eval.custom(), tokens.BUCKET_POLICY, address)
         bucket = f"arn:aws:s3:::{policy.inputs['bucket']}"
         deny, allow = document(policy)["Statement"]
         assert deny == {
@@ -294,12 +295,12 @@ def test_a_consumer_the_producer_does_not_agree_to_gets_no_grant(refused, dev):
     assert not [r for r in of_type(refused.custom(), ROLE_POLICY) if r.inputs["name"] == f"read-{producer_bucket}" and r.domain == "playlists"], (
         "neither the job role nor the playlists readers may read the producer"
     )
-    deny, allow = document(one(refused.custom(), "aws:s3/bucketPolicy:BucketPolicy", "users/profile-updates"))["Statement"]
+    deny, allow = document(one(refused.custom(), tokens.BUCKET_POLICY, "users/profile-updates"))["Statement"]
     allowed = allow["Condition"]["ArnEquals"]["aws:PrincipalArn"]
     assert "arn:aws:iam::111111111111:role/daff-dev-playlists-taste-profiles-job" not in allowed
     assert "arn:aws:iam::111111111111:role/daff-dev-playlists-readers" not in allowed
     assert "arn:aws:iam::111111111111:role/daff-dev-podcasts-listener-demographics-job" in allowed, "the other consumer keeps its grant"
-    job = one(refused.custom(), "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication", taste)
+    job = one(refused.custom(), tokens.SCHEDULED_SPARK_APPLICATION, taste)
     env = {e["name"] for e in job.inputs["spec"]["template"]["driver"]["env"]}
     assert "INPUT_USERS_PROFILE_UPDATES" not in env
     assert "users/profile-updates" not in refused.outputs["products"][taste]["inputs"]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from mockkit import STATEFUL, edit, one, project_copy
+from mockkit import edit, one, project_copy
 
+from meshplane import tokens
 from meshplane.engine import evaluate
 from meshplane.plan import physical_name
 
@@ -18,10 +19,10 @@ TASTE, OLD_TASTE = "playlists/listener-taste", "playlists/taste-profiles"
 
 def test_listener_taste_keeps_the_physical_names_of_taste_profiles(prod):
     mine = [r for r in prod.custom() if r.product == TASTE]
-    assert one(mine, "aws:s3/bucket:Bucket").inputs["bucket"] == "daff-prod-playlists-taste-profiles"
-    assert one(mine, "aws:glue/catalogTable:CatalogTable").inputs["name"] == "taste_profiles"
-    assert one(mine, "aws:iam/role:Role").inputs["name"] == "daff-prod-playlists-taste-profiles-job"
-    assert one(mine, "aws:glue/catalogTable:CatalogTable").inputs["storageDescriptor"]["location"] == "s3://daff-prod-playlists-taste-profiles/"
+    assert one(mine, tokens.BUCKET).inputs["bucket"] == "daff-prod-playlists-taste-profiles"
+    assert one(mine, tokens.TABLE).inputs["name"] == "taste_profiles"
+    assert one(mine, tokens.ROLE).inputs["name"] == "daff-prod-playlists-taste-profiles-job"
+    assert one(mine, tokens.TABLE).inputs["storageDescriptor"]["location"] == "s3://daff-prod-playlists-taste-profiles/"
 
 
 def test_every_part_of_listener_taste_is_aliased_to_its_old_logical_name(prod):
@@ -38,9 +39,9 @@ def test_grants_on_a_renamed_product_follow_it(prod):
     Without the alias the new policy (same role, same policy name) would be created and then the old one
     deleted, and the grant would be gone after `pulumi up`.
     """
-    grant = one(prod.custom(), "aws:iam/rolePolicy:RolePolicy", name=f"playlists/recommended-playlists-read/{TASTE}")
+    grant = one(prod.custom(), tokens.ROLE_POLICY, name=f"playlists/recommended-playlists-read/{TASTE}")
     assert grant.aliases == (f"playlists/recommended-playlists-read/{OLD_TASTE}",)
-    readers = one(prod.custom(), "aws:iam/rolePolicy:RolePolicy", name=f"playlists-readers/{TASTE}")
+    readers = one(prod.custom(), tokens.ROLE_POLICY, name=f"playlists-readers/{TASTE}")
     assert readers.aliases == (f"playlists-readers/{OLD_TASTE}",)
 
 
@@ -85,17 +86,17 @@ def test_a_rename_keeps_every_aws_name_and_the_data(prod, renamed):
         now = by_alias[r.name]
         assert now.product == "podcasts/podcast-listens"
         assert (now.protect, now.retain_on_delete) == (r.protect, r.retain_on_delete)
-        if r.type.startswith("kubernetes:") or r.type == "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+        if r.type.startswith("kubernetes:") or r.type == tokens.POD_IDENTITY:
             # the job's Kubernetes objects follow the product's name: stateless, replaced, nothing lost
             assert physical_name(now) == "podcast-listens"
         else:
             assert physical_name(now) == physical_name(r), f"{r.type} {r.name}"
-    stateful = {r.type for r in moved if r.type in STATEFUL}
-    assert stateful == {"aws:s3/bucket:Bucket", "aws:glue/catalogTable:CatalogTable"}
+    stateful = {r.type for r in moved if r.type in tokens.STATEFUL}
+    assert stateful == {tokens.BUCKET, tokens.TABLE}
 
 
 def test_a_rename_keeps_the_consumers_grant(prod, renamed):
-    before = one(prod.custom(), "aws:iam/rolePolicy:RolePolicy", name="podcasts/listener-demographics-read/podcasts/podcast-plays")
-    after = one(renamed.custom(), "aws:iam/rolePolicy:RolePolicy", name="podcasts/listener-demographics-read/podcasts/podcast-listens")
+    before = one(prod.custom(), tokens.ROLE_POLICY, name="podcasts/listener-demographics-read/podcasts/podcast-plays")
+    after = one(renamed.custom(), tokens.ROLE_POLICY, name="podcasts/listener-demographics-read/podcasts/podcast-listens")
     assert after.aliases == (before.name,)
     assert (after.inputs["role"], after.inputs["name"], after.inputs["policy"]) == (before.inputs["role"], before.inputs["name"], before.inputs["policy"])

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import govkit as k
+from meshplane import tokens
 from meshplane.federation import Federation
 from meshplane.governance.context import MeshContext
 from meshplane.governance.registry import RULES
@@ -170,21 +171,21 @@ SPARK = "ScheduledSparkApplication"
 for rule in ("RES-001", "RES-002", "RES-003", "RES-004", "RES-005", "RES-006", "RES-007", "RES-008", "RES-009", "RES-010"):
     ok(rule, "platform-defaults", s(k.compliant_stack))
 
-bad("RES-001", "missing", s(lambda: k.without(k.compliant_stack(), SSE)), culprit="aws:s3/bucket:Bucket")
+bad("RES-001", "missing", s(lambda: k.without(k.compliant_stack(), SSE)), culprit=tokens.BUCKET)
 bad("RES-001", "aes256", s(lambda: k.changed(k.compliant_stack(), SSE, setter(("rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"), "AES256"))))
 bad("RES-001", "no-bucket-key", s(lambda: k.changed(k.compliant_stack(), SSE, setter(("rules", 0, "bucketKeyEnabled"), False))))
-bad("RES-001", "other-bucket", s(lambda: k.changed(k.compliant_stack(), SSE, setter(("bucket",), "someone-elses-bucket"))), culprit="aws:s3/bucket:Bucket")
+bad("RES-001", "other-bucket", s(lambda: k.changed(k.compliant_stack(), SSE, setter(("bucket",), "someone-elses-bucket"))), culprit=tokens.BUCKET)
 ok(
     "RES-001",
     "unknown-name-same-parent",  # during a preview the companion's bucket name may not be known yet
     s(lambda: k.changed(k.compliant_stack(), SSE, setter(("bucket",), "04da6b54-80e4-46f7-96ec-b56ff0331ba9"))),
 )
 
-bad("RES-002", "missing", s(lambda: k.without(k.compliant_stack(), PAB)), culprit="aws:s3/bucket:Bucket")
+bad("RES-002", "missing", s(lambda: k.without(k.compliant_stack(), PAB)), culprit=tokens.BUCKET)
 bad("RES-002", "policy-allowed", s(lambda: k.changed(k.compliant_stack(), PAB, setter(("blockPublicPolicy",), False))))
 bad("RES-002", "flag-absent", s(lambda: k.changed(k.compliant_stack(), PAB, setter(("restrictPublicBuckets",), _DELETE))))
 
-bad("RES-003", "missing", s(lambda: k.without(k.compliant_stack(), BUCKET_POLICY)), culprit="aws:s3/bucket:Bucket")
+bad("RES-003", "missing", s(lambda: k.without(k.compliant_stack(), BUCKET_POLICY)), culprit=tokens.BUCKET)
 bad("RES-003", "no-deny", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.READERS)))))
 bad(
     "RES-003",
@@ -199,7 +200,7 @@ bad(
 bad("RES-003", "unreadable", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), "{not json"))))
 ok("RES-003", "boolean-condition", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc({**k.TLS_DENY, "Condition": {"Bool": {"aws:SecureTransport": False}}})))))
 
-bad("RES-004", "missing", s(lambda: k.without(k.compliant_stack(), VERSIONING)), culprit="aws:s3/bucket:Bucket")
+bad("RES-004", "missing", s(lambda: k.without(k.compliant_stack(), VERSIONING)), culprit=tokens.BUCKET)
 bad("RES-004", "suspended", s(lambda: k.changed(k.compliant_stack(), VERSIONING, setter(("versioningConfiguration", "status"), "Suspended"))))
 
 bad("RES-005", "service-wildcard", s(lambda: k.changed(k.compliant_stack(), "rolePolicy:RolePolicy", setter(("policy",), k.doc({**k.WRITE_OWN, "Action": "s3:*"})))))
@@ -262,14 +263,14 @@ bad("LIM-001", "too-large", s(lambda: k.changed(k.compliant_stack(), "iam/policy
 
 def _role_policies(count: int, chars: int) -> list[Resource]:
     return [
-        k.resource("aws:iam/rolePolicy:RolePolicy", f"users/play-events-read-{i}", {"name": f"read-{i}", "role": k.ROLE, "policy": _policy_of_size(chars)}, parent=k.ACCESS)
+        k.resource(tokens.ROLE_POLICY, f"users/play-events-read-{i}", {"name": f"read-{i}", "role": k.ROLE, "policy": _policy_of_size(chars)}, parent=k.ACCESS)
         for i in range(count)
     ]
 
 
 ok("LIM-002", "small", s(k.compliant_stack))
 ok("LIM-002", "near-the-total", s(lambda: k.with_extra(k.compliant_stack(), *_role_policies(3, 3000))))
-bad("LIM-002", "over-the-total", s(lambda: k.with_extra(k.compliant_stack(), *_role_policies(3, 3500))), culprit="aws:iam/role:Role")
+bad("LIM-002", "over-the-total", s(lambda: k.with_extra(k.compliant_stack(), *_role_policies(3, 3500))), culprit=tokens.ROLE)
 bad(
     "LIM-002",
     "inline-on-the-role",
@@ -286,14 +287,14 @@ bad(
 
 def _attachments(count: int) -> list[Resource]:
     return [
-        k.resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", f"users/play-events-a{i}", {"role": k.ROLE, "policyArn": f"arn:aws:iam::111111111111:policy/p{i}"}, parent=k.ACCESS)
+        k.resource(tokens.ROLE_POLICY_ATTACHMENT, f"users/play-events-a{i}", {"role": k.ROLE, "policyArn": f"arn:aws:iam::111111111111:policy/p{i}"}, parent=k.ACCESS)
         for i in range(count)
     ]
 
 
 ok("LIM-004", "one", s(k.compliant_stack))
 ok("LIM-004", "ten", s(lambda: k.with_extra(k.compliant_stack(), *_attachments(9))))
-bad("LIM-004", "eleven", s(lambda: k.with_extra(k.compliant_stack(), *_attachments(10))), culprit="aws:iam/role:Role")
+bad("LIM-004", "eleven", s(lambda: k.with_extra(k.compliant_stack(), *_attachments(10))), culprit=tokens.ROLE)
 bad("LIM-004", "on-the-role", s(lambda: k.changed(k.compliant_stack(), "iam/role:Role", setter(("managedPolicyArns",), [f"arn:aws:iam::1:policy/m{i}" for i in range(11)]))))
 ok("LIM-004", "raised-quota", s(lambda: k.with_extra(k.compliant_stack(), *_attachments(10)), Federation.model_validate({"limits": {"managed_policies_per_role": 20}})))
 

@@ -12,6 +12,7 @@ from typing import Callable
 
 import yaml
 
+from meshplane import tokens
 from meshplane.federation import Federation
 from meshplane.inventory import Resource
 from meshplane.loader import parse_spec
@@ -177,25 +178,25 @@ def _r(type_: str, name: str, inputs: dict, parent: str = PARENT, product: str |
 def compliant_stack() -> list[Resource]:
     """One product's resources, compliant with every resource and limit rule."""
     return [
-        _r("aws:s3/bucket:Bucket", "users/play-events-bucket", {"bucket": BUCKET, "forceDestroy": False}),
+        _r(tokens.BUCKET, "users/play-events-bucket", {"bucket": BUCKET, "forceDestroy": False}),
         _r(
-            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            tokens.BUCKET_ENCRYPTION,
             "users/play-events-encryption",
             {"bucket": BUCKET, "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "alias/daff-dev-users"}, "bucketKeyEnabled": True}]},
         ),
         _r(
-            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            tokens.BUCKET_PUBLIC_ACCESS,
             "users/play-events-public-access",
             {"bucket": BUCKET, "blockPublicAcls": True, "blockPublicPolicy": True, "ignorePublicAcls": True, "restrictPublicBuckets": True},
         ),
-        _r("aws:s3/bucketPolicy:BucketPolicy", "users/play-events-policy", {"bucket": BUCKET, "policy": doc(TLS_DENY, READERS)}),
-        _r("aws:s3/bucketVersioning:BucketVersioning", "users/play-events-versioning", {"bucket": BUCKET, "versioningConfiguration": {"status": "Enabled"}}),
-        _r("aws:iam/role:Role", "users/play-events-job", {"name": ROLE, "assumeRolePolicy": doc(POD_IDENTITY_TRUST)}, parent=ACCESS),
-        _r("aws:iam/rolePolicy:RolePolicy", "users/play-events-write", {"name": "write", "role": ROLE, "policy": doc(WRITE_OWN)}, parent=ACCESS),
-        _r("aws:iam/policy:Policy", "users/play-events-read", {"name": "read", "policy": doc(WRITE_OWN)}, parent=ACCESS),
-        _r("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "users/play-events-read", {"role": ROLE, "policyArn": "arn:aws:iam::111111111111:policy/read"}, parent=ACCESS),
+        _r(tokens.BUCKET_POLICY, "users/play-events-policy", {"bucket": BUCKET, "policy": doc(TLS_DENY, READERS)}),
+        _r(tokens.BUCKET_VERSIONING, "users/play-events-versioning", {"bucket": BUCKET, "versioningConfiguration": {"status": "Enabled"}}),
+        _r(tokens.ROLE, "users/play-events-job", {"name": ROLE, "assumeRolePolicy": doc(POD_IDENTITY_TRUST)}, parent=ACCESS),
+        _r(tokens.ROLE_POLICY, "users/play-events-write", {"name": "write", "role": ROLE, "policy": doc(WRITE_OWN)}, parent=ACCESS),
+        _r(tokens.MANAGED_POLICY, "users/play-events-read", {"name": "read", "policy": doc(WRITE_OWN)}, parent=ACCESS),
+        _r(tokens.ROLE_POLICY_ATTACHMENT, "users/play-events-read", {"role": ROLE, "policyArn": "arn:aws:iam::111111111111:policy/read"}, parent=ACCESS),
         _r(
-            "kubernetes:batch/v1:CronJob",
+            tokens.CRONJOB,
             "users/play-events-job",
             {
                 "apiVersion": "batch/v1",
@@ -225,7 +226,7 @@ def compliant_stack() -> list[Resource]:
             parent=COMPUTE,
         ),
         _r(
-            "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication",
+            tokens.SCHEDULED_SPARK_APPLICATION,
             "users/play-events-spark",
             {
                 "apiVersion": "sparkoperator.k8s.io/v1beta2",

@@ -16,6 +16,7 @@ import pytest
 from cloudsplaining.scan.policy_document import PolicyDocument
 from parliament import analyze_policy_string
 
+from meshplane import tokens
 from meshplane.engine import evaluate
 from meshplane.manifests import write_manifests
 
@@ -39,11 +40,11 @@ def evaluation(request):
 def documents(evaluation, kinds: set[str]) -> list[tuple[str, str, str]]:
     found = []
     for r in evaluation.resources:
-        if r.type == "aws:iam/role:Role" and "trust" in kinds:
+        if r.type == tokens.ROLE and "trust" in kinds:
             found.append(("trust", r.name, r.inputs["assumeRolePolicy"]))
-        elif r.type == "aws:iam/rolePolicy:RolePolicy" and "identity" in kinds:
+        elif r.type == tokens.ROLE_POLICY and "identity" in kinds:
             found.append(("identity", r.name, r.inputs["policy"]))
-        elif r.type == "aws:s3/bucketPolicy:BucketPolicy" and "resource" in kinds:
+        elif r.type == tokens.BUCKET_POLICY and "resource" in kinds:
             found.append(("resource", r.name, r.inputs["policy"]))
     return found
 

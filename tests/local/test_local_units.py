@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from meshplane import tokens
 from meshplane.engine import ROOT, Evaluation
 from meshplane.inventory import Resource
 from meshplane.local import access, apply
@@ -95,9 +96,9 @@ class FakeAws:
 
 def key_and_alias() -> list[Resource]:
     return [
-        resource("aws:kms/key:Key", "users-key", {"description": "Data of domain users", "enableKeyRotation": True},
+        resource(tokens.KEY, "users-key", {"description": "Data of domain users", "enableKeyRotation": True},
                  id=MOCK_KEY, outputs={"keyId": MOCK_KEY, "arn": MOCK_ARN}, domain="users"),
-        resource("aws:kms/alias:Alias", "users-key-alias", {"name": "alias/daff-local-users", "targetKeyId": MOCK_KEY}, id="users-key-alias-id", domain="users"),
+        resource(tokens.KEY_ALIAS, "users-key-alias", {"name": "alias/daff-local-users", "targetKeyId": MOCK_KEY}, id="users-key-alias-id", domain="users"),
     ]
 
 
@@ -129,7 +130,7 @@ def test_every_aws_type_the_program_registers_is_applied_or_declared_inapplicabl
 
 
 def test_an_inapplicable_type_is_reported_not_skipped():
-    association = resource(apply.POD_IDENTITY, "play-events-pod-identity", {"clusterName": "local", "roleArn": "arn:aws:iam::123456789012:role/r"}, id="x")
+    association = resource(tokens.POD_IDENTITY, "play-events-pod-identity", {"clusterName": "local", "roleArn": "arn:aws:iam::123456789012:role/r"}, id="x")
     aws = FakeAws()
     report = apply.apply(Evaluation("local", [association]), aws, "123456789012")
     assert report.applied == [] and [r.name for r, _ in report.not_applicable] == ["play-events-pod-identity"]
@@ -163,7 +164,7 @@ def test_manifests_are_validated_strictly_and_custom_resources_are_said_to_have_
 
 
 def test_an_invalid_manifest_is_a_problem():
-    cronjob = resource("kubernetes:batch/v1:CronJob", "job", {
+    cronjob = resource(tokens.CRONJOB, "job", {
         "apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "job", "namespace": "users"},
         "spec": {"schedule": "@hourly", "surprise": True,
                  "jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "job", "image": "x"}]}}}}},

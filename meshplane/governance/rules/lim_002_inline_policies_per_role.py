@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator, Mapping, Sequence
 
+from meshplane import tokens
 from meshplane.federation import Federation
 from meshplane.governance import documents
 from meshplane.inventory import Resource
@@ -15,11 +16,11 @@ def inline_sizes(resources: Sequence[Resource]) -> dict[str, list[tuple[Resource
     """Role name -> (resource carrying an inline policy, its size), from roles' inlinePolicies and RolePolicy resources."""
     sizes: dict[str, list[tuple[Resource, int]]] = defaultdict(list)
     for r in resources:
-        if r.type == documents.ROLE and isinstance(r.inputs.get("name"), str):
+        if r.type == tokens.ROLE and isinstance(r.inputs.get("name"), str):
             for item in r.inputs.get("inlinePolicies") or ():
                 if isinstance(item, Mapping) and item.get("policy") and not documents.is_unknown(item.get("policy")):
                     sizes[r.inputs["name"]].append((r, documents.size(item["policy"])))
-        elif r.type == documents.ROLE_POLICY:
+        elif r.type == tokens.ROLE_POLICY:
             role, policy = r.inputs.get("role"), r.inputs.get("policy")
             if isinstance(role, str) and not documents.is_unknown(role) and policy and not documents.is_unknown(policy):
                 sizes[role].append((r, documents.size(policy)))
@@ -28,7 +29,7 @@ def inline_sizes(resources: Sequence[Resource]) -> dict[str, list[tuple[Resource
 
 def check(resources: Sequence[Resource], federation: Federation) -> Iterator[Finding]:
     limit = federation.limits.inline_policies_per_role_chars
-    roles = {r.inputs.get("name"): r for r in resources if r.type == documents.ROLE}
+    roles = {r.inputs.get("name"): r for r in resources if r.type == tokens.ROLE}
     for role, items in sorted(inline_sizes(resources).items()):
         total = sum(size for _, size in items)
         if total > limit:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from meshplane import tokens
 from meshplane.federation import Federation
 from meshplane.governance import documents
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
@@ -11,7 +12,7 @@ from meshplane.inventory import Resource
 
 
 def check(resource: Resource, federation: Federation) -> Iterator[Finding]:
-    if resource.type != documents.BUCKET_POLICY:
+    if resource.type != tokens.BUCKET_POLICY:
         return
     value = resource.inputs.get("policy")
     if value is None or documents.is_unknown(value):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator, Sequence
 
+from meshplane import tokens
 from meshplane.federation import Federation
 from meshplane.governance import documents
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
@@ -20,18 +21,18 @@ def attachments(resources: Sequence[Resource]) -> dict[str, set[str]]:
             attached[role].update(str(a) for a in documents.as_list(arns))
 
     for r in resources:
-        if r.type == documents.ROLE:
+        if r.type == tokens.ROLE:
             add(r.inputs.get("name"), r.inputs.get("managedPolicyArns"))
-        elif r.type == documents.ROLE_POLICY_ATTACHMENT:
+        elif r.type == tokens.ROLE_POLICY_ATTACHMENT:
             add(r.inputs.get("role"), r.inputs.get("policyArn"))
-        elif r.type == documents.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE:
+        elif r.type == tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE:
             add(r.inputs.get("roleName"), r.inputs.get("policyArns"))
     return attached
 
 
 def check(resources: Sequence[Resource], federation: Federation) -> Iterator[Finding]:
     limit = federation.limits.managed_policies_per_role
-    roles = {r.inputs.get("name"): r for r in resources if r.type == documents.ROLE}
+    roles = {r.inputs.get("name"): r for r in resources if r.type == tokens.ROLE}
     for role, arns in sorted(attachments(resources).items()):
         if len(arns) > limit:
             subject = roles.get(role)
