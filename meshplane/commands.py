@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from meshplane import governance
-from meshplane.federation import load_federation
+from meshplane.governance import load_federation
 from meshplane.graph import render
 from meshplane.loader import load_mesh
 from meshplane.mesh import Mesh
@@ -49,7 +49,7 @@ def validate(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
-        errors = sum(p.severity == "error" for p in problems)
+        errors = sum(p.severity.blocks for p in problems)
         print(f"{len(problems)} governance finding(s): {errors} mandatory, {len(problems) - errors} advisory", file=sys.stderr)
     else:
         print(f"governance: {len(governance.RULES)} rules ({scope}), no finding for {env.value}")

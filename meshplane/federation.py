@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import Field, PrivateAttr, model_validator
 
+from meshplane.problems import Severity
 from meshplane.spec import COLUMN_PATTERN, Classification, ColumnType, Environment, Spec
 
 DEFAULT_PATH = Path("governance/federation.yaml")
@@ -27,6 +28,10 @@ class Mode(str, Enum):
 
     mandatory = "mandatory"  # an error: blocks provisioning, cannot be suppressed
     advisory = "advisory"  # a warning: reported; a product may suppress it with a reason
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.error if self is Mode.mandatory else Severity.warning
 
 
 class RetentionBounds(Spec):
@@ -181,34 +186,27 @@ class Federation(Spec):
     def policy_for(self, classification: Classification) -> ClassificationPolicy:
         return self.classifications.get(classification) or ClassificationPolicy()
 
-    def mode_of(self, rule_id: str, env: Environment, default: Mode) -> Mode:
-        """The rule's mode in `env`: the environment's entry, else the rule-wide entry, else `default`."""
+    def severity_of(self, rule_id: str, env: Environment, default: Severity) -> Severity:
+        """The rule's severity in `env`: the environment's mode, else the rule-wide mode, else `default`."""
         setting = self.rules.get(rule_id)
-        if setting is None:
-            return default
-        return setting.environments.get(env) or setting.mode or default
+        mode = setting and (setting.environments.get(env) or setting.mode)
+        return mode.severity if mode else default
+
+    def located(self, source) -> "Federation":
+        """The same decisions, remembering the file (a `meshplane.mesh.Source`) they were read from."""
+        self._source = source
+        return self
 
 
-def load_federation(path: Path | str = DEFAULT_PATH) -> Federation:
-    """Read the federation's file (defaults when it does not exist); raise MeshError on any problem.
+def read_federation(path: Path | str = DEFAULT_PATH) -> Federation:
+    """Read the federation's file (defaults when it does not exist); raise MeshError on any problem of its schema.
 
-    Besides the schema, every rule ID the file names must be a registered governance rule.
+    That every rule it names exists is governance's to say (`meshplane.governance.load_federation`).
     """
     from meshplane.loader import read_spec
-    from meshplane.problems import MeshError, Problem
 
     path = Path(path)
     if not path.exists():
         return Federation()
     federation, source = read_spec(path, Federation)
-    from meshplane.governance.registry import RULES
-
-    unknown = [
-        Problem(source.path, source.line_of(("rules", rule_id)), f"unknown rule ID {rule_id!r} (see `meshplane.governance`)")
-        for rule_id in federation.rules
-        if rule_id not in RULES
-    ]
-    if unknown:
-        raise MeshError(unknown)
-    federation._source = source
-    return federation
+    return federation.located(source)

@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
+from typing import Iterable
+
+
+class Severity(str, Enum):
+    """How serious a problem is. An error blocks: nothing is provisioned while one stands; a warning is reported."""
+
+    error = "error"
+    warning = "warning"
+
+    @property
+    def blocks(self) -> bool:
+        return self is Severity.error
 
 
 @dataclass(frozen=True, order=True)
@@ -11,12 +24,17 @@ class Problem:
     path: str
     line: int
     message: str
-    severity: str = "error"
+    severity: Severity = Severity.error
     rule: str | None = None
 
     def __str__(self) -> str:
-        label = f"{self.rule} {self.severity}" if self.rule else self.severity
+        label = f"{self.rule} {self.severity.value}" if self.rule else self.severity.value
         return f"{self.path}:{self.line}: {label}: {self.message}"
+
+
+def blocking(problems: Iterable[Problem]) -> bool:
+    """True when a problem that blocks (an error) stands: nothing may be provisioned."""
+    return any(p.severity.blocks for p in problems)
 
 
 class MeshError(Exception):

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from meshplane.compose import StackPlan, compose
-from meshplane.federation import load_federation
+from meshplane.governance import load_federation
 from meshplane.governance import blocking, evaluate_mesh
 from meshplane.loader import load_mesh
 from meshplane.problems import MeshError, Problem
@@ -71,5 +71,5 @@ def load_stack(settings: StackSettings, root: Path | str = ".") -> StackPlan:
     mesh = load_mesh(root / "domains")
     findings = evaluate_mesh(mesh, federation, settings.environment)
     if blocking(findings):  # a mandatory governance finding stands: nothing is provisioned
-        raise MeshError([p for p in findings if p.severity == "error"])
+        raise MeshError([p for p in findings if p.severity.blocks])
     return compose(mesh, settings, federation)

@@ -31,19 +31,19 @@ from pulumi_policy import (  # noqa: E402
 )
 from pulumi_policy.policy import Policy  # noqa: E402
 
-from meshplane.federation import Federation, Mode, load_federation  # noqa: E402
-from meshplane.governance import RULES, Rule, Subject, evaluate_mesh, mode_of  # noqa: E402
+from meshplane.federation import Federation  # noqa: E402
+from meshplane.governance import RULES, Rule, Subject, evaluate_mesh, load_federation, severity_of  # noqa: E402
 from meshplane.governance.evaluate import is_suppressed, with_product  # noqa: E402
 from meshplane.inventory import Resource  # noqa: E402
 from meshplane.loader import load_mesh  # noqa: E402
 from meshplane.mesh import Mesh  # noqa: E402
-from meshplane.problems import MeshError, Problem  # noqa: E402
+from meshplane.problems import MeshError, Problem, Severity  # noqa: E402
 from meshplane.spec import Environment  # noqa: E402
 
 PACK_NAME = "meshplane"
 ENVIRONMENT_VARIABLE = "MESHPLANE_ENVIRONMENT"
-ENFORCEMENT = {Mode.mandatory: EnforcementLevel.MANDATORY, Mode.advisory: EnforcementLevel.ADVISORY}
-SEVERITY = {Mode.mandatory: PolicySeverity.HIGH, Mode.advisory: PolicySeverity.MEDIUM}
+ENFORCEMENT = {Severity.error: EnforcementLevel.MANDATORY, Severity.warning: EnforcementLevel.ADVISORY}
+POLICY_SEVERITY = {Severity.error: PolicySeverity.HIGH, Severity.warning: PolicySeverity.MEDIUM}
 
 
 def environment() -> Environment:
@@ -126,26 +126,26 @@ def _parent_urn(r) -> str | None:
 # --- policies ---------------------------------------------------------------------------------------
 
 
-def _report(rule: Rule, findings, mode: Mode, mesh: Mesh | None, report_violation: ReportViolation) -> None:
+def _report(rule: Rule, findings, severity: Severity, mesh: Mesh | None, report_violation: ReportViolation) -> None:
     for finding in findings:
         finding = with_product(finding)
-        if is_suppressed(rule, finding, mesh, mode):
+        if is_suppressed(rule, finding, mesh, severity):
             continue
         urn = finding.resource.urn if finding.resource is not None else None
         report_violation(f"{rule.id}: {finding.message}", urn)
 
 
-def resource_validation(rule: Rule, federation: Federation, mode: Mode, mesh: Mesh | None) -> Callable:
+def resource_validation(rule: Rule, federation: Federation, severity: Severity, mesh: Mesh | None) -> Callable:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        _report(rule, rule.check(from_resource_args(args), federation), mode, mesh, report_violation)
+        _report(rule, rule.check(from_resource_args(args), federation), severity, mesh, report_violation)
 
     return validate
 
 
-def stack_validation(rule: Rule, federation: Federation, mode: Mode, mesh: Mesh | None) -> Callable:
+def stack_validation(rule: Rule, federation: Federation, severity: Severity, mesh: Mesh | None) -> Callable:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         resources = [r for r in from_stack_args(args) if r.custom and not r.is_provider]
-        _report(rule, rule.check(resources, federation), mode, mesh, report_violation)
+        _report(rule, rule.check(resources, federation), severity, mesh, report_violation)
 
     return validate
 
@@ -164,24 +164,24 @@ def mesh_validation(rule: Rule, mesh_problems: Callable[[], list[Problem] | None
 
 
 def build_policy(rule: Rule, federation: Federation, env: Environment, mesh: Mesh | None, mesh_problems) -> Policy:
-    mode = mode_of(rule, federation, env)
+    severity = severity_of(rule, federation, env)
     common = dict(
         name=rule.id,
         description=f"{rule.title}. {rule.rationale}",
-        enforcement_level=ENFORCEMENT[mode],
+        enforcement_level=ENFORCEMENT[severity],
         display_name=rule.title,
-        severity=SEVERITY[mode],
+        severity=POLICY_SEVERITY[severity],
         tags=[rule.scope.value],
     )
     if rule.subject is Subject.resource:
-        return ResourceValidationPolicy(validate=resource_validation(rule, federation, mode, mesh), **common)
+        return ResourceValidationPolicy(validate=resource_validation(rule, federation, severity, mesh), **common)
     if rule.subject is Subject.stack:
-        return StackValidationPolicy(validate=stack_validation(rule, federation, mode, mesh), **common)
+        return StackValidationPolicy(validate=stack_validation(rule, federation, severity, mesh), **common)
     return StackValidationPolicy(validate=mesh_validation(rule, mesh_problems), **common)
 
 
 def policies(federation: Federation, env: Environment | str, mesh: Mesh | None = None) -> list[Policy]:
-    """One policy per governance rule, with the modes `federation` sets for `env`.
+    """One policy per governance rule, with the severities `federation` sets for `env`.
 
     `mesh` gives the products' suppressions and the mesh rules' subject; without it, no finding is
     suppressed and the mesh rules report "not applicable".

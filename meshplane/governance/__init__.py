@@ -13,10 +13,11 @@ Each problem prints as `path:line: RULE-ID severity: message`. The rules are in 
 module, listed in `RULES`; the Pulumi CrossGuard pack under `policies/` calls the same functions.
 """
 
-from meshplane.governance.evaluate import blocking, evaluate_mesh, evaluate_resources, mode_of
+from meshplane.governance.evaluate import evaluate_mesh, evaluate_resources, severity_of
 from meshplane.governance.program import evaluate_program, program_root
-from meshplane.governance.registry import RULES
-from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
+from meshplane.governance.registry import RULES, load_federation
+from meshplane.governance.rule import Finding, Rule, Scope, Subject
+from meshplane.problems import Severity, blocking
 
 __all__ = [
     "RULES",
@@ -29,6 +30,7 @@ __all__ = [
     "evaluate_mesh",
     "evaluate_program",
     "evaluate_resources",
-    "mode_of",
+    "load_federation",
     "program_root",
+    "severity_of",
 ]

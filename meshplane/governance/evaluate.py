@@ -5,20 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable, Sequence
 
-from meshplane.federation import Federation, Mode
+from meshplane.federation import Federation
 from meshplane.governance.context import MeshContext
 from meshplane.governance.registry import RULES, rules_for
 from meshplane.governance.rule import Finding, Rule, Subject
 from meshplane.inventory import Resource
 from meshplane.mesh import Mesh
-from meshplane.problems import Problem
+from meshplane.problems import Problem, Severity
 from meshplane.spec import Environment
 
-SEVERITY = {Mode.mandatory: "error", Mode.advisory: "warning"}
-
-
-def mode_of(rule: Rule, federation: Federation, env: Environment) -> Mode:
-    return federation.mode_of(rule.id, env, rule.severity.mode)
+def severity_of(rule: Rule, federation: Federation, env: Environment) -> Severity:
+    """The rule's severity in `env`, as the federation decides."""
+    return federation.severity_of(rule.id, env, rule.severity)
 
 
 def mesh_findings(mesh: Mesh, federation: Federation, env: Environment) -> list[tuple[Rule, Finding]]:
@@ -37,9 +35,9 @@ def resource_findings(resources: Sequence[Resource], federation: Federation) -> 
     return found
 
 
-def is_suppressed(rule: Rule, finding: Finding, mesh: Mesh | None, mode: Mode) -> bool:
-    """An advisory finding the owning product suppresses; a mandatory one always stands."""
-    if mode is Mode.mandatory or mesh is None or finding.product not in mesh.products:
+def is_suppressed(rule: Rule, finding: Finding, mesh: Mesh | None, severity: Severity) -> bool:
+    """An advisory finding the owning product suppresses; a mandatory one (one that blocks) always stands."""
+    if severity.blocks or mesh is None or finding.product not in mesh.products:
         return False
     return any(s.rule == rule.id for s in mesh.products[finding.product].spec.suppressions)
 
@@ -53,7 +51,7 @@ def suppression_problems(mesh: Mesh, federation: Federation, env: Environment) -
             rule = RULES.get(suppression.rule)
             if rule is None:
                 problems.append(Problem(declared.source.path, line, f"suppression names unknown rule {suppression.rule!r}"))
-            elif mode_of(rule, federation, env) is Mode.mandatory:
+            elif severity_of(rule, federation, env).blocks:
                 problems.append(
                     Problem(
                         declared.source.path,
@@ -70,14 +68,14 @@ def judge(
     """The findings that stand, as problems: mandatory ones are errors, advisory ones warnings."""
     problems = []
     for rule, finding in findings:
-        mode = mode_of(rule, federation, env)
-        if is_suppressed(rule, finding, mesh, mode):
+        severity = severity_of(rule, federation, env)
+        if is_suppressed(rule, finding, mesh, severity):
             continue
         path, line = locate(finding, mesh)
         message = finding.message
         if finding.resource is not None:
             message = f"{finding.resource.type} {finding.resource.name!r}: {message}"
-        problems.append(Problem(path, line, message, SEVERITY[mode], rule.id))
+        problems.append(Problem(path, line, message, severity, rule.id))
     return problems
 
 
@@ -118,7 +116,3 @@ def evaluate_resources(
     findings = [(rule, with_product(f)) for rule, f in resource_findings(resources, federation)]
     return sorted(judge(findings, federation, env, mesh))
 
-
-def blocking(problems: Iterable[Problem]) -> bool:
-    """True when a mandatory finding (an error) stands: nothing may be provisioned."""
-    return any(p.severity == "error" for p in problems)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 
+from meshplane.federation import DEFAULT_PATH, Federation, read_federation
 from meshplane.governance import rules as _package
 from meshplane.governance.rule import Rule, Subject
+from meshplane.problems import MeshError, Problem
 
 
 def _collect() -> dict[str, Rule]:
@@ -27,3 +30,17 @@ RULES: dict[str, Rule] = _collect()
 
 def rules_for(*subjects: Subject) -> list[Rule]:
     return [r for r in RULES.values() if r.subject in subjects]
+
+
+def load_federation(path: Path | str = DEFAULT_PATH) -> Federation:
+    """The federation's file (defaults when it does not exist), checked: its schema, and every rule ID it names registered."""
+    federation = read_federation(path)
+    source = federation.source
+    unknown = [
+        Problem(source.path, source.line_of(("rules", rule_id)), f"unknown rule ID {rule_id!r} (see `meshplane.governance`)")
+        for rule_id in federation.rules
+        if rule_id not in RULES
+    ]
+    if unknown:
+        raise MeshError(unknown)
+    return federation

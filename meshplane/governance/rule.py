@@ -11,19 +11,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Callable, Iterable
 
-from meshplane.federation import Mode
 from meshplane.inventory import Resource
-
-
-class Severity(str, Enum):
-    """A rule's default severity; an error is mandatory, a warning advisory, unless the federation says otherwise."""
-
-    error = "error"
-    warning = "warning"
-
-    @property
-    def mode(self) -> Mode:
-        return Mode.mandatory if self is Severity.error else Mode.advisory
+from meshplane.problems import Severity
 
 
 class Scope(str, Enum):
@@ -59,7 +48,7 @@ class Rule:
     id: str
     title: str
     rationale: str
-    severity: Severity
+    severity: Severity  # the default: an error is mandatory, a warning advisory, unless the federation says otherwise
     scope: Scope
     subject: Subject
     check: Callable[..., Iterable[Finding]]

@@ -29,7 +29,7 @@ from botocore.exceptions import ClientError
 
 from meshplane import naming
 from meshplane.compose import location, scope
-from meshplane.federation import load_federation
+from meshplane.governance import load_federation
 from meshplane.loader import load_mesh
 from meshplane.local.emulator import Aws, enforcement, error_code
 from meshplane.mesh import Mesh

@@ -68,7 +68,7 @@ def governance_gate(mesh: Mesh, evaluation: Evaluation, settings: StackSettings,
     """The rules `meshplane validate` applies: the program already refuses the mesh rules' mandatory findings; the
     resource rules are what the CrossGuard pack enforces under `pulumi up --policy-pack policies`."""
     from meshplane import governance
-    from meshplane.federation import load_federation
+    from meshplane.governance import load_federation
 
     federation = load_federation(root / "governance" / "federation.yaml")
     problems = governance.evaluate_mesh(mesh, federation, settings.environment)
@@ -104,7 +104,7 @@ def up(
     advisories: list[Problem] = []
     if gate is not None:
         findings = gate(mesh, evaluation, settings, root)
-        errors = [p for p in findings if p.severity == "error"]
+        errors = [p for p in findings if p.severity.blocks]
         if errors:
             raise MeshError(errors + [Problem("(governance)", 1, f"{len(errors)} mandatory governance finding(s): nothing is provisioned")])
         advisories = findings

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from meshplane.engine import ROOT, Evaluation, evaluate
-from meshplane.federation import Federation, load_federation
+from meshplane.federation import Federation
+from meshplane.governance import load_federation
 from meshplane.loader import load_mesh
 from meshplane.mesh import Mesh
 

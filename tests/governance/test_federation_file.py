@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from meshplane.federation import Federation, Mode, load_federation
+from meshplane.federation import Federation
+from meshplane.governance import load_federation
+from meshplane.problems import Severity
 from meshplane.governance import RULES
 from meshplane.problems import MeshError
 from meshplane.schema import schema_texts
@@ -36,8 +38,8 @@ def test_the_repository_file_loads_and_names_only_known_rules():
     assert set(federation.rules) <= set(RULES)
     assert federation.vocabulary["listener_id"].type is ColumnType.string
     assert federation.policy_for(Classification.confidential).retention.max_days == 1095
-    assert federation.mode_of("MESH-010", Environment.dev, Mode.mandatory) is Mode.advisory
-    assert federation.mode_of("MESH-010", Environment.prod, Mode.mandatory) is Mode.mandatory
+    assert federation.severity_of("MESH-010", Environment.dev, Severity.error) is Severity.warning
+    assert federation.severity_of("MESH-010", Environment.prod, Severity.error) is Severity.error
     assert federation.source.line_of(("rules", "MESH-010")) > 1
 
 

@@ -25,7 +25,8 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 import govkit as k
 import meshplane_policies as pack
 from cases import CASES, StackSubject
-from meshplane.federation import Federation, load_federation
+from meshplane.federation import Federation
+from meshplane.governance import load_federation
 from meshplane.governance import RULES, Subject
 from meshplane.inventory import Resource
 

@@ -9,7 +9,7 @@ import pytest
 import meshplane_policies as pack
 from meshplane import tokens
 from meshplane import cli
-from meshplane.federation import load_federation
+from meshplane.governance import load_federation
 from meshplane.governance import RULES, Subject, evaluate_mesh, evaluate_program, evaluate_resources, program_root
 from meshplane.loader import load_mesh
 from meshplane.spec import Environment

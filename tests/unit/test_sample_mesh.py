@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from meshplane.commands import summary
-from meshplane.federation import load_federation
+from meshplane.governance import load_federation
 from meshplane.loader import load_mesh
 from meshplane.resolve import resolve
 from meshplane.spec import Classification, Environment
