@@ -8,8 +8,8 @@ from components.domain import DataDomain
 from components.product import DataProduct
 from meshplane.compose import MANAGED_BY
 from meshplane.problems import MeshError
-from meshplane.program import load_stack, settings_from
-from meshplane.stack import stack_file
+from meshplane.program import load_stack
+from meshplane.stack import settings_from, stack_file
 
 config = pulumi.Config("meshplane")
 try:

@@ -15,8 +15,8 @@ ENVIRONMENTS = ("dev", "staging", "prod", "local")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="meshplane", description="The provisioning plane of the data mesh.")
-    parser.add_argument("--domains", type=Path, default=Path("domains"), help="the mesh's folder (default: domains)")
-    parser.add_argument("--federation", type=Path, default=Path("governance/federation.yaml"), help="the federation's file")
+    parser.add_argument("--domains", type=Path, help="the mesh's folder (default: the project's domains/)")
+    parser.add_argument("--federation", type=Path, help="the federation's file (default: the project's governance/federation.yaml)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="load and check the whole mesh, apply the governance rules; print its summary")

@@ -6,13 +6,13 @@ import argparse
 import sys
 
 from meshplane import governance
-from meshplane.governance import load_federation
 from meshplane.graph import render
-from meshplane.loader import load_mesh
 from meshplane.mesh import Mesh
+from meshplane.project import Project, open_project
 from meshplane.resolve import resolve
 from meshplane.schema import write_schemas
 from meshplane.spec import Environment
+from meshplane.stack import stack_file
 
 
 def summary(mesh: Mesh, env: Environment, open_to_mesh) -> str:
@@ -35,16 +35,24 @@ def summary(mesh: Mesh, env: Environment, open_to_mesh) -> str:
     return "\n".join(lines)
 
 
+def project_of(args: argparse.Namespace, stack: str | None = None, overrides: dict[str, str] | None = None) -> Project:
+    """The command's project, loaded once: the global --domains and --federation, and the stack it works on."""
+    return open_project(domains=args.domains, federation=args.federation, stack=stack, overrides=overrides)
+
+
 def validate(args: argparse.Namespace) -> int:
-    federation = load_federation(args.federation)
-    mesh = load_mesh(args.domains)
-    env = Environment(args.env)
+    project = project_of(args)
+    mesh, federation, env = project.mesh, project.federation, Environment(args.env)
     print(summary(mesh, env, federation.open_classifications))
     problems = governance.evaluate_mesh(mesh, federation, env)
-    root = governance.program_root(args.domains, env)
     scope = "mesh rules"
-    if root is not None and not governance.blocking(problems):  # resources only of a mesh that may deploy
-        problems += governance.evaluate_program(mesh, federation, env, root)
+    if not (project.root / stack_file(env.value)).is_file():
+        scope += f"; no resource rules: the project has no stack {stack_file(env.value)}"
+    elif not governance.blocking(problems):  # resources only of a mesh that may deploy
+        from meshplane import engine  # imports Pulumi: only when resources are checked
+
+        project = project.with_stack(env.value)
+        problems += governance.evaluate_resources(engine.run(project).resources, federation, env, mesh)
         scope = "mesh and resource rules"
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -57,9 +65,8 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def graph(args: argparse.Namespace) -> int:
-    federation = load_federation(args.federation)
-    mesh = load_mesh(args.domains)
-    print(render(mesh, mesh.grants(federation.open_classifications), args.format))
+    project = project_of(args)
+    print(render(project.mesh, project.mesh.grants(project.federation.open_classifications), args.format))
     return 0
 
 
@@ -70,7 +77,7 @@ def plan(args: argparse.Namespace) -> int:
     from meshplane.plan import as_json, render
 
     overrides = {"meshplane:domains": json.dumps(args.domain)} if args.domain else None
-    evaluation = engine.evaluate(args.env, overrides, engine.project_root())
+    evaluation = engine.run(project_of(args, args.env, overrides))
     if args.json:
         print(json.dumps(as_json(args.env, evaluation.resources), indent=2))
     else:
@@ -90,16 +97,16 @@ def up(args: argparse.Namespace) -> int:
     if not args.local:
         print("meshplane up: error: only --local is built in; provision a cloud account with `pulumi up -s <stack>`", file=sys.stderr)
         return 2
-    return up_local(args.env, args.endpoint, args.serve, args.out, then_verify=args.verify, then_check=args.check)
+    return up_local(project_of(args, args.env), args.endpoint, args.serve, args.out, then_verify=args.verify, then_check=args.check)
 
 
 def verify(args: argparse.Namespace) -> int:
     from meshplane.local.run import verify_stack
 
-    return verify_stack(args.env, args.endpoint)
+    return verify_stack(project_of(args, args.env), args.endpoint)
 
 
 def access(args: argparse.Namespace) -> int:
     from meshplane.local.run import access_matrix
 
-    return access_matrix(args.env, args.check, args.endpoint, args.json)
+    return access_matrix(project_of(args, args.env), args.check, args.endpoint, args.json)

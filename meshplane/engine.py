@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import os
 import runpy
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulumi
-import yaml
 from pulumi.runtime import mocks, rpc, settings as runtime_settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_pulumi_func
@@ -28,16 +26,12 @@ from components.product import DataProduct
 from meshplane import tokens
 from meshplane.inventory import Resource
 from meshplane.problems import MeshError, Problem
-from meshplane.stack import stack_file
+from meshplane.program import preloaded
+from meshplane.project import Project
+from meshplane.stack import stack_config
 
 PROJECT = "meshplane"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def project_root() -> Path:
-    """The project the user is in (a folder with Pulumi.yaml), else the one meshplane is installed from."""
-    here = Path.cwd()
-    return here if (here / "Pulumi.yaml").is_file() else ROOT
 
 
 @dataclass
@@ -101,19 +95,17 @@ class Recorder(mocks.MockMonitor):
         return response
 
 
-def stack_config(stack: str, root: Path = ROOT) -> dict[str, str]:
-    """A stack file's config as the Pulumi CLI hands it to the program: `ns:key` -> string (objects as JSON)."""
-    path = root / stack_file(stack)
-    if not path.is_file():
-        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in path.parent.glob("Pulumi.*.yaml"))
-        raise MeshError([Problem(stack_file(stack), 1, f"no stack {stack!r} (known: {', '.join(known)})")])
-    data = yaml.safe_load(path.read_text()) or {}
-    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in (data.get("config") or {}).items()}
+
+def run(project: Project) -> Evaluation:
+    """Run the program for the project's stack under mocks, on the project as the command loaded it."""
+    return evaluate(project.stack.name, project.stack.config, project.root, project)
 
 
-def evaluate(stack: str, overrides: dict[str, str] | None = None, root: Path = ROOT) -> Evaluation:
-    """Run the program for `stack` (its config plus `overrides`) under mocks; every registered resource, in order."""
-    config = {**stack_config(stack, root), **(overrides or {})}
+def evaluate(stack: str, overrides: dict[str, str] | None = None, root: Path = ROOT, project: Project | None = None) -> Evaluation:
+    """Run the program for `stack` (its config plus `overrides`) under mocks; every registered resource, in order.
+
+    With `project`, the program composes that project's mesh and federation instead of loading them again."""
+    config = {**stack_config(root, stack), **(overrides or {})}
     cloud = Cloud(account=config.get("meshplane:accountId", "123456789012"), region=config.get("meshplane:region", "us-east-1"))
     with _isolated(root):
         loop = asyncio.new_event_loop()
@@ -123,7 +115,8 @@ def evaluate(stack: str, overrides: dict[str, str] | None = None, root: Path = R
             set_all_config(config)
             recorder = Recorder(cloud)
             mocks.set_mocks(cloud, project=PROJECT, stack=stack, preview=False, monitor=recorder)
-            _sync_await(run_pulumi_func(lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__")))
+            with preloaded(project) if project is not None else nullcontext():
+                _sync_await(run_pulumi_func(lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__")))
             exported = runtime_settings.get_root_resource().outputs
             outputs = _sync_await(pulumi.Output.from_input(dict(exported)).future()) or {}
         except pulumi.RunError as exc:

@@ -6,15 +6,14 @@
     problems += evaluate_resources(resources, federation, "prod", mesh)  # RES-... and LIM-001..005
     if blocking(problems): ...                                     # a mandatory finding stands
 
-`evaluate_program(mesh, federation, env, root)` gets the resources by running the project's real
-Pulumi program for the environment's stack under the mock engine (`meshplane.engine.evaluate`).
+The resources come from the project's real Pulumi program, run for a stack under the mock engine
+(`meshplane.engine.run`).
 
 Each problem prints as `path:line: RULE-ID severity: message`. The rules are in `rules/`, one per
 module, listed in `RULES`; the Pulumi CrossGuard pack under `policies/` calls the same functions.
 """
 
 from meshplane.governance.evaluate import evaluate_mesh, evaluate_resources, severity_of
-from meshplane.governance.program import evaluate_program, program_root
 from meshplane.governance.registry import RULES, load_federation
 from meshplane.governance.rule import Finding, Rule, Scope, Subject
 from meshplane.problems import Severity, blocking
@@ -28,9 +27,7 @@ __all__ = [
     "Subject",
     "blocking",
     "evaluate_mesh",
-    "evaluate_program",
     "evaluate_resources",
     "load_federation",
-    "program_root",
     "severity_of",
 ]

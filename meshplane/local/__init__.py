@@ -1,8 +1,9 @@
 """The embedded default: the mesh provisioned into a local AWS emulator, verified, and its access matrix proved.
 
-    up.up(stack, endpoint, out)            the real program under the mock engine, applied with boto3
-    verify.verify(stack, aws)              the deployed state against the declarations: drift and non-compliance
-    access.matrix(stack) / access.check()  who may read and write what, and a probe of it with IAM enforcement on
+    run.up_local(project, ...)             the command: start (or reach) an emulator, then up, verify, access
+    up.up(project, endpoint, out)          the real program under the mock engine, applied with boto3
+    verify.verify(evaluation, mesh, ...)   the deployed state against the declarations: drift and non-compliance
+    access.matrix(project) / access.check  who may read and write what, and a probe of it with IAM enforcement on
 
 `emulator` starts a moto server on 127.0.0.1 and switches its IAM enforcement; `apply` holds one
 applier per AWS resource type the program registers; `ids` translates the mock's IDs to the emulator's.

@@ -22,19 +22,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import Callable
 
 from botocore.exceptions import ClientError
 
 from meshplane import naming
 from meshplane.compose import location, scope
-from meshplane.governance import load_federation
-from meshplane.loader import load_mesh
 from meshplane.local.emulator import Aws, enforcement, error_code
 from meshplane.mesh import Mesh
 from meshplane.problems import Problem
-from meshplane.stack import StackSettings
+from meshplane.project import Project
 
 PROBE_PREFIX = ".meshplane-access-check/"
 PROBE_KEY = PROBE_PREFIX + "probe"
@@ -77,11 +74,10 @@ class Matrix:
         return self.levels.get((principal.role, address), Level.none)
 
 
-def matrix(stack: str, settings: StackSettings, root: Path) -> Matrix:
-    """Who may read and write which product in `stack`, from the declarations and the federation's rules."""
-    mesh = load_mesh(root / "domains")
-    federation = load_federation(root / "governance" / "federation.yaml")
-    grants = mesh.grants(federation.open_classifications)
+def matrix(project: Project) -> Matrix:
+    """Who may read and write which product in the project's stack, from the declarations and the federation's rules."""
+    stack, settings, mesh = project.stack.name, project.settings, project.mesh
+    grants = mesh.grants(project.federation.open_classifications)
     prefix = settings.name_prefix
     in_scope = scope(mesh, settings)
     principals: list[Principal] = []

@@ -12,17 +12,14 @@ from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from meshplane import tokens
-from meshplane import engine
+from meshplane import engine, tokens
 from meshplane.engine import Evaluation
-from meshplane.loader import load_mesh
 from meshplane.local import access as access_
 from meshplane.local import up as up_
 from meshplane.local import verify as verify_
 from meshplane.local.emulator import Emulator, connect, port_is_free, require_loopback
-from meshplane.mesh import Mesh
 from meshplane.problems import MeshError, Problem
-from meshplane.stack import StackSettings
+from meshplane.project import Project
 
 Echo = Callable[[str], None]
 
@@ -57,45 +54,42 @@ def _wait_forever() -> None:
         time.sleep(3600)
 
 
-def manifests_dir(stack: str, root: Path, out: Path | None) -> Path:
-    """--out, else the stack's `meshplane:renderManifests`, else out/manifests."""
-    return Path(out or up_.stack_settings(stack, root).render_manifests or "out/manifests")
+def manifests_dir(project: Project, out: Path | None) -> Path:
+    """--out, else the stack's `meshplane:renderManifests`, else out/manifests (those two under the project's root)."""
+    return Path(out) if out else project.root / (project.settings.render_manifests or "out/manifests")
 
 
 @aws_errors
 def up_local(
-    stack: str,
+    project: Project,
     endpoint: str | None = None,
     serve: bool = False,
     out: Path | None = None,
-    root: Path | None = None,
     echo: Echo = print,
     wait: Callable[[], None] = _wait_forever,
     then_verify: bool = False,
     then_check: bool = False,
 ) -> int:
-    """Provision `stack` into the emulator at `endpoint`, or into a moto server started here (kept with `serve`).
-
-    `then_verify` and `then_check` read the result back and prove the access matrix before the emulator stops."""
-    root = root or engine.project_root()
-    out = manifests_dir(stack, root, out)
+    """Provision the project's stack into the emulator at `endpoint`, or into a moto server started here (kept with
+    `serve`). `then_verify` and `then_check` read the result back and prove the access matrix before the emulator stops."""
+    out = manifests_dir(project, out)
     emulator = None
     if endpoint:
         endpoint = require_loopback(endpoint)
         if serve:
             echo(f"note: --serve has no effect with --endpoint: the emulator at {endpoint} runs on its own")
     else:
-        emulator = Emulator(_serve_port(stack, root) if serve else 0)
+        emulator = Emulator(_serve_port(project) if serve else 0)
         endpoint = emulator.start()
         echo(f"started a moto server at {endpoint}")
     try:
-        result = up_.up(stack, endpoint, out, root, echo=echo)
+        result = up_.up(project, endpoint, out, echo=echo)
         echo(up_.summary(result))
         status = 0
         if then_verify:  # the program as just applied: not evaluated a second time
-            status = max(status, _verify(stack, endpoint, result.evaluation, result.mesh, result.settings, echo, _err))
+            status = max(status, _verify(project, endpoint, result.evaluation, echo, _err))
         if then_check:
-            status = max(status, access_matrix(stack, True, endpoint, root=root, echo=echo))
+            status = max(status, access_matrix(project, True, endpoint, echo=echo))
         if emulator is None:
             return status
         if not serve:
@@ -112,9 +106,9 @@ def up_local(
             emulator.stop()
 
 
-def _serve_port(stack: str, root: Path) -> int:
+def _serve_port(project: Project) -> int:
     """The port the stack names for its emulator (so `pulumi up -s local` reaches the same one) when free, else any."""
-    configured = up_.stack_endpoint(stack, root)
+    configured = project.settings.aws_endpoint
     if configured:
         parsed = urlparse(configured)
         if parsed.hostname in ("127.0.0.1", "localhost") and parsed.port and port_is_free(parsed.port):
@@ -146,23 +140,18 @@ def serve_hint(result: up_.UpResult) -> str:
 
 
 @aws_errors
-def verify_stack(stack: str, endpoint: str | None = None, root: Path | None = None, echo: Echo = print, err: Echo = _err) -> int:
-    """Read the deployed state of `stack` (the emulator it or --endpoint names, else real AWS) and report every departure."""
-    root = root or engine.project_root()
-    endpoint = endpoint or up_.stack_endpoint(stack, root)
-    evaluation = engine.evaluate(stack, None, root)
-    settings = up_.stack_settings(stack, root)
-    mesh = load_mesh(root / "domains")
-    return _verify(stack, endpoint, evaluation, mesh, settings, echo, err)
+def verify_stack(project: Project, endpoint: str | None = None, echo: Echo = print, err: Echo = _err) -> int:
+    """Read the deployed state of the project's stack (the emulator it or --endpoint names, else real AWS) and report
+    every departure."""
+    return _verify(project, endpoint or project.settings.aws_endpoint, engine.run(project), echo, err)
 
 
-def _verify(
-    stack: str, endpoint: str | None, evaluation: Evaluation, mesh: Mesh, settings: StackSettings, echo: Echo, err: Echo
-) -> int:
+def _verify(project: Project, endpoint: str | None, evaluation: Evaluation, echo: Echo, err: Echo) -> int:
     """`verify_stack` for a program already evaluated (by `up --local --verify`)."""
+    stack, settings = project.stack.name, project.settings
     aws = connect(endpoint, settings.region, settings.account_id)
     where = endpoint or f"AWS account {settings.account_id} ({settings.region})"
-    report = verify_.verify(evaluation, mesh, settings, aws)
+    report = verify_.verify(evaluation, project.mesh, settings, aws)
     checked = ", ".join(f"{n} {what}" for what, n in report.checked.items())
     if report.findings:
         for finding in report.findings:
@@ -177,22 +166,20 @@ def _verify(
 
 @aws_errors
 def access_matrix(
-    stack: str,
+    project: Project,
     check: bool = False,
     endpoint: str | None = None,
     as_json: bool = False,
-    root: Path | None = None,
     echo: Echo = print,
     err: Echo = _err,
 ) -> int:
-    """Print the access matrix of `stack`; with `check`, prove it against the emulator with IAM enforcement on."""
-    root = root or engine.project_root()
-    settings = up_.stack_settings(stack, root)
-    matrix = access_.matrix(stack, settings, root)
+    """Print the access matrix of the project's stack; with `check`, prove it against the emulator with IAM enforcement on."""
+    stack, settings = project.stack.name, project.settings
+    matrix = access_.matrix(project)
     echo(access_.dumps(matrix) if as_json else access_.render(matrix))
     if not check:
         return 0
-    endpoint = endpoint or up_.stack_endpoint(stack, root)
+    endpoint = endpoint or settings.aws_endpoint
     if not endpoint:
         err(f"meshplane access: error: --check needs a local emulator: --endpoint URL (stack {stack} names none)")
         return 2

@@ -15,31 +15,27 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from meshplane import tokens
-from meshplane import engine
+from meshplane import engine, tokens
 from meshplane.engine import Evaluation
 from meshplane.inventory import Resource
-from meshplane.loader import load_mesh
 from meshplane.local import apply as applying
 from meshplane.local import manifests as k8s
 from meshplane.local.emulator import connect
 from meshplane.mesh import Mesh
 from meshplane.problems import MeshError, Problem
-from meshplane.program import settings_from
-from meshplane.stack import StackSettings, stack_file
+from meshplane.project import Project
+from meshplane.stack import StackSettings
 
 Echo = Callable[[str], None]
-Gate = Callable[[Mesh, Evaluation, StackSettings, Path], list[Problem]]
+Gate = Callable[[Project, Evaluation], list[Problem]]
 PROGRESS_FROM = 40  # resources: shorter runs need no progress lines
 
 
 @dataclass
 class UpResult:
-    stack: str
+    project: Project
     endpoint: str
-    settings: StackSettings
     evaluation: Evaluation
-    mesh: Mesh
     report: applying.ApplyReport
     manifests: list[k8s.Manifest]
     out: Path
@@ -48,15 +44,17 @@ class UpResult:
     evaluate_seconds: float = 0.0
     seconds: float = 0.0
 
+    @property
+    def stack(self) -> str:
+        return self.project.stack.name
 
-def stack_settings(stack: str, root: Path) -> StackSettings:
-    config = engine.stack_config(stack, root)
-    return settings_from(lambda key: config.get(f"meshplane:{key}"), stack_file(stack), root)
+    @property
+    def settings(self) -> StackSettings:
+        return self.project.settings
 
-
-def stack_endpoint(stack: str, root: Path) -> str | None:
-    """The emulator the stack names (`meshplane:awsEndpoint`), if any."""
-    return stack_settings(stack, root).aws_endpoint
+    @property
+    def mesh(self) -> Mesh:
+        return self.project.mesh
 
 
 def locator(mesh: Mesh) -> Callable[[Resource], tuple[str, int]]:
@@ -64,15 +62,14 @@ def locator(mesh: Mesh) -> Callable[[Resource], tuple[str, int]]:
     return lambda resource: mesh.declaration(resource.product, resource.domain) or ("__main__.py", 1)
 
 
-def governance_gate(mesh: Mesh, evaluation: Evaluation, settings: StackSettings, root: Path) -> list[Problem]:
+def governance_gate(project: Project, evaluation: Evaluation) -> list[Problem]:
     """The rules `meshplane validate` applies: the program already refuses the mesh rules' mandatory findings; the
     resource rules are what the CrossGuard pack enforces under `pulumi up --policy-pack policies`."""
     from meshplane import governance
-    from meshplane.governance import load_federation
 
-    federation = load_federation(root / "governance" / "federation.yaml")
-    problems = governance.evaluate_mesh(mesh, federation, settings.environment)
-    problems += governance.evaluate_resources(evaluation.resources, federation, settings.environment, mesh)
+    env = project.settings.environment
+    problems = governance.evaluate_mesh(project.mesh, project.federation, env)
+    problems += governance.evaluate_resources(evaluation.resources, project.federation, env, project.mesh)
     return sorted(problems)
 
 
@@ -81,29 +78,21 @@ def state_path(out: Path, stack: str) -> Path:
     return out.parent / f"local-state.{stack}.json"
 
 
-def up(
-    stack: str,
-    endpoint: str,
-    out: Path,
-    root: Path = engine.ROOT,
-    gate: Gate | None = governance_gate,
-    echo: Echo = print,
-) -> UpResult:
-    """Evaluate the program for `stack`, refuse a mesh with a problem, apply it to the emulator at `endpoint`."""
+def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governance_gate, echo: Echo = print) -> UpResult:
+    """Evaluate the program for the project's stack, refuse a mesh with a problem, apply it to the emulator at `endpoint`."""
     started = time.monotonic()
+    stack, settings = project.stack.name, project.settings
     echo(f"running the program for stack {stack} under the mock engine")
-    evaluation = engine.evaluate(stack, None, root)  # MeshError: the mesh has problems, nothing is provisioned
+    evaluation = engine.run(project)  # MeshError: the mesh has problems, nothing is provisioned
     evaluate_seconds = time.monotonic() - started
-    settings = stack_settings(stack, root)
-    mesh = load_mesh(root / "domains")
-    where = locator(mesh)
+    where = locator(project.mesh)
     cloud = applying.cloud_resources(evaluation)
     echo(f"evaluated the program for stack {stack}: {len(evaluation.custom())} resources "
          f"({len(cloud)} AWS, {len(evaluation.custom()) - len(cloud)} Kubernetes) in {evaluate_seconds:.1f} s")
 
     advisories: list[Problem] = []
     if gate is not None:
-        findings = gate(mesh, evaluation, settings, root)
+        findings = gate(project, evaluation)
         errors = [p for p in findings if p.severity.blocks]
         if errors:
             raise MeshError(errors + [Problem("(governance)", 1, f"{len(errors)} mandatory governance finding(s): nothing is provisioned")])
@@ -120,7 +109,7 @@ def up(
     state_file = state_path(out, stack)
     previous = _previous_manifests(state_file, out)
     k8s.write(manifests, out, previous)
-    result = UpResult(stack, endpoint, settings, evaluation, mesh, report, manifests, out, state_file, advisories, evaluate_seconds)
+    result = UpResult(project, endpoint, evaluation, report, manifests, out, state_file, advisories, evaluate_seconds)
     result.seconds = time.monotonic() - started
     _write_state(result)
     return result

@@ -152,6 +152,7 @@ def test_the_platform_defaults_are_compliant():
 
 
 def write_mesh(root: Path, *products: tuple[str, dict]) -> None:
+    (root / "Pulumi.yaml").write_text("name: meshplane\nruntime: python\n")
     for domain, data in products:
         folder = root / "domains" / domain
         (folder / "products").mkdir(parents=True, exist_ok=True)

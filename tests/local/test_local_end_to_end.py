@@ -8,6 +8,7 @@ import pytest
 
 from meshplane import cli
 from meshplane.engine import ROOT
+from meshplane.project import open_project
 
 pytestmark = pytest.mark.slow
 
@@ -158,7 +159,7 @@ def test_serve_starts_an_emulator_shows_how_to_explore_it_and_stops_it(endpoint,
 
     said: list[str] = []
     waited: list[bool] = []
-    status = up_local("local", serve=True, out=tmp_path / "manifests", root=ROOT, echo=said.append, wait=lambda: waited.append(True))
+    status = up_local(open_project(ROOT, stack="local"), serve=True, out=tmp_path / "manifests", echo=said.append, wait=lambda: waited.append(True))
     text = "\n".join(said)
     assert status == 0 and waited == [True]
     served = re.search(r"the emulator serves at (http://127\.0\.0\.1:\d+) until Ctrl-C", text).group(1)

@@ -6,7 +6,8 @@ import pytest
 
 from meshplane import cli
 from meshplane.local import up
-from meshplane.problems import MeshError, Problem
+from meshplane.problems import MeshError, Problem, Severity
+from meshplane.project import open_project
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +37,7 @@ def test_a_mandatory_governance_finding_provisions_nothing(project, endpoint, ad
     product = project / "domains/users/products/play-events.yaml"  # confidential: at most 1095 days (MESH-008)
     product.write_text(product.read_text().replace("retention_days: 400\n", "retention_days: 2000\n"))
     with pytest.raises(MeshError) as raised:
-        up.up("local", endpoint, tmp_path / "manifests", root=project, echo=lambda line: None)
+        up.up(open_project(project, stack="local"), endpoint, tmp_path / "manifests", echo=lambda line: None)
     assert any(p.rule == "MESH-008" and p.severity == "error" for p in raised.value.problems)
     assert nothing_provisioned(admin)
 
@@ -44,11 +45,11 @@ def test_a_mandatory_governance_finding_provisions_nothing(project, endpoint, ad
 def test_the_gate_refuses_before_the_emulator_sees_a_request(endpoint, admin, tmp_path):
     from meshplane.engine import ROOT
 
-    def gate(mesh, evaluation, settings, root):
-        return [Problem("domains/users/products/play-events.yaml", 1, "bucket without TLS-only policy", "error", "RES-003"),
-                Problem("domains/users/products/play-events.yaml", 1, "an advisory", "warning", "MESH-009")]
+    def gate(project, evaluation):
+        return [Problem("domains/users/products/play-events.yaml", 1, "bucket without TLS-only policy", Severity.error, "RES-003"),
+                Problem("domains/users/products/play-events.yaml", 1, "an advisory", Severity.warning, "MESH-009")]
 
     with pytest.raises(MeshError) as raised:
-        up.up("local", endpoint, tmp_path / "manifests", root=ROOT, gate=gate, echo=lambda line: None)
+        up.up(open_project(ROOT, stack="local"), endpoint, tmp_path / "manifests", gate=gate, echo=lambda line: None)
     assert [p.rule for p in raised.value.problems if p.rule] == ["RES-003"]
     assert nothing_provisioned(admin)

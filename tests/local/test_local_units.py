@@ -12,7 +12,7 @@ from meshplane.local import access, apply
 from meshplane.local.emulator import EmulatorError, require_loopback
 from meshplane.local.ids import IdMap
 from meshplane.local.manifests import render
-from meshplane.local.up import stack_settings
+from meshplane.project import open_project
 
 MOCK_KEY = "3601eb8e-886a-721f-d17e-682e50efe636"
 MOCK_ARN = f"arn:aws:kms:us-east-1:123456789012:key/{MOCK_KEY}"
@@ -179,7 +179,7 @@ def test_an_invalid_manifest_is_a_problem():
 
 
 def test_the_matrix_follows_the_handshake():
-    m = access.matrix("local", stack_settings("local", ROOT), ROOT)
+    m = access.matrix(open_project(ROOT, stack="local"))
     by_label = {p.label: p for p in m.principals}
     royalties = by_label["artists/artist-royalties job"]
     assert m.level(royalties, "artists/artist-royalties") is access.Level.write

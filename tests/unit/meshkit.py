@@ -73,9 +73,10 @@ def domain_text(name: str) -> str:
 
 
 class MeshFiles:
-    """A mesh under `<tmp>/domains`, shown as `domains/...` (the tests run with the tmp folder as cwd)."""
+    """A mesh under `<tmp>/domains` of a project at `<tmp>`, shown as `domains/...` (the tests run with the tmp folder as cwd)."""
 
     def __init__(self, base: Path):
+        (base / "Pulumi.yaml").write_text("name: meshplane\nruntime: python\n")
         self.root = base / "domains"
         self.root.mkdir()
 
