@@ -23,7 +23,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from components.domain import DataDomain
 from components.product import DataProduct
-from meshplane import tokens
+from components import tokens
 from meshplane.inventory import Resource
 from meshplane.problems import MeshError, Problem
 from meshplane.program import preloaded

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from meshplane import tokens
+from components import tokens
 
 
 @dataclass(frozen=True)
 class Resource:
     urn: str
-    type: str  # e.g. "aws:s3/bucket:Bucket" (see meshplane.tokens), or a component's TOKEN
+    type: str  # e.g. "aws:s3/bucket:Bucket" (see components.tokens), or a component's TOKEN
     name: str  # the logical name
     inputs: dict = field(repr=False)  # resolved inputs, plain JSON-like data
     parent: str | None = None  # the parent's URN

@@ -7,7 +7,7 @@ from typing import Iterable
 
 import yaml
 
-from meshplane import tokens
+from components import tokens
 from meshplane.inventory import Resource
 
 

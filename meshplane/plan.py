@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from meshplane import tokens
+from components import tokens
 from meshplane.inventory import Resource
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Iterator, Mapping
 
-from meshplane import tokens
+from components import tokens
 
 # The policy pack's sentinels for values not known during preview (pulumi_policy.proxy).
 UNKNOWN_SENTINELS = frozenset(

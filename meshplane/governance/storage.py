@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from meshplane import tokens
+from components import tokens
 from meshplane.governance.documents import is_unknown
 from meshplane.inventory import Resource
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from meshplane import tokens
+from components import tokens
 from meshplane.inventory import Resource
 
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
-from meshplane import tokens
+from components import tokens
 from meshplane.engine import Evaluation
 from meshplane.inventory import Resource
 from meshplane.local.emulator import Aws, error_code

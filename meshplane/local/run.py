@@ -12,7 +12,8 @@ from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from meshplane import engine, tokens
+from components import tokens
+from meshplane import engine
 from meshplane.engine import Evaluation
 from meshplane.local import access as access_
 from meshplane.local import up as up_

@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from meshplane import engine, tokens
+from components import tokens
+from meshplane import engine
 from meshplane.engine import Evaluation
 from meshplane.inventory import Resource
 from meshplane.local import apply as applying

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from botocore.exceptions import ClientError
 
-from meshplane import tokens
+from components import tokens
 from meshplane.compose import location
 from meshplane.engine import Evaluation
 from meshplane.governance.documents import allows, as_list

@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE))  # run as a script: mockkit is a sibling
 
 from mockkit import document, integral, provider_name  # noqa: E402
 
-from meshplane import tokens
+from components import tokens
 from meshplane.engine import Evaluation, evaluate  # noqa: E402
 from meshplane.inventory import Resource  # noqa: E402
 from meshplane.plan import physical_name  # noqa: E402

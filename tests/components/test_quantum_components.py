@@ -21,7 +21,7 @@ import components.compute
 import components.domain
 import components.product
 import components.storage
-from meshplane import tokens
+from components import tokens
 from components.access import ProductAccessArgs, ReadGrant
 from components.base import DataProtection
 from components.catalog import CatalogColumn, ProductCatalogArgs

@@ -8,7 +8,7 @@ podcasts resources of the prod stack.
 from __future__ import annotations
 
 from mockkit import document, one
-from meshplane import tokens
+from components import tokens
 
 
 def test_only_podcasts_resources(prod_podcasts):

@@ -11,7 +11,7 @@ import pytest
 
 from mockkit import one, project_copy
 
-from meshplane import tokens
+from components import tokens
 from meshplane.engine import evaluate
 
 BUCKET = tokens.BUCKET

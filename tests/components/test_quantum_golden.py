@@ -18,7 +18,7 @@ import pytest
 from golden_inventory import COMMAND, drift
 from mockkit import document, integral, of_type, one, provider_name
 
-from meshplane import tokens
+from components import tokens
 from meshplane import naming
 from meshplane.compose import MANAGED_BY
 from meshplane.resolve import resolve

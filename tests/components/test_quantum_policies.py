@@ -13,7 +13,7 @@ import pytest
 
 from mockkit import document, edit, of_type, one, project_copy
 
-from meshplane import tokens
+from components import tokens
 from components.policies import (
     LIST_ACTIONS,
     READ_ACTIONS,

@@ -10,7 +10,7 @@ import pytest
 
 from mockkit import edit, one, project_copy
 
-from meshplane import tokens
+from components import tokens
 from meshplane.engine import evaluate
 from meshplane.plan import physical_name
 

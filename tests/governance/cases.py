@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import govkit as k
-from meshplane import tokens
+from components import tokens
 from meshplane.federation import Federation
 from meshplane.governance.context import MeshContext
 from meshplane.governance.registry import RULES

@@ -12,7 +12,7 @@ from typing import Callable
 
 import yaml
 
-from meshplane import tokens
+from components import tokens
 from meshplane.federation import Federation
 from meshplane.inventory import Resource
 from meshplane.loader import parse_spec

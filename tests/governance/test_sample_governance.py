@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import meshplane_policies as pack
-from meshplane import tokens
+from components import tokens
 from meshplane import cli
 from meshplane.governance import load_federation
 from meshplane.governance import RULES, Subject, evaluate_mesh, evaluate_resources

@@ -16,7 +16,7 @@ import pytest
 from cloudsplaining.scan.policy_document import PolicyDocument
 from parliament import analyze_policy_string
 
-from meshplane import tokens
+from components import tokens
 from meshplane.engine import evaluate
 from meshplane.manifests import write_manifests
 

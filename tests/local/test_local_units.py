@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from meshplane import tokens
+from components import tokens
 from meshplane.engine import ROOT, Evaluation
 from meshplane.inventory import Resource
 from meshplane.local import access, apply

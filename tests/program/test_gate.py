@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from meshplane import tokens
+from components import tokens
 from meshplane import engine
 from meshplane.problems import MeshError
 

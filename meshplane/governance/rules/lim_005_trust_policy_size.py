@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from meshplane import tokens
+from components import tokens
 from meshplane.federation import Federation
 from meshplane.governance import documents
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject

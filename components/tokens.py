@@ -15,6 +15,7 @@ BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServer
 BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+ACCESS_POINT = "aws:s3/accessPoint:AccessPoint"
 # the deprecated V2 spellings of the same configurations, which governance still recognises
 BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
 BUCKET_ENCRYPTION_V2 = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
@@ -23,6 +24,7 @@ BUCKET_VERSIONING_V2 = "aws:s3/bucketVersioningV2:BucketVersioningV2"
 # KMS
 KEY = "aws:kms/key:Key"
 KEY_ALIAS = "aws:kms/alias:Alias"
+KEY_GRANT = "aws:kms/grant:Grant"
 
 # IAM
 ROLE = "aws:iam/role:Role"
@@ -34,6 +36,10 @@ ROLE_POLICY_ATTACHMENTS_EXCLUSIVE = "aws:iam/rolePolicyAttachmentsExclusive:Role
 # Glue
 DATABASE = "aws:glue/catalogDatabase:CatalogDatabase"
 TABLE = "aws:glue/catalogTable:CatalogTable"
+
+# Lake Formation
+LF_PERMISSIONS = "aws:lakeformation/permissions:Permissions"
+LF_RESOURCE = "aws:lakeformation/resource:Resource"
 
 # EKS
 POD_IDENTITY = "aws:eks/podIdentityAssociation:PodIdentityAssociation"

@@ -1,0 +1,47 @@
+"""What a component registers, as plain data: one `Child` per cloud resource.
+
+A component's children are a pure function of its typed arguments. The component registers them with
+the real pulumi-aws / pulumi-kubernetes classes (`components.registry`); meshplane builds the same
+records without the Pulumi engine (`meshplane.inventory.build`), which is how validation sees every
+resource of a 10,000-product mesh in seconds. A test pins the two equal.
+
+Conventions of `Child.props`: top-level keys are the resource class's Python arguments; nested mappings
+use the provider's own (camelCase) field names, as the engine records them; user data (tags, labels,
+parameters) is passed as it is. A value that only the cloud knows (a KMS key's ID) is a `Ref`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An output of a resource registered earlier: a sibling (`scope="self"`) or one of the product's domain."""
+
+    suffix: str  # the child's suffix, e.g. "key"
+    output: str  # the output's Python name, e.g. "key_id", "arn"
+    scope: str = "self"  # "self": a child of the same component; "domain": a child of the product's DataDomain
+
+
+@dataclass(frozen=True)
+class Child:
+    """One cloud resource of a component: `<component name>-<suffix>`."""
+
+    token: str  # the resource type (components.tokens)
+    suffix: str
+    props: Mapping[str, object]
+    stateful: bool = False  # guarded (protect, retain) where the stack keeps data
+    renamed: Sequence[str] = ()  # the child's own earlier suffixes (a grant whose producer was renamed)
+    after: Sequence[str] = ()  # suffixes of siblings it must follow (names are derived, so no output carries the order)
+    provider: str = "aws"  # which provider of the component registers it: "aws", "cluster" (the EKS account's), "kubernetes"
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A component's children and, for the inventory, the logical names its children had before (URN aliases)."""
+
+    token: str
+    children: Sequence[Child]
+    former_parents: Mapping[str, str] = field(default_factory=dict)  # child suffix -> the component type it once sat under
