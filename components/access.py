@@ -1,4 +1,9 @@
-"""ProductAccess: the job's role (EKS Pod Identity) and its least-privilege policies, one per read grant."""
+"""A product's job identity: its role (EKS Pod Identity), its own policy, the slots of its agreements, its key grant.
+
+The job reads each input through the access point its producer made for it; the access points it may
+use (its side of each agreement) are packed into managed policies, a few agreements each, so one new
+agreement changes one slot and no role runs out of policy space (meshplane.packing).
+"""
 
 from __future__ import annotations
 
@@ -6,72 +11,90 @@ import json
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-import pulumi
-import pulumi_aws as aws
+from components import tokens
+from components.spec import Child, Ref
 
-from components.base import Quantum
-from components.policies import Location, job_policy, pod_identity_trust, read_policy
+FORMER_PARENT = "meshplane:index:ProductAccess"
+POLICY_PATH = "/meshplane/"
 
 
 @dataclass(frozen=True)
-class ReadGrant:
-    """Read access to one producer, agreed on both sides of the handshake."""
+class PolicySlot:
+    """One managed policy holding some of a role's agreements."""
 
-    producer: str  # the producer's address
-    location: Location
-    previous: Sequence[str] = ()  # the producer's earlier addresses: the grant survives the producer's rename
+    name: str
+    document: Mapping
+
+
+@dataclass(frozen=True)
+class KeyGrant:
+    """Use of a domain key, granted to one principal, for one bucket's data (its encryption context)."""
+
+    name: str
+    grantee: str  # role ARN
+    operations: Sequence[str]
+    context: Mapping[str, str]
 
 
 @dataclass(frozen=True)
 class ProductAccessArgs:
     role_name: str
-    own: Location
-    grants: Sequence[ReadGrant] = ()
+    account: str
+    description: str
+    trust: Mapping  # the role's trust policy
+    policy: Mapping  # the job's own inline policy: its product, and keys of other accounts through S3
+    slots: Sequence[PolicySlot] = ()
+    key_grant: KeyGrant | None = None  # on the domain's key, for its own product
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
-class ProductAccess(Quantum):
-    TOKEN = "meshplane:index:ProductAccess"
+def managed_policy_arn(account: str, name: str) -> str:
+    return f"arn:aws:iam::{account}:policy{POLICY_PATH}{name}"
 
-    role_arn: pulumi.Output[str]
-    role_name: pulumi.Output[str]
 
-    def __init__(self, name: str, args: ProductAccessArgs, previous: Sequence[str] = (), opts: pulumi.ResourceOptions | None = None):
-        super().__init__(self.TOKEN, name, previous, opts)
-        role = aws.iam.Role(
-            self.child_name("job-role"),
-            name=args.role_name,
-            assume_role_policy=json.dumps(pod_identity_trust()),
-            description=f"Job of data product {name}",
-            tags=dict(args.tags),
-            opts=self.child("job-role"),
+def slot_children(prefix: str, role_suffix: str, role_name: str, account: str, slots: Sequence[PolicySlot], tags: Mapping[str, str]) -> list[Child]:
+    """A role's slots as managed policies, and one exclusive attachment: an undeclared policy attached by hand is detached."""
+    children = [
+        Child(
+            tokens.MANAGED_POLICY,
+            f"{prefix}/{slot.name.removeprefix(role_name + '-')}",
+            {"name": slot.name, "path": POLICY_PATH, "policy": json.dumps(slot.document), "tags": dict(tags)},
         )
-        aws.iam.RolePolicy(
-            self.child_name("job-policy"),
-            role=role.name,
-            name="write-own-product",
-            policy=json.dumps(job_policy(args.own)),
-            opts=self.child("job-policy"),
-        )
-        for grant in args.grants:
-            grant_policy(self, f"read/{grant.producer}", role.name, grant.location, [f"read/{old}" for old in grant.previous])
-        self.role_arn = role.arn
-        self.role_name = role.name
-        self.register_outputs({"role_arn": self.role_arn})
+        for slot in slots
+    ]
+    if slots:
+        arns = sorted(managed_policy_arn(account, s.name) for s in slots)
+        attach = {"role_name": role_name, "policy_arns": arns}
+        children.append(Child(tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE, f"{prefix}/attached", attach, after=[role_suffix, *(c.suffix for c in children)]))
+    return children
 
 
-def grant_policy(
-    owner: Quantum, suffix: str, role: pulumi.Input[str], producer: Location, renamed: Sequence[str] = ()
-) -> aws.iam.RolePolicy:
-    """One read grant, as an inline policy on the consumer's role (named after the producer's bucket).
-
-    `renamed` are the grant's earlier suffixes: without an alias, a producer's rename would create the
-    new policy and then delete the old one, which has the same physical name, so the grant would vanish.
-    """
-    return aws.iam.RolePolicy(
-        owner.child_name(suffix),
-        role=role,
-        name=f"read-{producer.bucket}"[:128],
-        policy=json.dumps(read_policy(producer)),
-        opts=owner.child(suffix, renamed=renamed),
+def key_grant_child(suffix: str, grant: KeyGrant, after: Sequence[str] = (), renamed: Sequence[str] = ()) -> Child:
+    return Child(
+        tokens.KEY_GRANT,
+        suffix,
+        {
+            "name": grant.name,
+            "key_id": Ref("key", "arn", scope="domain"),
+            "grantee_principal": grant.grantee,
+            "operations": list(grant.operations),
+            "constraints": [{"encryptionContextSubset": dict(grant.context)}],
+        },
+        after=list(after),
+        renamed=list(renamed),
     )
+
+
+def access_children(args: ProductAccessArgs) -> list[Child]:
+    children = [
+        Child(
+            tokens.ROLE,
+            "job-role",
+            {"name": args.role_name, "assume_role_policy": json.dumps(args.trust), "description": args.description, "tags": dict(args.tags)},
+        ),
+        Child(tokens.ROLE_POLICY, "job-policy", {"role": args.role_name, "name": "write-own-product", "policy": json.dumps(args.policy)}, after=["job-role"]),
+        *slot_children("job-reads", "job-role", args.role_name, args.account, args.slots, args.tags),
+    ]
+    if args.key_grant is not None:
+        children.append(key_grant_child("job-key-grant", args.key_grant, after=["job-role"]))
+    return children

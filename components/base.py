@@ -1,11 +1,18 @@
-"""What every meshplane component shares: data protection as an enum, and children that keep their data on a rename."""
+"""What every meshplane component shares: data protection as an enum, and children registered from their specs.
+
+A child keeps its data through a rename and through the flattening of the product's former
+sub-components: its aliases are the URNs it had under every earlier name and parent.
+"""
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import pulumi
+
+from components.registry import register
+from components.spec import Child, Ref, child_aliases, component_aliases
 
 
 class DataProtection(str, Enum):
@@ -17,32 +24,51 @@ class DataProtection(str, Enum):
 
 
 class Quantum(pulumi.ComponentResource):
-    """A component whose logical name may have changed: its children carry aliases to their old names."""
+    """A component whose children come from pure specs (`components.spec.Child`), registered in order."""
 
-    def __init__(self, token: str, name: str, previous: Sequence[str], opts: pulumi.ResourceOptions | None):
+    TOKEN = ""
+    FORMER_PARENTS: Mapping[str, str] = {}  # child suffix -> the sub-component type it sat under before
+
+    def __init__(self, name: str, previous: Sequence[str] = (), opts: pulumi.ResourceOptions | None = None):
         self._name = name
         self._previous = tuple(previous)
-        aliases = [pulumi.Alias(name=old) for old in self._previous]
-        super().__init__(token, name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases)))
+        self.children: dict[str, pulumi.Resource] = {}
+        aliases = component_aliases(pulumi.get_stack(), pulumi.get_project(), self.TOKEN, name, self._previous)
+        super().__init__(self.TOKEN, name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases)))
 
-    def child(
-        self, suffix: str, protection: DataProtection | None = None, renamed: Sequence[str] = (), **extra
-    ) -> pulumi.ResourceOptions:
-        """Options for a child named `<name>-<suffix>`: parented, aliased to its old names, guarded if stateful.
+    def add(
+        self,
+        children: Sequence[Child],
+        protection: "DataProtection",
+        providers: Mapping[str, pulumi.ProviderResource] | None = None,
+        domain: "Quantum | None" = None,
+    ) -> None:
+        """Register `children` in order; a `Ref` resolves to an earlier child's output (or the domain's)."""
 
-        `renamed` lists the child's own earlier suffixes (a grant whose producer was renamed): every
-        combination of an old owner name and an old suffix is an alias too.
-        """
-        guarded = protection is DataProtection.protected
-        current = self.child_name(suffix)
-        names = (f"{owner}-{s}" for owner in (self._name, *self._previous) for s in (suffix, *renamed))
-        return pulumi.ResourceOptions(
-            parent=self,
-            aliases=[pulumi.Alias(name=n) for n in dict.fromkeys(names) if n != current],
-            protect=guarded,
-            retain_on_delete=guarded,
-            **extra,
-        )
+        def resolve(value):
+            if isinstance(value, Ref):
+                owner = self if value.scope == "self" else domain
+                return getattr(owner.children[value.suffix], value.output)
+            if isinstance(value, dict):
+                return {k: resolve(v) for k, v in value.items()}
+            if isinstance(value, (list, tuple)):
+                return [resolve(v) for v in value]
+            return value
+
+        for child in children:
+            guarded = child.stateful and protection is DataProtection.protected
+            aliases = child_aliases(
+                pulumi.get_stack(), pulumi.get_project(), self.TOKEN, self._name, self._previous, child, self.FORMER_PARENTS.get(child.suffix)
+            )
+            opts = pulumi.ResourceOptions(
+                parent=self,
+                aliases=aliases,
+                protect=guarded,
+                retain_on_delete=guarded,
+                depends_on=[self.children[s] for s in child.after],
+                provider=(providers or {}).get(child.provider),
+            )
+            self.children[child.suffix] = register(child.token, self.child_name(child.suffix), resolve(dict(child.props)), opts)
 
     def child_name(self, suffix: str) -> str:
         return f"{self._name}-{suffix}"

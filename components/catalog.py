@@ -1,15 +1,14 @@
-"""ProductCatalog: the product's entry in its domain's Glue database (schema, location, metadata)."""
+"""A product's catalog entry: its table in its domain's Glue database, and its location registered with Lake Formation."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-import pulumi
-import pulumi_aws as aws
+from components import tokens
+from components.spec import Child
 
-from components.base import DataProtection, Quantum
-
+FORMER_PARENT = "meshplane:index:ProductCatalog"
 FORMATS = {
     "parquet": (
         "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
@@ -38,41 +37,40 @@ class CatalogColumn:
 
 @dataclass(frozen=True)
 class ProductCatalogArgs:
-    database: pulumi.Input[str]
+    database: str
     table: str
     location: str  # s3://bucket/
+    bucket_arn: str  # registered with Lake Formation, which reads it for the queries it authorises
+    lakeformation_role: str  # the role it reads with (the domain's)
     format: str  # a key of FORMATS
     columns: Sequence[CatalogColumn]
     partitions: Sequence[CatalogColumn] = ()
     description: str = ""
     parameters: Mapping[str, str] = field(default_factory=dict)  # owner, classification, SLOs, inputs
-    protection: DataProtection = DataProtection.protected
 
 
-class ProductCatalog(Quantum):
-    TOKEN = "meshplane:index:ProductCatalog"
+def _column(c: CatalogColumn) -> dict:
+    return {"name": c.name, "type": c.type, "comment": c.comment}
 
-    table_name: pulumi.Output[str]
 
-    def __init__(self, name: str, args: ProductCatalogArgs, previous: Sequence[str] = (), opts: pulumi.ResourceOptions | None = None):
-        super().__init__(self.TOKEN, name, previous, opts)
-        input_format, output_format, serde = FORMATS[args.format]
-        table = aws.glue.CatalogTable(
-            self.child_name("table"),
-            database_name=args.database,
-            name=args.table,
-            description=args.description,
-            table_type="EXTERNAL_TABLE",
-            parameters={"classification": args.format, "EXTERNAL": "TRUE", **args.parameters},
-            storage_descriptor={
-                "location": args.location,
-                "input_format": input_format,
-                "output_format": output_format,
-                "ser_de_info": {"serialization_library": serde},
-                "columns": [{"name": c.name, "type": c.type, "comment": c.comment} for c in args.columns],
-            },
-            partition_keys=[{"name": c.name, "type": c.type, "comment": c.comment} for c in args.partitions],
-            opts=self.child("table", args.protection),
-        )
-        self.table_name = table.name
-        self.register_outputs({"table_name": self.table_name})
+def catalog_children(args: ProductCatalogArgs) -> list[Child]:
+    input_format, output_format, serde = FORMATS[args.format]
+    table = {
+        "database_name": args.database,
+        "name": args.table,
+        "description": args.description,
+        "table_type": "EXTERNAL_TABLE",
+        "parameters": {"classification": args.format, "EXTERNAL": "TRUE", **args.parameters},
+        "storage_descriptor": {
+            "location": args.location,
+            "inputFormat": input_format,
+            "outputFormat": output_format,
+            "serDeInfo": {"serializationLibrary": serde},
+            "columns": [_column(c) for c in args.columns],
+        },
+        "partition_keys": [_column(c) for c in args.partitions],
+    }
+    return [
+        Child(tokens.TABLE, "table", table, stateful=True, after=["bucket"]),
+        Child(tokens.LF_RESOURCE, "data-location", {"arn": args.bucket_arn, "role_arn": args.lakeformation_role}, after=["bucket"]),
+    ]

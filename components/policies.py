@@ -1,8 +1,14 @@
-"""IAM documents as plain Python data: pure functions, least privilege, readable by tests.
+"""IAM, S3, KMS documents as plain Python data: pure functions, least privilege, readable by tests.
 
-KMS keys have random IDs, so a key is reached through the bucket it encrypts (`kms:ViaService` and the S3
-encryption context), which keeps every document deterministic and lets a domain stack grant a key it
-does not manage.
+Consent is enforced on both sides, each in its own quantum (docs/access.md):
+- the producer's side at its data: the bucket policy denies every read that does not come through one
+  of the product's access points (one per agreement, naming the one consumer it serves) or from the
+  domain's own principals; the domain key's policy gives no use to IAM, so decryption needs a grant
+  (one per agreement) and only ever happens through S3;
+- the consumer's side in its identity: a job's policies name the access points it declared, a domain's
+  readers' policies name the catalog tables its products declared.
+Principals are named in conditions (`aws:PrincipalArn`), never in a `Principal` element, so no document
+needs another stack's role to exist, and a role deleted and created again keeps its agreements.
 """
 
 from __future__ import annotations
@@ -13,6 +19,23 @@ VERSION = "2012-10-17"
 READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"]
 WRITE_ACTIONS = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
 LIST_ACTIONS = ["s3:ListBucket", "s3:GetBucketLocation"]
+# what the producer's resource policies withhold: every object read and listing, every object write
+DATA_READS = ["s3:GetObject*", "s3:ListBucket*"]
+DATA_WRITES = ["s3:PutObject*", "s3:DeleteObject*", "s3:AbortMultipartUpload", "s3:RestoreObject"]
+ACCESS_POINT_READS = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"]
+CATALOG_READS = ["glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"]
+CATALOG_DATABASES = ["glue:GetCatalog", "glue:GetDatabase", "glue:GetDatabases"]
+CATALOG_BROWSE = [*CATALOG_DATABASES, "glue:GetTables"]
+KEY_USE = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
+# the account (the deployer, through IAM) administers the key; using it takes the key policy or a grant
+KEY_ADMINISTRATION = [
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
+    "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
+    "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RetireGrant", "kms:RevokeGrant",
+    "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+]  # fmt: skip
+OWN_KEY_OPERATIONS = ["Decrypt", "Encrypt", "GenerateDataKey"]  # a job's grant on its domain's key, for its own product
+READ_KEY_OPERATIONS = ["Decrypt"]  # a consumer's grant on the producer's domain key
 
 
 @dataclass(frozen=True)
@@ -37,100 +60,166 @@ class Location:
     def keys_arn(self) -> str:
         return f"arn:aws:kms:{self.region}:{self.account}:key/*"
 
+    @property
+    def via_s3(self) -> str:
+        """`kms:ViaService` when S3 calls KMS on a reader's behalf."""
+        return f"s3.{self.region}.amazonaws.com"
+
+    @property
+    def encryption_context(self) -> dict[str, str]:
+        """What S3 sends KMS with bucket keys on: the bucket's ARN."""
+        return {"aws:s3:arn": self.bucket_arn}
+
+    def access_point_arn(self, name: str) -> str:
+        return f"arn:aws:s3:{self.region}:{self.account}:accesspoint/{name}"
+
+
+@dataclass(frozen=True)
+class DomainPrincipals:
+    """The roles a product's own domain reads it with, besides its job (which writes it)."""
+
+    readers: str  # the domain's people
+    lakeformation: str  # the role Lake Formation reads registered locations with, for queries it authorises
+
+
+def _statement(sid: str, effect: str, actions: list[str] | str, resources: list[str] | str, **extra) -> dict:
+    return {"Sid": sid, "Effect": effect, **({"Principal": extra.pop("principal")} if "principal" in extra else {}),
+            "Action": actions, "Resource": resources, **extra}  # fmt: skip
+
+
+def document(*statements: dict) -> dict:
+    return {"Version": VERSION, "Statement": list(statements)}
+
+
+# trust ----------------------------------------------------------------------------------------------
+
 
 def pod_identity_trust() -> dict:
-    """Trust for EKS Pod Identity: constant, whatever the cluster (NOTES: IRSA would grow per cluster)."""
-    return {
-        "Version": VERSION,
-        "Statement": [
-            {
-                "Sid": "EksPodIdentity",
-                "Effect": "Allow",
-                "Principal": {"Service": "pods.eks.amazonaws.com"},
-                "Action": ["sts:AssumeRole", "sts:TagSession"],
-            }
-        ],
-    }
+    """Trust for EKS Pod Identity: constant, whatever the cluster (IRSA would grow per cluster)."""
+    return document(
+        {"Sid": "EksPodIdentity", "Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}
+    )
+
+
+def broker_trust(broker: str) -> dict:
+    """Trust for a job whose domain lives in another account than the cluster: EKS Pod Identity reaches it by
+    chaining from the domain's broker role in the cluster's account (the association's target role)."""
+    return document({"Sid": "PodIdentityBroker", "Effect": "Allow", "Principal": {"AWS": broker}, "Action": ["sts:AssumeRole", "sts:TagSession"]})
+
+
+def broker_policy(job_roles: str) -> dict:
+    """The broker may chain into its domain's job roles (each trusts its own domain's broker only)."""
+    return document(_statement("ChainToTheDomainsJobs", "Allow", ["sts:AssumeRole", "sts:TagSession"], job_roles))
 
 
 def people_trust(account: str) -> dict:
     """Trust for a domain's people: principals of the account, through SSO or federation, with MFA."""
-    return {
-        "Version": VERSION,
-        "Statement": [
-            {
-                "Sid": "AccountPrincipalsWithMfa",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
-            }
-        ],
-    }
-
-
-def _key_use(sid: str, loc: Location, actions: list[str]) -> dict:
-    """KMS use only through S3 and only for this bucket's objects: the encryption context names the bucket
-    (with bucket keys on, it is the bucket's ARN), so the statement reaches exactly the key that bucket uses."""
-    return {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Action": actions,
-        "Resource": loc.keys_arn,
-        "Condition": {
-            "StringEquals": {"kms:ViaService": f"s3.{loc.region}.amazonaws.com"},
-            "StringLike": {"kms:EncryptionContext:aws:s3:arn": [loc.bucket_arn, f"{loc.bucket_arn}/*"]},
-        },
-    }
-
-
-def read_statements(sid: str, loc: Location) -> list[dict]:
-    """Read one product: list its bucket, get its objects, decrypt with its domain's key through S3."""
-    return [
-        {"Sid": f"{sid}List", "Effect": "Allow", "Action": LIST_ACTIONS, "Resource": loc.bucket_arn},
-        {"Sid": f"{sid}Get", "Effect": "Allow", "Action": READ_ACTIONS, "Resource": f"{loc.bucket_arn}/*"},
-        _key_use(f"{sid}Decrypt", loc, ["kms:Decrypt"]),
-    ]
-
-
-def job_policy(own: Location) -> dict:
-    """A job writes its own product (inputs are read through grants, one policy each)."""
-    return {
-        "Version": VERSION,
-        "Statement": [
-            {"Sid": "OwnList", "Effect": "Allow", "Action": LIST_ACTIONS, "Resource": own.bucket_arn},
-            {"Sid": "OwnReadWrite", "Effect": "Allow", "Action": READ_ACTIONS + WRITE_ACTIONS, "Resource": f"{own.bucket_arn}/*"},
-            _key_use("OwnKey", own, ["kms:Decrypt", "kms:GenerateDataKey"]),
-        ],
-    }
-
-
-def read_policy(producer: Location) -> dict:
-    """A grant, on the consumer's side: read one producer's product."""
-    return {"Version": VERSION, "Statement": read_statements("Read", producer)}
-
-
-def bucket_policy(own: Location, readers: list[str]) -> dict:
-    """TLS only, and the producer's side of the handshake: the roles it allowlists for reading."""
-    statements: list[dict] = [
+    return document(
         {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [own.bucket_arn, f"{own.bucket_arn}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            "Sid": "AccountPrincipalsWithMfa",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
         }
+    )
+
+
+def lakeformation_trust() -> dict:
+    """Trust for the role Lake Formation reads a domain's registered locations with."""
+    return document({"Sid": "LakeFormation", "Effect": "Allow", "Principal": {"Service": "lakeformation.amazonaws.com"}, "Action": "sts:AssumeRole"})
+
+
+# the producer's side --------------------------------------------------------------------------------
+
+
+def bucket_policy(own: Location, job: str, domain: DomainPrincipals, access_points: str) -> dict:
+    """The producer's consent, enforced at its data, constant in size whatever the number of agreements.
+
+    TLS only; reads only through the product's access points (`access_points`: their ARN pattern) or by the
+    domain's own principals; writes by the job alone. The access points decide who reads through them.
+    """
+    bucket, objects = own.bucket_arn, f"{own.bucket_arn}/*"
+    own_readers = [domain.readers, domain.lakeformation]
+    return document(
+        _statement("DenyInsecureTransport", "Deny", "s3:*", [bucket, objects], principal="*",
+                   Condition={"Bool": {"aws:SecureTransport": "false"}}),
+        _statement("DenyReadsOutsideAgreements", "Deny", DATA_READS, [bucket, objects], principal="*",
+                   Condition={"StringNotLike": {"s3:DataAccessPointArn": access_points},
+                              "ArnNotEquals": {"aws:PrincipalArn": sorted([job, *own_readers])}}),
+        _statement("DenyWritesButTheJob", "Deny", DATA_WRITES, objects, principal="*", Condition={"ArnNotEquals": {"aws:PrincipalArn": job}}),
+        _statement("DelegateToAgreements", "Allow", ACCESS_POINT_READS, [bucket, objects], principal="*",
+                   Condition={"StringLike": {"s3:DataAccessPointArn": access_points}}),
+        _statement("AllowTheDomainToRead", "Allow", READ_ACTIONS + LIST_ACTIONS, [bucket, objects], principal="*",
+                   Condition={"ArnEquals": {"aws:PrincipalArn": sorted(own_readers)}}),
+    )  # fmt: skip
+
+
+def access_point_policy(access_point: str, consumer: str, consumer_account: str) -> dict:
+    """One agreement: the one consumer reads through this access point, with its own identity's consent too
+    (the account principal delegates to the consumer's IAM); every other principal is denied."""
+    resources = [access_point, f"{access_point}/object/*"]
+    return document(
+        _statement("AllowTheConsumer", "Allow", ACCESS_POINT_READS, resources, principal={"AWS": f"arn:aws:iam::{consumer_account}:root"},
+                   Condition={"ArnEquals": {"aws:PrincipalArn": consumer}}),
+        _statement("DenyEveryoneElse", "Deny", DATA_READS + DATA_WRITES, resources, principal="*",
+                   Condition={"ArnNotEquals": {"aws:PrincipalArn": consumer}}),
+    )  # fmt: skip
+
+
+def key_policy(account: str, region: str, domain: DomainPrincipals) -> dict:
+    """A domain key that IAM alone cannot open: its account administers it; its readers and Lake Formation decrypt
+    through S3; jobs and agreed consumers decrypt through grants; nobody uses it outside S3."""
+    via_s3 = f"s3.{region}.amazonaws.com"
+    return document(
+        _statement("KeyAdministration", "Allow", KEY_ADMINISTRATION, "*", principal={"AWS": f"arn:aws:iam::{account}:root"}),
+        _statement("DomainReadsThroughS3", "Allow", ["kms:Decrypt"], "*", principal="*",
+                   Condition={"StringEquals": {"kms:ViaService": via_s3, "kms:CallerAccount": account},
+                              "ArnEquals": {"aws:PrincipalArn": sorted([domain.readers, domain.lakeformation])}}),
+        _statement("DenyUseOutsideS3", "Deny", KEY_USE, "*", principal="*", Condition={"StringNotEquals": {"kms:ViaService": via_s3}}),
+    )  # fmt: skip
+
+
+# the consumer's side --------------------------------------------------------------------------------
+
+
+def job_policy(own: Location, input_key_accounts: list[str] = ()) -> dict:
+    """A job writes its own product; it reads its inputs through the access points its slots name. Keys of
+    another account also need the job's own consent to be used through S3 (cross-account)."""
+    statements = [
+        _statement("OwnList", "Allow", LIST_ACTIONS, own.bucket_arn),
+        _statement("OwnReadWrite", "Allow", READ_ACTIONS + WRITE_ACTIONS, f"{own.bucket_arn}/*"),
     ]
-    if readers:
-        statements.append(
-            {
-                "Sid": "AllowAgreedReaders",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{own.account}:root"},
-                "Action": READ_ACTIONS + LIST_ACTIONS,
-                "Resource": [own.bucket_arn, f"{own.bucket_arn}/*"],
-                "Condition": {"ArnEquals": {"aws:PrincipalArn": sorted(readers)}},
-            }
-        )
-    return {"Version": VERSION, "Statement": statements}
+    if input_key_accounts:
+        keys = [f"arn:aws:kms:{own.region}:{a}:key/*" for a in sorted(set(input_key_accounts))]
+        statements.append(_statement("InputKeysThroughS3", "Allow", ["kms:Decrypt"], keys, Condition={"StringEquals": {"kms:ViaService": own.via_s3}}))
+    return document(*statements)
+
+
+def readers_policy(account: str, region: str, database: str) -> dict:
+    """What a domain's people need besides their agreements: their own database, the databases of the catalogs they
+    read from (Lake Formation shows only what it granted), and Lake Formation's data access (which vends only what
+    Lake Formation granted)."""
+    own = f"arn:aws:glue:{region}:{account}"
+    return document(
+        _statement("OwnCatalog", "Allow", CATALOG_READS + CATALOG_BROWSE, [f"{own}:catalog", f"{own}:database/{database}", f"{own}:table/{database}/*"]),
+        _statement("BrowseCatalogs", "Allow", CATALOG_DATABASES, catalog_levels(region)),
+        _statement("QueryThroughLakeFormation", "Allow", ["lakeformation:GetDataAccess"], "*"),
+    )  # fmt: skip
+
+
+def access_point_reads(resources: list[str]) -> dict:
+    """The statement of a job's slot: the access points of its agreements (and the buckets behind them)."""
+    return _statement("ReadInputsThroughAccessPoints", "Allow", ACCESS_POINT_READS, sorted(resources))
+
+
+def catalog_levels(region: str) -> list[str]:
+    """The catalog and database levels of any account: reading a table takes all three levels, and the table level
+    (one ARN per agreement) is the scope."""
+    return [f"arn:aws:glue:{region}:*:catalog", f"arn:aws:glue:{region}:*:database/*"]
+
+
+def catalog_reads(resources: list[str]) -> dict:
+    """The statement of a readers' slot: the catalog tables of the domain's agreements."""
+    region = resources[0].split(":")[3]
+    return _statement("ReadAgreedTables", "Allow", CATALOG_READS, sorted(resources) + catalog_levels(region))

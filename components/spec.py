@@ -45,3 +45,26 @@ class Tree:
     token: str
     children: Sequence[Child]
     former_parents: Mapping[str, str] = field(default_factory=dict)  # child suffix -> the component type it once sat under
+
+
+def urn(stack: str, project: str, types: Sequence[str], name: str) -> str:
+    """A resource's URN: its type qualified by its parents' types (the stack's own excepted), and its name."""
+    return f"urn:pulumi:{stack}::{project}::{'$'.join(types)}::{name}"
+
+
+def component_aliases(stack: str, project: str, token: str, name: str, previous: Sequence[str]) -> list[str]:
+    """A top-level component renamed: the URNs it had under each earlier name."""
+    return [urn(stack, project, [token], old) for old in previous]
+
+
+def child_aliases(
+    stack: str, project: str, parent: str, owner: str, previous: Sequence[str], child: Child, former_parent: str | None
+) -> list[str]:
+    """Every URN the child had: under each earlier name of its component and each earlier suffix of its own,
+    and, where it once sat under a sub-component (`former_parent`), under that sub-component too."""
+    current = f"{owner}-{child.suffix}"
+    names = list(dict.fromkeys(f"{o}-{s}" for o in (owner, *previous) for s in (child.suffix, *child.renamed)))
+    found = [urn(stack, project, [parent, child.token], n) for n in names if n != current]
+    if former_parent:
+        found += [urn(stack, project, [parent, former_parent, child.token], n) for n in names]
+    return found

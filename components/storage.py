@@ -1,97 +1,73 @@
-"""ProductStorage: the product's bucket, encrypted with its domain's key, private, versioned, expiring."""
+"""A product's storage: its bucket, encrypted with its domain's key, private, versioned, expiring, and its policy."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Mapping
 
-import pulumi
-import pulumi_aws as aws
+from components import tokens
+from components.policies import DomainPrincipals, Location, bucket_policy
+from components.spec import Child
 
-from components.base import DataProtection, Quantum
-from components.policies import Location, bucket_policy
+FORMER_PARENT = "meshplane:index:ProductStorage"
 
 
 @dataclass(frozen=True)
 class ProductStorageArgs:
     location: Location  # the bucket's name and the alias of the domain key that encrypts it
-    retention_days: int  # objects (and old versions) expire after this many days
-    readers: Sequence[str] = ()  # role ARNs the producer allowlists (its side of the handshake)
-    protection: DataProtection = DataProtection.protected
+    retention_days: int  # current objects expire after this many days
+    noncurrent_days: int  # replaced and deleted versions, this many days after they stop being current
+    job_role_arn: str  # the only writer
+    domain: DomainPrincipals  # the domain's own readers
+    access_points: str  # the ARN pattern of the product's access points (one per agreement)
+    force_destroy: bool = False  # both keys for destroying data are turned
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
-class ProductStorage(Quantum):
-    TOKEN = "meshplane:index:ProductStorage"
-
-    bucket_name: pulumi.Output[str]
-    bucket_arn: pulumi.Output[str]
-
-    def __init__(self, name: str, args: ProductStorageArgs, previous: Sequence[str] = (), opts: pulumi.ResourceOptions | None = None):
-        super().__init__(self.TOKEN, name, previous, opts)
-        loc = args.location
-        bucket = aws.s3.Bucket(
-            self.child_name("bucket"),
-            bucket=loc.bucket,
-            force_destroy=args.protection is DataProtection.disposable,
-            tags=dict(args.tags),
-            opts=self.child("bucket", args.protection),
-        )
-        aws.s3.BucketOwnershipControls(
-            self.child_name("ownership"),
-            bucket=bucket.bucket,
-            rule={"object_ownership": "BucketOwnerEnforced"},
-            opts=self.child("ownership"),
-        )
-        block = aws.s3.BucketPublicAccessBlock(
-            self.child_name("public-access"),
-            bucket=bucket.bucket,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=self.child("public-access"),
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            self.child_name("encryption"),
-            bucket=bucket.bucket,
-            rules=[
-                {
-                    "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": loc.key_alias_arn},
-                    "bucket_key_enabled": True,
-                }
-            ],
-            opts=self.child("encryption"),
-        )
-        versioning = aws.s3.BucketVersioning(
-            self.child_name("versioning"),
-            bucket=bucket.bucket,
-            versioning_configuration={"status": "Enabled"},
-            opts=self.child("versioning"),
-        )
-        aws.s3.BucketLifecycleConfiguration(
-            self.child_name("lifecycle"),
-            bucket=bucket.bucket,
-            rules=[
-                {
-                    "id": "retention",
-                    "status": "Enabled",
-                    "filter": {"prefix": ""},
-                    "expiration": {"days": args.retention_days},
-                    "noncurrent_version_expiration": {"noncurrent_days": args.retention_days},
-                    "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
-                }
-            ],
-            opts=self.child("lifecycle", depends_on=[versioning]),
-        )
-        aws.s3.BucketPolicy(
-            self.child_name("policy"),
-            bucket=bucket.bucket,
-            policy=json.dumps(bucket_policy(loc, list(args.readers))),
-            # a policy put before the block would be judged against a bucket still open to public policies
-            opts=self.child("policy", depends_on=[block]),
-        )
-        self.bucket_name = bucket.bucket
-        self.bucket_arn = bucket.arn
-        self.register_outputs({"bucket_name": self.bucket_name, "bucket_arn": self.bucket_arn})
+def storage_children(args: ProductStorageArgs) -> list[Child]:
+    loc = args.location
+    bucket = {"bucket": loc.bucket}
+    policy = bucket_policy(loc, args.job_role_arn, args.domain, args.access_points)
+    return [
+        Child(tokens.BUCKET, "bucket", {"bucket": loc.bucket, "force_destroy": args.force_destroy, "tags": dict(args.tags)}, stateful=True),
+        Child(tokens.BUCKET_OWNERSHIP, "ownership", {**bucket, "rule": {"objectOwnership": "BucketOwnerEnforced"}}, after=["bucket"]),
+        Child(
+            tokens.BUCKET_PUBLIC_ACCESS,
+            "public-access",
+            {**bucket, "block_public_acls": True, "block_public_policy": True, "ignore_public_acls": True, "restrict_public_buckets": True},
+            after=["bucket"],
+        ),
+        Child(
+            tokens.BUCKET_ENCRYPTION,
+            "encryption",
+            {
+                **bucket,
+                "rules": [
+                    {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": loc.key_alias_arn}, "bucketKeyEnabled": True}
+                ],
+            },
+            after=["bucket"],
+        ),
+        Child(tokens.BUCKET_VERSIONING, "versioning", {**bucket, "versioning_configuration": {"status": "Enabled"}}, after=["bucket"]),
+        Child(
+            tokens.BUCKET_LIFECYCLE,
+            "lifecycle",
+            {
+                **bucket,
+                "rules": [
+                    {
+                        "id": "retention",
+                        "status": "Enabled",
+                        "filter": {"prefix": ""},
+                        "expiration": {"days": args.retention_days},
+                        "noncurrentVersionExpiration": {"noncurrentDays": args.noncurrent_days},
+                        "abortIncompleteMultipartUpload": {"daysAfterInitiation": 7},
+                    }
+                ],
+            },
+            after=["versioning"],
+        ),
+        # a policy put before the block would be judged against a bucket still open to public policies
+        Child(tokens.BUCKET_POLICY, "policy", {**bucket, "policy": json.dumps(policy)}, after=["public-access"]),
+    ]

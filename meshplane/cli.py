@@ -33,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(run=commands.plan)
 
+    p = sub.add_parser("quotas", help="each account's use of every AWS limit, the tightest first (exit 1 when one is over)")
+    p.add_argument("--env", default="prod", help="the stack (dev, staging, prod, local, ...)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=commands.quotas)
+
     p = sub.add_parser("schema", help="write the JSON Schemas of the declarations")
     p.add_argument("--out", type=Path, default=Path("schemas"), help="folder to write into (default: schemas)")
     p.set_defaults(run=commands.schema)

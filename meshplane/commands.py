@@ -8,6 +8,7 @@ import sys
 from meshplane import governance
 from meshplane.graph import render
 from meshplane.mesh import Mesh
+from meshplane.offline import offline
 from meshplane.project import Project, open_project
 from meshplane.resolve import resolve
 from meshplane.schema import write_schemas
@@ -49,11 +50,9 @@ def validate(args: argparse.Namespace) -> int:
     if not (project.root / stack_file(env.value)).is_file():
         scope += f"; no resource rules: the project has no stack {stack_file(env.value)}"
     elif not governance.blocking(problems):  # resources only of a mesh that may deploy
-        from meshplane import engine  # imports Pulumi: only when resources are checked
-
-        project = project.with_stack(env.value)
-        problems += governance.evaluate_resources(engine.run(project).resources, federation, env, mesh)
-        scope = "mesh and resource rules"
+        stack = offline(project.with_stack(env.value), whole_mesh=True)  # every account's quotas, whatever stack deploys what
+        problems += governance.evaluate_resources(stack.resources, federation, env, mesh, stack.book)
+        scope = f"mesh, resource and limit rules over {sum(r.custom for r in stack.resources):,} resources"
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -110,3 +109,17 @@ def access(args: argparse.Namespace) -> int:
     from meshplane.local.run import access_matrix
 
     return access_matrix(project_of(args, args.env), args.check, args.endpoint, args.json)
+
+
+def quotas(args: argparse.Namespace) -> int:
+    import json
+
+    from meshplane import quota_report
+
+    project = project_of(args, args.env)
+    rows = offline(project, whole_mesh=True).usage()
+    if args.json:
+        print(json.dumps(quota_report.as_json(args.env, rows), indent=2))
+    else:
+        print(quota_report.render(args.env, rows, project.federation.headroom))
+    return 1 if any(r.used > r.limit for r in rows) else 0

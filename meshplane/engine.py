@@ -7,7 +7,6 @@ feeds `up --local`: the same program, the same components, no Pulumi CLI and no 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import runpy
 import sys
@@ -22,9 +21,10 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from components.domain import DataDomain
+from components.providers import account_of_provider
 from components.product import DataProduct
-from components import tokens
 from meshplane.inventory import Resource
+from meshplane.mockcloud import mock_state
 from meshplane.problems import MeshError, Problem
 from meshplane.program import preloaded
 from meshplane.project import Project
@@ -53,25 +53,8 @@ class Cloud(mocks.Mocks):
         self.region = region
 
     def new_resource(self, args: mocks.MockResourceArgs):
-        state = dict(args.inputs)
-        typ = args.typ
-        if typ == tokens.KEY:
-            key_id = _uuid(args.name)
-            state.update(keyId=key_id, arn=f"arn:aws:kms:{self.region}:{self.account}:key/{key_id}")
-            return key_id, state
-        if typ == tokens.BUCKET:
-            state["arn"] = f"arn:aws:s3:::{state['bucket']}"
-            return state["bucket"], state
-        if typ == tokens.ROLE:
-            state["arn"] = f"arn:aws:iam::{self.account}:role/{state['name']}"
-            return state["name"], state
-        if typ == tokens.TABLE:
-            return f"{state['databaseName']}:{state['name']}", state
-        if typ == tokens.DATABASE:
-            return state["name"], state
-        if typ.startswith("aws:") and "arn" not in state:
-            state["arn"] = f"arn:aws:{typ.split(':')[1].split('/')[0]}:{self.region}:{self.account}:{args.name}"
-        return f"{args.name}-id", state
+        account = account_of_provider(args.provider, self.account)
+        return mock_state(args.typ, args.name, dict(args.inputs), account, self.region)
 
     def call(self, args: mocks.MockCallArgs):
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
@@ -193,7 +176,3 @@ def _plain(value):
         return [_plain(v) for v in value]
     return value
 
-
-def _uuid(name: str) -> str:
-    h = hashlib.sha256(name.encode()).hexdigest()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"

@@ -2,7 +2,8 @@
 
 The rules themselves live in code (`meshplane.governance.rules`); this file holds what the federation of
 domain representatives tunes: thresholds per classification, the shared vocabulary (polysemes), naming
-and image conventions, AWS limits and quotas, and which rules are mandatory or advisory per environment.
+and image conventions, the headroom kept below every AWS limit, and which rules are mandatory or advisory
+per environment. AWS's limits themselves are a table in code (`meshplane.quotas`); a stack declares raised ones.
 """
 
 from __future__ import annotations
@@ -92,56 +93,6 @@ class Images(Spec):
     )
 
 
-class Limits(Spec):
-    """AWS hard limits on documents (defaults; raise only where the account's quota was raised)."""
-
-    managed_policy_chars: int = Field(default=6144, ge=1, description="Characters of a managed policy (whitespace not counted).")
-    inline_policies_per_role_chars: int = Field(
-        default=10240, ge=1, description="Characters of all inline policies of one role, in total."
-    )
-    bucket_policy_bytes: int = Field(default=20480, ge=1, description="Bytes of a bucket policy (20 KB).")
-    managed_policies_per_role: int = Field(default=10, ge=1, le=25, description="Managed policies attached to one role.")
-    trust_policy_chars: int = Field(default=2048, ge=1, le=4096, description="Characters of a role's trust policy.")
-
-
-class Counts(Spec):
-    """A number of each account-scoped resource kind."""
-
-    buckets: int = Field(default=0, ge=0, description="S3 buckets.")
-    roles: int = Field(default=0, ge=0, description="IAM roles.")
-    managed_policies: int = Field(default=0, ge=0, description="Customer managed IAM policies.")
-    glue_databases: int = Field(default=0, ge=0, description="Glue databases.")
-    glue_tables: int = Field(default=0, ge=0, description="Glue tables.")
-    kms_keys: int = Field(default=0, ge=0, description="KMS customer managed keys (per region).")
-
-
-class Quotas(Spec):
-    """Per-account quotas an environment's account has, and what the mesh uses of them."""
-
-    account: Counts = Field(
-        default_factory=lambda: Counts(
-            buckets=10_000,
-            roles=1_000,
-            managed_policies=1_500,
-            glue_databases=10_000,
-            glue_tables=1_000_000,
-            kms_keys=100_000,
-        ),
-        description="The account's quotas (AWS defaults; check Service Quotas).",
-    )
-    per_product: Counts = Field(
-        default_factory=lambda: Counts(buckets=1, roles=1, glue_tables=1),
-        description="What one data product provisions (its quantum).",
-    )
-    per_domain: Counts = Field(
-        default_factory=lambda: Counts(roles=1, glue_databases=1, kms_keys=1),
-        description="What one domain provisions besides its products.",
-    )
-    per_grant: Counts = Field(default_factory=Counts, description="What one read grant provisions.")
-    warn_at: float = Field(
-        default=0.8, gt=0, le=1, description="Warn when the projection reaches this share of a quota."
-    )
-
 
 class Federation(Spec):
     """Global decisions of the federation of domain representatives."""
@@ -166,8 +117,12 @@ class Federation(Spec):
     )
     naming: Naming = Field(default_factory=Naming, description="Naming and documentation conventions.")
     images: Images = Field(default_factory=Images, description="What counts as a pinned job image.")
-    limits: Limits = Field(default_factory=Limits, description="AWS limits on policy documents and attachments.")
-    quotas: Quotas = Field(default_factory=Quotas, description="Per-account quotas and the mesh's projected use.")
+    headroom: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="The share of every AWS limit the mesh may use (LIM-010 warns past it); agreements are packed to stay below it.",
+    )
     rules: dict[RuleId, RuleSetting] = Field(
         default_factory=dict, description="Mode of each rule per environment (rules not listed keep their severity)."
     )

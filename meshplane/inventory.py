@@ -31,3 +31,4 @@ class Resource:
     @property
     def is_provider(self) -> bool:
         return self.type.startswith(tokens.PROVIDER_PREFIX)
+

@@ -11,27 +11,28 @@ import hashlib
 import re
 
 S3_BUCKET_MAX = 63
+S3_ACCESS_POINT_MAX = 50
 IAM_ROLE_MAX = 64
 KMS_ALIAS_MAX = 256
 GLUE_NAME_MAX = 255
 K8S_NAME_MAX = 63
 
 
+def digest(text: str, length: int = 8) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
 def fit(name: str, limit: int, sep: str = "-") -> str:
     """`name` itself when it fits, else its head and a stable hash of the whole, `limit` long at most."""
     if len(name) <= limit:
         return name
-    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
-    head = name[: limit - len(digest) - 1].rstrip(sep)
-    return f"{head}{sep}{digest}"
+    tail = digest(name)
+    head = name[: limit - len(tail) - 1].rstrip(sep)
+    return f"{head}{sep}{tail}"
 
 
 def bucket_name(prefix: str, domain: str, identity: str) -> str:
     return fit(f"{prefix}-{domain}-{identity}", S3_BUCKET_MAX)
-
-
-def bucket_arn(bucket: str) -> str:
-    return f"arn:aws:s3:::{bucket}"
 
 
 def job_role_name(prefix: str, domain: str, identity: str) -> str:
@@ -40,6 +41,32 @@ def job_role_name(prefix: str, domain: str, identity: str) -> str:
 
 def reader_role_name(prefix: str, domain: str) -> str:
     return fit(f"{prefix}-{domain}-readers", IAM_ROLE_MAX)
+
+
+def broker_role_name(prefix: str, domain: str) -> str:
+    """The role EKS Pod Identity assumes in the cluster's account for a domain that lives in another account."""
+    return fit(f"{prefix}-{domain}-pods", IAM_ROLE_MAX)
+
+
+def lakeformation_role_name(prefix: str, domain: str) -> str:
+    return fit(f"{prefix}-{domain}-lakeformation", IAM_ROLE_MAX)
+
+
+def slot_name(role: str, bits: str) -> str:
+    """A role's managed policy holding the agreements whose hash starts with `bits` (meshplane.packing)."""
+    return f"{role}-reads" + (f"-{bits}" if bits else "")
+
+
+def access_point_prefix(prefix: str, domain: str, identity: str) -> str:
+    """What every access point of one product starts with: equal length for every product of a stack, so no
+    product's prefix is the start of another's, and the bucket policy can name them all with one pattern."""
+    return f"{prefix}-{digest(f'{domain}/{identity}', 10)}"
+
+
+def access_point_name(prefix: str, producer: tuple[str, str], consumer: tuple[str, str]) -> str:
+    """One agreement's access point (and key grant): the producer's and the consumer's (domain, identity), hashed
+    (an access point's name is public in DNS, 50 characters at most, unique per account and region)."""
+    return f"{access_point_prefix(prefix, *producer)}-{digest('/'.join(consumer), 10)}"
 
 
 def role_arn(account: str, role: str) -> str:

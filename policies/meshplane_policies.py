@@ -34,6 +34,7 @@ from pulumi_policy.policy import Policy  # noqa: E402
 from meshplane.federation import Federation  # noqa: E402
 from meshplane.governance import RULES, Rule, Subject, evaluate_mesh, load_federation, severity_of  # noqa: E402
 from meshplane.governance.evaluate import is_suppressed, with_product  # noqa: E402
+from meshplane.governance.usage import usage  # noqa: E402
 from meshplane.inventory import Resource  # noqa: E402
 from meshplane.loader import load_mesh  # noqa: E402
 from meshplane.mesh import Mesh  # noqa: E402
@@ -150,6 +151,15 @@ def stack_validation(rule: Rule, federation: Federation, severity: Severity, mes
     return validate
 
 
+def usage_validation(rule: Rule, federation: Federation, severity: Severity, mesh: Mesh | None) -> Callable:
+    """A limit rule over the quotas' use: AWS's default quotas (a stack's raised ones are `meshplane validate`'s to apply)."""
+
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        _report(rule, rule.check(usage(from_stack_args(args)), federation), severity, mesh, report_violation)
+
+    return validate
+
+
 def mesh_validation(rule: Rule, mesh_problems: Callable[[], list[Problem] | None]) -> Callable:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         problems = mesh_problems()
@@ -177,6 +187,8 @@ def build_policy(rule: Rule, federation: Federation, env: Environment, mesh: Mes
         return ResourceValidationPolicy(validate=resource_validation(rule, federation, severity, mesh), **common)
     if rule.subject is Subject.stack:
         return StackValidationPolicy(validate=stack_validation(rule, federation, severity, mesh), **common)
+    if rule.subject is Subject.usage:
+        return StackValidationPolicy(validate=usage_validation(rule, federation, severity, mesh), **common)
     return StackValidationPolicy(validate=mesh_validation(rule, mesh_problems), **common)
 
 

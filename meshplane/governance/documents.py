@@ -86,6 +86,39 @@ def star_principals(statement: Mapping) -> list[str]:
     return found
 
 
+# Condition keys that pin a `*` principal to fixed principals or accounts, as S3's block-public-access analysis reads
+# them (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html): a statement
+# limited by one of them, to values without wildcards (an access point ARN may wildcard only its name), is not public.
+PINNING_KEYS = {
+    "aws:principalarn": ("ArnEquals", "StringEquals"),
+    "aws:principalaccount": ("StringEquals",),
+    "aws:sourceaccount": ("StringEquals",),
+    "kms:calleraccount": ("StringEquals",),
+    "s3:dataaccesspointaccount": ("StringEquals",),
+    "s3:dataaccesspointarn": ("StringEquals", "StringLike", "ArnEquals", "ArnLike"),
+}
+
+
+def pinned(statement: Mapping) -> bool:
+    """True when a condition of the statement limits who it applies to to fixed principals or accounts."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return False
+    for operator, block in condition.items():
+        if not isinstance(block, Mapping):
+            continue
+        for key, values in block.items():
+            values = as_list(values)
+            if operator not in PINNING_KEYS.get(str(key).lower(), ()) or not values:
+                continue
+            if str(key).lower() == "s3:dataaccesspointarn":
+                if all(isinstance(v, str) and "*" not in v.split(":accesspoint/")[0] for v in values):
+                    return True
+            elif all(isinstance(v, str) and "*" not in v and "?" not in v for v in values):
+                return True
+    return False
+
+
 def size(value: object) -> int:
     """The document's length as IAM counts it: characters of the minified JSON (whitespace between tokens not counted)."""
     if isinstance(value, str):
@@ -119,4 +152,8 @@ def policy_documents(resource_type: str, inputs: Mapping) -> list[tuple[str, obj
         return [("managed policy", inputs.get("policy"))]
     if resource_type == tokens.BUCKET_POLICY:
         return [("bucket policy", inputs.get("policy"))]
+    if resource_type == tokens.ACCESS_POINT:
+        return [("access point policy", inputs.get("policy"))]
+    if resource_type == tokens.KEY:
+        return [("key policy", inputs.get("policy"))]
     return []

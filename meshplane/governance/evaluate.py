@@ -9,9 +9,11 @@ from meshplane.federation import Federation
 from meshplane.governance.context import MeshContext
 from meshplane.governance.registry import RULES, rules_for
 from meshplane.governance.rule import Finding, Rule, Subject
+from meshplane.governance.usage import usage
 from meshplane.inventory import Resource
 from meshplane.mesh import Mesh
 from meshplane.problems import Problem, Severity
+from meshplane.quotas import DEFAULTS, QuotaBook
 from meshplane.spec import Environment
 
 def severity_of(rule: Rule, federation: Federation, env: Environment) -> Severity:
@@ -24,12 +26,15 @@ def mesh_findings(mesh: Mesh, federation: Federation, env: Environment) -> list[
     return [(rule, finding) for rule in rules_for(Subject.mesh) for finding in rule.check(ctx)]
 
 
-def resource_findings(resources: Sequence[Resource], federation: Federation) -> list[tuple[Rule, Finding]]:
+def resource_findings(resources: Sequence[Resource], federation: Federation, book: QuotaBook = DEFAULTS) -> list[tuple[Rule, Finding]]:
     checked = [r for r in resources if not r.is_provider and r.custom]
     found: list[tuple[Rule, Finding]] = []
-    for rule in rules_for(Subject.resource, Subject.stack):
+    rows = usage(resources, book)
+    for rule in rules_for(Subject.resource, Subject.stack, Subject.usage):
         if rule.subject is Subject.stack:
             found.extend((rule, f) for f in rule.check(checked, federation))
+        elif rule.subject is Subject.usage:
+            found.extend((rule, f) for f in rule.check(rows, federation))
         else:
             found.extend((rule, f) for r in checked for f in rule.check(r, federation))
     return found
@@ -106,13 +111,14 @@ def evaluate_mesh(mesh: Mesh, federation: Federation, env: Environment | str) ->
 
 
 def evaluate_resources(
-    resources: Sequence[Resource], federation: Federation, env: Environment | str, mesh: Mesh | None = None
+    resources: Sequence[Resource], federation: Federation, env: Environment | str, mesh: Mesh | None = None, book: QuotaBook = DEFAULTS
 ) -> list[Problem]:
     """Every resource and limit rule's standing finding over the registered resources, as sorted problems.
 
-    With `mesh`, findings are located in the owning product's file and its suppressions apply.
+    With `mesh`, findings are located in the owning product's file and its suppressions apply; `book` holds the
+    quotas the stack declares raised (AWS's defaults otherwise).
     """
     env = Environment(env)
-    findings = [(rule, with_product(f)) for rule, f in resource_findings(resources, federation)]
+    findings = [(rule, with_product(f)) for rule, f in resource_findings(resources, federation, book)]
     return sorted(judge(findings, federation, env, mesh))
 

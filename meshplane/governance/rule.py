@@ -29,6 +29,7 @@ class Subject(str, Enum):
     mesh = "mesh"  # check(ctx: MeshContext)
     resource = "resource"  # check(resource: Resource, federation: Federation)
     stack = "stack"  # check(resources: Sequence[Resource], federation: Federation)
+    usage = "usage"  # check(rows: Sequence[meshplane.governance.usage.Usage], federation: Federation): the quotas' use
 
 
 @dataclass(frozen=True)

@@ -85,9 +85,8 @@ def properties(r: Resource) -> dict:
     if t == tokens.ROLE_POLICY:
         return {"statements": _statements(document(r))}
     if t == tokens.KEY:
-        return {"enableKeyRotation": i.get("enableKeyRotation"), "deletionWindowInDays": i.get("deletionWindowInDays"), "tags": _tags(i)}
-    if t == tokens.KEY_ALIAS:
-        return {"targetKeyId": bool(i.get("targetKeyId"))}
+        return {"enableKeyRotation": i.get("enableKeyRotation"), "deletionWindowInDays": i.get("deletionWindowInDays"),
+                "statements": _statements(document(r)), "tags": _tags(i)}  # fmt: skip
     if t == tokens.DATABASE:
         return {"tags": _tags(i)}
     if t == tokens.TABLE:
@@ -101,7 +100,21 @@ def properties(r: Resource) -> dict:
             "parameters": dict(sorted(i["parameters"].items())),
         }
     if t == tokens.POD_IDENTITY:
-        return {k: i.get(k) for k in ("clusterName", "namespace", "serviceAccount", "roleArn")} | {"tags": _tags(i)}
+        return {k: i.get(k) for k in ("clusterName", "namespace", "serviceAccount", "roleArn", "targetRoleArn") if k in i} | {"tags": _tags(i)}
+    if t == tokens.KEY_ALIAS:
+        return {"targetKeyId": bool(i.get("targetKeyId"))}
+    if t == tokens.MANAGED_POLICY:
+        return {"path": i.get("path"), "statements": _statements(document(r)), "tags": _tags(i)}
+    if t == tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE:
+        return {"role": i["roleName"], "policies": i["policyArns"]}
+    if t == tokens.ACCESS_POINT:
+        return {"bucket": i["bucket"], "account": i.get("accountId"), "statements": _statements(document(r)), "tags": _tags(i)}
+    if t == tokens.KEY_GRANT:
+        return {k: i.get(k) for k in ("granteePrincipal", "operations", "constraints")} | {"key": bool(i.get("keyId"))}
+    if t == tokens.LF_PERMISSIONS:
+        return {k: i.get(k) for k in ("principal", "permissions", "table")}
+    if t == tokens.LF_RESOURCE:
+        return {"arn": i["arn"], "roleArn": i["roleArn"]}
     if t == tokens.NAMESPACE:
         return {"labels": dict(sorted(i["metadata"].get("labels", {}).items()))}
     if t == tokens.SERVICE_ACCOUNT:

@@ -99,8 +99,8 @@ def of_type(resources: Iterable[Resource], token: str) -> list[Resource]:
     return [r for r in resources if r.type == token]
 
 
-def one(resources: Iterable[Resource], token: str, product: str | None = None, name: str | None = None) -> Resource:
-    found = [r for r in resources if r.type == token and (product is None or r.product == product) and (name is None or r.name == name)]
+def one(resources: Iterable[Resource], token: str | None = None, product: str | None = None, name: str | None = None) -> Resource:
+    found = [r for r in resources if token in (None, r.type) and (product is None or r.product == product) and (name is None or r.name == name)]
     assert len(found) == 1, f"expected one {token} (product={product}, name={name}), found {[r.name for r in found]}"
     return found[0]
 

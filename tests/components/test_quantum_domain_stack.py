@@ -27,7 +27,7 @@ def parent(ev, r) -> str:
 def test_same_resources_as_the_podcasts_part_of_prod(prod, prod_podcasts):
     def part(ev):
         return {
-            (r.type, r.name): (r.inputs, r.protect, r.retain_on_delete, r.aliases, parent(ev, r))
+            (r.type, r.name): (r.inputs, r.protect, r.retain_on_delete, tuple(a.replace(f":{ev.stack}::", ":STACK::") for a in r.aliases), parent(ev, r))
             for r in ev.resources
             if r.domain == "podcasts"
         }
@@ -40,18 +40,23 @@ def test_same_resources_as_the_podcasts_part_of_prod(prod, prod_podcasts):
         k: v for k, v in prod.outputs["products"].items() if k.startswith("podcasts/")}
 
 
-def test_grants_across_domains_are_derived_without_their_state(prod_podcasts):
+def test_agreements_across_domains_are_derived_without_their_state(prod_podcasts):
     roles = {r.inputs["name"] for r in prod_podcasts.custom() if r.type == tokens.ROLE}
-    # podcasts allowlists other domains' roles it never manages ...
-    deny, allow = document(one(prod_podcasts.custom(), tokens.BUCKET_POLICY, "podcasts/released-episodes"))["Statement"]
-    readers = allow["Condition"]["ArnEquals"]["aws:PrincipalArn"]
-    assert "arn:aws:iam::333333333333:role/daff-prod-playlists-recommended-playlists-job" in readers
-    assert "arn:aws:iam::333333333333:role/daff-prod-playlists-readers" in readers
+    # podcasts serves other domains' roles it never manages: an access point, a key grant, a catalog grant each ...
+    point = one(prod_podcasts.custom(), tokens.ACCESS_POINT, name="podcasts/released-episodes-to/playlists/recommended-playlists/access-point")
+    consumer = "arn:aws:iam::333333333333:role/daff-prod-playlists-recommended-playlists-job"
+    allow, deny = document(point)["Statement"]
+    assert allow["Condition"]["ArnEquals"]["aws:PrincipalArn"] == deny["Condition"]["ArnNotEquals"]["aws:PrincipalArn"] == consumer
+    grant = one(prod_podcasts.custom(), tokens.KEY_GRANT, name="podcasts/released-episodes-to/playlists/recommended-playlists/key-grant")
+    assert grant.inputs["granteePrincipal"] == consumer and grant.inputs["operations"] == ["Decrypt"]
+    share = one(prod_podcasts.custom(), tokens.LF_PERMISSIONS, name="podcasts/released-episodes-to/playlists/catalog")
+    assert share.inputs["principal"] == "arn:aws:iam::333333333333:role/daff-prod-playlists-readers"
     assert {"daff-prod-playlists-recommended-playlists-job", "daff-prod-playlists-readers"}.isdisjoint(roles)
     # ... and reads another domain's product through names derived, not looked up
-    grant = one(prod_podcasts.custom(), tokens.ROLE_POLICY, name="podcasts/listener-demographics-read/users/profile-updates")
-    statements = document(grant)["Statement"]
-    assert statements[0]["Resource"] == "arn:aws:s3:::daff-prod-users-profile-updates"
+    slot = one(prod_podcasts.custom(), tokens.MANAGED_POLICY, product="podcasts/listener-demographics")
+    (statement,) = document(slot)["Statement"]
+    assert "arn:aws:s3:::daff-prod-users-profile-updates" in statement["Resource"]
+    assert any(":accesspoint/daff-prod-" in arn for arn in statement["Resource"])
     assert not [r for r in prod_podcasts.custom() if r.type == tokens.BUCKET and "users" in r.inputs["bucket"]]
 
 

@@ -1,8 +1,10 @@
-"""IAM, statement by statement: the pure builders of components/policies.py, then the policies the program registers.
+"""The access model, statement by statement: the pure builders of components/policies.py, then what the program registers.
 
-Least privilege means: a job role writes only its own bucket and reads only the inputs granted by the
-handshake (one inline policy per grant), KMS is used only through S3 and only for the buckets involved,
-no action is a wildcard, and the bucket policy allowlists exactly the agreed readers.
+Each side's consent lives in its own quantum. The producer's, at its data: the bucket policy denies every
+read not made through one of the product's access points (or by its domain's own principals), each
+access point serves one consumer, and the domain key opens only through S3, for its readers and through
+grants. The consumer's, in its identity: its slots name the access points (jobs) and the tables (people)
+it declared. No document that several agreements share grows with them.
 """
 
 from __future__ import annotations
@@ -15,267 +17,156 @@ from mockkit import document, edit, of_type, one, project_copy
 
 from components import tokens
 from components.policies import (
-    LIST_ACTIONS,
-    READ_ACTIONS,
-    WRITE_ACTIONS,
+    KEY_USE,
+    DomainPrincipals,
     Location,
+    access_point_policy,
     bucket_policy,
+    broker_trust,
     job_policy,
+    key_policy,
     people_trust,
     pod_identity_trust,
-    read_policy,
 )
 from meshplane import naming
 from meshplane.engine import evaluate
-from meshplane.mesh import domain_of
+from meshplane.governance.documents import size
 
 LOC = Location(bucket="daff-prod-users-play-events", key_alias="alias/daff-prod-users", region="eu-west-1", account="333333333333")
 BUCKET = "arn:aws:s3:::daff-prod-users-play-events"
-KEYS = "arn:aws:kms:eu-west-1:333333333333:key/*"
-ROLE = tokens.ROLE
-ROLE_POLICY = tokens.ROLE_POLICY
-SETTINGS = {
-    "dev": {"prefix": "daff-dev", "account": "111111111111", "region": "eu-west-1"},
-    "prod": {"prefix": "daff-prod", "account": "333333333333", "region": "eu-west-1"},
-}
+JOB = "arn:aws:iam::333333333333:role/daff-prod-users-play-events-job"
+DOMAIN = DomainPrincipals("arn:aws:iam::333333333333:role/daff-prod-users-readers", "arn:aws:iam::333333333333:role/daff-prod-users-lakeformation")
+POINTS = "arn:aws:s3:eu-west-1:333333333333:accesspoint/daff-prod-0123456789-*"
+SETTINGS = {"dev": {"prefix": "daff-dev", "account": "111111111111"}, "prod": {"prefix": "daff-prod", "account": "333333333333"}}
 
 
-def key_use(sid: str, bucket_arn: str, actions: list[str], region: str = "eu-west-1", account: str = "333333333333") -> dict:
-    return {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Action": actions,
-        "Resource": f"arn:aws:kms:{region}:{account}:key/*",
-        "Condition": {
-            "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
-            "StringLike": {"kms:EncryptionContext:aws:s3:arn": [bucket_arn, f"{bucket_arn}/*"]},
-        },
-    }
+def statements(doc: dict) -> dict[str, dict]:
+    return {s["Sid"]: s for s in doc["Statement"]}
 
 
-def actions_of(statement: dict) -> list[str]:
-    action = statement["Action"]
-    return [action] if isinstance(action, str) else list(action)
-
-
-# --- the pure builders -------------------------------------------------------------------------------
+# --- the pure builders ----------------------------------------------------------------------------
 
 
 def test_pod_identity_trust_is_the_eks_service_only():
-    assert pod_identity_trust() == {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Sid": "EksPodIdentity", "Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}
-        ],
-    }
+    assert pod_identity_trust()["Statement"] == [
+        {"Sid": "EksPodIdentity", "Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}
+    ]
+    (chained,) = broker_trust("arn:aws:iam::1:role/b")["Statement"]
+    assert chained["Principal"] == {"AWS": "arn:aws:iam::1:role/b"}  # a job in another account than the cluster's
 
 
 def test_people_trust_is_the_account_with_mfa():
     (statement,) = people_trust("333333333333")["Statement"]
-    assert statement == {
-        "Sid": "AccountPrincipalsWithMfa",
-        "Effect": "Allow",
-        "Principal": {"AWS": "arn:aws:iam::333333333333:root"},
-        "Action": "sts:AssumeRole",
-        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
-    }
+    assert statement["Principal"] == {"AWS": "arn:aws:iam::333333333333:root"}
+    assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
 
 
-def test_job_policy_writes_its_own_bucket_only():
-    doc = job_policy(LOC)
-    assert doc["Version"] == "2012-10-17"
-    own_list, own_objects, own_key = doc["Statement"]
-    assert own_list == {"Sid": "OwnList", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": BUCKET}
-    assert own_objects == {
-        "Sid": "OwnReadWrite",
-        "Effect": "Allow",
-        "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-        "Resource": f"{BUCKET}/*",
-    }
-    assert own_key == key_use("OwnKey", BUCKET, ["kms:Decrypt", "kms:GenerateDataKey"])
+def test_job_policy_writes_its_own_bucket_only_and_opens_no_key_of_its_own_account():
+    own = statements(job_policy(LOC))
+    assert set(own) == {"OwnList", "OwnReadWrite"}
+    assert own["OwnList"]["Resource"] == BUCKET and own["OwnReadWrite"]["Resource"] == f"{BUCKET}/*"
+    # its own key opens through its grant; a key of another account needs its own consent too, and only through S3
+    keys = statements(job_policy(LOC, ["444444444444", "444444444444"]))["InputKeysThroughS3"]
+    assert keys["Resource"] == ["arn:aws:kms:eu-west-1:444444444444:key/*"] and keys["Action"] == ["kms:Decrypt"]
+    assert keys["Condition"] == {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
 
 
-def test_read_policy_lists_gets_and_decrypts_one_product():
-    doc = read_policy(LOC)
-    assert doc["Statement"] == [
-        {"Sid": "ReadList", "Effect": "Allow", "Action": LIST_ACTIONS, "Resource": BUCKET},
-        {"Sid": "ReadGet", "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": f"{BUCKET}/*"},
-        key_use("ReadDecrypt", BUCKET, ["kms:Decrypt"]),
-    ]
-    assert not set(WRITE_ACTIONS) & {a for s in doc["Statement"] for a in actions_of(s)}, "a grant never writes"
+def test_the_bucket_denies_reads_outside_the_products_access_points_and_its_domain():
+    doc = statements(bucket_policy(LOC, JOB, DOMAIN, POINTS))
+    assert list(doc) == ["DenyInsecureTransport", "DenyReadsOutsideAgreements", "DenyWritesButTheJob", "DelegateToAgreements", "AllowTheDomainToRead"]
+    deny = doc["DenyReadsOutsideAgreements"]
+    assert deny["Principal"] == "*" and deny["Action"] == ["s3:GetObject*", "s3:ListBucket*"]
+    # one Deny, two negated conditions: denied unless through the product's access points or by one of its own principals
+    assert deny["Condition"] == {"StringNotLike": {"s3:DataAccessPointArn": POINTS},
+                                 "ArnNotEquals": {"aws:PrincipalArn": sorted([JOB, DOMAIN.readers, DOMAIN.lakeformation])}}  # fmt: skip
+    assert doc["DenyWritesButTheJob"]["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": JOB}}
+    assert doc["DelegateToAgreements"]["Condition"] == {"StringLike": {"s3:DataAccessPointArn": POINTS}}
+    assert doc["AllowTheDomainToRead"]["Condition"] == {"ArnEquals": {"aws:PrincipalArn": sorted([DOMAIN.readers, DOMAIN.lakeformation])}}
+    assert "Principal" not in json.dumps([s.get("Principal") for s in doc.values() if s["Effect"] == "Allow"]).replace('"*"', "")
 
 
-def test_bucket_policy_without_readers_is_tls_only():
-    assert bucket_policy(LOC, []) == {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [BUCKET, f"{BUCKET}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }
-        ],
-    }
+def test_an_access_point_serves_its_one_consumer_with_the_consumers_consent():
+    point = LOC.access_point_arn("daff-prod-0123456789-9876543210")
+    consumer = "arn:aws:iam::444444444444:role/daff-prod-artists-royalties-job"
+    allow, deny = access_point_policy(point, consumer, "444444444444")["Statement"]
+    # the account principal delegates to the consumer's own IAM: its identity must allow the access point too
+    assert allow["Principal"] == {"AWS": "arn:aws:iam::444444444444:root"} and allow["Condition"] == {"ArnEquals": {"aws:PrincipalArn": consumer}}
+    assert allow["Resource"] == [point, f"{point}/object/*"]
+    assert deny["Principal"] == "*" and deny["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": consumer}}
+    assert "s3:*" not in deny["Action"], "the deployer manages the access point: only data actions are denied"
 
 
-def test_bucket_policy_allowlists_exactly_the_readers_sorted():
-    readers = ["arn:aws:iam::333333333333:role/b-job", "arn:aws:iam::333333333333:role/a-readers"]
-    deny, allow = bucket_policy(LOC, readers)["Statement"]
-    assert deny["Effect"] == "Deny"
-    assert allow == {
-        "Sid": "AllowAgreedReaders",
-        "Effect": "Allow",
-        "Principal": {"AWS": "arn:aws:iam::333333333333:root"},
-        "Action": READ_ACTIONS + LIST_ACTIONS,
-        "Resource": [BUCKET, f"{BUCKET}/*"],
-        "Condition": {"ArnEquals": {"aws:PrincipalArn": sorted(readers)}},
-    }
+def test_the_key_opens_only_through_s3_and_never_through_iam_alone():
+    doc = statements(key_policy("333333333333", "eu-west-1", DOMAIN))
+    admin = doc["KeyAdministration"]
+    assert admin["Principal"] == {"AWS": "arn:aws:iam::333333333333:root"}
+    assert not set(KEY_USE) & set(admin["Action"]), "no IAM policy can open the key: the key policy names no use for the account"
+    reads = doc["DomainReadsThroughS3"]
+    assert reads["Action"] == ["kms:Decrypt"] and reads["Condition"]["StringEquals"]["kms:ViaService"] == "s3.eu-west-1.amazonaws.com"
+    assert reads["Condition"]["ArnEquals"]["aws:PrincipalArn"] == sorted([DOMAIN.readers, DOMAIN.lakeformation])
+    assert doc["DenyUseOutsideS3"]["Condition"] == {"StringNotEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
 
 
-def test_builders_are_pure():
-    assert json.dumps(job_policy(LOC)) == json.dumps(job_policy(LOC))
-    assert json.dumps(bucket_policy(LOC, ["b", "a"])) == json.dumps(bucket_policy(LOC, ["a", "b"]))
+# --- what the program registers ---------------------------------------------------------------------
 
 
-# --- what the program registers ----------------------------------------------------------------------
-
-
-def agreed(mesh, producer: str, consumer: str, open_classes) -> bool:
-    """The handshake, restated from DESIGN.md: the consumer declares the input AND the producer agrees."""
-    spec = mesh.products[producer].spec
-    return producer in mesh.products[consumer].spec.inputs and (
-        consumer in spec.consumers or domain_of(consumer) in spec.consumers or spec.classification in open_classes
-    )
-
-
-def handshakes(mesh, federation) -> set[tuple[str, str]]:
-    open_classes = federation.open_classifications
-    return {(p, c) for c in mesh.products for p in mesh.products if p != c and agreed(mesh, p, c, open_classes)}
-
-
-def test_the_sample_has_refused_and_open_and_product_and_domain_handshakes(mesh, federation):
-    pairs = handshakes(mesh, federation)
-    assert ("users/play-events", "artists/artist-royalties") in pairs  # the producer lists the product
-    assert ("users/play-events", "playlists/listener-taste") in pairs  # the producer lists the domain
-    assert ("podcasts/released-episodes", "playlists/recommended-playlists") in pairs  # public: open to the mesh
-    assert {(g.producer, g.consumer) for g in mesh.grants(federation.open_classifications)} == pairs
-
-
-def test_job_roles_trust_pod_identity_and_write_only_their_own_bucket(env_eval, mesh):
+def test_every_agreement_has_its_access_point_and_key_grant_and_nothing_else_does(env_eval, mesh, federation):
+    grants = mesh.grants(federation.open_classifications)
     env = SETTINGS[env_eval.stack]
-    for address, declared in mesh.products.items():
-        mine = [r for r in env_eval.custom() if r.product == address]
-        role = one(mine, ROLE)
-        assert role.inputs["name"] == naming.job_role_name(env["prefix"], declared.domain, declared.identity)
-        assert document(role, "assumeRolePolicy") == pod_identity_trust()
-        own = one(mine, ROLE_POLICY, name=f"{address}-job-policy")
-        assert own.inputs["role"] == role.inputs["name"]
-        assert own.inputs["name"] == "write-own-product"
-        bucket = f"arn:aws:s3:::{one(mine, 'aws:s3/bucket:Bucket').inputs['bucket']}"
-        assert document(own)["Statement"] == [
-            {"Sid": "OwnList", "Effect": "Allow", "Action": LIST_ACTIONS, "Resource": bucket},
-            {"Sid": "OwnReadWrite", "Effect": "Allow", "Action": READ_ACTIONS + WRITE_ACTIONS, "Resource": f"{bucket}/*"},
-            key_use("OwnKey", bucket, ["kms:Decrypt", "kms:GenerateDataKey"], env["region"], env["account"]),
-        ]
-        association = one(mine, tokens.POD_IDENTITY)
-        assert association.inputs["roleArn"] == naming.role_arn(env["account"], role.inputs["name"])
-        assert association.inputs["serviceAccount"] == one(mine, tokens.SERVICE_ACCOUNT).inputs["metadata"]["name"]
-        assert association.inputs["namespace"] == declared.domain
+    points = {r.name: r for r in of_type(env_eval.custom(), tokens.ACCESS_POINT)}
+    assert set(points) == {f"{g.producer}-to/{g.consumer}/access-point" for g in grants}
+    for g in grants:
+        producer, consumer = mesh.products[g.producer], mesh.products[g.consumer]
+        consumer_role = naming.role_arn(env["account"], naming.job_role_name(env["prefix"], consumer.domain, consumer.identity))
+        point = points[f"{g.producer}-to/{g.consumer}/access-point"]
+        assert point.inputs["name"] == naming.access_point_name(env["prefix"], (producer.domain, producer.identity), (consumer.domain, consumer.identity))
+        assert point.inputs["bucket"] == naming.bucket_name(env["prefix"], producer.domain, producer.identity)
+        assert document(point)["Statement"][0]["Condition"]["ArnEquals"]["aws:PrincipalArn"] == consumer_role
+        grant = one(env_eval.custom(), tokens.KEY_GRANT, name=f"{g.producer}-to/{g.consumer}/key-grant")
+        assert grant.inputs["granteePrincipal"] == consumer_role and grant.inputs["operations"] == ["Decrypt"]
 
 
-def test_job_roles_read_only_their_granted_inputs_one_policy_per_grant(env_eval, mesh, federation):
-    env = SETTINGS[env_eval.stack]
-    pairs = handshakes(mesh, federation)
+def test_a_jobs_slot_names_exactly_its_agreements(env_eval, mesh, federation):
+    grants = mesh.grants(federation.open_classifications)
     for address in mesh.products:
-        role = one(env_eval.custom(), ROLE, address)
-        policies = [r for r in of_type(env_eval.custom(), ROLE_POLICY) if r.inputs["role"] == role.inputs["name"]]
-        grants = {r.name.split("-read/", 1)[1]: r for r in policies if "-read/" in r.name}
-        assert len(policies) == 1 + len(grants), "nothing but the own policy and the grants"
-        assert set(grants) == {p for p, c in pairs if c == address}, address
-        for producer, policy in grants.items():
-            d = mesh.products[producer]
-            bucket = naming.bucket_name(env["prefix"], d.domain, d.identity)
-            assert policy.inputs["name"] == f"read-{bucket}"
-            assert document(policy) == read_policy(Location(bucket, naming.key_alias(env["prefix"], d.domain), env["region"], env["account"]))
+        inputs = sorted(g.producer for g in grants if g.consumer == address)
+        slots = [r for r in of_type(env_eval.custom(), tokens.MANAGED_POLICY) if r.product == address]
+        named = sorted(a for s in slots for st in document(s)["Statement"] for a in st["Resource"] if ":accesspoint/" in a and not a.endswith("/object/*"))
+        expected = sorted(p.inputs["name"] for p in of_type(env_eval.custom(), tokens.ACCESS_POINT) if p.name.endswith(f"-to/{address}/access-point"))
+        assert [a.rsplit("/", 1)[1] for a in named] == expected and len(expected) == len(inputs), address
 
 
-def test_no_identity_policy_uses_a_wildcard_action_or_resource(env_eval):
-    for r in of_type(env_eval.custom(), ROLE_POLICY) + of_type(env_eval.custom(), ROLE):
-        doc = document(r, "policy" if r.type == ROLE_POLICY else "assumeRolePolicy")
-        for statement in doc["Statement"]:
-            assert statement["Effect"] == "Allow"
-            for action in actions_of(statement):
-                assert "*" not in action, f"{r.name}: {action}"
-            if "Resource" in statement:
-                resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-                for resource in resources:
-                    assert resource != "*", r.name
-                    if resource.startswith("arn:aws:kms:"):
-                        # a key is reached through the buckets it encrypts, never on its own
-                        assert statement["Condition"]["StringEquals"]["kms:ViaService"].startswith("s3.")
-                        assert statement["Condition"]["StringLike"]["kms:EncryptionContext:aws:s3:arn"]
-
-
-def test_kms_use_is_bound_to_the_buckets_the_role_may_touch(env_eval):
-    """Every KMS statement names, through the encryption context, only buckets the same role may read or write."""
-    roles: dict[str, list[dict]] = {}
-    for r in of_type(env_eval.custom(), ROLE_POLICY):
-        roles.setdefault(r.inputs["role"], []).extend(document(r)["Statement"])
-    for role, statements in roles.items():
-        s3 = {res for s in statements if actions_of(s)[0].startswith("s3:") for res in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])}
-        kms = {arn for s in statements if actions_of(s)[0].startswith("kms:") for arn in s["Condition"]["StringLike"]["kms:EncryptionContext:aws:s3:arn"]}
-        assert kms and kms <= s3, role
-
-
-def test_bucket_policy_is_tls_only_and_allowlists_exactly_the_agreed_readers(env_eval, mesh, federation):
-    env = SETTINGS[env_eval.stack]
-    pairs = handshakes(mesh, federation)
-
-    def job_arn(address):
-        d = mesh.products[address]
-        return naming.role_arn(env["account"], naming.job_role_name(env["prefix"], d.domain, d.identity))
-
-    def readers_arn(domain):
-        return naming.role_arn(env["account"], naming.reader_role_name(env["prefix"], domain))
-
-    for address, declared in mesh.products.items():
-        consumers = {c for p, c in pairs if p == address}
-        expected = {job_arn(c) for c in consumers} | {readers_arn(declared.domain)} | {readers_arn(domain_of(c)) for c in consumers}
-        policy = one(env_eval.custom(), tokens.BUCKET_POLICY, address)
-        bucket = f"arn:aws:s3:::{policy.inputs['bucket']}"
-        deny, allow = document(policy)["Statement"]
-        assert deny == {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [bucket, f"{bucket}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }
-        assert allow["Effect"] == "Allow"
-        assert allow["Principal"] == {"AWS": f"arn:aws:iam::{env['account']}:root"}
-        assert allow["Action"] == READ_ACTIONS + LIST_ACTIONS, "readers never write"
-        assert allow["Condition"] == {"ArnEquals": {"aws:PrincipalArn": sorted(expected)}}, address
-
-
-def test_reader_roles_read_their_domain_and_its_grants(env_eval, mesh, federation):
-    env = SETTINGS[env_eval.stack]
-    pairs = handshakes(mesh, federation)
+def test_a_readers_slot_names_the_tables_its_products_read_in_other_domains(env_eval, mesh, federation):
+    grants = mesh.grants(federation.open_classifications)
     for domain in mesh.domains:
-        role = one(env_eval.custom(), ROLE, name=f"{domain}-readers")
-        assert role.product is None
-        assert document(role, "assumeRolePolicy") == people_trust(env["account"])
-        policies = [r for r in of_type(env_eval.custom(), ROLE_POLICY) if r.inputs["role"] == role.inputs["name"]]
-        reads = {r.name.split("-readers/", 1)[1]: r for r in policies}
-        own = {a for a in mesh.products if domain_of(a) == domain}
-        assert set(reads) == own | {p for p, c in pairs if domain_of(c) == domain}
-        for producer, policy in reads.items():
-            d = mesh.products[producer]
-            loc = Location(naming.bucket_name(env["prefix"], d.domain, d.identity), naming.key_alias(env["prefix"], d.domain), env["region"], env["account"])
-            assert document(policy) == read_policy(loc)
+        read = {g.producer for g in grants if g.consumer_domain == domain and not g.producer.startswith(f"{domain}/")}
+        slots = [r for r in of_type(env_eval.custom(), tokens.MANAGED_POLICY) if r.domain == domain and r.product is None]
+        tables = {a for s in slots for st in document(s)["Statement"] for a in st["Resource"] if ":table/" in a}
+        assert len(tables) == len(read), domain
+        shares = {r.name.split("-to/")[0] for r in of_type(env_eval.custom(), tokens.LF_PERMISSIONS) if f"-to/{domain}/catalog" in r.name}
+        assert shares == read, domain  # the producer's side of the same agreements
+
+
+def test_no_document_shared_by_agreements_grows_with_them(env_eval, mesh):
+    """Bucket and key policies name their own domain's roles only, whoever reads the product: they stay constant."""
+    import re
+
+    for token in (tokens.BUCKET_POLICY, tokens.KEY):
+        for r in of_type(env_eval.custom(), token):
+            roles = set(re.findall(r"arn:aws:iam::[0-9]+:role/([a-z0-9-]+)", r.inputs["policy"]))
+            assert roles and all(role.startswith(f"{SETTINGS[env_eval.stack]['prefix']}-{r.domain}-") for role in roles), (r.name, roles)
+            assert size(r.inputs["policy"]) < 2_500
+    assert all(size(r.inputs["policy"]) < 1_200 for r in of_type(env_eval.custom(), tokens.ACCESS_POINT))
+
+
+def test_no_identity_policy_allows_a_wildcard_action(env_eval):
+    for r in env_eval.custom():
+        if r.type in (tokens.ROLE_POLICY, tokens.MANAGED_POLICY):
+            for s in document(r)["Statement"]:
+                actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+                assert not [a for a in actions if "*" in a], (r.name, s["Sid"])
+                if s["Resource"] == "*":
+                    assert actions == ["lakeformation:GetDataAccess"], (r.name, s["Sid"])  # no resource to name: LF vends what it granted
 
 
 @pytest.fixture(scope="module")
@@ -286,21 +177,18 @@ def refused(tmp_path_factory):
     return evaluate("dev", root=root)
 
 
-def test_a_consumer_the_producer_does_not_agree_to_gets_no_grant(refused, dev):
-    taste = "playlists/listener-taste"
-    producer_bucket = "daff-dev-users-profile-updates"
-    granted_before = {r.name for r in of_type(dev.custom(), ROLE_POLICY) if r.product == taste}
-    granted_after = {r.name for r in of_type(refused.custom(), ROLE_POLICY) if r.product == taste}
-    assert granted_before - granted_after == {f"{taste}-read/users/profile-updates"}
-    assert not [r for r in of_type(refused.custom(), ROLE_POLICY) if r.inputs["name"] == f"read-{producer_bucket}" and r.domain == "playlists"], (
-        "neither the job role nor the playlists readers may read the producer"
-    )
-    deny, allow = document(one(refused.custom(), tokens.BUCKET_POLICY, "users/profile-updates"))["Statement"]
-    allowed = allow["Condition"]["ArnEquals"]["aws:PrincipalArn"]
-    assert "arn:aws:iam::111111111111:role/daff-dev-playlists-taste-profiles-job" not in allowed
-    assert "arn:aws:iam::111111111111:role/daff-dev-playlists-readers" not in allowed
-    assert "arn:aws:iam::111111111111:role/daff-dev-podcasts-listener-demographics-job" in allowed, "the other consumer keeps its grant"
+def test_a_consumer_the_producer_does_not_agree_to_gets_no_access_point_grant_or_slot(refused, dev):
+    taste, producer = "playlists/listener-taste", "users/profile-updates"
+    name = f"{producer}-to/{taste}"
+    assert one(dev.custom(), tokens.ACCESS_POINT, name=f"{name}/access-point")
+    assert not [r for r in refused.custom() if r.name.startswith(name)], "no access point, no key grant"
+    slot = lambda ev: {a for r in of_type(ev.custom(), tokens.MANAGED_POLICY) if r.product == taste for st in document(r)["Statement"] for a in st["Resource"]}  # noqa: E731
+    assert "arn:aws:s3:::daff-dev-users-profile-updates" in slot(dev) - slot(refused)
+    other = one(refused.custom(), tokens.ACCESS_POINT, name=f"{producer}-to/podcasts/listener-demographics/access-point")
+    assert other, "the other consumer keeps its agreement"
     job = one(refused.custom(), tokens.SCHEDULED_SPARK_APPLICATION, taste)
-    env = {e["name"] for e in job.inputs["spec"]["template"]["driver"]["env"]}
-    assert "INPUT_USERS_PROFILE_UPDATES" not in env
-    assert "users/profile-updates" not in refused.outputs["products"][taste]["inputs"]
+    assert "INPUT_USERS_PROFILE_UPDATES" not in {e["name"] for e in job.inputs["spec"]["template"]["driver"]["env"]}
+    assert producer not in refused.outputs["products"][taste]["inputs"]
+    # the producer's bucket and key policies did not change: withdrawing touched only the agreement's own resources
+    for token, item in ((tokens.BUCKET_POLICY, f"{producer}-policy"), (tokens.KEY, "users-key")):
+        assert one(refused.custom(), token, name=item).inputs == one(dev.custom(), token, name=item).inputs

@@ -1,7 +1,8 @@
 """A rename keeps every stateful resource: physical names stay the oldest name's, logical names get aliases.
 
-`pulumi up` after a rename must update in place, never delete and create: every resource whose logical
-name changed carries an alias to the name it had, and the bucket, table and role keep their names.
+`pulumi up` after a rename must update in place, never delete and create: every resource whose URN changed
+carries an alias to each URN it had, under its earlier names and under the sub-components a product once
+had (storage, access, compute, catalog), and the bucket, table and role keep their names.
 """
 
 from __future__ import annotations
@@ -11,10 +12,17 @@ import pytest
 from mockkit import edit, one, project_copy
 
 from components import tokens
+from components.domain import DataDomain
+from components.product import DataProduct
 from meshplane.engine import evaluate
 from meshplane.plan import physical_name
 
 TASTE, OLD_TASTE = "playlists/listener-taste", "playlists/taste-profiles"
+DP = DataProduct.TOKEN
+
+
+def urn(stack: str, types: str, name: str) -> str:
+    return f"urn:pulumi:{stack}::meshplane::{types}::{name}"
 
 
 def test_listener_taste_keeps_the_physical_names_of_taste_profiles(prod):
@@ -25,31 +33,37 @@ def test_listener_taste_keeps_the_physical_names_of_taste_profiles(prod):
     assert one(mine, tokens.TABLE).inputs["storageDescriptor"]["location"] == "s3://daff-prod-playlists-taste-profiles/"
 
 
-def test_every_part_of_listener_taste_is_aliased_to_its_old_logical_name(prod):
-    mine = [r for r in prod.resources if r.product == TASTE]
-    assert len(mine) == 5 + 16  # the five components and their cloud resources
-    for r in mine:
+def test_every_resource_of_listener_taste_is_aliased_to_its_old_urn(prod):
+    component = one(prod.resources, DP, name=TASTE)
+    assert component.aliases == (urn("prod", DP, OLD_TASTE),)
+    children = [r for r in prod.custom() if r.product == TASTE]
+    assert len(children) >= 16
+    for r in children:
         old = r.name.replace(TASTE, OLD_TASTE, 1)
-        assert r.aliases == (old,), f"{r.type} {r.name}: {r.aliases}"
+        assert urn("prod", f"{DP}${r.type}", old) in r.aliases, f"{r.type} {r.name}: {r.aliases}"
 
 
-def test_grants_on_a_renamed_product_follow_it(prod):
-    """The consumer's grant and the domain readers' grant are named after the producer's address: aliased too.
+@pytest.mark.parametrize(
+    "suffix, former",
+    [("bucket", "ProductStorage"), ("policy", "ProductStorage"), ("job-role", "ProductAccess"), ("job", "ProductCompute"), ("table", "ProductCatalog")],
+)
+def test_every_child_keeps_the_urn_it_had_under_the_products_former_sub_component(prod, suffix, former):
+    """The product's parts were components of their own; their resources keep the URNs they had under them."""
+    r = one(prod.custom(), name=f"users/play-events-{suffix}")
+    assert r.aliases == (urn("prod", f"{DP}$meshplane:index:{former}${r.type}", r.name),)
+    renamed = one(prod.custom(), name=f"{TASTE}-{suffix}")
+    for owner in (TASTE, OLD_TASTE):
+        assert urn("prod", f"{DP}$meshplane:index:{former}${renamed.type}", f"{owner}-{suffix}") in renamed.aliases
 
-    Without the alias the new policy (same role, same policy name) would be created and then the old one
-    deleted, and the grant would be gone after `pulumi up`.
-    """
-    grant = one(prod.custom(), tokens.ROLE_POLICY, name=f"playlists/recommended-playlists-read/{TASTE}")
-    assert grant.aliases == (f"playlists/recommended-playlists-read/{OLD_TASTE}",)
-    readers = one(prod.custom(), tokens.ROLE_POLICY, name=f"playlists-readers/{TASTE}")
-    assert readers.aliases == (f"playlists-readers/{OLD_TASTE}",)
 
-
-def test_no_other_resource_has_an_alias(prod):
-    renamed = {r.name for r in prod.resources if r.aliases}
-    expected = {r.name for r in prod.resources if r.product == TASTE} | {
-        f"playlists/recommended-playlists-read/{TASTE}", f"playlists-readers/{TASTE}"}
-    assert renamed == expected
+def test_only_renames_and_the_former_sub_components_make_aliases(prod):
+    for r in prod.resources:
+        if r.product == TASTE or TASTE in r.name or not r.aliases:  # listener-taste's, and its agreements as a consumer
+            continue
+        assert r.type in tokens.STATEFUL or r.parent and DP in r.parent, r.name
+        assert len(r.aliases) == 1 and "$meshplane:index:Product" in r.aliases[0], (r.name, r.aliases)
+    domains = [r for r in prod.resources if r.parent and DataDomain.TOKEN in r.parent]
+    assert domains and not any(r.aliases for r in domains)  # a domain never had sub-components
 
 
 @pytest.fixture(scope="module")
@@ -65,25 +79,24 @@ def renamed(tmp_path_factory):
     return evaluate("prod", root=root)
 
 
-def test_a_rename_in_the_mesh_deletes_nothing(prod, renamed):
-    before = {(r.type, r.name): r for r in prod.resources if not r.is_provider}
-    after = {(r.type, r.name): r for r in renamed.resources if not r.is_provider}
-    # every logical resource of before is in after, under its name or through an alias
-    reached = set(after) | {(r.type, a) for r in after.values() for a in r.aliases}
-    assert set(before) <= reached, sorted(set(before) - reached)
-    # and every new logical name is an old resource under an alias: nothing is created
-    for key, r in after.items():
-        if key not in before:
-            assert any((r.type, a) in before for a in r.aliases), f"{r.type} {r.name} would be created"
+def reaches(after, before) -> bool:
+    """`after` is `before` for the engine: the same URN, or an alias to it."""
+    return after.urn == before.urn or before.urn in after.aliases
+
+
+def test_a_rename_in_the_mesh_deletes_nothing_and_creates_nothing(prod, renamed):
+    before = [r for r in prod.resources if r.custom and not r.is_provider]
+    after = [r for r in renamed.resources if r.custom and not r.is_provider]
     assert len(after) == len(before)
+    assert all(any(reaches(a, b) for a in after) for b in before), "a resource of before would be deleted"
+    assert all(any(reaches(a, b) for b in before) for a in after), "a resource of after would be created"
 
 
 def test_a_rename_keeps_every_aws_name_and_the_data(prod, renamed):
-    by_alias = {a: r for r in renamed.resources for a in r.aliases}
     moved = [r for r in prod.custom() if r.product == "podcasts/podcast-plays"]
-    assert len(moved) == 13
+    assert len(moved) >= 15
     for r in moved:
-        now = by_alias[r.name]
+        (now,) = [a for a in renamed.custom() if reaches(a, r)]
         assert now.product == "podcasts/podcast-listens"
         assert (now.protect, now.retain_on_delete) == (r.protect, r.retain_on_delete)
         if r.type.startswith("kubernetes:") or r.type == tokens.POD_IDENTITY:
@@ -95,8 +108,12 @@ def test_a_rename_keeps_every_aws_name_and_the_data(prod, renamed):
     assert stateful == {tokens.BUCKET, tokens.TABLE}
 
 
-def test_a_rename_keeps_the_consumers_grant(prod, renamed):
-    before = one(prod.custom(), tokens.ROLE_POLICY, name="podcasts/listener-demographics-read/podcasts/podcast-plays")
-    after = one(renamed.custom(), tokens.ROLE_POLICY, name="podcasts/listener-demographics-read/podcasts/podcast-listens")
-    assert after.aliases == (before.name,)
-    assert (after.inputs["role"], after.inputs["name"], after.inputs["policy"]) == (before.inputs["role"], before.inputs["name"], before.inputs["policy"])
+def test_a_rename_keeps_the_consumers_agreement(prod, renamed):
+    """The consumer's access point is named after both products' oldest names: a rename changes no document."""
+    before = one(prod.custom(), tokens.ACCESS_POINT, name="podcasts/podcast-plays-to/podcasts/listener-demographics/access-point")
+    after = one(renamed.custom(), tokens.ACCESS_POINT, name="podcasts/podcast-listens-to/podcasts/listener-demographics/access-point")
+    assert before.urn in after.aliases
+    untagged = lambda r: {k: v for k, v in r.inputs.items() if k != "tags"}  # noqa: E731  (the tags name the product: updated in place)
+    assert untagged(after) == untagged(before)
+    slots = lambda ev: {r.name: r.inputs for r in ev.custom() if r.type == tokens.MANAGED_POLICY and r.product == "podcasts/listener-demographics"}  # noqa: E731
+    assert slots(renamed) == slots(prod) != {}

@@ -6,6 +6,7 @@ YAML path its first finding must point at. A resource case gives a stack of inve
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import Callable
@@ -16,8 +17,10 @@ from meshplane.federation import Federation
 from meshplane.governance.context import MeshContext
 from meshplane.governance.registry import RULES
 from meshplane.governance.rule import Finding, Subject
+from meshplane.governance.usage import usage
 from meshplane.inventory import Resource
 from meshplane.mesh import Mesh
+from meshplane.quotas import DEFAULTS, QuotaBook
 from meshplane.spec import Environment
 
 
@@ -32,6 +35,7 @@ class MeshSubject:
 class StackSubject:
     resources: list[Resource]
     federation: Federation = field(default_factory=Federation)
+    book: QuotaBook = DEFAULTS  # the quotas the stack declares raised
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ def run(rule_id: str, subject: MeshSubject | StackSubject) -> list[Finding]:
         return list(rule.check(MeshContext(mesh=subject.mesh, federation=subject.federation, env=subject.env)))
     if rule.subject is Subject.stack:
         return list(rule.check(subject.resources, subject.federation))
+    if rule.subject is Subject.usage:
+        return list(rule.check(usage(subject.resources, subject.book), subject.federation))
     return [f for r in subject.resources for f in rule.check(r, subject.federation)]
 
 
@@ -78,8 +84,8 @@ def m(change_listens=None, change_plays=None, federation: Federation | None = No
     return lambda: MeshSubject(k.mesh(change_listens, change_plays), federation or k.federation(), Environment(env))
 
 
-def s(stack: Callable[[], list[Resource]], federation: Federation | None = None) -> Callable:
-    return lambda: StackSubject(stack(), federation or Federation())
+def s(stack: Callable[[], list[Resource]], federation: Federation | None = None, book: QuotaBook = DEFAULTS) -> Callable:
+    return lambda: StackSubject(stack(), federation or Federation(), book)
 
 
 def setter(path: tuple, value) -> Callable[[dict], None]:
@@ -211,8 +217,13 @@ bad("RES-005", "bucket-policy", s(lambda: k.changed(k.compliant_stack(), BUCKET_
 ok("RES-005", "deny-wildcard", s(lambda: k.changed(k.compliant_stack(), "rolePolicy:RolePolicy", setter(("policy",), k.doc(k.WRITE_OWN, {"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"})))))
 
 bad("RES-006", "trust-everyone", s(lambda: k.changed(k.compliant_stack(), "iam/role:Role", setter(("assumeRolePolicy",), k.doc({**k.POD_IDENTITY_TRUST, "Principal": "*"})))))
-bad("RES-006", "bucket-any-account", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, {**k.READERS, "Principal": {"AWS": "*"}})))))
-bad("RES-006", "aws-list-with-star", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, {**k.READERS, "Principal": {"AWS": ["arn:aws:iam::1:root", "*"]}})))))
+UNPINNED = {key: value for key, value in k.READERS.items() if key != "Condition"}
+bad("RES-006", "bucket-any-account", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, {**UNPINNED, "Principal": {"AWS": "*"}})))))
+bad("RES-006", "aws-list-with-star", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, {**UNPINNED, "Principal": {"AWS": ["arn:aws:iam::1:root", "*"]}})))))
+bad("RES-006", "pinned-by-a-wildcard", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, {**UNPINNED, "Principal": "*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}})))))
+bad("RES-006", "access-points-of-any-account", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, {**UNPINNED, "Principal": "*", "Condition": {"StringLike": {"s3:DataAccessPointArn": "arn:aws:s3:eu-west-1:*:accesspoint/*"}}})))))
+ok("RES-006", "star-pinned-to-principals", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, {**k.READERS, "Principal": "*"})))))
+ok("RES-006", "star-pinned-to-own-access-points", s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, {**UNPINNED, "Principal": "*", "Condition": {"StringLike": {"s3:DataAccessPointArn": "arn:aws:s3:eu-west-1:111111111111:accesspoint/daff-dev-0123456789-*"}}})))))
 
 POD = ("spec", "jobTemplate", "spec", "template", "spec")
 CONTAINER = (*POD, "containers", 0)
@@ -256,9 +267,16 @@ def _policy_of_size(chars: int, pretty: bool = False) -> str:
     return json.dumps(base, indent=8 if pretty else None)
 
 
+ACCOUNT = "the stack's account"  # the cases' resources have no provider: they count in the stack's default account
+
+
+def _raised(**quotas: int) -> QuotaBook:
+    return QuotaBook({ACCOUNT: dict(quotas)}, {ACCOUNT: ("stacks/Pulumi.prod.yaml", 4)})
+
+
 ok("LIM-001", "small", s(k.compliant_stack))
 ok("LIM-001", "whitespace-not-counted", s(lambda: k.changed(k.compliant_stack(), "iam/policy:Policy", setter(("policy",), _policy_of_size(6000, pretty=True)))))
-bad("LIM-001", "too-large", s(lambda: k.changed(k.compliant_stack(), "iam/policy:Policy", setter(("policy",), _policy_of_size(6200)))))
+bad("LIM-001", "too-large", s(lambda: k.changed(k.compliant_stack(), "iam/policy:Policy", setter(("policy",), _policy_of_size(6200)))), culprit=tokens.MANAGED_POLICY)
 
 
 def _role_policies(count: int, chars: int) -> list[Resource]:
@@ -282,6 +300,7 @@ bad(
     "LIM-003",
     "over-20kb",
     s(lambda: k.changed(k.compliant_stack(), BUCKET_POLICY, setter(("policy",), k.doc(k.TLS_DENY, *[{**k.READERS, "Sid": f"Reader{i}"} for i in range(60)])))),
+    culprit=tokens.BUCKET_POLICY,
 )
 
 
@@ -296,35 +315,63 @@ ok("LIM-004", "one", s(k.compliant_stack))
 ok("LIM-004", "ten", s(lambda: k.with_extra(k.compliant_stack(), *_attachments(9))))
 bad("LIM-004", "eleven", s(lambda: k.with_extra(k.compliant_stack(), *_attachments(10))), culprit=tokens.ROLE)
 bad("LIM-004", "on-the-role", s(lambda: k.changed(k.compliant_stack(), "iam/role:Role", setter(("managedPolicyArns",), [f"arn:aws:iam::1:policy/m{i}" for i in range(11)]))))
-ok("LIM-004", "raised-quota", s(lambda: k.with_extra(k.compliant_stack(), *_attachments(10)), Federation.model_validate({"limits": {"managed_policies_per_role": 20}})))
-
-ok("LIM-005", "pod-identity", s(k.compliant_stack))
 bad(
-    "LIM-005",
-    "irsa-per-cluster",
-    s(
-        lambda: k.changed(
-            k.compliant_stack(),
-            "iam/role:Role",
-            setter(
-                ("assumeRolePolicy",),
-                k.doc(
-                    *[
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Federated": f"arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/{i:032d}"},
-                            "Action": "sts:AssumeRoleWithWebIdentity",
-                            "Condition": {"StringEquals": {f"oidc.eks.eu-west-1.amazonaws.com/id/{i:032d}:sub": "system:serviceaccount:users:play-events"}},
-                        }
-                        for i in range(8)
-                    ]
-                ),
-            ),
-        )
-    ),
-)
+    "LIM-004",
+    "exclusive-attachments",
+    s(lambda: k.with_extra(k.compliant_stack(), k.resource(tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE, "users/play-events-attached",
+      {"roleName": k.ROLE, "policyArns": [f"arn:aws:iam::111111111111:policy/s{i}" for i in range(11)]}, parent=k.ACCESS))),
+)  # fmt: skip
+ok("LIM-004", "raised-quota", s(lambda: k.with_extra(k.compliant_stack(), *_attachments(10)), book=_raised(**{"iam.managed-policies-per-role": 20})))
 
-ok("LIM-006", "default-quotas", m())
-bad("LIM-006", "bucket-quota", m(federation=k.federation_with("quotas:\n  account: {buckets: 2}\n")), (FED, ("quotas", "account", "buckets")))
-bad("LIM-006", "roles-per-domain", m(federation=k.federation_with("quotas:\n  account: {roles: 5}\n  per_domain: {roles: 1}\n  per_product: {roles: 1}\n")), (FED, ("quotas", "account", "roles")))
-ok("LIM-006", "below-warning", m(federation=k.federation_with("quotas:\n  account: {buckets: 3, roles: 100}\n  warn_at: 0.8\n")))
+IRSA = [
+    {
+        "Effect": "Allow",
+        "Principal": {"Federated": f"arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/{i:032d}"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {f"oidc.eks.eu-west-1.amazonaws.com/id/{i:032d}:sub": "system:serviceaccount:users:play-events"}},
+    }
+    for i in range(8)
+]
+ok("LIM-005", "pod-identity", s(k.compliant_stack))
+bad("LIM-005", "irsa-per-cluster", s(lambda: k.changed(k.compliant_stack(), "iam/role:Role", setter(("assumeRolePolicy",), k.doc(*IRSA)))), culprit=tokens.ROLE)
+ok("LIM-005", "irsa-with-a-raised-quota", s(lambda: k.changed(k.compliant_stack(), "iam/role:Role", setter(("assumeRolePolicy",), k.doc(*IRSA))),
+                                             book=_raised(**{"iam.trust-policy-size": 4096})))  # fmt: skip
+
+
+def _roles(count: int) -> list[Resource]:
+    return [k.resource(tokens.ROLE, f"users/r{i}", {"name": f"r{i}", "assumeRolePolicy": k.doc(k.POD_IDENTITY_TRUST)}, parent=k.ACCESS) for i in range(count)]
+
+
+ok("LIM-006", "default-quotas", s(k.compliant_stack))
+bad("LIM-006", "roles-past-the-default", s(lambda: k.with_extra(k.compliant_stack(), *_roles(1000))))
+ok("LIM-006", "roles-raised", s(lambda: k.with_extra(k.compliant_stack(), *_roles(1000)), book=_raised(**{"iam.roles": 5000})))
+
+AP = {"name": "daff-dev-0123456789-9876543210", "bucket": k.BUCKET}
+ok("LIM-007", "one-consumer", s(lambda: k.with_extra(k.compliant_stack(), k.resource(tokens.ACCESS_POINT, "users/play-events-to/a/access-point", {**AP, "policy": k.doc(k.READERS)}))))
+bad("LIM-007", "over-20kb", s(lambda: k.with_extra(k.compliant_stack(), k.resource(tokens.ACCESS_POINT, "users/play-events-to/a/access-point",
+    {**AP, "policy": k.doc(*[{**k.READERS, "Sid": f"R{i}"} for i in range(60)])}))), culprit=tokens.ACCESS_POINT)  # fmt: skip
+
+KEY_POLICY = {"Sid": "Use", "Effect": "Allow", "Principal": "*", "Action": ["kms:Decrypt"], "Resource": "*",
+              "Condition": {"ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::111111111111:role/reader-{i:04d}" for i in range(5)]}}}  # fmt: skip
+ok("LIM-008", "constant", s(lambda: k.with_extra(k.compliant_stack(), k.resource(tokens.KEY, "users-key", {"policy": k.doc(KEY_POLICY)}))))
+bad("LIM-008", "a-reader-each", s(lambda: k.with_extra(k.compliant_stack(), k.resource(tokens.KEY, "users-key",
+    {"policy": k.doc({**KEY_POLICY, "Condition": {"ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::111111111111:role/reader-{i:04d}" for i in range(900)]}}})}))),
+    culprit=tokens.KEY)  # fmt: skip
+
+
+def _grants(count: int) -> list[Resource]:
+    key = dataclasses.replace(k.resource(tokens.KEY, "users-key", {"policy": k.doc(KEY_POLICY)}), id="key-1")
+    return [key] + [
+        k.resource(tokens.KEY_GRANT, f"g{i}", {"keyId": "arn:aws:kms:eu-west-1:111111111111:key/key-1", "granteePrincipal": "r", "operations": ["Decrypt"]})
+        for i in range(count)
+    ]
+
+
+ok("LIM-009", "a-few", s(lambda: k.with_extra(k.compliant_stack(), *_grants(3))))
+bad("LIM-009", "past-50000", s(lambda: k.with_extra(k.compliant_stack(), *_grants(50_001))), culprit=tokens.KEY)
+
+ok("LIM-010", "small", s(k.compliant_stack))
+bad("LIM-010", "managed-policy-at-85-percent", s(lambda: k.changed(k.compliant_stack(), "iam/policy:Policy", setter(("policy",), _policy_of_size(5230)))), culprit=tokens.MANAGED_POLICY)
+bad("LIM-010", "roles-at-80-percent", s(lambda: k.with_extra(k.compliant_stack(), *_roles(800))))
+ok("LIM-010", "roles-at-80-percent-of-a-raised-quota", s(lambda: k.with_extra(k.compliant_stack(), *_roles(800)), book=_raised(**{"iam.roles": 5000})))
+ok("LIM-010", "a-looser-federation", s(lambda: k.with_extra(k.compliant_stack(), *_roles(800)), Federation(headroom=0.9)))

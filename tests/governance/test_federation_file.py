@@ -76,7 +76,7 @@ def test_no_file_means_the_defaults(tmp_path):
     federation = load_federation(tmp_path / "nowhere.yaml")
     assert federation == Federation()
     assert federation.source is None
-    assert federation.limits.managed_policy_chars == 6144 and federation.quotas.account.roles == 1000
+    assert federation.headroom == 0.8
 
 
 def test_the_committed_schema_is_the_generated_one():

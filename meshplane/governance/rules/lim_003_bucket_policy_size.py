@@ -1,34 +1,27 @@
-"""LIM-003: a bucket policy fits S3's 20 KB limit."""
+"""LIM-003: bucket policies within S3's size limit."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Sequence
 
-from components import tokens
 from meshplane.federation import Federation
-from meshplane.governance import documents
+from meshplane.governance.limits import over_limit
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
-from meshplane.inventory import Resource
+from meshplane.governance.usage import Usage
+
+QUOTAS = ('s3.bucket-policy-size',)
 
 
-def check(resource: Resource, federation: Federation) -> Iterator[Finding]:
-    if resource.type != tokens.BUCKET_POLICY:
-        return
-    value = resource.inputs.get("policy")
-    if value is None or documents.is_unknown(value):
-        return
-    limit = federation.limits.bucket_policy_bytes
-    size = documents.byte_size(value)
-    if size > limit:
-        yield Finding(f"bucket policy has {size:,} bytes; S3's limit is {limit:,}", resource=resource)
+def check(rows: Sequence[Usage], federation: Federation) -> Iterator[Finding]:
+    return over_limit(rows, QUOTAS)
 
 
 RULE = Rule(
     id="LIM-003",
-    title="Bucket policies within 20 KB",
-    rationale="A producer's bucket policy grows with every consumer it allowlists; S3 rejects it past 20 KB, so widely read products must grant through domains, not products.",
+    title="Bucket policies within S3's size limit",
+    rationale="A bucket policy that names its readers grows with every agreement until S3 refuses it; the producer's consent lives in access points, one per agreement, so the bucket policy stays constant.",
     severity=Severity.error,
     scope=Scope.limit,
-    subject=Subject.resource,
+    subject=Subject.usage,
     check=check,
 )

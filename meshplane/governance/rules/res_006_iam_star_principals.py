@@ -1,4 +1,4 @@
-"""RES-006: no trust or bucket policy allows everyone (`*` principals)."""
+"""RES-006: no trust or resource policy allows everyone (a `*` principal no condition pins)."""
 
 from __future__ import annotations
 
@@ -20,14 +20,17 @@ def check(resource: Resource, federation: Federation) -> Iterator[Finding]:
             continue
         for statement in documents.allows(doc):
             stars = documents.star_principals(statement)
-            if stars:
-                yield Finding(f"{label} allows every principal: {', '.join(stars)}", resource=resource)
+            if stars and not documents.pinned(statement):
+                yield Finding(
+                    f"{label} allows every principal: {', '.join(stars)}, with no condition pinning it to fixed principals, accounts or access points",
+                    resource=resource,
+                )
 
 
 RULE = Rule(
     id="RES-006",
-    title="No `*` principals in trust and bucket policies",
-    rationale="An Allow for `*` lets any AWS account in (or assume the role); grants name the principals the handshake approved, and only Deny statements may say everyone.",
+    title="No public `*` principals in trust and resource policies",
+    rationale="An Allow for `*` lets any AWS account in (or assume the role) unless a condition pins it to fixed principals, accounts or access points, as S3's public-access analysis requires; agreements name the principals the handshake approved.",
     severity=Severity.error,
     scope=Scope.resource,
     subject=Subject.resource,

@@ -1,0 +1,99 @@
+"""From the mesh to the components of one stack: a pure function, so tests read every argument.
+
+This is where the environment matters (through the stack's settings); the components only see the
+typed arguments built here. `locate` derives names and ARNs, `agreements` both sides of every grant,
+`product` and `domain` the arguments of each component.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from components.base import DataProtection
+from components.providers import AwsProviderArgs, KubernetesProviderArgs, StackProviders
+from components.domain import DataDomainArgs
+from components.product import DataProductArgs
+from meshplane.compose.agreements import Agreements, agreements
+from meshplane.compose.domain import domain_args
+from meshplane.compose.locate import location, previous_addresses
+from meshplane.compose.product import product_args
+from meshplane.compose.tags import MANAGED_BY
+from meshplane.federation import Federation
+from meshplane.mesh import Grant, Mesh
+from meshplane.problems import MeshError, Problem
+from meshplane.quotas import QUOTAS
+from meshplane.spec import Product
+from meshplane.stack import StackSettings
+
+__all__ = ["MANAGED_BY", "StackPlan", "compose", "location", "previous_addresses", "protection", "scope"]
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    settings: StackSettings
+    providers: StackProviders
+    domains: list[tuple[str, DataDomainArgs]]
+    products: list[tuple[str, DataProductArgs]]
+    grants: list[Grant]
+    exports: dict[str, dict]  # per product: what the stack exports of it, besides what the cloud answers
+
+
+def providers(settings: StackSettings) -> StackProviders:
+    tags = {"environment": settings.environment.value, "managed-by": MANAGED_BY}
+
+    def aws(account: str) -> AwsProviderArgs:
+        return AwsProviderArgs(settings.region, account, tags, settings.aws_endpoint, settings.role_of(account))
+
+    return StackProviders(
+        aws=aws(settings.account_id),
+        kubernetes=KubernetesProviderArgs(context=settings.kube_context, render_to=settings.render_manifests),
+        accounts={account: aws(account) for account in settings.all_accounts()[1:]},
+    )
+
+
+def exports(args: DataProductArgs, inputs: list[str]) -> dict:
+    parameters = args.catalog.parameters
+    return {
+        "table": f"{args.catalog.database}.{args.catalog.table}",
+        "owner": parameters["owner"],
+        "classification": parameters["data_classification"],
+        "inputs": inputs,
+    }
+
+
+def scope(mesh: Mesh, settings: StackSettings) -> list[str]:
+    """The domains this stack deploys; an unknown domain is an error, not an empty stack."""
+    if settings.domains is None:
+        return list(mesh.domains)
+    unknown = [d for d in settings.domains if d not in mesh.domains]
+    if unknown:
+        raise MeshError([Problem("stack config", 1, f"meshplane:domains names unknown domain {d!r}") for d in unknown])
+    return sorted(settings.domains)
+
+
+def protection(settings: StackSettings, product: Product | None) -> DataProtection:
+    """Two keys destroy data: the stack allows it AND the product asks for it. Otherwise the environment decides."""
+    if settings.allow_data_destruction and product is not None and product.destroy_data:
+        return DataProtection.disposable
+    return DataProtection.protected if settings.protect_data else DataProtection.standard
+
+
+def compose(mesh: Mesh, settings: StackSettings, federation: Federation) -> StackPlan:
+    """Every component argument for the stack's domains, in a stable order."""
+    in_scope = scope(mesh, settings)
+    grants = mesh.grants(federation.open_classifications)
+    agreed: Agreements = agreements(mesh, settings, grants)
+    budget = int(QUOTAS["iam.managed-policy-size"].default * federation.headroom)
+    domains = [(d, domain_args(mesh, settings, d, agreed, budget, protection(settings, None))) for d in in_scope]
+    products = [
+        (p.address, product_args(mesh, settings, p, agreed, budget, protection)) for d in in_scope for p in mesh.products_of(d)
+    ]
+    inputs = {a: [p for p, _ in agreed.inputs.get(a, [])] for a, _ in products}
+    return StackPlan(
+        settings=settings,
+        providers=providers(settings),
+        domains=domains,
+        products=products,
+        grants=grants,
+        exports={a: exports(args, inputs[a]) for a, args in products},
+    )

@@ -1,0 +1,71 @@
+"""Where each thing of a stack is: names, ARNs and accounts, derived from the declarations and the stack's settings.
+
+Every stack derives the same names for the same declarations, so a producer's stack can name a
+consumer's role (and a consumer's stack a producer's access point) without reading the other's state.
+"""
+
+from __future__ import annotations
+
+from components.policies import DomainPrincipals, Location
+from meshplane import naming
+from meshplane.mesh import DeclaredProduct
+from meshplane.stack import StackSettings
+
+
+def location(settings: StackSettings, declared: DeclaredProduct) -> Location:
+    return Location(
+        bucket=naming.bucket_name(settings.name_prefix, declared.domain, declared.identity),
+        key_alias=naming.key_alias(settings.name_prefix, declared.domain),
+        region=settings.region,
+        account=settings.account_of(declared.domain),
+    )
+
+
+def identity_address(declared: DeclaredProduct) -> str:
+    """The product's address under its oldest name: what its physical names (and its agreements') are derived from."""
+    return f"{declared.domain}/{declared.identity}"
+
+
+def previous_addresses(declared: DeclaredProduct) -> tuple[str, ...]:
+    """The product's earlier addresses: its resources (and the agreements on it) carry them as aliases."""
+    return tuple(f"{declared.domain}/{old}" for old in declared.spec.previous_names)
+
+
+def job_role_arn(settings: StackSettings, declared: DeclaredProduct) -> str:
+    return naming.role_arn(settings.account_of(declared.domain), naming.job_role_name(settings.name_prefix, declared.domain, declared.identity))
+
+
+def broker_arn(settings: StackSettings, domain: str) -> str | None:
+    """The domain's Pod Identity broker in the cluster's account; None when the domain lives in that account."""
+    if settings.account_of(domain) == settings.account_id:
+        return None
+    return naming.role_arn(settings.account_id, naming.broker_role_name(settings.name_prefix, domain))
+
+
+def domain_principals(settings: StackSettings, domain: str) -> DomainPrincipals:
+    account, prefix = settings.account_of(domain), settings.name_prefix
+    return DomainPrincipals(
+        readers=naming.role_arn(account, naming.reader_role_name(prefix, domain)),
+        lakeformation=naming.role_arn(account, naming.lakeformation_role_name(prefix, domain)),
+    )
+
+
+def access_points(settings: StackSettings, declared: DeclaredProduct) -> str:
+    """The ARN pattern of every access point of the product (one per agreement)."""
+    prefix = naming.access_point_prefix(settings.name_prefix, declared.domain, declared.identity)
+    return location(settings, declared).access_point_arn(f"{prefix}-*")
+
+
+def access_point_arn(settings: StackSettings, producer: DeclaredProduct, consumer: DeclaredProduct) -> str:
+    return location(settings, producer).access_point_arn(agreement_name(settings, producer, consumer))
+
+
+def agreement_name(settings: StackSettings, producer: DeclaredProduct, consumer: DeclaredProduct) -> str:
+    return naming.access_point_name(settings.name_prefix, (producer.domain, producer.identity), (consumer.domain, consumer.identity))
+
+
+def table_arn(settings: StackSettings, declared: DeclaredProduct) -> str:
+    account, prefix = settings.account_of(declared.domain), settings.name_prefix
+    database, table = naming.glue_database(prefix, declared.domain), naming.glue_table(declared.identity)
+    return f"arn:aws:glue:{settings.region}:{account}:table/{database}/{table}"
+

@@ -1,0 +1,129 @@
+"""The stack's registrations walked without the engine: the components' pure specs, resolved against the mock cloud.
+
+It follows `__main__.py`: the two providers, a DataDomain per domain, a DataProduct per product, each
+component's children from the same `*_children` functions the components register. Values are written as
+the engine records them (numbers as floats, the Python argument names in the provider's spelling).
+"""
+
+from __future__ import annotations
+
+import re
+
+from components import tokens
+from components.base import DataProtection
+from components.domain import DataDomain, domain_children
+from components.product import DataProduct, product_children
+from components.providers import aws_provider_name
+from components.spec import Child, Ref, child_aliases, component_aliases
+from meshplane.inventory import Resource
+from meshplane.mockcloud import mock_state
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def build(plan, stack: str, project: str = "meshplane") -> list[Resource]:
+    """What `__main__.py` registers for `plan` (a `meshplane.compose.StackPlan`), built without the Pulumi engine:
+    the same records, resource by resource and property by property, as the mock engine's (a test pins it)."""
+    return Builder(plan, stack, project).resources
+
+
+class Builder:
+    def __init__(self, plan, stack: str, project: str):
+        self.stack, self.project = stack, project
+        self.settings = plan.settings
+        self.root = f"urn:pulumi:{stack}::{project}::{STACK_TYPE}::{project}-{stack}"
+        self.resources: list[Resource] = []
+        self.cluster = self._provider(tokens.AWS_PROVIDER, aws_provider_name(None))
+        self.kubernetes = self._provider(tokens.KUBERNETES_PROVIDER, "kubernetes")
+        self.accounts = {a: self._provider(tokens.AWS_PROVIDER, aws_provider_name(a)) for a in plan.providers.accounts}
+        self.states: dict[str, dict[str, dict]] = {}  # component name -> child suffix -> mock state
+        for name, args in plan.domains:
+            self._component(DataDomain, name, (), None, domain_children(name, args), args.protection, name)
+        for address, args in plan.products:
+            domain = address.split("/")[0]
+            self._component(DataProduct, address, args.previous, domain, product_children(args), args.protection, domain, address)
+
+    def _top_urn(self, token: str, name: str) -> str:
+        # the mock monitor qualifies top-level types by the stack's (a real engine does not)
+        return f"urn:pulumi:{self.stack}::{self.project}::{STACK_TYPE}${token}::{name}"
+
+    def _provider(self, token: str, name: str) -> str:
+        urn = self._top_urn(token, name)
+        self.resources.append(Resource(urn=urn, type=token, name=name, inputs={}, parent=self.root, custom=True, id=f"{name}-id"))
+        return f"{urn}::{name}-id"
+
+    def _component(self, cls, name, previous, domain_name, children: list[Child], protection, domain, product=None) -> None:
+        urn = self._top_urn(cls.TOKEN, name)
+        aliases = tuple(component_aliases(self.stack, self.project, cls.TOKEN, name, previous))
+        self.resources.append(
+            Resource(urn=urn, type=cls.TOKEN, name=name, inputs={}, parent=self.root, aliases=aliases, custom=False,
+                     domain=domain, product=product, id=f"{name}-id")
+        )  # fmt: skip
+        states = self.states.setdefault(name, {})
+        for child in children:
+            child_name = f"{name}-{child.suffix}"
+            inputs = recorded(child, self._resolve(child.props, states, domain_name))
+            account = self.settings.account_id if child.provider == "cluster" else self.settings.account_of(domain)
+            id_, state = mock_state(child.token, child_name, inputs, account, self.settings.region)
+            states[child.suffix] = state
+            guarded = child.stateful and protection is DataProtection.protected
+            former = cls.FORMER_PARENTS.get(child.suffix)
+            self.resources.append(
+                Resource(
+                    urn=f"urn:pulumi:{self.stack}::{self.project}::{cls.TOKEN}${child.token}::{child_name}",
+                    type=child.token,
+                    name=child_name,
+                    inputs=inputs,
+                    parent=urn,
+                    provider=self._provider_of(child, domain),
+                    protect=guarded,
+                    retain_on_delete=guarded,
+                    aliases=tuple(child_aliases(self.stack, self.project, cls.TOKEN, name, previous, child, former)),
+                    domain=domain,
+                    product=product,
+                    id=id_,
+                    outputs=state,
+                )
+            )
+
+    def _provider_of(self, child: Child, domain: str) -> str:
+        if child.provider == "kubernetes":
+            return self.kubernetes
+        if child.provider == "cluster":
+            return self.cluster
+        return self.accounts.get(self.settings.account_of(domain), self.cluster)
+
+    def _resolve(self, value, states: dict[str, dict], domain: str | None):
+        if isinstance(value, Ref):
+            scope = states if value.scope == "self" else self.states[domain]
+            return scope[value.suffix][camel(value.output)]
+        if isinstance(value, dict):
+            return {k: self._resolve(v, states, domain) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._resolve(v, states, domain) for v in value]
+        return value
+
+
+def camel(name: str) -> str:
+    return re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), name)
+
+
+def recorded(child: Child, props: dict) -> dict:
+    """The child's inputs as the engine records them."""
+    inputs = {camel(k): _value(v) for k, v in props.items() if v is not None}
+    if child.token.startswith(tokens.KUBERNETES_PREFIX) and "kind" not in inputs:  # a typed Kubernetes class adds them
+        group_version, kind = child.token.removeprefix(tokens.KUBERNETES_PREFIX).rsplit(":", 1)
+        inputs.update(apiVersion=group_version.removeprefix("core/"), kind=kind)
+    return inputs
+
+
+def _value(value):
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _value(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_value(v) for v in value]
+    return value
