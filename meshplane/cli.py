@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="folder for the Kubernetes manifests (default: the stack's renderManifests, else out/manifests)")
     p.add_argument("--verify", action="store_true", help="then read the result back (as `meshplane verify`)")
     p.add_argument("--check", action="store_true", help="then prove the access matrix (as `meshplane access --check`)")
+    p.add_argument("--domain", action="append", help="only this domain, as a stack of its own would (repeatable)")
     p.set_defaults(run=commands.up)
 
     p = sub.add_parser("verify", help="read the deployed state with boto3; report drift from the declarations and non-compliance")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from meshplane import governance
@@ -70,8 +71,6 @@ def graph(args: argparse.Namespace) -> int:
 
 
 def plan(args: argparse.Namespace) -> int:
-    import json
-
     from meshplane import engine
     from meshplane.plan import as_json, render
 
@@ -96,7 +95,8 @@ def up(args: argparse.Namespace) -> int:
     if not args.local:
         print("meshplane up: error: only --local is built in; provision a cloud account with `pulumi up -s <stack>`", file=sys.stderr)
         return 2
-    return up_local(project_of(args, args.env), args.endpoint, args.serve, args.out, then_verify=args.verify, then_check=args.check)
+    overrides = {"meshplane:domains": json.dumps(args.domain)} if args.domain else None
+    return up_local(project_of(args, args.env, overrides), args.endpoint, args.serve, args.out, then_verify=args.verify, then_check=args.check)
 
 
 def verify(args: argparse.Namespace) -> int:
@@ -112,8 +112,6 @@ def access(args: argparse.Namespace) -> int:
 
 
 def quotas(args: argparse.Namespace) -> int:
-    import json
-
     from meshplane import quota_report
 
     project = project_of(args, args.env)

@@ -1,63 +1,62 @@
-"""`meshplane access`: the effective access matrix from the declarations, and its proof against the emulator.
+"""`meshplane access`: the effective access matrix from the declarations, and its proof against a deployment.
 
-Principals are the roles the platform makes: each product's job role (writes its product, reads the
-inputs granted to it) and each domain's reader role (reads the domain's products and what they are
-granted). The matrix is computed from the declarations alone.
+Principals are the roles the platform makes: each product's job role (writes its product, reads its
+agreed inputs through their access points), each domain's readers (read the domain's products, and query
+what its products are agreed, through Lake Formation) and each domain's Lake Formation role (reads the
+domain's data for the queries Lake Formation authorises). The matrix is computed from the declarations.
 
-The check (`--check`) acts as every principal on every deployed product with moto's IAM enforcement on,
-tries to read and write the product's bucket, and compares with the matrix. What moto cannot judge is
-set aside openly, not faked (shared/NOTES.md, and the README):
-- moto grants nothing through a bucket policy's Allow, and applies a bucket policy's Deny to every
-  object request whatever its Principal or Condition, so the TLS-only Deny would refuse every request
-  over local http: the bucket policies are lifted for the probe and restored afterwards;
-- a job role trusts only EKS Pod Identity and a reader role only MFA-authenticated people, which no
-  local caller can be: the roles are assumed before enforcement starts (moto checks trust then only),
-  so trust policies are not part of the check;
-- moto evaluates identity-policy conditions without the request's context, so KMS use (bound by
-  `kms:ViaService` and the encryption context) cannot be probed; the S3 statements have no condition.
+The proof (`--check`) reads the deployment's documents back (roles and their policies, bucket, access
+point and key policies, key grants, Lake Formation grants and locations) and decides every principal x
+product x action with an evaluator of AWS's semantics (meshplane.evaluator), a rogue role that may do
+anything by its own policies (`s3:*`, `kms:*`, `glue:*`, `lakeformation:*`) included. Then, what the
+emulator itself enforces: moto's IAM enforcement must agree with the evaluator on what identity policies
+alone allow, and every agreement's access point must reach its own bucket.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Callable
 
 from botocore.exceptions import ClientError
 
-from meshplane import naming
-from meshplane.compose import location, scope
+from meshplane.compose import locate
+from meshplane.engine import Evaluation
+from meshplane.evaluator import iam
+from meshplane.evaluator.decide import MODELLED, PROBE, Action, Decider
 from meshplane.local.emulator import Aws, enforcement, error_code
+from meshplane.local.readback import read_back
 from meshplane.mesh import Mesh
 from meshplane.problems import Problem
 from meshplane.project import Project
 
-PROBE_PREFIX = ".meshplane-access-check/"
-PROBE_KEY = PROBE_PREFIX + "probe"
+ROGUE = "meshplane-access-check-rogue"
 SESSION = "meshplane-access-check"
 DENIED = frozenset({"AccessDenied", "403", "Forbidden"})
-
-
-class Level(str, Enum):
-    none = "none"
-    read = "read"
-    write = "write"
-
-
-SYMBOL = {Level.none: ".", Level.read: "R", Level.write: "W"}
+WRITES = (Action.write,)
+READS = (Action.list, Action.read, Action.decrypt)
+QUERIES = (Action.catalog, Action.query)
+EVERYTHING = {"Version": "2012-10-17", "Statement": [{"Sid": "Rogue", "Effect": "Allow", "Action": ["s3:*", "kms:*", "glue:*", "lakeformation:*"], "Resource": "*"}]}
+CAVEATS = (
+    "trust is not part of the check: no local caller is EKS Pod Identity or a person with MFA, so every role is assumed "
+    "before enforcement starts (moto checks trust then, and only within an account)",
+    "the administrative paths (PutBucketPolicy, CreateAccessPoint, PutKeyPolicy, CreateGrant, Lake Formation grants) are "
+    "outside the matrix: a principal allowed them administers the data; reserve them to the deployer (docs/access.md)",
+    "EKS Pod Identity, the jobs themselves, SCPs and permission boundaries are not deployed locally and not decided",
+)
 
 
 @dataclass(frozen=True)
 class Principal:
-    role: str  # the IAM role's name
-    kind: str  # "job" or "readers"
-    owner: str  # the product address (job) or the domain (readers)
+    arn: str
+    kind: str  # "job", "readers", "lakeformation" or "rogue"
+    owner: str  # the product address (job) or the domain
     path: str  # the file that declares it
 
     @property
     def label(self) -> str:
-        return f"{self.owner} job" if self.kind == "job" else f"{self.owner} readers"
+        return f"{self.owner} {self.kind}"
 
 
 @dataclass
@@ -67,50 +66,72 @@ class Matrix:
     products: list[str]  # addresses
     buckets: dict[str, str]  # address -> bucket
     deployed: set[str]  # addresses whose bucket this stack provisions
-    levels: dict[tuple[str, str], Level] = field(default_factory=dict)  # (role, address) -> level
+    allowed: dict[tuple[str, str], frozenset[Action]] = field(default_factory=dict)  # (principal ARN, address) -> actions
     mesh: Mesh | None = field(default=None, repr=False)
 
-    def level(self, principal: Principal, address: str) -> Level:
-        return self.levels.get((principal.role, address), Level.none)
+    def actions(self, principal: Principal, address: str) -> frozenset[Action]:
+        return self.allowed.get((principal.arn, address), frozenset())
 
 
 def matrix(project: Project) -> Matrix:
-    """Who may read and write which product in the project's stack, from the declarations and the federation's rules."""
+    """Who may do what on which product in the project's stack, from the declarations and the federation's rules."""
     stack, settings, mesh = project.stack.name, project.settings, project.mesh
     grants = mesh.grants(project.federation.open_classifications)
-    prefix = settings.name_prefix
-    in_scope = scope(mesh, settings)
+    in_scope = locate_scope(project)
     principals: list[Principal] = []
-    levels: dict[tuple[str, str], Level] = {}
+    allowed: dict[tuple[str, str], set[Action]] = {}
+
+    def allow(arn: str, address: str, actions) -> None:
+        allowed.setdefault((arn, address), set()).update(actions)
+
     for domain in in_scope:
-        readers = Principal(naming.reader_role_name(prefix, domain), "readers", domain, mesh.domains[domain].source.path)
-        principals.append(readers)
-        for address in mesh.reader_reads(domain, grants):
-            levels[(readers.role, address)] = Level.read
+        path = mesh.domains[domain].source.path
+        own = locate.domain_principals(settings, domain)
+        principals += [Principal(own.readers, "readers", domain, path), Principal(own.lakeformation, "lakeformation", domain, path)]
         for declared in mesh.products_of(domain):
-            job = Principal(naming.job_role_name(prefix, domain, declared.identity), "job", declared.address, declared.source.path)
-            principals.append(job)
-            levels[(job.role, declared.address)] = Level.write
-            for grant in grants:
-                if grant.consumer == declared.address:
-                    levels[(job.role, grant.producer)] = Level.read
+            job = locate.job_role_arn(settings, declared)
+            principals.append(Principal(job, "job", declared.address, declared.source.path))
+            allow(job, declared.address, (*READS, *WRITES))
+            allow(own.readers, declared.address, (*READS, *QUERIES))
+            allow(own.lakeformation, declared.address, READS)
+        for g in grants:
+            if g.consumer_domain != domain:
+                continue
+            allow(locate.job_role_arn(settings, mesh.products[g.consumer]), g.producer, READS)
+            if not g.producer.startswith(f"{domain}/"):
+                allow(own.readers, g.producer, QUERIES)
     deployed = {p.address for d in in_scope for p in mesh.products_of(d)}
-    products = sorted(deployed | {address for _, address in levels})
-    buckets = {a: location(settings, mesh.products[a]).bucket for a in products}
-    return Matrix(stack, principals, products, buckets, deployed, levels, mesh)
+    products = sorted(deployed | {address for _, address in allowed})
+    buckets = {a: locate.location(settings, mesh.products[a]).bucket for a in products}
+    return Matrix(stack, principals, products, buckets, deployed, {k: frozenset(v) for k, v in allowed.items()}, mesh)
+
+
+def locate_scope(project: Project) -> list[str]:
+    from meshplane.compose import scope
+
+    return scope(project.mesh, project.settings)
+
+
+SYMBOLS = ((Action.write, "W"), (Action.read, "R"), (Action.query, "Q"))
+
+
+def symbol(actions: frozenset[Action]) -> str:
+    """W writes, R reads (lists and decrypts), Q queries through the catalog; `.` nothing."""
+    return "".join(s for a, s in SYMBOLS if a in actions) or "."
 
 
 def render(m: Matrix) -> str:
     """The matrix as a table: one row per principal, one numbered column per product."""
-    width = max(len(p.label) for p in m.principals) if m.principals else 10
-    lines = [f"access matrix for stack {m.stack}: {len(m.principals)} principals x {len(m.products)} products (W write, R read, . none)"]
+    width = max((len(p.label) for p in m.principals), default=10)
+    lines = [f"access matrix for stack {m.stack}: {len(m.principals)} principals x {len(m.products)} products "
+             "(W write, R read through S3, Q query through Lake Formation, . none)"]  # fmt: skip
     for i, address in enumerate(m.products, 1):
         note = "" if address in m.deployed else "  (not in this stack)"
         lines.append(f"  [{i:>2}] {address:<32} s3://{m.buckets[address]}{note}")
-    lines.append(f"  {'principal':<{width}}  " + " ".join(f"{i:>2}" for i in range(1, len(m.products) + 1)) + "  role")
+    lines.append(f"  {'principal':<{width}}  " + " ".join(f"{i:>3}" for i in range(1, len(m.products) + 1)) + "  role")
     for p in m.principals:
-        cells = " ".join(f"{SYMBOL[m.level(p, a)]:>2}" for a in m.products)
-        lines.append(f"  {p.label:<{width}}  {cells}  {p.role}")
+        cells = " ".join(f"{symbol(m.actions(p, a)):>3}" for a in m.products)
+        lines.append(f"  {p.label:<{width}}  {cells}  {p.arn.split(':role/')[1]}")
     return "\n".join(lines)
 
 
@@ -119,131 +140,138 @@ def as_json(m: Matrix) -> dict:
         "stack": m.stack,
         "products": {a: {"bucket": m.buckets[a], "in_stack": a in m.deployed} for a in m.products},
         "principals": [
-            {"role": p.role, "kind": p.kind, "owner": p.owner, "access": {a: m.level(p, a).value for a in m.products}}
+            {"role": p.arn, "kind": p.kind, "owner": p.owner, "access": {a: sorted(x.value for x in m.actions(p, a)) for a in m.products}}
             for p in m.principals
         ],
     }
 
 
-# the check ----------------------------------------------------------------------------------------
+def dumps(m: Matrix) -> str:
+    return json.dumps(as_json(m), indent=2)
 
 
-@dataclass(frozen=True)
-class Observed:
-    get: bool  # GetObject of a seeded object
-    list: bool  # ListObjectsV2 of the bucket
-    put: bool  # PutObject of a new object
-
-    @property
-    def level(self) -> Level | None:
-        """The level these answers amount to, None when they amount to none of them (e.g. list without get)."""
-        if self.get and self.list:
-            return Level.write if self.put else Level.read
-        if not (self.get or self.list or self.put):
-            return Level.none
-        return None
-
-    def describe(self) -> str:
-        return ", ".join(f"{op} {'allowed' if ok else 'denied'}" for op, ok in (("GetObject", self.get), ("ListObjectsV2", self.list), ("PutObject", self.put)))
+# --- the proof ----------------------------------------------------------------------------------------
 
 
 @dataclass
 class CheckReport:
-    pairs: int
+    decided: int  # principal x product x action cells decided by the evaluator
+    probed: int  # principal x product pairs moto enforced
     mismatches: list[Problem]
     notes: list[str]
-    observed: dict[tuple[str, str], Observed]
 
 
-def check(m: Matrix, aws: Aws, endpoint: str, echo: Callable[[str], None] = print) -> CheckReport:
-    """Probe every principal x deployed product with IAM enforcement on; one problem per pair that departs from `m`."""
-    s3, iam = aws.client("s3"), aws.client("iam")
-    targets = [a for a in m.products if a in m.deployed]
-    notes = [
-        "the bucket policies are lifted for the probe and restored afterwards: moto grants nothing through a bucket "
-        "policy's Allow and applies its Deny to every object request whatever the condition, so the TLS-only Deny "
-        "would refuse every local (http) request; bucket-policy allowlists and TLS are not proved here",
-        "the roles are assumed before IAM enforcement starts: their trust (EKS Pod Identity, people with MFA) is not "
-        "part of the check",
-        "KMS use is not probed: moto evaluates identity-policy conditions without the request's context, and its S3 "
-        "does not call KMS as the caller",
-    ]
-    for note in notes:
+def check(m: Matrix, evaluation: Evaluation, accounts: dict[str, Aws], default: str, region: str, endpoint: str, echo: Callable[[str], None] = print) -> CheckReport:
+    """Decide every cell over the documents read back, then let moto enforce what it can; one problem per departure."""
+    for note in (*CAVEATS, *(f"{a.value}: {how}" for a, how in MODELLED.items())):
         echo(f"note: {note}")
+    rogues = {account: _rogue(aws, account) for account, aws in accounts.items()}
+    principals = [*m.principals, *(Principal(arn, "rogue", f"account {a}", "(the access check)") for a, arn in rogues.items())]
     mismatches: list[Problem] = []
-    observed: dict[tuple[str, str], Observed] = {}
-    lifted: dict[str, str] = {}
-    present: set[str] = set()
-    sessions: dict[str, object] = {}
     try:
-        for address in targets:
-            bucket = m.buckets[address]
-            try:
-                lifted[bucket] = s3.get_bucket_policy(Bucket=bucket)["Policy"]
-                s3.delete_bucket_policy(Bucket=bucket)
-            except ClientError as exc:
-                if error_code(exc) not in ("NoSuchBucketPolicy", "NoSuchBucket"):
-                    raise
-        echo(f"lifted {len(lifted)} bucket policies for the probe")
-        for address in targets:
-            try:
-                s3.put_object(Bucket=m.buckets[address], Key=PROBE_KEY, Body=b"meshplane access probe\n")
-                present.add(address)
-            except ClientError as exc:
-                if error_code(exc) != "NoSuchBucket":
-                    raise
-        for p in m.principals:
-            try:
-                arn = iam.get_role(RoleName=p.role)["Role"]["Arn"]
-            except ClientError as exc:
-                if error_code(exc) != "NoSuchEntity":
-                    raise
-                continue  # observed as no access at all
-            credentials = aws.client("sts").assume_role(RoleArn=arn, RoleSessionName=SESSION)["Credentials"]
-            sessions[p.role] = aws.as_credentials(credentials).client("s3")
-        outside = len(m.products) - len(targets)
-        echo(f"probing {len(m.principals)} principals x {len(targets)} products with IAM enforcement on "
-             "(GetObject, ListObjectsV2, PutObject)" + (f"; {outside} product(s) outside this stack are not probed" if outside else ""))
-        with enforcement(endpoint):
-            for p in m.principals:
-                for address in targets:
-                    client = sessions.get(p.role)
-                    if client is None or address not in present:
-                        seen = Observed(False, False, False)
-                    else:
-                        seen = _probe(client, m.buckets[address], p.role)
-                    observed[(p.role, address)] = seen
+        deployment = read_back(evaluation, accounts, default, region, rogues.values())
+        decider = Decider(deployment)
+        targets = [a for a in m.products if a in m.deployed and m.buckets[a] in deployment.buckets]
+        missing = [a for a in m.products if a in m.deployed and m.buckets[a] not in deployment.buckets]
+        mismatches += [Problem(_path(m, a), 1, f"access: {a}: bucket {m.buckets[a]} is missing, nothing to decide") for a in missing]
+        decided = 0
+        for p in principals:
+            found = deployment.principals.get(p.arn)
+            if found is None:
+                mismatches.append(Problem(p.path, 1, f"access: {p.label}: role {p.arn} is missing, so it can reach nothing"))
+                continue
+            for address in targets:
+                cell = decider.cell(found, deployment.buckets[m.buckets[address]])
+                decided += len(cell)
+                declared = m.actions(p, address)
+                wrong = sorted(a.value for a, yes in cell.items() if yes != (a in declared))
+                if wrong:
+                    said = ", ".join(f"{a} {'allowed' if cell[Action(a)] else 'denied'}" for a in wrong)
+                    mismatches.append(Problem(p.path, _line(m, p, address), f"access: {p.label} on {address}: declared {symbol(declared)}, "
+                                              f"decided {said} (as {p.arn})"))  # fmt: skip
+        echo(f"decided {decided:,} principal x product x action cells over the documents read back "
+             f"({len(principals)} principals, {len(rogues)} of them rogue; {len(targets)} products)")
+        probed = _moto(m, principals, targets, decider, deployment, accounts, endpoint, mismatches, echo)
     finally:
-        _clean(aws, [m.buckets[a] for a in targets])
-        for bucket, policy in lifted.items():
-            s3.put_bucket_policy(Bucket=bucket, Policy=policy)
-        if lifted:
-            echo(f"restored {len(lifted)} bucket policies")
-    for address in targets:
-        if address not in present:
-            path = m.mesh.products[address].source.path if m.mesh else "(stack)"
-            mismatches.append(Problem(path, 1, f"access: {address}: bucket {m.buckets[address]} is missing, nothing to probe"))
-    for p in m.principals:
-        if p.role not in sessions:
-            mismatches.append(Problem(p.path, 1, f"access: {p.label}: role {p.role} is missing, so it can reach nothing"))
-            continue
-        for address in targets:
-            seen, declared = observed[(p.role, address)], m.level(p, address)
-            if address in present and seen.level is not declared:
-                amounts = seen.level.value if seen.level else "an incoherent mix"
-                mismatches.append(
-                    Problem(p.path, _line(m, p, address), f"access: {p.label} on {address}: declared {declared.value}, observed {amounts} "
-                            f"({seen.describe()}) as role {p.role}")
-                )
-    return CheckReport(len(m.principals) * len(targets), sorted(mismatches), notes, observed)
+        for account, arn in rogues.items():
+            _remove_rogue(accounts[account], arn)
+    return CheckReport(decided, probed, sorted(mismatches), list(CAVEATS))
 
 
-def _probe(client, bucket: str, role: str) -> Observed:
-    return Observed(
-        get=_allowed(lambda: client.get_object(Bucket=bucket, Key=PROBE_KEY)["Body"].read()),
-        list=_allowed(lambda: client.list_objects_v2(Bucket=bucket, Prefix=PROBE_PREFIX)),
-        put=_allowed(lambda: client.put_object(Bucket=bucket, Key=f"{PROBE_PREFIX}write-by-{role}", Body=b"probe\n")),
-    )
+def _rogue(aws: Aws, account: str) -> str:
+    """A role of `account` whose own policies allow everything the mesh's data could be reached with."""
+    iam_ = aws.client("iam")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}]}
+    try:
+        iam_.create_role(RoleName=ROGUE, AssumeRolePolicyDocument=json.dumps(trust), Description="meshplane access check: may do anything by its own policies")
+    except ClientError as exc:
+        if error_code(exc) != "EntityAlreadyExists":
+            raise
+    iam_.put_role_policy(RoleName=ROGUE, PolicyName="everything", PolicyDocument=json.dumps(EVERYTHING))
+    return f"arn:aws:iam::{account}:role/{ROGUE}"
+
+
+def _remove_rogue(aws: Aws, arn: str) -> None:
+    iam_ = aws.client("iam")
+    try:
+        iam_.delete_role_policy(RoleName=ROGUE, PolicyName="everything")
+        iam_.delete_role(RoleName=ROGUE)
+    except ClientError as exc:
+        if error_code(exc) != "NoSuchEntity":
+            raise
+
+
+def _moto(m: Matrix, principals, targets, decider: Decider, deployment, accounts, endpoint: str, mismatches: list[Problem], echo) -> int:
+    """What the emulator enforces: identity policies (moto's IAM enforcement, bucket policies lifted, since moto applies
+    their Deny to everyone), and that each agreement's access point reaches its own bucket."""
+    buckets = {address: deployment.buckets[m.buckets[address]] for address in targets}
+    lifted: dict[str, str] = {}
+    sessions: dict[str, object] = {}
+    probed = 0
+    try:
+        for bucket in buckets.values():
+            s3 = accounts[bucket.account].client("s3")
+            if bucket.policy is not None:
+                lifted[bucket.name] = json.dumps(bucket.policy)
+                s3.delete_bucket_policy(Bucket=bucket.name)
+            s3.put_object(Bucket=bucket.name, Key=PROBE, Body=b"meshplane access probe\n")
+        for point in deployment.access_points:  # enforcement off: wiring only (moto stores access point policies, enforces none)
+            aws = accounts[point.account]
+            body = aws.through_access_points().get_object(Bucket=point.arn, Key=PROBE)["Body"].read()
+            if body != b"meshplane access probe\n":
+                mismatches.append(Problem("(emulator)", 1, f"access: access point {point.name} does not reach bucket {point.bucket}"))
+        echo(f"every agreement's access point reaches its bucket ({len(deployment.access_points)} read through their access points)")
+        for p in principals:
+            if p.arn in deployment.principals:
+                aws = accounts[p.arn.split(":")[4]]
+                creds = aws.client("sts").assume_role(RoleArn=p.arn, RoleSessionName=SESSION)["Credentials"]
+                sessions[p.arn] = aws.as_credentials(creds).client("s3")
+        with enforcement(endpoint):
+            for p in principals:
+                client = sessions.get(p.arn)
+                if client is None:
+                    continue
+                node = decider.node(deployment.principals[p.arn])
+                for address, bucket in buckets.items():
+                    probed += 1
+                    seen = {
+                        "s3:GetObject": _allowed(lambda: client.get_object(Bucket=bucket.name, Key=PROBE)["Body"].read()),
+                        "s3:ListBucket": _allowed(lambda: client.list_objects_v2(Bucket=bucket.name, Prefix="meshplane/")),
+                        "s3:PutObject": _allowed(lambda: client.put_object(Bucket=bucket.name, Key=f"meshplane/write-{p.kind}", Body=b"probe\n")),
+                    }
+                    for action, yes in seen.items():
+                        resource = bucket.arn if action == "s3:ListBucket" else f"{bucket.arn}/{PROBE}"
+                        if yes != iam.identity_allows(node, action, resource, {"aws:SecureTransport": "true"}):
+                            mismatches.append(Problem(p.path, 1, f"access: {p.label} on {address}: moto {'allows' if yes else 'denies'} {action} "
+                                                      "by identity, the evaluator does not agree"))  # fmt: skip
+        echo(f"moto's IAM enforcement agrees with the evaluator on the identity policies of {probed} principal x product pairs "
+             "(GetObject, ListObjectsV2, PutObject; bucket policies lifted: moto applies their Deny to everyone)")
+    finally:
+        for bucket in buckets.values():
+            _clean(accounts[bucket.account], bucket.name)
+        for name, policy in lifted.items():
+            accounts[deployment.buckets[name].account].client("s3").put_bucket_policy(Bucket=name, Policy=policy)
+    return probed
 
 
 def _allowed(call) -> bool:
@@ -256,23 +284,17 @@ def _allowed(call) -> bool:
     return True
 
 
-def _clean(aws: Aws, buckets: list[str]) -> None:
+def _clean(aws: Aws, bucket: str) -> None:
     """Delete every version of every probe object (the buckets are versioned)."""
     s3 = aws.client("s3")
-    for bucket in buckets:
-        try:
-            pages = list(s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=PROBE_PREFIX))
-        except ClientError as exc:
-            if error_code(exc) == "NoSuchBucket":
-                continue
-            raise
-        objects = [
-            {"Key": v["Key"], "VersionId": v["VersionId"]}
-            for page in pages
-            for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
-        ]
-        for i in range(0, len(objects), 1000):
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": objects[i : i + 1000], "Quiet": True})
+    pages = s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix="meshplane/")
+    objects = [{"Key": v["Key"], "VersionId": v["VersionId"]} for page in pages for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+    for i in range(0, len(objects), 1000):
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": objects[i : i + 1000], "Quiet": True})
+
+
+def _path(m: Matrix, address: str) -> str:
+    return m.mesh.products[address].source.path if m.mesh and address in m.mesh.products else "(stack)"
 
 
 def _line(m: Matrix, p: Principal, address: str) -> int:
@@ -283,7 +305,3 @@ def _line(m: Matrix, p: Principal, address: str) -> int:
     if declared is None or address not in declared.spec.inputs:
         return 1
     return declared.source.line_of(("inputs", declared.spec.inputs.index(address)))
-
-
-def dumps(m: Matrix) -> str:
-    return json.dumps(as_json(m), indent=2)

@@ -15,6 +15,7 @@ from typing import Callable
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from components import tokens
+from components.providers import account_of_provider
 from meshplane.engine import Evaluation
 from meshplane.inventory import Resource
 from meshplane.local.emulator import Aws, error_code
@@ -53,25 +54,52 @@ class ApplyReport:
 
 
 class Context:
-    """What appliers share: the clients, the provider's default tags, what the run has learned so far."""
+    """What appliers share: the clients of each account, the provider's default tags, what the run has learned so far.
 
-    def __init__(self, aws: Aws, evaluation: Evaluation, account: str):
-        self.aws = aws
-        self.region = aws.region
-        self.account = account
+    `use(account)` picks the account the next resource lives in (its provider's); `client` answers for it.
+    """
+
+    def __init__(self, accounts: dict[str, Aws], evaluation: Evaluation, default: str):
+        self.accounts = accounts
+        self.default = default
+        self.aws = accounts[default]
+        self.region = self.aws.region
+        self.account = default
         self.ids = IdMap()
         self.default_tags = _default_tags(evaluation)
         # a key has no name: a key already in the emulator is found through the alias the program gives it
         self.alias_of_key = {
             r.inputs.get("targetKeyId"): r.inputs.get("name") for r in evaluation.resources if r.type == tokens.KEY_ALIAS
         }
-        self.inline: dict[str, set[str]] = {}  # role -> inline policies the program declares
+        self.inline: dict[tuple[str, str], set[str]] = {}  # (account, role) -> inline policies the program declares
+        self.declared = Declared()
+
+    def use(self, resource: Resource) -> None:
+        self.account = account_of_provider(resource.provider, self.default)
+        self.aws = self.accounts[self.account]
 
     def tags(self, inputs: dict) -> dict[str, str]:
         return {**self.default_tags, **(inputs.get("tags") or {})}
 
     def client(self, service: str):
         return self.aws.client(service)
+
+
+@dataclass
+class Declared:
+    """What this run declares in each account, so that what it no longer declares can be removed (a revoked agreement)."""
+
+    buckets: dict[str, set[str]] = field(default_factory=dict)  # account -> bucket names
+    access_points: dict[str, set[str]] = field(default_factory=dict)  # account -> access point names
+    keys: dict[str, set[str]] = field(default_factory=dict)  # account -> key IDs
+    grants: dict[str, set[str]] = field(default_factory=dict)  # key ID -> grant names
+    roles: dict[str, set[str]] = field(default_factory=dict)  # account -> role names
+    policies: dict[str, set[str]] = field(default_factory=dict)  # account -> managed policy ARNs
+    databases: dict[str, set[str]] = field(default_factory=dict)  # account -> Glue databases
+    permissions: dict[str, set[tuple]] = field(default_factory=dict)  # account -> Lake Formation permissions (principal, resource, grant)
+
+    def add(self, kind: str, account: str, value) -> None:
+        getattr(self, kind).setdefault(account, set()).add(value)
 
 
 Applier = Callable[[Context, dict, Resource], tuple[dict, str]]  # (translated inputs, the record) -> (real outputs, status)
@@ -120,6 +148,7 @@ def s3_bucket(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str
     tags = ctx.tags(inputs)
     if tags:
         s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]})
+    ctx.declared.add("buckets", ctx.account, name)
     return {"id": name, "bucket": name, "arn": f"arn:aws:s3:::{name}"}, status
 
 
@@ -158,6 +187,27 @@ def s3_policy(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str
     return {"id": inputs["bucket"]}, PUT
 
 
+def s3_access_point(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    control = ctx.client("s3control")
+    account, name = inputs.get("accountId") or ctx.account, inputs["name"]
+    try:
+        found = control.get_access_point(AccountId=account, Name=name)
+        if found.get("Bucket") != inputs["bucket"]:  # an access point's bucket never changes: replace it
+            control.delete_access_point(AccountId=account, Name=name)
+            raise LookupError
+        status = UPDATED
+    except (ClientError, LookupError) as exc:
+        if isinstance(exc, ClientError) and error_code(exc) != "NoSuchAccessPoint":
+            raise
+        block = shape(inputs.get("publicAccessBlockConfiguration") or {}) or None
+        control.create_access_point(AccountId=account, Name=name, Bucket=inputs["bucket"], **({"PublicAccessBlockConfiguration": block} if block else {}))
+        status = CREATED
+    if inputs.get("policy"):
+        control.put_access_point_policy(AccountId=account, Name=name, Policy=inputs["policy"])
+    ctx.declared.add("access_points", account, name)
+    return {"id": f"{account}:{name}", "arn": f"arn:aws:s3:{ctx.region}:{account}:accesspoint/{name}"}, status
+
+
 # KMS ------------------------------------------------------------------------------------------------
 
 
@@ -172,15 +222,19 @@ def kms_key(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
             if error_code(exc) != "NotFoundException":
                 raise
     tags = [{"TagKey": k, "TagValue": v} for k, v in sorted(ctx.tags(inputs).items())]
+    policy = {"Policy": inputs["policy"]} if inputs.get("policy") else {}
     status = CREATED if meta is None else UPDATED
     if meta is None:
-        meta = kms.create_key(Description=inputs.get("description", ""), Tags=tags)["KeyMetadata"]
+        meta = kms.create_key(Description=inputs.get("description", ""), Tags=tags, **policy)["KeyMetadata"]
     else:
         kms.update_key_description(KeyId=meta["KeyId"], Description=inputs.get("description", ""))
         if tags:
             kms.tag_resource(KeyId=meta["KeyId"], Tags=tags)
+        if policy:
+            kms.put_key_policy(KeyId=meta["KeyId"], PolicyName="default", **policy)
     if inputs.get("enableKeyRotation"):
         kms.enable_key_rotation(KeyId=meta["KeyId"])
+    ctx.declared.add("keys", ctx.account, meta["KeyId"])
     return {"id": meta["KeyId"], "keyId": meta["KeyId"], "arn": meta["Arn"]}, status
 
 
@@ -193,6 +247,28 @@ def kms_alias(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str
         "AlreadyExistsException",
     )
     return {"id": name, "arn": f"arn:aws:kms:{ctx.region}:{ctx.account}:{name}"}, status
+
+
+def kms_grant(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    """A grant is immutable: one with the same name and terms is kept, one with other terms replaced."""
+    kms = ctx.client("kms")
+    key, name = inputs["keyId"], inputs["name"]
+    constraints = {k[:1].upper() + k[1:]: dict(v) for c in inputs.get("constraints") or () for k, v in c.items()}  # user maps: keys as they are
+    terms = {"GranteePrincipal": inputs["granteePrincipal"], "Operations": list(inputs["operations"]), **({"Constraints": constraints} if constraints else {})}
+    key_id = kms.describe_key(KeyId=key)["KeyMetadata"]["KeyId"]
+    ctx.declared.add("grants", key_id, name)
+    for grant in list_grants(kms, key):
+        if grant.get("Name") != name:
+            continue
+        if all(grant.get(k) == v for k, v in terms.items()):
+            return {"id": f"{key}:{grant['GrantId']}", "grantId": grant["GrantId"]}, UPDATED
+        kms.revoke_grant(KeyId=key, GrantId=grant["GrantId"])
+    made = kms.create_grant(KeyId=key, Name=name, **terms)
+    return {"id": f"{key}:{made['GrantId']}", "grantId": made["GrantId"]}, CREATED
+
+
+def list_grants(kms, key: str) -> list[dict]:
+    return [g for page in kms.get_paginator("list_grants").paginate(KeyId=key) for g in page["Grants"]]
 
 
 # IAM ------------------------------------------------------------------------------------------------
@@ -215,29 +291,169 @@ def iam_role(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]
 
     status = upsert(create, update, "EntityAlreadyExists")
     role = iam.get_role(RoleName=name)["Role"]
-    ctx.inline.setdefault(name, set())
+    ctx.inline.setdefault((ctx.account, name), set())
+    ctx.declared.add("roles", ctx.account, name)
     return {"id": name, "name": name, "arn": role["Arn"]}, status
 
 
 def iam_role_policy(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
     role, name = inputs["role"], inputs["name"]
     ctx.client("iam").put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=inputs["policy"])
-    ctx.inline.setdefault(role, set()).add(name)
+    ctx.inline.setdefault((ctx.account, role), set()).add(name)
     return {"id": f"{role}:{name}"}, PUT
 
 
-def prune_inline_policies(ctx: Context) -> list[str]:
-    """A revoked grant is an inline policy the program no longer registers: delete it from the roles the program owns."""
-    pruned: list[str] = []
-    if not ctx.inline:
-        return pruned
+def iam_policy(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    """A managed policy (an agreement slot): a new default version when its document changed, the oldest dropped."""
     iam = ctx.client("iam")
-    for role, declared in sorted(ctx.inline.items()):
+    path, name = inputs.get("path", "/"), inputs["name"]
+    arn = f"arn:aws:iam::{ctx.account}:policy{path}{name}"
+    tags = [{"Key": k, "Value": v} for k, v in sorted(ctx.tags(inputs).items())]
+    try:
+        iam.create_policy(PolicyName=name, Path=path, PolicyDocument=inputs["policy"], **({"Tags": tags} if tags else {}))
+        status = CREATED
+    except ClientError as exc:
+        if error_code(exc) != "EntityAlreadyExists":
+            raise
+        current = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        document = iam.get_policy_version(PolicyArn=arn, VersionId=current)["PolicyVersion"]["Document"]
+        document = json.loads(document) if isinstance(document, str) else document
+        if document != json.loads(inputs["policy"]):
+            versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+            for old in sorted((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])[: max(0, len(versions) - 4)]:
+                iam.delete_policy_version(PolicyArn=arn, VersionId=old["VersionId"])
+            iam.create_policy_version(PolicyArn=arn, PolicyDocument=inputs["policy"], SetAsDefault=True)
+        status = UPDATED
+    ctx.declared.add("policies", ctx.account, arn)
+    return {"id": arn, "arn": arn}, status
+
+
+def iam_attachments_exclusive(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    """Exactly these managed policies on the role: the missing attached, any other detached."""
+    iam = ctx.client("iam")
+    role, wanted = inputs["roleName"], set(inputs.get("policyArns") or ())
+    have = {p["PolicyArn"] for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=role) for p in page["AttachedPolicies"]}
+    for arn in sorted(wanted - have):
+        iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+    for arn in sorted(have - wanted):
+        iam.detach_role_policy(RoleName=role, PolicyArn=arn)
+    return {"id": role}, PUT
+
+
+# Lake Formation --------------------------------------------------------------------------------------
+
+
+def lf_resource(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    """A location registered with Lake Formation, read with the domain's role (registered again if another role reads it)."""
+    lf, arn, role = ctx.client("lakeformation"), inputs["arn"], inputs["roleArn"]
+    try:
+        found = lf.describe_resource(ResourceArn=arn)["ResourceInfo"]
+    except ClientError as exc:
+        if error_code(exc) != "EntityNotFoundException":
+            raise
+        lf.register_resource(ResourceArn=arn, RoleArn=role)
+        return {"id": arn}, CREATED
+    if found.get("RoleArn") != role:
+        lf.deregister_resource(ResourceArn=arn)
+        lf.register_resource(ResourceArn=arn, RoleArn=role)
+    return {"id": arn}, UPDATED
+
+
+def lf_table(inputs: dict) -> dict:
+    """The Lake Formation resource of a permission on a table (or every table of a database)."""
+    table = inputs["table"]
+    found = {"CatalogId": table["catalogId"], "DatabaseName": table["databaseName"]}
+    return {"Table": {**found, **({"TableWildcard": {}} if table.get("wildcard") else {"Name": table["name"]})}}
+
+
+def lf_permissions(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    lf = ctx.client("lakeformation")
+    principal, target, permissions = inputs["principal"], lf_table(inputs), sorted(inputs["permissions"])
+    catalog = inputs.get("catalogId") or ctx.account
+    lf.grant_permissions(CatalogId=catalog, Principal={"DataLakePrincipalIdentifier": principal}, Resource=target, Permissions=permissions)
+    ctx.declared.add("permissions", catalog, (principal, json.dumps(target, sort_keys=True)))
+    return {"id": f"{principal}:{json.dumps(target, sort_keys=True)}"}, PUT
+
+
+# what the program no longer declares ----------------------------------------------------------------
+
+
+def _prune_access_points(aws: Aws, account: str, declared: Declared) -> list[str]:
+    buckets = declared.buckets.get(account, set())
+    if not buckets:
+        return []
+    control, pruned = aws.client("s3control"), []
+    for point in control.list_access_points(AccountId=account).get("AccessPointList", []):
+        if point["Bucket"] in buckets and point["Name"] not in declared.access_points.get(account, set()):
+            control.delete_access_point(AccountId=account, Name=point["Name"])
+            pruned.append(f"access point {point['Name']}")
+    return pruned
+
+
+def _prune_grants(aws: Aws, account: str, declared: Declared) -> list[str]:
+    pruned = []
+    for key in sorted(declared.keys.get(account, set())):
+        for grant in list_grants(aws.client("kms"), key):
+            if grant.get("Name") not in declared.grants.get(key, set()):
+                aws.client("kms").revoke_grant(KeyId=key, GrantId=grant["GrantId"])
+                pruned.append(f"key grant {grant.get('Name') or grant['GrantId']}")
+    return pruned
+
+
+def _prune_catalog_grants(aws: Aws, account: str, declared: Declared) -> list[str]:
+    databases = declared.databases.get(account, set())
+    if not databases:
+        return []
+    lf, pruned = aws.client("lakeformation"), []
+    for entry in lf.list_permissions(CatalogId=account).get("PrincipalResourcePermissions", []):
+        table = entry.get("Resource", {}).get("Table")
+        if not table or table.get("DatabaseName") not in databases:
+            continue
+        principal = entry["Principal"]["DataLakePrincipalIdentifier"]
+        target = {"Table": {k: table[k] for k in ("CatalogId", "DatabaseName", "Name", "TableWildcard") if k in table}}
+        if (principal, json.dumps(target, sort_keys=True)) not in declared.permissions.get(account, set()):
+            lf.revoke_permissions(CatalogId=account, Principal=entry["Principal"], Resource=target, Permissions=entry["Permissions"])
+            pruned.append(f"catalog grant to {principal} on {table.get('DatabaseName')}.{table.get('Name', '*')}")
+    return pruned
+
+
+def _prune_managed_policies(aws: Aws, account: str, declared: Declared) -> list[str]:
+    roles = declared.roles.get(account, set())
+    if not roles:
+        return []
+    iam, pruned = aws.client("iam"), []
+    for page in iam.get_paginator("list_policies").paginate(Scope="Local", PathPrefix="/meshplane/"):
+        for policy in page["Policies"]:
+            owned = any(policy["PolicyName"].startswith(f"{role}-reads") for role in roles)
+            if owned and policy["Arn"] not in declared.policies.get(account, set()):
+                for attached in iam.list_entities_for_policy(PolicyArn=policy["Arn"]).get("PolicyRoles", []):
+                    iam.detach_role_policy(RoleName=attached["RoleName"], PolicyArn=policy["Arn"])
+                for version in iam.list_policy_versions(PolicyArn=policy["Arn"])["Versions"]:
+                    if not version["IsDefaultVersion"]:
+                        iam.delete_policy_version(PolicyArn=policy["Arn"], VersionId=version["VersionId"])
+                iam.delete_policy(PolicyArn=policy["Arn"])
+                pruned.append(f"managed policy {policy['PolicyName']}")
+    return pruned
+
+
+def prune(ctx: Context) -> list[str]:
+    """A withdrawn agreement is resources the program no longer registers: remove those of the buckets, keys, roles
+    and databases this run declares (never anything else's): access points, key grants, Lake Formation permissions,
+    managed and inline policies."""
+    pruned: list[str] = []
+    declared = ctx.declared
+    for account, aws in sorted(ctx.accounts.items()):
+        pruned += _prune_access_points(aws, account, declared)
+        pruned += _prune_grants(aws, account, declared)
+        pruned += _prune_catalog_grants(aws, account, declared)
+        pruned += _prune_managed_policies(aws, account, declared)
+    for (account, role), names in sorted(ctx.inline.items()):
+        iam = ctx.accounts[account].client("iam")
         for page in iam.get_paginator("list_role_policies").paginate(RoleName=role):
             for name in page["PolicyNames"]:
-                if name not in declared:
+                if name not in names:
                     iam.delete_role_policy(RoleName=role, PolicyName=name)
-                    pruned.append(f"{role}/{name}")
+                    pruned.append(f"inline policy {role}/{name}")
     return pruned
 
 
@@ -253,6 +469,7 @@ def glue_database(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict,
         lambda: glue.update_database(Name=name, DatabaseInput=database),
         "AlreadyExistsException",
     )
+    ctx.declared.add("databases", ctx.account, name)
     return {"id": name, "arn": f"arn:aws:glue:{ctx.region}:{ctx.account}:database/{name}"}, status
 
 
@@ -276,10 +493,16 @@ APPLIERS: dict[str, Applier] = {
     tokens.BUCKET_VERSIONING: s3_versioning,
     tokens.BUCKET_LIFECYCLE: s3_lifecycle,
     tokens.BUCKET_POLICY: s3_policy,
+    tokens.ACCESS_POINT: s3_access_point,
     tokens.KEY: kms_key,
     tokens.KEY_ALIAS: kms_alias,
+    tokens.KEY_GRANT: kms_grant,
     tokens.ROLE: iam_role,
     tokens.ROLE_POLICY: iam_role_policy,
+    tokens.MANAGED_POLICY: iam_policy,
+    tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE: iam_attachments_exclusive,
+    tokens.LF_RESOURCE: lf_resource,
+    tokens.LF_PERMISSIONS: lf_permissions,
     tokens.DATABASE: glue_database,
     tokens.TABLE: glue_table,
 }
@@ -305,15 +528,16 @@ def unsupported(evaluation: Evaluation, where: Callable[[Resource], tuple[str, i
 
 def apply(
     evaluation: Evaluation,
-    aws: Aws,
-    account: str,
+    accounts: dict[str, Aws],
+    default: str,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> ApplyReport:
-    """Apply every cloud resource in order, translating mock IDs to the emulator's as they become known."""
+    """Apply every cloud resource in order, each in its provider's account (`accounts`; `default` the stack's own),
+    translating mock IDs to the emulator's as they become known."""
     problems = unsupported(evaluation)
     if problems:
         raise ApplyError(problems)
-    ctx = Context(aws, evaluation, account)
+    ctx = Context(accounts, evaluation, default)
     report = ApplyReport(ids=ctx.ids)
     todo = cloud_resources(evaluation)
     started = time.monotonic()
@@ -322,6 +546,7 @@ def apply(
             report.not_applicable.append((resource, NOT_APPLICABLE[resource.type]))
         else:
             inputs = ctx.ids.translate(resource.inputs)
+            ctx.use(resource)
             try:
                 real, status = APPLIERS[resource.type](ctx, inputs, resource)
             except (ClientError, BotoCoreError, ParamValidationError, KeyError) as exc:
@@ -333,7 +558,7 @@ def apply(
             report.applied.append(Applied(resource, real, status))
         if progress:
             progress(done, len(todo), time.monotonic() - started)
-    report.pruned = prune_inline_policies(ctx)
+    report.pruned = prune(ctx)
     report.seconds = time.monotonic() - started
     return report
 

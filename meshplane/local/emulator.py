@@ -8,14 +8,16 @@ and always off again, because with it on the set-up credentials stop working.
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
+import re
 import socket
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import boto3
 from botocore.config import Config
@@ -112,10 +114,27 @@ class Aws:
                 connect_timeout=5,
                 read_timeout=60,
             )
-            self._clients[service] = self.session.client(
-                service, endpoint_url=self.endpoint, region_name=self.region, config=config, **self.credentials
-            )
+            client = self.session.client(service, endpoint_url=self.endpoint, region_name=self.region, config=config, **self.credentials)
+            if service == "s3control" and self.endpoint:
+                # S3 Control puts the account in the host (`<account>.s3-control...`): an emulator serves it at its own
+                client.meta.events.register("before-sign.s3-control", _unprefixed_host)
+            self._clients[service] = client
         return self._clients[service]
+
+    def through_access_points(self):
+        """An S3 client whose requests through an access point (its ARN as the bucket) reach the emulator: the signed
+        `<name>-<account>.s3-accesspoint.<region>.amazonaws.com` host is kept, the address is the emulator's."""
+        client = self.session.client("s3", region_name=self.region, config=Config(retries={"max_attempts": 1}), **self.credentials)
+        if self.endpoint:
+            local = urlparse(self.endpoint)
+
+            def to_emulator(request, **_):
+                parts = urlparse(request.url)
+                request.headers["Host"] = parts.netloc
+                request.url = parts._replace(scheme=local.scheme, netloc=local.netloc).geturl()
+
+            client.meta.events.register("before-send.s3", to_emulator)
+        return client
 
     def account(self) -> str:
         return self.client("sts").get_caller_identity()["Account"]
@@ -130,12 +149,12 @@ class Aws:
         return Aws(self.session, self.endpoint, self.region, keys)
 
 
-def connect(endpoint: str | None, region: str, account: str) -> Aws:
-    """Clients for the stack's account: at `endpoint` (an emulator), else real AWS through the default credential chain.
+def connect(endpoint: str | None, region: str, account: str, role: str | None = None) -> Aws:
+    """Clients for `account`: at `endpoint` (an emulator), else real AWS through the default credential chain.
 
-    An emulator serving another account by default is switched by assuming a role there (moto keys its
-    accounts by credentials). Real AWS credentials for another account are refused: verify never reads
-    the wrong account.
+    An emulator serving another account by default is switched by assuming `role` there (or a role of
+    ours; moto keys its accounts by credentials), as the stack's provider for that account does. Real AWS
+    credentials for another account than asked are refused: verify never reads the wrong account.
     """
     if endpoint is None:
         aws = Aws(boto3.Session(region_name=region), None, region)
@@ -147,12 +166,31 @@ def connect(endpoint: str | None, region: str, account: str) -> Aws:
     actual = _caller_account(aws, endpoint)
     if actual == account:
         return aws
-    assumed = aws.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/{ADMIN_ROLE}", RoleSessionName="meshplane-local")
+    assumed = aws.client("sts").assume_role(RoleArn=role or f"arn:aws:iam::{account}:role/{ADMIN_ROLE}", RoleSessionName="meshplane-local")
     aws = aws.as_credentials(assumed["Credentials"])
     actual = _caller_account(aws, endpoint)
     if actual != account:
         raise EmulatorError(f"the emulator at {endpoint} answers for account {actual}, not the stack's {account}")
     return aws
+
+
+def connect_all(endpoint: str | None, settings) -> dict[str, Aws]:
+    """Clients for every account of a stack (`meshplane.stack.StackSettings`), the default account first."""
+    return {a: connect(endpoint, settings.region, a, settings.role_of(a)) for a in settings.all_accounts()}
+
+
+def _unprefixed_host(request, **_) -> None:
+    parsed = urlparse(request.url)
+    host = re.sub(r"^[0-9]{12}\.", "", parsed.netloc)
+    if host != parsed.netloc:
+        request.url = parsed._replace(netloc=host).geturl()
+
+
+def document(value) -> dict:
+    """A policy document as AWS answers it: a dict (boto3 decodes IAM's), or (URL-encoded) JSON text."""
+    if isinstance(value, str):
+        return json.loads(unquote(value) if value.startswith("%7B") else value)
+    return value or {}
 
 
 def error_code(exc: ClientError) -> str:

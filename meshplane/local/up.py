@@ -21,7 +21,7 @@ from meshplane.engine import Evaluation
 from meshplane.inventory import Resource
 from meshplane.local import apply as applying
 from meshplane.local import manifests as k8s
-from meshplane.local.emulator import connect
+from meshplane.local.emulator import Aws, connect_all
 from meshplane.mesh import Mesh
 from meshplane.problems import MeshError, Problem
 from meshplane.project import Project
@@ -103,9 +103,12 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
     if problems or invalid:
         raise MeshError(problems + invalid)
 
-    aws = connect(endpoint, settings.region, settings.account_id)
-    echo(f"applying {len(cloud)} AWS resources to {endpoint} (account {settings.account_id}, {settings.region})")
-    report = applying.apply(evaluation, aws, settings.account_id, _progress(echo) if len(cloud) >= PROGRESS_FROM else None)
+    accounts = connect_all(endpoint, settings)
+    for account, aws in accounts.items():
+        govern_catalog(aws)
+    echo(f"applying {len(cloud)} AWS resources to {endpoint} (accounts {', '.join(accounts)}; {settings.region}); "
+         "each account's Lake Formation governs its catalog (the account bootstrap docs/access.md asks for)")
+    report = applying.apply(evaluation, accounts, settings.account_id, _progress(echo) if len(cloud) >= PROGRESS_FROM else None)
 
     state_file = state_path(out, stack)
     previous = _previous_manifests(state_file, out)
@@ -114,6 +117,19 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
     result.seconds = time.monotonic() - started
     _write_state(result)
     return result
+
+
+def govern_catalog(aws: Aws) -> None:
+    """An account's bootstrap: Lake Formation, not IAM alone, decides who reads the catalog (no IAMAllowedPrincipals
+    default on new databases and tables), and the deployer administers it so it can grant."""
+    deployer = aws.client("sts").get_caller_identity()["Arn"]
+    aws.client("lakeformation").put_data_lake_settings(
+        DataLakeSettings={
+            "DataLakeAdmins": [{"DataLakePrincipalIdentifier": deployer}],
+            "CreateDatabaseDefaultPermissions": [],
+            "CreateTableDefaultPermissions": [],
+        }
+    )
 
 
 def _progress(echo: Echo) -> Callable[[int, int, float], None]:
@@ -162,7 +178,7 @@ def summary(result: UpResult) -> str:
         f"{status[applying.PUT]} configurations put); {result.report.ids.substitutions} mock ID(s) in later inputs replaced by the emulator's"
     )
     if result.report.pruned:
-        lines.append(f"  pruned {len(result.report.pruned)} inline policies no longer declared: {', '.join(result.report.pruned)}")
+        lines.append(f"  removed {len(result.report.pruned)} resource(s) no longer declared: {', '.join(result.report.pruned)}")
     by_type = Counter(r.type for r, _ in result.report.not_applicable)
     for typ, n in sorted(by_type.items()):
         reason = applying.NOT_APPLICABLE[typ]

@@ -8,9 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from meshplane.engine import ROOT
 from meshplane.local.emulator import Emulator, enforcement, reset
@@ -35,18 +33,18 @@ def endpoint(emulator) -> str:
 @pytest.fixture
 def admin(endpoint):
     """boto3 clients of the local stack's account in the emulator (moto's default account)."""
+    from meshplane.local.emulator import connect
 
-    def client(service: str):
-        return boto3.client(
-            service,
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-            config=Config(s3={"addressing_style": "path"}),
-        )
+    return connect(endpoint, "us-east-1", "123456789012").client
 
-    return client
+
+@pytest.fixture
+def other(endpoint):
+    """boto3 clients of the local stack's second account (artists and playlists live there)."""
+    from meshplane.local.emulator import connect
+
+    aws = connect(endpoint, "us-east-1", "210987654321", "arn:aws:iam::210987654321:role/meshplane-deployer")
+    return aws.client
 
 
 @pytest.fixture

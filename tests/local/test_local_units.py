@@ -70,12 +70,16 @@ class FakeKms:
     def describe_key(self, KeyId):
         raise ClientError({"Error": {"Code": "NotFoundException", "Message": "no such key"}}, "DescribeKey")
 
-    def create_key(self, Description, Tags):
+    def create_key(self, Description, Tags, Policy=None):
         self.keys.add(REAL_KEY)
         return {"KeyMetadata": {"KeyId": REAL_KEY, "Arn": REAL_ARN}}
 
     def enable_key_rotation(self, KeyId):
         assert KeyId in self.keys
+
+    def get_paginator(self, operation):
+        assert operation == "list_grants"  # after applying, the grants nobody declares are revoked: there are none
+        return type("Pages", (), {"paginate": lambda _, KeyId: [{"Grants": []}]})()
 
     def create_alias(self, AliasName, TargetKeyId):
         if TargetKeyId not in self.keys:
@@ -104,7 +108,7 @@ def key_and_alias() -> list[Resource]:
 
 def test_the_alias_points_at_the_emulators_key_not_the_mocks():
     kms = FakeKms()
-    report = apply.apply(Evaluation("local", key_and_alias()), FakeAws(kms=kms), "123456789012")
+    report = apply.apply(Evaluation("local", key_and_alias()), {"123456789012": FakeAws(kms=kms)}, "123456789012")
     assert kms.aliases == {"alias/daff-local-users": REAL_KEY}
     assert report.ids.items()[MOCK_KEY] == REAL_KEY and report.ids.items()[MOCK_ARN] == REAL_ARN
     assert [a.status for a in report.applied] == [apply.CREATED, apply.CREATED]
@@ -117,7 +121,7 @@ def test_an_unknown_resource_type_fails_before_anything_is_applied():
     aws = FakeAws(kms=FakeKms())
     queue = resource("aws:sqs/queue:Queue", "events", {"name": "events"}, id="events")
     with pytest.raises(apply.ApplyError) as raised:
-        apply.apply(Evaluation("local", [*key_and_alias(), queue]), aws, "123456789012")
+        apply.apply(Evaluation("local", [*key_and_alias(), queue]), {"123456789012": aws}, "123456789012")
     assert aws.asked == []  # not even the key that came first
     [problem] = raised.value.problems
     assert "aws:sqs/queue:Queue (events) has no local applier" in problem.message and problem.severity == "error"
@@ -132,7 +136,7 @@ def test_every_aws_type_the_program_registers_is_applied_or_declared_inapplicabl
 def test_an_inapplicable_type_is_reported_not_skipped():
     association = resource(tokens.POD_IDENTITY, "play-events-pod-identity", {"clusterName": "local", "roleArn": "arn:aws:iam::123456789012:role/r"}, id="x")
     aws = FakeAws()
-    report = apply.apply(Evaluation("local", [association]), aws, "123456789012")
+    report = apply.apply(Evaluation("local", [association]), {"123456789012": aws}, "123456789012")
     assert report.applied == [] and [r.name for r, _ in report.not_applicable] == ["play-events-pod-identity"]
     assert "no EKS Pod Identity API" in report.not_applicable[0][1]
     assert aws.asked == []
@@ -182,12 +186,14 @@ def test_the_matrix_follows_the_handshake():
     m = access.matrix(open_project(ROOT, stack="local"))
     by_label = {p.label: p for p in m.principals}
     royalties = by_label["artists/artist-royalties job"]
-    assert m.level(royalties, "artists/artist-royalties") is access.Level.write
-    assert m.level(royalties, "users/play-events") is access.Level.read  # declared input, producer lists it
-    assert m.level(royalties, "users/profile-updates") is access.Level.none
-    assert m.level(by_label["users readers"], "users/play-events") is access.Level.read
+    assert access.symbol(m.actions(royalties, "artists/artist-royalties")) == "WR"
+    assert access.symbol(m.actions(royalties, "users/play-events")) == "R"  # declared input, producer lists it
+    assert m.actions(royalties, "users/profile-updates") == frozenset()
+    assert access.symbol(m.actions(by_label["users readers"], "users/play-events")) == "RQ"  # its own domain's: S3 and queries
+    assert access.symbol(m.actions(by_label["artists readers"], "users/play-events")) == "Q"  # its products': queries only
+    assert access.symbol(m.actions(by_label["users lakeformation"], "users/play-events")) == "R"
     for address in m.products:  # every product has one writer: its own job
-        writers = [p.label for p in m.principals if m.level(p, address) is access.Level.write]
+        writers = [p.label for p in m.principals if access.Action.write in m.actions(p, address)]
         assert writers == [f"{address} job"]
     assert "users/play-events" in access.render(m)
 
