@@ -66,3 +66,11 @@ def local_evaluation():
     from meshplane.engine import evaluate
 
     return evaluate("local")
+
+
+@pytest.fixture(scope="session")
+def prod():
+    """The prod stack's registrations, under the mock engine."""
+    from meshplane.engine import evaluate
+
+    return evaluate("prod")
