@@ -7,8 +7,9 @@
 A mesh is a DAG (inputs only point at earlier products), every input crosses domains, and it passes the
 federation's prod rules (SLOs, pinned images, classification of personal data, consumers listed by
 sensitive producers), so validation reaches the resource and limit rules. Its shape:
-- each product reads 0-5 products of other domains (more in an "analytics" domain: 3-5);
-- 1% of the products are hubs, read by products of `hub_domains` different domains (100+);
+- each product reads 0-5 products of other domains (more in an "analytics" domain: 4-5);
+- 1% of the products are hubs, read by products of `hub_domains` different domains (every other one, at most),
+  `hub_extra` more products besides: 100+ consumers each;
 - confidential and restricted producers list the domains (or the products) they serve; public and
   internal ones are open to the mesh.
 """
@@ -33,8 +34,9 @@ class Shape:
     domains: int
     seed: int = 11
     hub_share: float = 0.01  # of the products
-    hub_domains: int = 110  # consumer domains per hub (capped by the number of domains)
-    analytics_every: int = 10  # every n-th domain's products read 3-5 inputs
+    hub_domains: int = 110  # consumer domains per hub (capped by the other domains' number)
+    hub_extra: int = 20  # more consumers of each hub, in domains that already read it
+    analytics_every: int = 10  # every n-th domain's products read 4-5 inputs
 
 
 def account_of(domain_index: int) -> str:
@@ -72,13 +74,13 @@ def generate(shape: Shape) -> dict:
         for p in readers:
             by_domain.setdefault(p["domain"], []).append(p)
         chosen = rng.sample(sorted(by_domain), k=min(shape.hub_domains, len(by_domain)))
-        for domain in chosen:
+        for domain in chosen + rng.choices(chosen, k=shape.hub_extra):
             rng.choice(by_domain[domain])["inputs"].add(products[h]["address"])
     for i, p in enumerate(products):
         if i < n_hubs:
             continue
         d = i % shape.domains
-        wanted = rng.randint(3, 5) if d % shape.analytics_every == 0 else rng.randint(0, 5)
+        wanted = rng.randint(4, 5) if d % shape.analytics_every == 0 else rng.randint(0, 5)
         wanted = max(0, wanted - len(p["inputs"]))
         earlier = [q for q in products[max(0, i - 400) : i] if q["domain"] != p["domain"]]
         for q in rng.sample(earlier, k=min(len(earlier), wanted)):

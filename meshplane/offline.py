@@ -24,7 +24,7 @@ class OfflineStack:
     book: QuotaBook
 
     def usage(self) -> list[Usage]:
-        return usage(self.resources, self.book, self.plan.settings.account_id)
+        return usage(self.resources, self.book)
 
 
 def quota_book(project: Project) -> QuotaBook:
@@ -32,7 +32,7 @@ def quota_book(project: Project) -> QuotaBook:
     settings, file = project.settings, project.stack.file
     lines = key_lines(project.root / file)
     places = {a: (file, lines.get("accounts" if a != settings.account_id else "accountId", 1)) for a in settings.all_accounts()}
-    return QuotaBook({a: settings.raised(a) for a in settings.all_accounts()}, places)
+    return QuotaBook({a: settings.raised(a) for a in settings.all_accounts()}, places, settings.account_id)
 
 
 def offline(project: Project, whole_mesh: bool = False) -> OfflineStack:

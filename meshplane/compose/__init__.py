@@ -83,7 +83,7 @@ def compose(mesh: Mesh, settings: StackSettings, federation: Federation) -> Stac
     in_scope = scope(mesh, settings)
     grants = mesh.grants(federation.open_classifications)
     agreed: Agreements = agreements(mesh, settings, grants)
-    budget = int(QUOTAS["iam.managed-policy-size"].default * federation.headroom)
+    budget = int(QUOTAS["iam.managed-policy-size"].default * federation.headroom) - 1  # below the headroom, not at it
     domains = [(d, domain_args(mesh, settings, d, agreed, budget, protection(settings, None))) for d in in_scope]
     products = [
         (p.address, product_args(mesh, settings, p, agreed, budget, protection)) for d in in_scope for p in mesh.products_of(d)

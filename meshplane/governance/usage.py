@@ -54,10 +54,10 @@ class Usage:
         return f"{self.quota.what} ({self.quota.id}) of {self.subject}: {self.used:,}{unit} of {self.limit:,} ({self.share:.0%})"
 
 
-def usage(resources: Sequence[Resource], book: QuotaBook = DEFAULTS, default_account: str = "the stack's account") -> list[Usage]:
+def usage(resources: Sequence[Resource], book: QuotaBook = DEFAULTS) -> list[Usage]:
     """Every quota's use, per account, role, key and document, for the cloud resources among `resources`."""
     cloud = [r for r in resources if r.custom and not r.is_provider and not r.type.startswith(tokens.KUBERNETES_PREFIX)]
-    account = {r.urn: account_of_provider(r.provider, default_account) for r in cloud}
+    account = {r.urn: account_of_provider(r.provider, book.default) for r in cloud}
     rows: list[Usage] = []
 
     def add(quota_id: str, subject: str, acct: str, used: int, resource: Resource | None = None) -> None:
