@@ -8,6 +8,7 @@ the engine records them (numbers as floats, the Python argument names in the pro
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from components import tokens
 from components.base import DataProtection
@@ -62,7 +63,7 @@ class Builder:
         states = self.states.setdefault(name, {})
         for child in children:
             child_name = f"{name}-{child.suffix}"
-            inputs = recorded(child, self._resolve(child.props, states, domain_name))
+            inputs = self._recorded(child, states, domain_name)
             account = self.settings.account_id if child.provider == "cluster" else self.settings.account_of(domain)
             id_, state = mock_state(child.token, child_name, inputs, account, self.settings.region)
             states[child.suffix] = state
@@ -93,37 +94,31 @@ class Builder:
             return self.cluster
         return self.accounts.get(self.settings.account_of(domain), self.cluster)
 
-    def _resolve(self, value, states: dict[str, dict], domain: str | None):
-        if isinstance(value, Ref):
-            scope = states if value.scope == "self" else self.states[domain]
-            return scope[value.suffix][camel(value.output)]
-        if isinstance(value, dict):
-            return {k: self._resolve(v, states, domain) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self._resolve(v, states, domain) for v in value]
-        return value
+    def _recorded(self, child: Child, states: dict[str, dict], domain: str | None) -> dict:
+        """The child's inputs as the engine records them: Refs resolved, top-level names in the provider's spelling,
+        numbers as floats, None left out."""
+
+        def value(v):
+            if isinstance(v, bool) or v is None or isinstance(v, str):
+                return v
+            if isinstance(v, int):
+                return float(v)
+            if isinstance(v, dict):
+                return {k: value(item) for k, item in v.items() if item is not None}
+            if isinstance(v, (list, tuple)):
+                return [value(item) for item in v]
+            if isinstance(v, Ref):
+                scope = states if v.scope == "self" else self.states[domain]
+                return scope[v.suffix][camel(v.output)]
+            return v
+
+        inputs = {camel(k): value(v) for k, v in child.props.items() if v is not None}
+        if child.token.startswith(tokens.KUBERNETES_PREFIX) and "kind" not in inputs:  # a typed Kubernetes class adds them
+            group_version, kind = child.token.removeprefix(tokens.KUBERNETES_PREFIX).rsplit(":", 1)
+            inputs.update(apiVersion=group_version.removeprefix("core/"), kind=kind)
+        return inputs
 
 
+@lru_cache(maxsize=None)
 def camel(name: str) -> str:
     return re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), name)
-
-
-def recorded(child: Child, props: dict) -> dict:
-    """The child's inputs as the engine records them."""
-    inputs = {camel(k): _value(v) for k, v in props.items() if v is not None}
-    if child.token.startswith(tokens.KUBERNETES_PREFIX) and "kind" not in inputs:  # a typed Kubernetes class adds them
-        group_version, kind = child.token.removeprefix(tokens.KUBERNETES_PREFIX).rsplit(":", 1)
-        inputs.update(apiVersion=group_version.removeprefix("core/"), kind=kind)
-    return inputs
-
-
-def _value(value):
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: _value(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [_value(v) for v in value]
-    return value

@@ -103,7 +103,14 @@ class Mesh:
         return cls(domains=dict(sorted(domains.items())), products=dict(sorted(by_address.items())), duplicates=tuple(duplicates))
 
     def products_of(self, domain: str) -> list[DeclaredProduct]:
-        return [p for p in self.products.values() if p.domain == domain]
+        return list(self._by_domain.get(domain, ()))
+
+    @cached_property
+    def _by_domain(self) -> dict[str, list[DeclaredProduct]]:
+        found: dict[str, list[DeclaredProduct]] = {}
+        for p in self.products.values():
+            found.setdefault(p.domain, []).append(p)
+        return found
 
     def edges(self) -> list[tuple[str, str]]:
         """Lineage: (upstream, downstream) for every declared input that resolves."""
