@@ -8,8 +8,9 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from meshplane.mesh import DeclaredDomain, DeclaredProduct, Mesh, Source, check_mesh
+from meshplane.odcs_import import import_port
 from meshplane.problems import MeshError, Problem, display_path
-from meshplane.spec import Domain, Product
+from meshplane.spec import CONTRACTS_FOLDER, Domain, Product
 from meshplane.yamlsrc import Document, YamlError, parse
 
 MODELINE = "# yaml-language-server: $schema="
@@ -42,7 +43,11 @@ def load_mesh(root: Path | str = "domains") -> Mesh:
                 spec, source = declared
                 if spec.name != path.stem:
                     problems.append(Problem(shown, source.line_of(("name",)), f"product name {spec.name!r} differs from its file name {path.stem!r}"))
+                if spec.output.contract is not None:
+                    spec = _with_contract(spec, root / parts[0], source, problems)
                 products.append(DeclaredProduct(domain=parts[0], spec=spec, source=source))
+        elif len(parts) == 3 and parts[1] == CONTRACTS_FOLDER:
+            continue  # read when a product names it
         else:
             problems.append(Problem(shown, 1, "not in a domain folder: products go in `domains/<domain>/products/<product>.yaml`, domains in `domains/<domain>/domain.yaml`"))
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -53,6 +58,22 @@ def load_mesh(root: Path | str = "domains") -> Mesh:
     if problems:
         raise MeshError(problems)
     return mesh
+
+
+def _with_contract(spec: Product, domain_folder: Path, source: Source, problems: list[Problem]) -> Product:
+    """The product with its output port's schema taken from the ODCS contract it names."""
+    contract = str(spec.output.contract)
+    path = domain_folder / contract
+    if not path.is_file():
+        shown = display_path(path, domain_folder.parent)
+        problems.append(Problem(source.path, source.line_of(("output", "contract")), f"output.contract: no such file {shown!r}"))
+        return spec
+    try:
+        port = import_port(spec.output, path, display_path(path, domain_folder.parent))
+    except MeshError as exc:
+        problems.extend(exc.problems)
+        return spec
+    return spec.model_copy(update={"output": port})
 
 
 def _read(path: Path, shown: str, model: type[M], problems: list[Problem]) -> tuple[M, Source] | None:

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 ADDRESS_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 COLUMN_PATTERN = r"^[a-z][a-z0-9_]*$"
+CONTRACTS_FOLDER = "contracts"  # in a domain's folder: the ODCS contracts its products may take their schema from
+CONTRACT_PATTERN = rf"^{CONTRACTS_FOLDER}/[a-z0-9][a-z0-9._-]*\.ya?ml$"
 
 Name = Annotated[str, Field(pattern=NAME_PATTERN, min_length=2, max_length=40)]
 Address = Annotated[
@@ -89,12 +91,37 @@ class Column(Spec):
     )
 
 
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
 class OutputPort(Spec):
     format: Format = Field(default=Format.parquet, description="File format of the product's data.")
-    columns: tuple[Column, ...] = Field(min_length=1, description="The schema of the output port.")
+    columns: tuple[Column, ...] = Field(
+        default=(),
+        min_length=1,
+        description="The schema of the output port (unless it is taken from `contract`).",
+        json_schema_extra=_no_default,
+    )
     partitions: tuple[Column, ...] = Field(
         default=(), description="Partition keys (columns of their own, as in the catalog)."
     )
+    contract: str | None = Field(
+        default=None,
+        pattern=CONTRACT_PATTERN,
+        description="An Open Data Contract Standard (v3) file in the domain's `contracts/` folder, such as "
+        "`contracts/play-events.odcs.yaml`: the port's columns and partitions are taken from its one schema object.",
+    )
+
+    model_config = {**Spec.model_config, "json_schema_extra": {"oneOf": [{"required": ["columns"]}, {"required": ["contract"]}]}}
+
+    @model_validator(mode="after")
+    def _one_schema_source(self) -> "OutputPort":
+        if self.contract is not None and (self.columns or self.partitions):
+            raise ValueError("the port takes its schema from `contract` or declares `columns` and `partitions`, not both")
+        if self.contract is None and not self.columns:
+            raise ValueError("the port declares its `columns`, or takes them from an ODCS `contract`")
+        return self
 
     @model_validator(mode="after")
     def _unique_columns(self) -> "OutputPort":
