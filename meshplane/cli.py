@@ -27,6 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("mermaid", "dot", "json"), default="mermaid")
     p.set_defaults(run=commands.graph)
 
+    p = sub.add_parser("export", help="the mesh in open standards: ODCS contracts (per output port) or ODPS descriptors (per product)")
+    p.add_argument("standard", choices=("odcs", "odps"), help="odcs: Open Data Contract Standard v3.2.0; odps: Open Data Product Standard v1.0.0")
+    p.add_argument("--env", default="prod", help="odcs: the stack whose bucket and Glue table the contracts' servers name (default: prod)")
+    p.add_argument("--out", type=Path, help="folder to write into, one file per product (default: out/<standard> in the project)")
+    p.set_defaults(run=commands.export)
+
     p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product")
     p.add_argument("--env", default="dev", help="the stack to preview (dev, staging, prod, local, or a stack such as prod-podcasts)")
     p.add_argument("--domain", action="append", help="only this domain (repeatable)")

@@ -121,3 +121,19 @@ def quotas(args: argparse.Namespace) -> int:
     else:
         print(quota_report.render(args.env, rows, project.federation.headroom))
     return 1 if any(r.used > r.limit for r in rows) else 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from meshplane.export import odcs, odps
+    from meshplane.export.files import write_documents
+
+    if args.standard == "odcs":
+        project = project_of(args, args.env)
+        documents = odcs.contracts(project.mesh, project.settings)
+    else:
+        project = project_of(args)
+        documents = odps.descriptors(project.mesh, project.mesh.grants(project.federation.open_classifications))
+    out = args.out or project.root / "out" / args.standard
+    written = write_documents(out, documents, args.standard)
+    print(f"wrote {len(written)} {args.standard.upper()} documents into {out}")
+    return 0

@@ -1,0 +1,81 @@
+"""One Open Data Product Standard v1.0.0 descriptor per product, its ports linked to the ODCS contracts.
+
+A descriptor is the same in every environment: it says what the product is, who owns it, what it reads
+(input ports, each the upstream port's contract and whether the producer agrees) and what it offers
+(its output port's contract, and the contracts that port depends on).
+"""
+
+from __future__ import annotations
+
+from meshplane.export.ids import PORT, PORT_VERSION, STATUS, contract_id, product_id
+from meshplane.export.odps_model import (
+    API_VERSION,
+    CustomProperty,
+    DataProduct,
+    Description,
+    InputContract,
+    InputPort,
+    OutputPort,
+    Support,
+    Team,
+)
+from meshplane.export.people import support, team
+from meshplane.mesh import DeclaredProduct, Grant, Mesh
+
+
+def descriptors(mesh: Mesh, grants: list[Grant]) -> dict[str, dict]:
+    """Address -> descriptor document, for every product of the mesh."""
+    agreed = {(g.producer, g.consumer): g.via.value for g in grants}
+    return {address: descriptor(mesh, p, agreed).document() for address, p in mesh.products.items()}
+
+
+def descriptor(mesh: Mesh, declared: DeclaredProduct, agreed: dict[tuple[str, str], str]) -> DataProduct:
+    """The product's descriptor; `agreed` maps (producer, consumer) to why the producer agrees (grants only)."""
+    spec = declared.spec
+    inputs = [a for a in spec.inputs if a in mesh.products]
+    return DataProduct(
+        api_version=API_VERSION,
+        kind="DataProduct",
+        id=product_id(declared.address),
+        name=declared.address,
+        version=PORT_VERSION,
+        status=STATUS,
+        domain=declared.domain,
+        description=Description(
+            purpose=spec.description,
+            limitations=f"Classified {spec.classification.value}; read access needs both sides' agreement.",
+        ),
+        tags=(spec.kind.value, spec.classification.value),
+        custom_properties=(
+            _custom("meshplaneAddress", declared.address),
+            _custom("kind", spec.kind.value),
+            _custom("dataClassification", spec.classification.value),
+            _custom("consumers", list(spec.consumers)),
+        ),
+        input_ports=tuple(
+            InputPort(
+                name=address,
+                version=PORT_VERSION,
+                contract_id=contract_id(address),
+                custom_properties=(_custom("agreement", "granted" if (address, declared.address) in agreed else "refused"),),
+            )
+            for address in inputs
+        )
+        or None,
+        output_ports=(
+            OutputPort(
+                name=PORT,
+                description=f"{spec.output.format.value} files in S3, catalogued as a Glue table",
+                type="table",
+                version=PORT_VERSION,
+                contract_id=contract_id(declared.address),
+                input_contracts=tuple(InputContract(id=contract_id(a), version=PORT_VERSION) for a in inputs) or None,
+            ),
+        ),
+        support=tuple(Support.model_validate(channel) for channel in support(mesh, declared)),
+        team=Team.model_validate(team(mesh, declared)),
+    )
+
+
+def _custom(name: str, value: object) -> CustomProperty:
+    return CustomProperty.model_validate({"property": name, "value": value})

@@ -1,0 +1,61 @@
+"""Fixtures for the open-standards tests: the sample mesh and the 1,000-product benchmark mesh, loaded once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from meshplane.federation import Federation
+from meshplane.loader import load_mesh
+from meshplane.mesh import Mesh
+from meshplane.project import Project, open_project
+from meshplane.stack import StackSettings
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO / "benchmarks"), str(REPO / "tests" / "unit")]
+
+from bench_load import generate  # noqa: E402  (the benchmark's own generator: the same mesh it measures)
+from meshkit import MeshFiles  # noqa: E402
+
+BIG_PRODUCTS, BIG_DOMAINS = 1000, 50
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    """The sample project, as a command opens it."""
+    return open_project(REPO)
+
+
+@pytest.fixture(scope="session")
+def mesh(project) -> Mesh:
+    return project.mesh
+
+
+@pytest.fixture(scope="session")
+def federation(project) -> Federation:
+    return project.federation
+
+
+@pytest.fixture(scope="session")
+def prod(project) -> StackSettings:
+    return project.with_stack("prod").settings
+
+
+@pytest.fixture(scope="session")
+def dev(project) -> StackSettings:
+    return project.with_stack("dev").settings
+
+
+@pytest.fixture
+def mesh_files(tmp_path) -> MeshFiles:
+    """An empty mesh in a temporary folder (see tests/unit/meshkit.py)."""
+    return MeshFiles(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def big_mesh(tmp_path_factory) -> Mesh:
+    root = tmp_path_factory.mktemp("big") / "domains"
+    generate(root, BIG_PRODUCTS, BIG_DOMAINS)
+    return load_mesh(root)
