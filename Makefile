@@ -26,7 +26,7 @@ run: setup
 	$(BIN)/meshplane up --local --verify --check
 
 test: setup $(CHECKOV_VENV)/bin/checkov
-	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov $(BIN)/pytest
+	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov MESHPLANE_DATACONTRACT=$(BIN)/datacontract $(BIN)/pytest
 
 test-fast: setup
 	$(BIN)/pytest -m 'not slow'
