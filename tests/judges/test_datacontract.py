@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,11 @@ from meshplane.project import open_project
 
 
 def datacontract_binary() -> str:
-    candidate = os.environ.get("MESHPLANE_DATACONTRACT")
-    if candidate and Path(candidate).is_file():
-        return candidate
-    pytest.fail("datacontract-cli is not given: `make test` passes its binary in MESHPLANE_DATACONTRACT")
+    candidates = [os.environ.get("MESHPLANE_DATACONTRACT"), str(Path(sys.executable).with_name("datacontract"))]
+    for candidate in filter(None, candidates):
+        if Path(candidate).is_file():
+            return candidate
+    pytest.fail("datacontract-cli is not installed: `make test` installs it (dev extras) and passes it in MESHPLANE_DATACONTRACT")
 
 
 def lint(paths: list[Path]) -> dict[Path, subprocess.CompletedProcess]:
