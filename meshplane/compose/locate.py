@@ -64,8 +64,12 @@ def agreement_name(settings: StackSettings, producer: DeclaredProduct, consumer:
     return naming.access_point_name(settings.name_prefix, (producer.domain, producer.identity), (consumer.domain, consumer.identity))
 
 
+def glue_table(settings: StackSettings, declared: DeclaredProduct) -> tuple[str, str]:
+    """The product's (database, table) in the Glue Data Catalog."""
+    return naming.glue_database(settings.name_prefix, declared.domain), naming.glue_table(declared.identity)
+
+
 def table_arn(settings: StackSettings, declared: DeclaredProduct) -> str:
-    account, prefix = settings.account_of(declared.domain), settings.name_prefix
-    database, table = naming.glue_database(prefix, declared.domain), naming.glue_table(declared.identity)
-    return f"arn:aws:glue:{settings.region}:{account}:table/{database}/{table}"
+    database, table = glue_table(settings, declared)
+    return f"arn:aws:glue:{settings.region}:{settings.account_of(declared.domain)}:table/{database}/{table}"
 

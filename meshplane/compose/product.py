@@ -79,10 +79,11 @@ def access_args(mesh: Mesh, settings: StackSettings, declared: DeclaredProduct, 
 
 
 def sharing_args(settings: StackSettings, declared: DeclaredProduct, agreed: Agreements, tags: dict) -> ProductSharingArgs:
+    database, table = locate.glue_table(settings, declared)
     return ProductSharingArgs(
         location=locate.location(settings, declared),
-        database=naming.glue_database(settings.name_prefix, declared.domain),
-        table=naming.glue_table(declared.identity),
+        database=database,
+        table=table,
         agreements=agreed.access_points.get(declared.address, []),
         catalog_shares=agreed.catalog_shares.get(declared.address, []),
         tags=tags,
@@ -91,7 +92,7 @@ def sharing_args(settings: StackSettings, declared: DeclaredProduct, agreed: Agr
 
 def compute_args(settings: StackSettings, declared: DeclaredProduct, product: Product, agreed: Agreements, tags: dict) -> ProductComputeArgs:
     own = locate.location(settings, declared)
-    database, table = naming.glue_database(settings.name_prefix, declared.domain), naming.glue_table(declared.identity)
+    database, table = locate.glue_table(settings, declared)
     env = {"AWS_REGION": settings.region, "OUTPUT_LOCATION": f"s3://{own.bucket}/", "OUTPUT_TABLE": f"{database}.{table}"}
     # an input is read through the access point its producer made for this job: its ARN stands for a bucket in every SDK
     env.update({f"INPUT_{_env_key(producer)}": access_point for producer, access_point in agreed.inputs.get(declared.address, [])})
@@ -117,9 +118,10 @@ def compute_args(settings: StackSettings, declared: DeclaredProduct, product: Pr
 def catalog_args(settings: StackSettings, declared: DeclaredProduct, product: Product) -> ProductCatalogArgs:
     own = locate.location(settings, declared)
     slo = product.service_levels
+    database, table = locate.glue_table(settings, declared)
     return ProductCatalogArgs(
-        database=naming.glue_database(settings.name_prefix, declared.domain),
-        table=naming.glue_table(declared.identity),
+        database=database,
+        table=table,
         location=f"s3://{own.bucket}/",
         bucket_arn=own.bucket_arn,
         lakeformation_role=locate.domain_principals(settings, declared.domain).lakeformation,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from meshplane import naming
 from meshplane import odcs_standard as odcs
-from meshplane.compose import location, scope
+from meshplane.compose import scope
+from meshplane.compose.locate import glue_table, location
 from meshplane.export.ids import PORT_VERSION, STATUS, contract_id
 from meshplane.export.people import support, team
 from meshplane.mesh import DeclaredProduct, Mesh
@@ -42,7 +43,7 @@ def contract(mesh: Mesh, declared: DeclaredProduct, settings: StackSettings) -> 
             "the consumer declares this product among its inputs and the producer lists the consumer.",
             "limitations": f"Classified {classification}; data is kept {product.retention_days} days.",
         },
-        "schema": [_object(declared, product)],
+        "schema": [_object(product, glue_table(settings, declared)[1])],
         "servers": _servers(declared, product, settings),
         "team": team(mesh, declared),
         "support": support(mesh, declared),
@@ -57,13 +58,13 @@ def contract(mesh: Mesh, declared: DeclaredProduct, settings: StackSettings) -> 
     }
 
 
-def _object(declared: DeclaredProduct, product: Product) -> dict:
+def _object(product: Product, table: str) -> dict:
     classification = product.classification.value
     properties = [_property(c, classification) for c in product.output.columns]
     properties += [_property(c, classification, position) for position, c in enumerate(product.output.partitions, 1)]
     return {
         "name": naming.glue_table(product.name),
-        "physicalName": naming.glue_table(declared.identity),
+        "physicalName": table,
         "physicalType": "table",
         "logicalType": "object",
         "description": product.description,
@@ -92,7 +93,7 @@ def _servers(declared: DeclaredProduct, product: Product, settings: StackSetting
     files = f"s3://{location(settings, declared).bucket}/"
     fmt = product.output.format.value
     delimiter = {"delimiter": "new_line"} if product.output.format is Format.json else {}
-    table = f"{naming.glue_database(settings.name_prefix, declared.domain)}.{naming.glue_table(declared.identity)}"
+    database, table = glue_table(settings, declared)
     region = [{"property": "region", "value": settings.region}]
     return [
         {
@@ -111,12 +112,12 @@ def _servers(declared: DeclaredProduct, product: Product, settings: StackSetting
             "server": f"{env}-glue",
             "type": "glue",
             "environment": env,
-            "description": f"The product's table in the Glue Data Catalog: {table}.",
+            "description": f"The product's table in the Glue Data Catalog: {database}.{table}.",
             "account": settings.account_of(declared.domain),
-            "database": naming.glue_database(settings.name_prefix, declared.domain),
+            "database": database,
             "location": files,
             "format": fmt,
-            "customProperties": [*region, {"property": "table", "value": naming.glue_table(declared.identity)}],
+            "customProperties": [*region, {"property": "table", "value": table}],
         },
     ]
 
