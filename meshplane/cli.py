@@ -33,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="folder to write into, one file per product (default: out/<standard> in the project)")
     p.set_defaults(run=commands.export)
 
+    p = sub.add_parser("catalog", help="the mesh as a static site that works offline (file://): search, product pages, lineage")
+    p.add_argument("--out", type=Path, help="the site's folder; open DIR/index.html (default: out/catalog in the project)")
+    p.add_argument("--env", default="prod", help="the stack the site's ODCS contracts name buckets and tables of (default: prod)")
+    p.set_defaults(run=commands.catalog)
+
     p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product")
     p.add_argument("--env", default="dev", help="the stack to preview (dev, staging, prod, local, or a stack such as prod-podcasts)")
     p.add_argument("--domain", action="append", help="only this domain (repeatable)")

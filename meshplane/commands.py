@@ -137,3 +137,14 @@ def export(args: argparse.Namespace) -> int:
     written = write_documents(out, documents, args.standard)
     print(f"wrote {len(written)} {args.standard.upper()} documents into {out}")
     return 0
+
+
+def catalog(args: argparse.Namespace) -> int:
+    from meshplane.catalog.site import build_site
+    from meshplane.deployments import read_stacks
+
+    project = project_of(args)
+    mesh, grants = project.mesh, project.mesh.grants(project.federation.open_classifications)
+    site = build_site(mesh, grants, read_stacks(project.root), args.env, args.out or project.root / "out" / "catalog")
+    print(f"wrote the catalog of {site.products} products ({site.contracts} ODCS contracts, {site.descriptors} ODPS descriptors): {site.index}")
+    return 0

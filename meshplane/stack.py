@@ -137,6 +137,12 @@ def stack_file(stack: str) -> str:
     return f"stacks/Pulumi.{stack}.yaml"
 
 
+def stack_names(root: Path) -> list[str]:
+    """The stacks of the project at `root`, by name."""
+    folder = (root / stack_file("any")).parent
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in folder.glob("Pulumi.*.yaml"))
+
+
 def read_stack(root: Path, name: str, overrides: dict[str, str] | None = None) -> Stack:
     """The stack `name` of the project at `root` (its config, with `overrides`), validated; MeshError otherwise."""
     config = {**stack_config(root, name), **(overrides or {})}
@@ -148,8 +154,7 @@ def stack_config(root: Path, stack: str) -> dict[str, str]:
     """A stack file's config as the Pulumi CLI hands it to the program: `ns:key` -> string (objects as JSON)."""
     path = root / stack_file(stack)
     if not path.is_file():
-        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in path.parent.glob("Pulumi.*.yaml"))
-        raise MeshError([Problem(stack_file(stack), 1, f"no stack {stack!r} (known: {', '.join(known)})")])
+        raise MeshError([Problem(stack_file(stack), 1, f"no stack {stack!r} (known: {', '.join(stack_names(root))})")])
     data = yaml.safe_load(path.read_text()) or {}
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in (data.get("config") or {}).items()}
 

@@ -1,0 +1,97 @@
+"""What the catalog says about each product: a pure function of the mesh, its grants and the stacks.
+
+An agreement between a producer and a consumer is in one of three states:
+- granted: the consumer declares the input and the producer agrees (lists it, its domain, or the
+  classification is open to the mesh);
+- refused: the consumer declares the input, the producer does not agree;
+- pending: the producer lists a consumer (a product or a domain) that does not read it yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from meshplane.compose.locate import glue_table, location
+from meshplane.mesh import DeclaredProduct, Grant, Mesh
+from meshplane.spec import Domain
+from meshplane.stack import StackSettings
+
+
+class State(str, Enum):
+    granted = "granted"
+    refused = "refused"
+    pending = "pending"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    party: str  # the other side: a product address, or a domain for a pending domain-wide agreement
+    state: State
+    via: str | None = None  # why a grant is agreed: product, domain or mesh
+
+    @property
+    def is_product(self) -> bool:
+        return "/" in self.party
+
+
+@dataclass(frozen=True)
+class Deployment:
+    stack: str
+    environment: str
+    bucket: str
+    table: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    product: DeclaredProduct
+    domain: Domain
+    inputs: tuple[Agreement, ...]
+    consumers: tuple[Agreement, ...]
+    deployments: tuple[Deployment, ...]
+
+    @property
+    def address(self) -> str:
+        return self.product.address
+
+
+def entries(mesh: Mesh, grants: list[Grant], stacks: dict[str, StackSettings], deployed: dict[str, list[str]]) -> list[Entry]:
+    """One entry per product, in the mesh's order."""
+    agreed = {(g.producer, g.consumer): g.via.value for g in grants}
+    readers: dict[str, list[str]] = {address: [] for address in mesh.products}
+    for producer, consumer in mesh.edges():
+        readers[producer].append(consumer)
+    return [
+        Entry(
+            product=p,
+            domain=mesh.domains[p.domain].spec,
+            inputs=tuple(_agreement(a, agreed.get((a, p.address))) for a in p.spec.inputs if a in mesh.products),
+            consumers=_consumers(p, readers[p.address], agreed),
+            deployments=tuple(_deployment(name, stacks[name], p) for name in deployed.get(p.address, [])),
+        )
+        for p in mesh.products.values()
+    ]
+
+
+def _agreement(party: str, via: str | None) -> Agreement:
+    return Agreement(party, State.granted, via) if via else Agreement(party, State.refused)
+
+
+def _consumers(product: DeclaredProduct, readers: list[str], agreed: dict[tuple[str, str], str]) -> tuple[Agreement, ...]:
+    """The products that read it (granted or refused), then whom it agrees to serve who does not read it yet."""
+    found = [_agreement(reader, agreed.get((product.address, reader))) for reader in sorted(readers)]
+    reading_domains = {r.split("/")[0] for r in readers}
+    for listed in product.spec.consumers:
+        if listed not in readers and ("/" in listed or listed not in reading_domains):
+            found.append(Agreement(listed, State.pending))
+    return tuple(found)
+
+
+def _deployment(stack: str, settings: StackSettings, product: DeclaredProduct) -> Deployment:
+    return Deployment(
+        stack=stack,
+        environment=settings.environment.value,
+        bucket=location(settings, product).bucket,
+        table=".".join(glue_table(settings, product)),
+    )

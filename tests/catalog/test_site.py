@@ -1,0 +1,110 @@
+"""The catalog site: every page and document written, every link resolving inside the site, nothing fetched."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from meshplane import cli
+from meshplane.catalog.site import build_site
+from meshplane.governance import load_federation
+from meshplane.loader import load_mesh
+
+LINK = re.compile(r'(?:href|src)="([^"]*)"')
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory, stacks) -> Path:
+    mesh = load_mesh(REPO / "domains")
+    out = tmp_path_factory.mktemp("site")
+    build_site(mesh, mesh.grants(load_federation(REPO / "governance" / "federation.yaml").open_classifications), stacks, "prod", out)
+    return out
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_a_front_page_a_page_per_product_and_their_documents(sample_site):
+    mesh = load_mesh(REPO / "domains")
+    assert (sample_site / "index.html").is_file()
+    for address in mesh.products:
+        for written in (f"products/{address}.html", f"odcs/{address}.odcs.yaml", f"odps/{address}.odps.yaml"):
+            assert (sample_site / written).is_file(), written
+    assert len(pages(sample_site)) == len(mesh.products) + 1
+
+
+def test_every_link_resolves_inside_the_site_and_nothing_is_fetched(sample_site):
+    for page in pages(sample_site):
+        text = page.read_text()
+        for target in LINK.findall(text):
+            assert not re.match(r"^(https?:)?//", target), f"{page}: {target} leaves the site"
+            if target.startswith(("mailto:", "#")):
+                continue
+            assert (page.parent / target.split("#")[0]).resolve().is_file(), f"{page}: {target} does not resolve"
+        assert "@import" not in text and "url(http" not in text
+
+
+def test_a_product_page_says_what_a_consumer_needs(sample_site):
+    page = (sample_site / "products/playlists/recommended-playlists.html").read_text()
+    for said in ["playlists-ml@daff.example", "Playlists Team", "listener_id", "recommendation_date", "partition",
+                 "Freshness", "Availability", "granted", "s3://daff-prod-playlists-recommended-playlists/",
+                 "daff_dev_playlists.recommended_playlists", 'class="lineage"',
+                 "../../odcs/playlists/recommended-playlists.odcs.yaml", "../../odps/playlists/recommended-playlists.odps.yaml"]:  # fmt: skip
+        assert said in page, said
+    assert "prod-podcasts" not in page, "the podcasts-only stack does not deploy a playlists product"
+    assert "prod-podcasts" in (sample_site / "products/podcasts/podcast-plays.html").read_text()
+
+
+def test_the_front_page_lists_every_product_with_its_search_fields(sample_site):
+    index = (sample_site / "index.html").read_text()
+    cards = re.findall(r'<li class="product" data-product="([^"]+)" data-domain="([^"]+)"', index)
+    assert [c[0] for c in cards] == list(load_mesh(REPO / "domains").products)
+    assert 'data-column="listener_id' in index and 'data-classification="restricted"' in index
+    assert 'src="assets/search.js"' in index and index.count("<svg") == 1
+
+
+def test_a_rebuild_drops_the_pages_of_removed_products_and_only_in_a_catalog(mesh_files, tmp_path, stacks):
+    mesh_files.product("users", "plays")
+    mesh_files.product("users", "gone")
+    out = tmp_path / "site"
+    build_site(mesh_files.load(), [], {"dev": stacks["dev"]}, "dev", out)
+    assert (out / "products/users/gone.html").is_file()
+    (mesh_files.root / "users/products/gone.yaml").unlink()
+    build_site(mesh_files.load(), [], {"dev": stacks["dev"]}, "dev", out)
+    assert not (out / "products/users/gone.html").exists() and not (out / "odcs/users/gone.odcs.yaml").exists()
+    other = tmp_path / "not-a-site"
+    (other / "products").mkdir(parents=True)
+    (other / "products" / "keep.txt").write_text("mine")
+    build_site(mesh_files.load(), [], {"dev": stacks["dev"]}, "dev", other)
+    assert (other / "products" / "keep.txt").read_text() == "mine"
+
+
+def test_the_1000_product_mesh_builds_with_a_domain_matrix_on_the_front_page(tmp_path, stacks):
+    from bench_load import generate
+
+    generate(tmp_path / "domains", 1000, 50)
+    mesh = load_mesh(tmp_path / "domains")
+    site = build_site(mesh, mesh.grants(), {"prod": stacks["prod"]}, "prod", tmp_path / "site")
+    assert (site.products, site.contracts, site.descriptors) == (1000, 1000, 1000)
+    index = site.index.read_text()
+    assert 'class="matrix"' in index and index.count('<li class="product"') == 1000
+    assert len(pages(tmp_path / "site")) == 1001
+
+
+def test_the_command_builds_the_site(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(REPO)
+    assert cli.main(["catalog", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.endswith(f"ODPS descriptors): {tmp_path / 'index.html'}\n")
+
+
+def test_the_command_reports_an_unknown_stack_in_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(REPO)
+    assert cli.main(["catalog", "--out", str(tmp_path), "--env", "qa"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "stacks/Pulumi.qa.yaml:1: error: no stack 'qa' (known: dev, local, prod, prod-podcasts, staging)",
+        "1 problem(s) found",
+    ]
