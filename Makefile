@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test test-fast golden bench schemas clean
+.PHONY: setup run test test-fast golden bench schemas clean catalog-screenshot
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,11 @@ $(CHECKOV_VENV)/bin/checkov:
 	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
 	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==3.3.30'
 
+# the catalog's browser tests drive Debian's Chromium (Playwright cannot download a browser here); CI runs as root
+$(CHROMIUM):
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
+
 setup: $(BIN)/.installed
 
 # the main job: the sample mesh checked, provisioned into a local AWS emulator, read back, its access proved
@@ -25,8 +31,8 @@ run: setup
 	$(BIN)/meshplane validate --env local
 	$(BIN)/meshplane up --local --verify --check
 
-test: setup $(CHECKOV_VENV)/bin/checkov
-	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov MESHPLANE_DATACONTRACT=$(BIN)/datacontract $(BIN)/pytest
+test: setup $(CHECKOV_VENV)/bin/checkov $(CHROMIUM)
+	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov MESHPLANE_DATACONTRACT=$(BIN)/datacontract MESHPLANE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 test-fast: setup
 	$(BIN)/pytest -m 'not slow'
@@ -37,6 +43,10 @@ golden: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_program.py
+
+# the README's pictures of the sample mesh's catalog (docs/catalog.png, docs/catalog-product.png)
+catalog-screenshot: setup $(CHROMIUM)
+	MESHPLANE_CHROMIUM=$(CHROMIUM) $(BIN)/python tests/browser/catalog_screenshot.py
 
 schemas: setup
 	$(BIN)/meshplane schema
