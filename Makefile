@@ -43,6 +43,7 @@ golden: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_program.py
+	$(BIN)/python benchmarks/bench_catalog.py
 
 # the README's pictures of the sample mesh's catalog (docs/catalog.png, docs/catalog-product.png)
 catalog-screenshot: setup $(CHROMIUM)
