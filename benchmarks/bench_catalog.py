@@ -11,7 +11,6 @@ project's model of Bitol's schema.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shutil
@@ -25,7 +24,7 @@ from pathlib import Path
 import jsonschema_rs
 import yaml
 
-from bench_load import generate
+from bench_load import generate, mesh_arguments
 from meshplane.export.odps_model import DataProduct
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,11 +65,7 @@ def invalid_documents(out: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--products", type=int, default=1000)
-    parser.add_argument("--domains", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args(argv)
+    args = mesh_arguments(__doc__.splitlines()[0], argv)
     with tempfile.TemporaryDirectory(prefix="meshplane-bench-catalog-") as tmp:
         root = Path(tmp)
         project(root, args.products, args.domains)

@@ -103,12 +103,17 @@ def baseline(root: Path) -> int:
     return sum(1 for p in sorted(root.rglob("*.yaml")) if yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader) is not None)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def mesh_arguments(description: str, argv: list[str] | None) -> argparse.Namespace:
+    """The options every benchmark over a generated mesh takes: its size, and how many runs to take the best of."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--products", type=int, default=1000)
     parser.add_argument("--domains", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = mesh_arguments(__doc__.splitlines()[0], argv)
     with tempfile.TemporaryDirectory(prefix="meshplane-bench-") as tmp:
         root = Path(tmp) / "domains"
         generate(root, args.products, args.domains)

@@ -108,3 +108,14 @@ def test_the_command_reports_an_unknown_stack_in_one_line(tmp_path, monkeypatch,
         "stacks/Pulumi.qa.yaml:1: error: no stack 'qa' (known: dev, local, prod, prod-podcasts, staging)",
         "1 problem(s) found",
     ]
+
+
+def test_a_port_taken_from_a_contract_says_so_on_its_page(mesh_files, tmp_path, stacks):
+    from test_odcs_import import CONTRACT, with_contract
+
+    mesh_files.product("users", "alpha", with_contract("alpha"))
+    mesh_files.write("users/contracts/alpha.odcs.yaml", CONTRACT)
+    build_site(mesh_files.load(), [], {"dev": stacks["dev"]}, "dev", tmp_path / "site")
+    page = (tmp_path / "site/products/users/alpha.html").read_text()
+    assert "Taken from the ODCS contract <code>contracts/alpha.odcs.yaml</code>" in page
+    assert "<code>listener_id</code>" in page and "personal data · shared id listener_id" in page
