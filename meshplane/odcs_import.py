@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from meshplane import odcs_standard as odcs
 from meshplane.problems import MeshError, Problem
@@ -32,7 +33,7 @@ def import_port(port: OutputPort, path: Path, shown: str) -> OutputPort:
     problems = [Problem(shown, doc.line_of(where), message) for where, message in odcs.violations(doc.data)]
     if problems:
         raise MeshError(problems)
-    objects = doc.data.get("schema") or []  # type: ignore[union-attr]  # a valid contract is a mapping
+    objects = (doc.data if isinstance(doc.data, dict) else {}).get("schema") or []  # a valid contract is a mapping
     if len(objects) != 1:
         found = f"{len(objects)} schema objects" if objects else "no schema object"
         raise MeshError([Problem(shown, doc.line_of(("schema",)), f"the contract has {found}: a product's output port takes exactly one")])
@@ -85,7 +86,7 @@ def _column(prop: dict, where: tuple, doc: Document, shown: str, problems: list[
     return column if column_type is not None else None
 
 
-def _port_message(error: dict) -> str:
+def _port_message(error: ErrorDetails) -> str:
     if error["type"] == "too_short":
         return "every property is a partition: the port needs at least one column"
     return str(error["msg"]).removeprefix("Value error, ")

@@ -15,6 +15,7 @@ from meshplane.export.odps_model import (
     Description,
     InputContract,
     InputPort,
+    Kind,
     OutputPort,
     Support,
     Team,
@@ -35,7 +36,7 @@ def descriptor(mesh: Mesh, declared: DeclaredProduct, agreed: dict[tuple[str, st
     inputs = [a for a in spec.inputs if a in mesh.products]
     return DataProduct(
         api_version=API_VERSION,
-        kind="DataProduct",
+        kind=Kind.data_product,
         id=product_id(declared.address),
         name=declared.address,
         version=PORT_VERSION,
