@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -131,3 +132,16 @@ def test_the_command_writes_one_descriptor_per_product(tmp_path, monkeypatch, ca
     assert cli.main(["export", "odps", "--out", str(tmp_path)]) == 0
     assert capsys.readouterr().out == f"wrote {len(mesh.products)} ODPS documents into {tmp_path}\n"
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.yaml")) == sorted(f"{a}.odps.yaml" for a in mesh.products)
+
+
+@pytest.mark.parametrize("command", [["export", "odcs"], ["export", "odps"], ["catalog"]])
+def test_a_broken_mesh_exports_nothing_and_says_why_in_one_line_each(mesh_files, tmp_path, capsys, command):
+    mesh_files.product("users", "plays", inputs=["users/nowhere"])
+    mesh_files.product("users", "other", "name: other\n")
+    out = tmp_path / "out"
+    assert cli.main(["--domains", str(mesh_files.root), *command, "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and not out.exists()
+    lines = captured.err.splitlines()
+    assert lines[-1] == f"{len(lines) - 1} problem(s) found" and len(lines) > 3 and "Traceback" not in captured.err
+    assert all(re.match(r"^\S+:\d+: error: ", line) for line in lines[:-1]), lines
