@@ -103,6 +103,7 @@ def _servers(declared: DeclaredProduct, product: Product, settings: StackSetting
             "environment": env,
             "description": "The product's files, SSE-KMS encrypted with its domain's key.",
             "location": files,
+            **({"endpointUrl": settings.aws_endpoint} if settings.aws_endpoint else {}),
             "format": fmt,
             **delimiter,
             "customProperties": region,

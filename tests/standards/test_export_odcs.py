@@ -73,6 +73,12 @@ def test_servers_name_the_bucket_and_table_the_program_provisions(mesh, federati
         assert contract["schema"][0]["physicalName"] == catalog.table
 
 
+def test_the_local_stacks_contracts_point_at_its_emulator(mesh):
+    s3, _ = contracts(mesh, read_stack(REPO, "local").settings)["users/play-events"]["servers"]
+    assert (s3["location"], s3["endpointUrl"]) == ("s3://daff-local-users-play-events/", "http://127.0.0.1:5000")
+    assert "endpointUrl" not in contracts(mesh, read_stack(REPO, "prod").settings)["users/play-events"]["servers"][0]
+
+
 def test_a_renamed_product_is_read_where_its_data_stayed(mesh, prod):
     renamed = contracts(mesh, prod)["playlists/listener-taste"]
     assert renamed["servers"][0]["location"] == "s3://daff-prod-playlists-taste-profiles/"
