@@ -34,7 +34,7 @@ run: setup
 test: setup $(CHECKOV_VENV)/bin/checkov $(CHROMIUM)
 	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov MESHPLANE_DATACONTRACT=$(BIN)/datacontract MESHPLANE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
-test-fast: setup
+test-fast: setup $(CHROMIUM)
 	$(BIN)/pytest -m 'not slow'
 
 golden: setup
