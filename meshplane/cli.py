@@ -29,13 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="the mesh in open standards: ODCS contracts (per output port) or ODPS descriptors (per product)")
     p.add_argument("standard", choices=("odcs", "odps"), help="odcs: Open Data Contract Standard v3.2.0; odps: Open Data Product Standard v1.0.0")
-    p.add_argument("--env", default="prod", help="odcs: the stack whose bucket and Glue table the contracts' servers name (default: prod)")
-    p.add_argument("--out", type=Path, help="folder to write into, one file per product (default: out/<standard> in the project)")
+    p.add_argument("--env", metavar="STACK", default="prod", help="odcs: the stack whose bucket and Glue table the contracts' servers name (default: prod)")
+    p.add_argument("--out", metavar="DIR", type=Path, help="folder to write into, one file per product (default: out/<standard> in the project)")
     p.set_defaults(run=commands.export)
 
     p = sub.add_parser("catalog", help="the mesh as a static site that works offline (file://): search, product pages, lineage")
-    p.add_argument("--out", type=Path, help="the site's folder; open DIR/index.html (default: out/catalog in the project)")
-    p.add_argument("--env", default="prod", help="the stack the site's ODCS contracts name buckets and tables of (default: prod)")
+    p.add_argument("--out", metavar="DIR", type=Path, help="the site's folder; open DIR/index.html (default: out/catalog in the project)")
+    p.add_argument("--env", metavar="STACK", default="prod", help="the stack the site's ODCS contracts name buckets and tables of (default: prod)")
     p.set_defaults(run=commands.catalog)
 
     p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product")
