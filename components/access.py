@@ -8,8 +8,8 @@ agreement changes one slot and no role runs out of policy space (meshplane.packi
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from components import tokens
 from components.spec import Child, Ref

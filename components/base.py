@@ -6,8 +6,8 @@ sub-components: its aliases are the URNs it had under every earlier name and par
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Mapping, Sequence
 
 import pulumi
 

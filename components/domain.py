@@ -4,8 +4,8 @@ and the role Lake Formation reads the domain's data with."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 import pulumi
 

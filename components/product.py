@@ -6,8 +6,8 @@ their resources itself: the parts were once components of their own, which carri
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import pulumi
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import TYPE_CHECKING
 
-import pulumi_aws as aws
-import pulumi_kubernetes as k8s
+if TYPE_CHECKING:  # imported where a provider is made: specs and names need neither SDK
+    import pulumi_aws as aws
+    import pulumi_kubernetes as k8s
 
 EMULATED_SERVICES = ("s3", "s3control", "iam", "kms", "glue", "lakeformation", "eks", "sts")
 
@@ -51,6 +53,8 @@ def aws_provider_props(args: AwsProviderArgs) -> dict:
         "default_tags": {"tags": dict(args.default_tags)},
     }
     if args.assume_role:
+        import pulumi_aws as aws
+
         props["assume_roles"] = [aws.ProviderAssumeRoleArgs(role_arn=args.assume_role, session_name="meshplane")]
     if args.endpoint:
         props.update(
@@ -66,8 +70,12 @@ def aws_provider_props(args: AwsProviderArgs) -> dict:
 
 
 def aws_provider(name: str, args: AwsProviderArgs) -> aws.Provider:
+    import pulumi_aws as aws
+
     return aws.Provider(name, **aws_provider_props(args))
 
 
 def kubernetes_provider(name: str, args: KubernetesProviderArgs) -> k8s.Provider:
+    import pulumi_kubernetes as k8s
+
     return k8s.Provider(name, context=args.context, render_yaml_to_directory=args.render_to)

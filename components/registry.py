@@ -1,42 +1,51 @@
-"""The pulumi-aws / pulumi-kubernetes class behind each resource type a component registers."""
+"""The pulumi-aws / pulumi-kubernetes class behind each resource type a component registers.
+
+The providers' SDKs take most of a second to import, and only a program run registers anything:
+commands that work on specs alone (validate, graph, export) never import them.
+"""
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
+from functools import cache
 
 import pulumi
-import pulumi_aws as aws
-import pulumi_kubernetes as k8s
 
 from components import tokens
 
-CLASSES: dict[str, type[pulumi.CustomResource]] = {
-    tokens.BUCKET: aws.s3.Bucket,
-    tokens.BUCKET_OWNERSHIP: aws.s3.BucketOwnershipControls,
-    tokens.BUCKET_PUBLIC_ACCESS: aws.s3.BucketPublicAccessBlock,
-    tokens.BUCKET_ENCRYPTION: aws.s3.BucketServerSideEncryptionConfiguration,
-    tokens.BUCKET_VERSIONING: aws.s3.BucketVersioning,
-    tokens.BUCKET_LIFECYCLE: aws.s3.BucketLifecycleConfiguration,
-    tokens.BUCKET_POLICY: aws.s3.BucketPolicy,
-    tokens.ACCESS_POINT: aws.s3.AccessPoint,
-    tokens.KEY: aws.kms.Key,
-    tokens.KEY_ALIAS: aws.kms.Alias,
-    tokens.KEY_GRANT: aws.kms.Grant,
-    tokens.ROLE: aws.iam.Role,
-    tokens.ROLE_POLICY: aws.iam.RolePolicy,
-    tokens.MANAGED_POLICY: aws.iam.Policy,
-    tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE: aws.iam.RolePolicyAttachmentsExclusive,
-    tokens.DATABASE: aws.glue.CatalogDatabase,
-    tokens.TABLE: aws.glue.CatalogTable,
-    tokens.LF_PERMISSIONS: aws.lakeformation.Permissions,
-    tokens.LF_RESOURCE: aws.lakeformation.Resource,
-    tokens.POD_IDENTITY: aws.eks.PodIdentityAssociation,
-    tokens.NAMESPACE: k8s.core.v1.Namespace,
-    tokens.SERVICE_ACCOUNT: k8s.core.v1.ServiceAccount,
-    tokens.CRONJOB: k8s.batch.v1.CronJob,
-    tokens.SCHEDULED_SPARK_APPLICATION: k8s.apiextensions.CustomResource,  # a custom resource: api_version and kind in its props
-}
+
+@cache
+def classes() -> dict[str, type[pulumi.CustomResource]]:
+    import pulumi_aws as aws
+    import pulumi_kubernetes as k8s
+
+    return {
+        tokens.BUCKET: aws.s3.Bucket,
+        tokens.BUCKET_OWNERSHIP: aws.s3.BucketOwnershipControls,
+        tokens.BUCKET_PUBLIC_ACCESS: aws.s3.BucketPublicAccessBlock,
+        tokens.BUCKET_ENCRYPTION: aws.s3.BucketServerSideEncryptionConfiguration,
+        tokens.BUCKET_VERSIONING: aws.s3.BucketVersioning,
+        tokens.BUCKET_LIFECYCLE: aws.s3.BucketLifecycleConfiguration,
+        tokens.BUCKET_POLICY: aws.s3.BucketPolicy,
+        tokens.ACCESS_POINT: aws.s3.AccessPoint,
+        tokens.KEY: aws.kms.Key,
+        tokens.KEY_ALIAS: aws.kms.Alias,
+        tokens.KEY_GRANT: aws.kms.Grant,
+        tokens.ROLE: aws.iam.Role,
+        tokens.ROLE_POLICY: aws.iam.RolePolicy,
+        tokens.MANAGED_POLICY: aws.iam.Policy,
+        tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE: aws.iam.RolePolicyAttachmentsExclusive,
+        tokens.DATABASE: aws.glue.CatalogDatabase,
+        tokens.TABLE: aws.glue.CatalogTable,
+        tokens.LF_PERMISSIONS: aws.lakeformation.Permissions,
+        tokens.LF_RESOURCE: aws.lakeformation.Resource,
+        tokens.POD_IDENTITY: aws.eks.PodIdentityAssociation,
+        tokens.NAMESPACE: k8s.core.v1.Namespace,
+        tokens.SERVICE_ACCOUNT: k8s.core.v1.ServiceAccount,
+        tokens.CRONJOB: k8s.batch.v1.CronJob,
+        tokens.SCHEDULED_SPARK_APPLICATION: k8s.apiextensions.CustomResource,  # a custom resource: api_version and kind in its props
+    }
 
 
 def register(token: str, name: str, props: Mapping[str, object], opts: pulumi.ResourceOptions) -> pulumi.CustomResource:
-    return CLASSES[token](name, **props, opts=opts)
+    return classes()[token](name, **props, opts=opts)

@@ -4,8 +4,8 @@ each consumer domain's people. Each agreement adds these small resources and cha
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from components import tokens
 from components.access import KeyGrant, key_grant_child

@@ -12,8 +12,8 @@ parameters) is passed as it is. A value that only the cloud knows (a KMS key's I
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 
 @dataclass(frozen=True)

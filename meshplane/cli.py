@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from meshplane import commands
+from meshplane import commands, heap
 from meshplane.problems import MeshError
 
 ENVIRONMENTS = ("dev", "staging", "prod", "local")
@@ -81,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        with heap.for_the_process():
+            return args.run(args)
     except MeshError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

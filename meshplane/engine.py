@@ -23,6 +23,7 @@ from pulumi.runtime.sync_await import _sync_await
 from components.domain import DataDomain
 from components.providers import account_of_provider
 from components.product import DataProduct
+from meshplane import heap
 from meshplane.inventory import Resource
 from meshplane.mockcloud import mock_state
 from meshplane.problems import MeshError, Problem
@@ -90,7 +91,7 @@ def evaluate(stack: str, overrides: dict[str, str] | None = None, root: Path = R
     With `project`, the program composes that project's mesh and federation instead of loading them again."""
     config = {**stack_config(root, stack), **(overrides or {})}
     cloud = Cloud(account=config.get("meshplane:accountId", "123456789012"), region=config.get("meshplane:region", "us-east-1"))
-    with _isolated(root):
+    with _isolated(root), heap.suspended():
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         try:

@@ -99,18 +99,21 @@ class Builder:
         numbers as floats, None left out."""
 
         def value(v):
-            if isinstance(v, bool) or v is None or isinstance(v, str):
+            kind = type(v)
+            if kind is str or kind is bool or v is None or kind is float:
                 return v
-            if isinstance(v, int):
+            if kind is int:
                 return float(v)
-            if isinstance(v, dict):
+            if kind is dict:
                 return {k: value(item) for k, item in v.items() if item is not None}
-            if isinstance(v, (list, tuple)):
+            if kind is list or kind is tuple:
                 return [value(item) for item in v]
-            if isinstance(v, Ref):
+            if kind is Ref:
                 scope = states if v.scope == "self" else self.states[domain]
                 return scope[v.suffix][camel(v.output)]
-            return v
+            if isinstance(v, int) and not isinstance(v, bool):  # an IntEnum
+                return float(v)
+            return v  # a str Enum, as the engine passes it
 
         inputs = {camel(k): value(v) for k, v in child.props.items() if v is not None}
         if child.token.startswith(tokens.KUBERNETES_PREFIX) and "kind" not in inputs:  # a typed Kubernetes class adds them

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,9 +28,9 @@ def load_mesh(root: Path | str = "domains") -> Mesh:
         raise MeshError([Problem(str(root), 1, "no such directory: the mesh lives in `domains/<domain>/...`")])
     domains: dict[str, DeclaredDomain] = {}
     products: list[DeclaredProduct] = []
-    for path in sorted(p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()):
-        shown = display_path(path, root)
-        parts = path.relative_to(root).parts
+    base = Path(display_path(root, root))  # resolved once: every file is shown under it, as it sits in the mesh
+    for parts in yaml_files(root):
+        path, shown = root.joinpath(*parts), str(base.joinpath(*parts))
         if len(parts) == 2 and parts[1] in ("domain.yaml", "domain.yml"):
             declared = _read(path, shown, Domain, problems)
             if declared is not None:
@@ -52,7 +53,7 @@ def load_mesh(root: Path | str = "domains") -> Mesh:
             problems.append(Problem(shown, 1, "not in a domain folder: products go in `domains/<domain>/products/<product>.yaml`, domains in `domains/<domain>/domain.yaml`"))
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if not any((folder / n).is_file() for n in ("domain.yaml", "domain.yml")):
-            problems.append(Problem(display_path(folder, root), 1, f"domain folder {folder.name!r} has no domain.yaml"))
+            problems.append(Problem(str(base / folder.name), 1, f"domain folder {folder.name!r} has no domain.yaml"))
     mesh = Mesh.build(domains, products)
     problems.extend(check_mesh(mesh))
     if problems:
@@ -74,6 +75,21 @@ def _with_contract(spec: Product, domain_folder: Path, source: Source, problems:
         problems.extend(exc.problems)
         return spec
     return spec.model_copy(update={"output": port})
+
+
+def yaml_files(root: Path) -> list[tuple[str, ...]]:
+    """The path, as parts relative to `root`, of every YAML file under it, sorted; a linked folder is followed once."""
+    found: list[tuple[str, ...]] = []
+    seen: set[tuple[int, int]] = set()
+    for folder, subfolders, files in os.walk(root, followlinks=True):
+        info = os.stat(folder)
+        if (info.st_dev, info.st_ino) in seen:  # a link back up the tree: read it once, never loop
+            subfolders.clear()
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        rel = Path(folder).relative_to(root).parts
+        found.extend((*rel, name) for name in files if os.path.splitext(name)[1] in YAML_SUFFIXES and os.path.isfile(os.path.join(folder, name)))
+    return sorted(found)
 
 
 def _read(path: Path, shown: str, model: type[M], problems: list[Problem]) -> tuple[M, Source] | None:

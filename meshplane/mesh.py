@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
-from typing import Iterable
 
 from meshplane.problems import Problem
 from meshplane.spec import Classification, Domain, Product
@@ -74,11 +74,14 @@ def domain_of(address: str) -> str:
     return address.split("/", 1)[0]
 
 
-def agrees_to_serve(producer: Product, consumer_address: str, open_to_mesh: frozenset[Classification]) -> Via | None:
-    """The producer's side of the handshake: why it agrees to serve the consumer, or None."""
-    if consumer_address in producer.consumers:
+def agrees_to_serve(
+    producer: Product, consumer_address: str, open_to_mesh: frozenset[Classification], listed: Collection[str] | None = None
+) -> Via | None:
+    """The producer's side of the handshake: why it agrees to serve the consumer, or None (`listed`: its consumers, as a set)."""
+    listed = producer.consumers if listed is None else listed
+    if consumer_address in listed:
         return Via.product
-    if domain_of(consumer_address) in producer.consumers:
+    if domain_of(consumer_address) in listed:
         return Via.domain
     if producer.classification in open_to_mesh:
         return Via.mesh
@@ -118,21 +121,33 @@ class Mesh:
 
     def grants(self, open_to_mesh: frozenset[Classification] = OPEN_TO_MESH) -> list[Grant]:
         """Every read grant the two-sided handshake yields: consumer declares the input AND producer agrees."""
-        result = []
+        if open_to_mesh not in self._handshakes:  # several rules and commands ask: the mesh is read once
+            self._handshakes[open_to_mesh] = self._handshake(open_to_mesh)
+        return list(self._handshakes[open_to_mesh][0])
+
+    def refused_inputs(self, open_to_mesh: frozenset[Classification] = OPEN_TO_MESH) -> list[tuple[str, str]]:
+        """(producer, consumer) pairs where the consumer declares the input but the producer does not agree."""
+        self.grants(open_to_mesh)
+        return list(self._handshakes[open_to_mesh][1])
+
+    @cached_property
+    def _handshakes(self) -> dict[frozenset[Classification], tuple[list[Grant], list[tuple[str, str]]]]:
+        return {}
+
+    def _handshake(self, open_to_mesh: frozenset[Classification]) -> tuple[list[Grant], list[tuple[str, str]]]:
+        granted, refused = [], []
+        consumers = {address: frozenset(p.spec.consumers) for address, p in self.products.items()}
         for consumer in self.products.values():
             for address in consumer.spec.inputs:
                 producer = self.products.get(address)
                 if producer is None:
                     continue
-                via = agrees_to_serve(producer.spec, consumer.address, open_to_mesh)
-                if via is not None:
-                    result.append(Grant(producer=address, consumer=consumer.address, via=via))
-        return sorted(result)
-
-    def refused_inputs(self, open_to_mesh: frozenset[Classification] = OPEN_TO_MESH) -> list[tuple[str, str]]:
-        """(producer, consumer) pairs where the consumer declares the input but the producer does not agree."""
-        granted = {(g.producer, g.consumer) for g in self.grants(open_to_mesh)}
-        return [(src, dst) for src, dst in self.edges() if (src, dst) not in granted]
+                via = agrees_to_serve(producer.spec, consumer.address, open_to_mesh, consumers[address])
+                if via is None:
+                    refused.append((address, consumer.address))
+                else:
+                    granted.append(Grant(producer=address, consumer=consumer.address, via=via))
+        return sorted(granted, key=lambda g: (g.producer, g.consumer)), refused
 
     def reader_reads(self, domain: str, grants: list[Grant]) -> list[str]:
         """What the domain's people (its reader role) may read: its own products and its products' grants."""

@@ -10,8 +10,8 @@ its slot splits, replaces it by two), whatever the number of agreements.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from meshplane.governance.documents import size
 

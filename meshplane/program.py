@@ -7,9 +7,9 @@ works on the command's project instead of reading the files a second time.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from meshplane.compose import StackPlan, compose
 from meshplane.governance.evaluate import evaluate_mesh

@@ -8,13 +8,39 @@ records the line of each value under its path, so validation errors can point at
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import yaml
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - libyaml is in PyYAML's wheels
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+
+class _Loader(_SafeLoader):
+    """The safe loader, its implicit tags memoised: a mesh repeats the same keys and values thousands of times,
+    and no path resolver is registered, so none is walked."""
+
+    def descend_resolver(self, current_node, current_index) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _implicit_tag(value)
+        return super().resolve(kind, value, implicit)
+
+
+@lru_cache(maxsize=1 << 16)
+def _implicit_tag(value: str) -> str:
+    return _SafeLoader.resolve(_PROBE, yaml.ScalarNode, value, (True, False))
+
+
+_PROBE = _SafeLoader("")
 
 MAX_BYTES = 1 << 20
 MAX_NODES = 100_000

@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from meshplane.evaluator.model import Grant, Key
 

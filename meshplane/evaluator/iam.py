@@ -15,9 +15,9 @@ from __future__ import annotations
 import collections
 import collections.abc
 import hashlib
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from functools import lru_cache
-from typing import Mapping, Sequence
 
 collections.Mapping = collections.abc.Mapping  # type: ignore[attr-defined]  # principalmapper 1.1.5 predates 3.10
 collections.MutableMapping = collections.abc.MutableMapping  # type: ignore[attr-defined]

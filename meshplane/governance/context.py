@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterator
 
 from meshplane.federation import Federation
 from meshplane.mesh import DeclaredProduct, Mesh

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Iterable, Sequence
 
 from meshplane.federation import Federation
 from meshplane.governance.context import MeshContext
@@ -29,14 +29,14 @@ def mesh_findings(mesh: Mesh, federation: Federation, env: Environment) -> list[
 def resource_findings(resources: Sequence[Resource], federation: Federation, book: QuotaBook = DEFAULTS) -> list[tuple[Rule, Finding]]:
     checked = [r for r in resources if not r.is_provider and r.custom]
     found: list[tuple[Rule, Finding]] = []
+    per_resource = rules_for(Subject.resource)
+    for r in checked:  # a resource's rules one after another: its documents are decoded once
+        found.extend((rule, f) for rule in per_resource for f in rule.check(r, federation))
+    for rule in rules_for(Subject.stack):
+        found.extend((rule, f) for f in rule.check(checked, federation))
     rows = usage(resources, book)
-    for rule in rules_for(Subject.resource, Subject.stack, Subject.usage):
-        if rule.subject is Subject.stack:
-            found.extend((rule, f) for f in rule.check(checked, federation))
-        elif rule.subject is Subject.usage:
-            found.extend((rule, f) for f in rule.check(rows, federation))
-        else:
-            found.extend((rule, f) for r in checked for f in rule.check(r, federation))
+    for rule in rules_for(Subject.usage):
+        found.extend((rule, f) for f in rule.check(rows, federation))
     return found
 
 

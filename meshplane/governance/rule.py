@@ -7,9 +7,9 @@ blocks (mandatory) or warns (advisory) is decided per environment by the federat
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable, Iterable
 
 from meshplane.inventory import Resource
 from meshplane.problems import Severity

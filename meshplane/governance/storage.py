@@ -9,7 +9,7 @@ bucket rules stay linear in the number of resources.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
 from components import tokens
 from meshplane.governance.documents import is_unknown

@@ -8,8 +8,8 @@ from the one built without it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from components import tokens
 from components.providers import account_of_provider
@@ -17,12 +17,12 @@ from meshplane.governance import documents
 from meshplane.inventory import Resource
 from meshplane.quotas import DEFAULTS, QUOTAS, Per, Quota, QuotaBook, Unit
 
-DOCUMENT_QUOTAS = {  # (type, input) -> the quota of that document
-    (tokens.MANAGED_POLICY, "policy"): "iam.managed-policy-size",
-    (tokens.ROLE, "assumeRolePolicy"): "iam.trust-policy-size",
-    (tokens.BUCKET_POLICY, "policy"): "s3.bucket-policy-size",
-    (tokens.ACCESS_POINT, "policy"): "s3.access-point-policy-size",
-    (tokens.KEY, "policy"): "kms.key-policy-size",
+DOCUMENT_QUOTAS = {  # type -> (input, the quota of that document)
+    tokens.MANAGED_POLICY: ("policy", "iam.managed-policy-size"),
+    tokens.ROLE: ("assumeRolePolicy", "iam.trust-policy-size"),
+    tokens.BUCKET_POLICY: ("policy", "s3.bucket-policy-size"),
+    tokens.ACCESS_POINT: ("policy", "s3.access-point-policy-size"),
+    tokens.KEY: ("policy", "kms.key-policy-size"),
 }
 COUNTED = {  # type -> the per-account quota it counts against
     tokens.ROLE: "iam.roles",
@@ -88,16 +88,18 @@ def usage(resources: Sequence[Resource], book: QuotaBook = DEFAULTS) -> list[Usa
         if r.type == tokens.KEY_GRANT and isinstance(r.inputs.get("keyId"), str):
             grants[r.inputs["keyId"]].append(r)
     for key_id, on_key in sorted(grants.items()):
-        key = next((k for i, k in keys.items() if i and i in key_id), None)
+        key = keys.get(key_id.rsplit("/", 1)[-1])  # a key's ID, or its ARN ending in it
         add("kms.grants-per-key", f"key {(key.name if key else key_id)}", account[on_key[0].urn], len(on_key), key or on_key[0])
 
     for r in cloud:
-        for (typ, field), quota_id in DOCUMENT_QUOTAS.items():
-            value = r.inputs.get(field) if r.type == typ else None
-            if value is None or documents.is_unknown(value):
-                continue
-            measured = documents.byte_size(value) if QUOTAS[quota_id].unit is Unit.bytes else documents.size(value)
-            add(quota_id, f"{QUOTAS[quota_id].what} {r.name!r}", account[r.urn], measured, r)
+        if r.type not in DOCUMENT_QUOTAS:
+            continue
+        field, quota_id = DOCUMENT_QUOTAS[r.type]
+        value = r.inputs.get(field)
+        if value is None or documents.is_unknown(value):
+            continue
+        measured = documents.byte_size(value) if QUOTAS[quota_id].unit is Unit.bytes else documents.size(value)
+        add(quota_id, f"{QUOTAS[quota_id].what} {r.name!r}", account[r.urn], measured, r)
     return rows
 
 

@@ -6,8 +6,8 @@ Spark operator's SparkApplication / ScheduledSparkApplication (driver and execut
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from components import tokens
 from meshplane.inventory import Resource

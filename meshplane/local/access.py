@@ -16,8 +16,8 @@ alone allow, and every agreement's access point must reach its own bucket.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from botocore.exceptions import ClientError
 

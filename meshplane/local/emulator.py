@@ -14,9 +14,9 @@ import re
 import socket
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
 from urllib.parse import unquote, urlparse
 
 import boto3

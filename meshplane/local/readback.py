@@ -8,7 +8,7 @@ the caller names (the access check's rogue), so the decisions are about the depl
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 from botocore.exceptions import ClientError
 

@@ -6,8 +6,8 @@ import functools
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError

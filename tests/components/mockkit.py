@@ -11,9 +11,9 @@ import asyncio
 import json
 import re
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pulumi
 from pulumi.runtime import mocks, settings as runtime_settings

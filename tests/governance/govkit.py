@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import yaml
 

@@ -6,7 +6,7 @@ exactly the expected `path:line: error: message` lines, no more).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 

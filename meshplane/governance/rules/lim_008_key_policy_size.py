@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from meshplane.federation import Federation
 from meshplane.governance.limits import over_limit

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from meshplane.governance.context import MeshContext, at
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject

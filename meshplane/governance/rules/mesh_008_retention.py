@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from meshplane.governance.context import MeshContext, at
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject

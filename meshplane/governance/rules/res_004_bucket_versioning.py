@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from meshplane.federation import Federation
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
