@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
 
 from meshplane import commands, heap
 from meshplane.problems import MeshError
+from meshplane.project import find_root
+from meshplane.stack import stack_names
 
 ENVIRONMENTS = ("dev", "staging", "prod", "local")
 
@@ -19,8 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--federation", type=Path, help="the federation's file (default: the project's governance/federation.yaml)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="load and check the whole mesh, apply the governance rules; print its summary")
-    p.add_argument("--env", choices=ENVIRONMENTS, default="dev", help="environment to resolve overrides for")
+    p = sub.add_parser("validate", help="load and check the mesh, apply the governance rules; print its summary")
+    stack_options(p, "dev", "the mesh, its resources and its accounts' quotas")
+    format_option(p)
     p.set_defaults(run=commands.validate)
 
     p = sub.add_parser("graph", help="the lineage, with the grants")
@@ -39,14 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=commands.catalog)
 
     p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product")
-    p.add_argument("--env", default="dev", help="the stack to preview (dev, staging, prod, local, or a stack such as prod-podcasts)")
-    p.add_argument("--domain", action="append", help="only this domain (repeatable)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    stack_options(p, "dev", "the resources")
+    format_option(p)
     p.set_defaults(run=commands.plan)
 
     p = sub.add_parser("quotas", help="each account's use of every AWS limit, the tightest first (exit 1 when one is over)")
-    p.add_argument("--env", default="prod", help="the stack (dev, staging, prod, local, ...)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    stack_options(p, "prod", "the accounts")
+    format_option(p)
     p.set_defaults(run=commands.quotas)
 
     p = sub.add_parser("schema", help="write the JSON Schemas of the declarations")
@@ -55,35 +58,76 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("up", help="provision the stack; --local: into a local AWS emulator, without the Pulumi CLI")
     p.add_argument("--local", action="store_true", help="apply the program to a local AWS emulator (moto, started here unless --endpoint)")
-    p.add_argument("--env", default="local", help="the stack to provision (default: local)")
+    stack_options(p, "local", "the resources")
     p.add_argument("--endpoint", help="a running emulator on this machine, e.g. http://127.0.0.1:5000 (moto or LocalStack)")
     p.add_argument("--serve", action="store_true", help="keep the emulator running until Ctrl-C, to explore it with the aws CLI or boto3")
     p.add_argument("--out", type=Path, help="folder for the Kubernetes manifests (default: the stack's renderManifests, else out/manifests)")
     p.add_argument("--verify", action="store_true", help="then read the result back (as `meshplane verify`)")
     p.add_argument("--check", action="store_true", help="then prove the access matrix (as `meshplane access --check`)")
-    p.add_argument("--domain", action="append", help="only this domain, as a stack of its own would (repeatable)")
     p.set_defaults(run=commands.up)
 
     p = sub.add_parser("verify", help="read the deployed state with boto3; report drift from the declarations and non-compliance")
-    p.add_argument("--env", default="local", help="the stack to verify (default: local)")
+    stack_options(p, "local", "what is read back")
+    format_option(p)
     p.add_argument("--endpoint", help="an emulator (default: the stack's meshplane:awsEndpoint, else real AWS by the default credential chain)")
     p.set_defaults(run=commands.verify)
 
     p = sub.add_parser("access", help="the effective access matrix (principal x product); --check proves it against the emulator")
-    p.add_argument("--env", default="local", help="the stack (default: local)")
+    stack_options(p, "local", "the matrix")
     p.add_argument("--check", action="store_true", help="with IAM enforcement on, act as every principal on every product and compare")
     p.add_argument("--endpoint", help="the emulator to check (default: the stack's meshplane:awsEndpoint)")
-    p.add_argument("--json", action="store_true", help="the matrix as JSON")
+    format_option(p)
     p.set_defaults(run=commands.access)
     return parser
 
 
+def stack_options(p: argparse.ArgumentParser, default_env: str, narrowed: str) -> None:
+    """One vocabulary for the commands that work on a stack: --env, --stack, --domain."""
+    p.add_argument("--env", help=f"the environment, whose stack is stacks/Pulumi.<env>.yaml (default: {default_env})")
+    p.add_argument("--stack", help="a stack of the project by name, such as prod-podcasts (its environment is its file's)")
+    p.add_argument("--domain", action="append", metavar="DOMAIN", help=f"narrow {narrowed} to this domain, as a stack of its own would (repeatable)")
+    p.set_defaults(default_env=default_env)
+
+
+def format_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "json"), default="text", help="text for people, json for programs (default: text)")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
+    p.set_defaults(reports=True)  # its --format json also carries the problems that stop it
+
+
+def names_a_stack(name: str) -> bool:
+    try:
+        return name in stack_names(find_root())
+    except MeshError:
+        return False
+
+
+def check_target(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """--env names an environment (a stack's name there still works, with a warning); a domain is named once."""
+    if not hasattr(args, "default_env"):
+        return
+    if args.env is not None and args.env not in ENVIRONMENTS:
+        if args.stack is not None or not names_a_stack(args.env):
+            parser.error(f"--env {args.env}: not an environment ({', '.join(ENVIRONMENTS)})")
+        print(f"meshplane: warning: --env {args.env} names a stack, not an environment: write --stack {args.env}", file=sys.stderr)
+        args.stack, args.env = args.env, None
+    seen: set[str] = set()
+    for domain in args.domain or ():
+        if domain in seen:
+            parser.error(f"--domain {domain} is given twice")
+        seen.add(domain)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    check_target(parser, args)
     try:
         with heap.for_the_process():
             return args.run(args)
     except MeshError as exc:
+        if getattr(args, "reports", False) and args.format == "json":  # a program reading stdout gets the problems too
+            print(json.dumps({"problems": [p.as_json() for p in exc.problems]}, indent=2))
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)

@@ -10,7 +10,8 @@ from meshplane import governance
 from meshplane.graph import render
 from meshplane.mesh import Mesh
 from meshplane.offline import offline
-from meshplane.project import Project, open_project
+from meshplane.problems import MeshError, Problem
+from meshplane.project import Project, find_root, open_project
 from meshplane.resolve import resolve
 from meshplane.schema import write_schemas
 from meshplane.spec import Environment
@@ -18,13 +19,16 @@ from meshplane.stack import stack_file
 
 
 def summary(mesh: Mesh, env: Environment, open_to_mesh) -> str:
-    grants = mesh.grants(open_to_mesh)
-    refused = mesh.refused_inputs(open_to_mesh)
-    lines = [
-        f"mesh: {len(mesh.domains)} domains, {len(mesh.products)} products, "
-        f"{len(mesh.edges())} inputs, {len(grants)} grants, {len(refused)} refused ({env.value})"
-    ]
-    for domain in mesh.domains:
+    """The mesh (or, read around some domains, their part of it) in a few lines per domain."""
+    domains = [d for d in mesh.domains if mesh.answers_for(d)]
+    products = [p for d in domains for p in mesh.products_of(d)]
+    touches = lambda producer, consumer: mesh.answers_for(producer) or mesh.answers_for(consumer)  # noqa: E731
+    grants = [g for g in mesh.grants(open_to_mesh) if touches(g.producer, g.consumer)]
+    refused = [(src, dst) for src, dst in mesh.refused_inputs(open_to_mesh) if touches(src, dst)]
+    inputs = sum(1 for src, dst in mesh.edges() if touches(src, dst))
+    what = "mesh" if mesh.around is None else f"mesh around {', '.join(sorted(mesh.around))}"
+    lines = [f"{what}: {len(domains)} domains, {len(products)} products, {inputs} inputs, {len(grants)} grants, {len(refused)} refused ({env.value})"]
+    for domain in domains:
         lines.append(f"  {domain}")
         for declared in mesh.products_of(domain):
             p = resolve(declared.spec, env)
@@ -37,31 +41,74 @@ def summary(mesh: Mesh, env: Environment, open_to_mesh) -> str:
     return "\n".join(lines)
 
 
-def project_of(args: argparse.Namespace, stack: str | None = None, overrides: dict[str, str] | None = None) -> Project:
-    """The command's project, loaded once: the global --domains and --federation, and the stack it works on."""
-    return open_project(domains=args.domains, federation=args.federation, stack=stack, overrides=overrides)
+def project_of(args: argparse.Namespace) -> Project:
+    """The command's project, loaded once, with the global --domains and --federation."""
+    return open_project(domains=args.domains, federation=args.federation)
+
+
+def stack_name(args: argparse.Namespace) -> str:
+    """The stack a command works on: --stack, else the environment's (--env, else the command's default)."""
+    return args.stack or args.env or args.default_env
+
+
+def stack_project(args: argparse.Namespace, quotas: bool = False) -> Project:
+    """The project on the command's stack, narrowed by --domain; the mesh read around the domains it deploys
+    (with `quotas`, around every domain sharing their accounts too)."""
+    overrides = {"meshplane:domains": json.dumps(args.domain)} if args.domain else None
+    project = open_project(
+        domains=args.domains, federation=args.federation, stack=stack_name(args), overrides=overrides, scoped=True, quotas=quotas
+    )
+    env = project.settings.environment.value
+    if args.env is not None and args.stack is not None and env != args.env:
+        raise MeshError([Problem(stack_file(args.stack), 1, f"stack {args.stack!r} deploys environment {env!r}, not --env {args.env}")])
+    return project
 
 
 def validate(args: argparse.Namespace) -> int:
-    project = project_of(args)
-    mesh, federation, env = project.mesh, project.federation, Environment(args.env)
-    print(summary(mesh, env, federation.open_classifications))
+    narrowed = args.stack is not None or bool(args.domain)
+    if narrowed or (find_root() / stack_file(stack_name(args))).is_file():
+        project = stack_project(args, quotas=True)
+        env = project.settings.environment
+    else:  # an environment without a stack of its own: the declarations alone
+        project, env = project_of(args), Environment(stack_name(args))
+    mesh, federation = project.mesh, project.federation
     problems = governance.evaluate_mesh(mesh, federation, env)
-    scope = "mesh rules"
-    if not (project.root / stack_file(env.value)).is_file():
-        scope += f"; no resource rules: the project has no stack {stack_file(env.value)}"
-    elif not governance.blocking(problems):  # resources only of a mesh that may deploy
-        stack = offline(project.with_stack(env.value), whole_mesh=True)  # every account's quotas, whatever stack deploys what
+    scope = "mesh rules" + ("" if project.stack else f"; no resource rules: the project has no stack {stack_file(env.value)}")
+    resources = 0
+    if project.stack is not None and not governance.blocking(problems):  # resources only of a mesh that may deploy
+        stack = offline(project, whole_mesh=True)  # every account's quotas, whatever stack deploys what
         problems += governance.evaluate_resources(stack.resources, federation, env, mesh, stack.book)
-        scope = f"mesh, resource and limit rules over {sum(r.custom for r in stack.resources):,} resources"
+        resources = sum(r.custom for r in stack.resources if mesh.answers_for(r.product or r.domain))
+        scope = f"mesh, resource and limit rules over {resources:,} resources"
+        if stack.book.partial:
+            scope += f"; the account-wide quotas of {', '.join(sorted(stack.book.partial))} are the whole environment's run's"
+    if args.format == "json":
+        print(json.dumps(findings_json(env, project, problems, resources), indent=2))
+    else:
+        print(summary(mesh, env, federation.open_classifications))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         errors = sum(p.severity.blocks for p in problems)
         print(f"{len(problems)} governance finding(s): {errors} mandatory, {len(problems) - errors} advisory", file=sys.stderr)
-    else:
+    elif args.format == "text":
         print(f"governance: {len(governance.RULES)} rules ({scope}), no finding for {env.value}")
     return 1 if governance.blocking(problems) else 0
+
+
+def findings_json(env: Environment, project: Project, problems: list[Problem], resources: int) -> dict:
+    errors = sum(p.severity.blocks for p in problems)
+    return {
+        "environment": env.value,
+        "stack": project.stack.name if project.stack else None,
+        "domains": project.settings.domains if project.stack else None,
+        "products": len([p for p in project.mesh.products if project.mesh.answers_for(p)]),
+        "resources": resources,
+        "rules": len(governance.RULES),
+        "findings": [p.as_json() for p in problems],
+        "mandatory": errors,
+        "advisory": len(problems) - errors,
+    }
 
 
 def graph(args: argparse.Namespace) -> int:
@@ -74,12 +121,12 @@ def plan(args: argparse.Namespace) -> int:
     from meshplane import engine
     from meshplane.plan import as_json, render
 
-    overrides = {"meshplane:domains": json.dumps(args.domain)} if args.domain else None
-    evaluation = engine.run(project_of(args, args.env, overrides))
-    if args.json:
-        print(json.dumps(as_json(args.env, evaluation.resources), indent=2))
+    project = stack_project(args)
+    evaluation = engine.run(project)
+    if args.format == "json":
+        print(json.dumps(as_json(project.stack.name, evaluation.resources), indent=2))
     else:
-        print(render(args.env, evaluation.resources))
+        print(render(project.stack.name, evaluation.resources))
     return 0
 
 
@@ -95,31 +142,30 @@ def up(args: argparse.Namespace) -> int:
     if not args.local:
         print("meshplane up: error: only --local is built in; provision a cloud account with `pulumi up -s <stack>`", file=sys.stderr)
         return 2
-    overrides = {"meshplane:domains": json.dumps(args.domain)} if args.domain else None
-    return up_local(project_of(args, args.env, overrides), args.endpoint, args.serve, args.out, then_verify=args.verify, then_check=args.check)
+    return up_local(stack_project(args), args.endpoint, args.serve, args.out, then_verify=args.verify, then_check=args.check)
 
 
 def verify(args: argparse.Namespace) -> int:
     from meshplane.local.run import verify_stack
 
-    return verify_stack(project_of(args, args.env), args.endpoint)
+    return verify_stack(stack_project(args), args.endpoint, as_json=args.format == "json")
 
 
 def access(args: argparse.Namespace) -> int:
     from meshplane.local.run import access_matrix
 
-    return access_matrix(project_of(args, args.env), args.check, args.endpoint, args.json)
+    return access_matrix(stack_project(args), args.check, args.endpoint, args.format == "json")
 
 
 def quotas(args: argparse.Namespace) -> int:
     from meshplane import quota_report
 
-    project = project_of(args, args.env)
+    project = stack_project(args, quotas=True)
     rows = offline(project, whole_mesh=True).usage()
-    if args.json:
-        print(json.dumps(quota_report.as_json(args.env, rows), indent=2))
+    if args.format == "json":
+        print(json.dumps(quota_report.as_json(project.stack.name, rows), indent=2))
     else:
-        print(quota_report.render(args.env, rows, project.federation.headroom))
+        print(quota_report.render(project.stack.name, rows, project.federation.headroom))
     return 1 if any(r.used > r.limit for r in rows) else 0
 
 
@@ -128,7 +174,7 @@ def export(args: argparse.Namespace) -> int:
     from meshplane.export.files import write_documents
 
     if args.standard == "odcs":
-        project = project_of(args, args.env)
+        project = open_project(domains=args.domains, federation=args.federation, stack=args.env)
         documents = odcs.contracts(project.mesh, project.settings)
     else:
         project = project_of(args)

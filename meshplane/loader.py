@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,49 +17,121 @@ from meshplane.yamlsrc import Document, YamlError, parse
 
 MODELINE = "# yaml-language-server: $schema="
 YAML_SUFFIXES = (".yaml", ".yml")
+DOMAIN_FILES = ("domain.yaml", "domain.yml")
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def load_mesh(root: Path | str = "domains") -> Mesh:
-    """Load and check the whole mesh under `root`; raise MeshError listing every problem."""
+def load_mesh(root: Path | str = "domains", around: Collection[str] | None = None, also: Collection[str] = ()) -> Mesh:
+    """Load and check the whole mesh under `root`; raise MeshError listing every problem.
+
+    With `around` (domain names), only what a stack of those domains needs: their files, the products they
+    read and the products that read them. Another domain's file is opened only when its bytes name one of
+    those domains (or hold an escape that could spell one), so a one-domain run reads a fraction of a large
+    mesh; references into the domains left unread are not checked (the whole-mesh run checks them), and the
+    mesh answers only for the `around` domains' products. The `also` domains are read the same way, for what
+    the scope shares with them (an account's quotas), without being answered for."""
     root = Path(root)
     problems: list[Problem] = []
     if not root.is_dir():
         raise MeshError([Problem(str(root), 1, "no such directory: the mesh lives in `domains/<domain>/...`")])
-    domains: dict[str, DeclaredDomain] = {}
-    products: list[DeclaredProduct] = []
-    base = Path(display_path(root, root))  # resolved once: every file is shown under it, as it sits in the mesh
-    for parts in yaml_files(root):
-        path, shown = root.joinpath(*parts), str(base.joinpath(*parts))
-        if len(parts) == 2 and parts[1] in ("domain.yaml", "domain.yml"):
-            declared = _read(path, shown, Domain, problems)
-            if declared is not None:
-                spec, source = declared
-                if spec.name != parts[0]:
-                    problems.append(Problem(shown, source.line_of(("name",)), f"domain name {spec.name!r} differs from its folder {parts[0]!r}"))
-                domains[parts[0]] = DeclaredDomain(spec=spec, source=source)
-        elif len(parts) == 3 and parts[1] == "products":
-            declared = _read(path, shown, Product, problems)
-            if declared is not None:
-                spec, source = declared
-                if spec.name != path.stem:
-                    problems.append(Problem(shown, source.line_of(("name",)), f"product name {spec.name!r} differs from its file name {path.stem!r}"))
-                if spec.output.contract is not None:
-                    spec = _with_contract(spec, root / parts[0], source, problems)
-                products.append(DeclaredProduct(domain=parts[0], spec=spec, source=source))
-        elif len(parts) == 3 and parts[1] == CONTRACTS_FOLDER:
-            continue  # read when a product names it
-        else:
-            problems.append(Problem(shown, 1, "not in a domain folder: products go in `domains/<domain>/products/<product>.yaml`, domains in `domains/<domain>/domain.yaml`"))
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        if not any((folder / n).is_file() for n in ("domain.yaml", "domain.yml")):
-            problems.append(Problem(str(base / folder.name), 1, f"domain folder {folder.name!r} has no domain.yaml"))
-    mesh = Mesh.build(domains, products)
+    reader = _Reader(root, problems)
+    files = yaml_files(root)
+    folders = sorted(p.name for p in root.iterdir() if p.is_dir())
+    unread: frozenset[str] = frozenset()
+    if around is None:
+        for parts in files:
+            reader.read(parts)
+    else:
+        unread = _read_around(reader, files, folders, frozenset(around) | frozenset(also))
+    for folder in folders:
+        if folder not in unread and not any((root / folder / n).is_file() for n in DOMAIN_FILES):
+            problems.append(Problem(str(reader.base / folder), 1, f"domain folder {folder!r} has no domain.yaml"))
+    mesh = Mesh.build(reader.domains, reader.products, None if around is None else frozenset(around), unread)
     problems.extend(check_mesh(mesh))
     if problems:
         raise MeshError(problems)
     return mesh
+
+
+class _Reader:
+    """Reads the mesh's files one by one into declarations, every problem kept."""
+
+    def __init__(self, root: Path, problems: list[Problem]):
+        self.root, self.problems = root, problems
+        self.base = Path(display_path(root, root))  # resolved once: every file is shown under it, as it sits in the mesh
+        self.domains: dict[str, DeclaredDomain] = {}
+        self.products: list[DeclaredProduct] = []
+        self.done: set[tuple[str, ...]] = set()
+
+    def read(self, parts: tuple[str, ...], raw: bytes | None = None) -> None:
+        if parts in self.done:
+            return
+        self.done.add(parts)
+        path, shown = self.root.joinpath(*parts), str(self.base.joinpath(*parts))
+        if len(parts) == 2 and parts[1] in DOMAIN_FILES:
+            declared = _read(path, shown, Domain, self.problems, raw)
+            if declared is not None:
+                spec, source = declared
+                if spec.name != parts[0]:
+                    self.problems.append(Problem(shown, source.line_of(("name",)), f"domain name {spec.name!r} differs from its folder {parts[0]!r}"))
+                self.domains[parts[0]] = DeclaredDomain(spec=spec, source=source)
+        elif is_product_file(parts):
+            declared = _read(path, shown, Product, self.problems, raw)
+            if declared is not None:
+                spec, source = declared
+                if spec.name != path.stem:
+                    self.problems.append(Problem(shown, source.line_of(("name",)), f"product name {spec.name!r} differs from its file name {path.stem!r}"))
+                if spec.output.contract is not None:
+                    spec = _with_contract(spec, self.root / parts[0], source, self.problems)
+                self.products.append(DeclaredProduct(domain=parts[0], spec=spec, source=source))
+        elif len(parts) == 3 and parts[1] == CONTRACTS_FOLDER:
+            return  # read when a product names it
+        else:
+            self.problems.append(Problem(shown, 1, "not in a domain folder: products go in `domains/<domain>/products/<product>.yaml`, domains in `domains/<domain>/domain.yaml`"))
+
+
+def is_product_file(parts: tuple[str, ...]) -> bool:
+    return len(parts) == 3 and parts[1] == "products"
+
+
+def _read_around(reader: _Reader, files: list[tuple[str, ...]], folders: list[str], around: frozenset[str]) -> frozenset[str]:
+    """Read what a stack of the `around` domains needs (see `load_mesh`); the domains left partly read."""
+    by_domain: dict[str, list[tuple[str, ...]]] = {}
+    for parts in files:
+        by_domain.setdefault(parts[0], []).append(parts)
+    whole = set(around) & set(by_domain)
+    for domain in sorted(whole):  # the scope's own files, all of them
+        for parts in by_domain[domain]:
+            reader.read(parts)
+    names = [d.encode() for d in around]
+    for parts in files:  # who reads the scope: a file that cannot spell a scope domain cannot name its products
+        if parts[0] not in whole and is_product_file(parts):
+            try:
+                raw = reader.root.joinpath(*parts).read_bytes()
+            except OSError:
+                reader.read(parts)  # it says why
+                continue
+            if b"\\" in raw or any(name in raw for name in names):
+                reader.read(parts, raw)
+    for product in [p for p in reader.products if p.domain in whole]:  # what the scope reads
+        for address in product.spec.inputs:
+            domain, _, name = address.partition("/")
+            if domain in whole or domain not in by_domain:
+                continue
+            own = [parts for parts in by_domain[domain] if is_product_file(parts) and os.path.splitext(parts[2])[0] == name]
+            if own:
+                for parts in own:
+                    reader.read(parts)
+            else:  # renamed, or misnamed: only the whole domain can say
+                whole.add(domain)
+                for parts in by_domain[domain]:
+                    reader.read(parts)
+    for domain in {p.domain for p in reader.products} - whole:  # the domain files of every product read
+        for parts in by_domain.get(domain, ()):
+            if len(parts) == 2 and parts[1] in DOMAIN_FILES:
+                reader.read(parts)
+    return frozenset(folders) - whole
 
 
 def _with_contract(spec: Product, domain_folder: Path, source: Source, problems: list[Problem]) -> Product:
@@ -92,9 +165,9 @@ def yaml_files(root: Path) -> list[tuple[str, ...]]:
     return sorted(found)
 
 
-def _read(path: Path, shown: str, model: type[M], problems: list[Problem]) -> tuple[M, Source] | None:
+def _read(path: Path, shown: str, model: type[M], problems: list[Problem], raw: bytes | None = None) -> tuple[M, Source] | None:
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except OSError as exc:
         problems.append(Problem(shown, 1, f"cannot read: {exc.strerror}"))
         return None

@@ -93,9 +93,17 @@ class Mesh:
     domains: dict[str, DeclaredDomain]
     products: dict[str, DeclaredProduct]
     duplicates: tuple[DeclaredProduct, ...] = ()
+    around: frozenset[str] | None = None  # read around these domains only (a scoped load); None: the whole mesh
+    partial: frozenset[str] = frozenset()  # domains only partly read then: what they lack is unknown, not absent
 
     @classmethod
-    def build(cls, domains: dict[str, DeclaredDomain], products: Iterable[DeclaredProduct]) -> "Mesh":
+    def build(
+        cls,
+        domains: dict[str, DeclaredDomain],
+        products: Iterable[DeclaredProduct],
+        around: frozenset[str] | None = None,
+        partial: frozenset[str] = frozenset(),
+    ) -> "Mesh":
         by_address: dict[str, DeclaredProduct] = {}
         duplicates = []
         for product in products:
@@ -103,7 +111,15 @@ class Mesh:
                 duplicates.append(product)
             else:
                 by_address[product.address] = product
-        return cls(domains=dict(sorted(domains.items())), products=dict(sorted(by_address.items())), duplicates=tuple(duplicates))
+        return cls(dict(sorted(domains.items())), dict(sorted(by_address.items())), tuple(duplicates), around, partial)
+
+    def answers_for(self, address: str | None) -> bool:
+        """Whether findings about this product (or domain) are this mesh's to report: all of them, or the scope's."""
+        return self.around is None or address is None or domain_of(address) in self.around
+
+    def knows(self, address: str) -> bool:
+        """Whether the mesh can tell that a product (or domain) named `address` exists or not: its domain was read whole."""
+        return domain_of(address) not in self.partial
 
     def products_of(self, domain: str) -> list[DeclaredProduct]:
         return list(self._by_domain.get(domain, ()))
@@ -178,8 +194,8 @@ def check_mesh(mesh: Mesh) -> list[Problem]:
         first = mesh.products[dup.address]
         problems.append(Problem(dup.source.path, dup.source.line_of(("name",)), f"duplicate product address {dup.address!r} (also declared in {first.source.path})"))
     for product in mesh.products.values():
-        if product.domain not in mesh.domains:
-            continue  # the missing domain.yaml is reported by the loader
+        if product.domain not in mesh.domains or not mesh.answers_for(product.address):
+            continue  # the missing domain.yaml is reported by the loader; a neighbour of a scoped load, by its own run
         problems.extend(_check_references(mesh, product))
     problems.extend(_check_renames(mesh))
     problems.extend(_check_cycles(mesh))
@@ -193,12 +209,12 @@ def _check_references(mesh: Mesh, product: DeclaredProduct) -> list[Problem]:
         line = src.line_of(("inputs", i))
         if address == product.address:
             problems.append(Problem(src.path, line, f"input {address!r} is the product itself"))
-        elif address not in mesh.products:
+        elif address not in mesh.products and mesh.knows(address):
             hint = f" (renamed to {mesh.renamed[address]!r})" if address in mesh.renamed else ""
             problems.append(Problem(src.path, line, f"input {address!r} does not resolve to a product{hint}"))
     for i, consumer in enumerate(product.spec.consumers):
-        known = consumer in mesh.products if "/" in consumer else consumer in mesh.domains
-        if not known:
+        known = consumer in mesh.products if "/" in consumer else consumer in mesh.domains or consumer in mesh.partial
+        if not known and mesh.knows(consumer):
             what = "product" if "/" in consumer else "domain"
             problems.append(Problem(src.path, src.line_of(("consumers", i)), f"consumer {consumer!r} is not a known {what}"))
     return problems

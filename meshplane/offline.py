@@ -6,7 +6,7 @@ pack run the real program under the engine, and a test pins the two inventories 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from meshplane.compose import StackPlan, compose
 from meshplane.governance.usage import Usage, usage
@@ -36,7 +36,29 @@ def quota_book(project: Project) -> QuotaBook:
 
 
 def offline(project: Project, whole_mesh: bool = False) -> OfflineStack:
-    """The project's stack (or, with `whole_mesh`, every domain of its environment, as the accounts' quotas see them)."""
-    settings = project.settings.model_copy(update={"domains": None}) if whole_mesh else project.settings
+    """The project's stack; with `whole_mesh`, every domain its accounts hold, as their quotas see them (every
+    domain of the environment for a stack of them all, else its own and those sharing their accounts)."""
+    settings, book = project.settings, quota_book(project)
+    if whole_mesh:
+        settings = settings.model_copy(update={"domains": quota_scope(project)})
+        book = replace(book, partial=frozenset(partial_accounts(project, settings.domains)))
     plan = compose(project.mesh, settings, project.federation)
-    return OfflineStack(plan, build(plan, project.stack.name), quota_book(project))
+    return OfflineStack(plan, build(plan, project.stack.name), book)
+
+
+def quota_scope(project: Project) -> list[str] | None:
+    """The domains whose resources share an account with the stack's: None for all of them."""
+    settings = project.settings
+    if settings.domains is None:
+        return None
+    accounts = {settings.account_of(d) for d in settings.domains}
+    return [d for d in project.mesh.domains if d in settings.domains or (settings.account_of(d) in accounts and d not in project.mesh.partial)]
+
+
+def partial_accounts(project: Project, composed: list[str] | None) -> list[str]:
+    """The accounts holding resources of a domain left out of `composed` (None: every domain, so none): a domain's
+    own account, and the cluster's, where every domain living elsewhere keeps its Pod Identity broker."""
+    if composed is None:
+        return []
+    settings, left_out = project.settings, (set(project.mesh.domains) | project.mesh.partial) - set(composed)
+    return sorted({settings.account_of(d) for d in left_out} | ({settings.account_id} if left_out else set()))

@@ -42,8 +42,14 @@ def flags(resource: Resource) -> str:
     return f"  [{'; '.join(marks)}]" if marks else ""
 
 
+def in_order(resources: list[Resource]) -> list[Resource]:
+    """The cloud resources, stack-level first, then by domain, product and name: the engine registers them as
+    their inputs resolve, in no fixed order, and a plan reads the same every time."""
+    return sorted((r for r in resources if r.custom), key=lambda r: (r.domain or "", r.product or "", r.name, r.type))
+
+
 def as_json(stack: str, resources: list[Resource]) -> dict:
-    cloud = [r for r in resources if r.custom]
+    cloud = in_order(resources)
     return {
         "stack": stack,
         "total": len(cloud),
@@ -65,22 +71,30 @@ def as_json(stack: str, resources: list[Resource]) -> dict:
 
 
 def render(stack: str, resources: list[Resource]) -> str:
-    cloud = [r for r in resources if r.custom]
-    products = sorted({r.product for r in cloud if r.product})
-    domains = sorted({r.domain for r in cloud if r.domain})
-    lines = [f"plan for stack {stack}: {len(cloud)} resources to create, {len(domains)} domains, {len(products)} products"]
-    stack_level = [r for r in cloud if r.domain is None]
+    cloud = in_order(resources)
+    domains: dict[str, list[Resource]] = {}  # the domain's own resources
+    products: dict[str, dict[str, list[Resource]]] = {}  # domain -> product -> its resources
+    stack_level: list[Resource] = []
+    for r in cloud:  # grouped in one pass
+        if r.domain is None:
+            stack_level.append(r)
+        elif r.product is None:
+            domains.setdefault(r.domain, []).append(r)
+        else:
+            domains.setdefault(r.domain, [])
+            products.setdefault(r.domain, {}).setdefault(r.product, []).append(r)
+    count = sum(len(p) for p in products.values())
+    lines = [f"plan for stack {stack}: {len(cloud)} resources to create, {len(domains)} domains, {count} products"]
     if stack_level:
         lines.append(f"stack ({len(stack_level)})")
         lines.extend(f"  + {short_type(r.type):<40} {r.name}" for r in stack_level)
-    for domain in domains:
-        own = [r for r in cloud if r.domain == domain and r.product is None]
-        lines.append(f"{domain} ({len(own)} + {sum(1 for r in cloud if r.domain == domain and r.product)} in products)")
+    for domain, own in domains.items():
+        mine = products.get(domain, {})
+        lines.append(f"{domain} ({len(own)} + {sum(len(rs) for rs in mine.values())} in products)")
         lines.extend(f"  + {short_type(r.type):<40} {physical_name(r) or r.name}{flags(r)}" for r in own)
-        for product in (p for p in products if p.startswith(f"{domain}/")):
-            mine = [r for r in cloud if r.product == product]
-            lines.append(f"  {product} ({len(mine)})")
-            lines.extend(f"    + {short_type(r.type):<38} {physical_name(r) or r.name}{flags(r)}" for r in mine)
+        for product, rs in mine.items():
+            lines.append(f"  {product} ({len(rs)})")
+            lines.extend(f"    + {short_type(r.type):<38} {physical_name(r) or r.name}{flags(r)}" for r in rs)
     counts = Counter(short_type(r.type) for r in cloud)
     lines.append("by type: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())))
     return "\n".join(lines)

@@ -31,6 +31,9 @@ class Problem:
         label = f"{self.rule} {self.severity.value}" if self.rule else self.severity.value
         return f"{self.path}:{self.line}: {label}: {self.message}"
 
+    def as_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "severity": self.severity.value, "rule": self.rule, "message": self.message}
+
 
 def blocking(problems: Iterable[Problem]) -> bool:
     """True when a problem that blocks (an error) stands: nothing may be provisioned."""

@@ -32,7 +32,7 @@ def preloaded(project: Project) -> Iterator[None]:
 
 def load_stack(settings: StackSettings, root: Path | str = ".") -> StackPlan:
     """Compose the stack from the project's mesh and federation; raise MeshError on any problem."""
-    project = _preloaded[-1] if _preloaded else open_project(Path(root))
+    project = _preloaded[-1] if _preloaded else open_project(Path(root), around=settings.domains)
     findings = evaluate_mesh(project.mesh, project.federation, settings.environment)
     if blocking(findings):  # a mandatory governance finding stands: nothing is provisioned
         raise MeshError([p for p in findings if p.severity.blocks])

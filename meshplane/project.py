@@ -5,6 +5,7 @@ Built once at the edge (a command, the Pulumi program) and handed down; nothing 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -53,13 +54,33 @@ def open_project(
     federation: Path | None = None,
     stack: str | None = None,
     overrides: dict[str, str] | None = None,
+    scoped: bool = False,
+    quotas: bool = False,
+    around: Collection[str] | None = None,
 ) -> Project:
     """Load the project at `root` (else the one around the working directory): its mesh (`domains`, default
-    `<root>/domains`), its federation (default `<root>/governance/federation.yaml`) and optionally a stack."""
+    `<root>/domains`), its federation (default `<root>/governance/federation.yaml`) and optionally a stack.
+
+    `scoped`: a stack that names its domains gets the mesh read around them only (`loader.load_mesh`); with
+    `quotas`, the domains sharing their accounts are read too, for the accounts' quotas. `around` names the
+    domains to read around without a stack (the program, which has its settings from the Pulumi CLI)."""
     root = Path(root).resolve() if root is not None else find_root()
-    project = Project(
+    found = read_stack(root, stack, overrides) if stack is not None else None
+    mesh_root = Path(domains) if domains is not None else root / DOMAINS
+    if scoped and found is not None:
+        around = found.settings.domains
+    also = account_mates(found.settings, mesh_root) if around is not None and quotas else ()
+    return Project(
         root=root,
-        mesh=load_mesh(domains if domains is not None else root / DOMAINS),
+        mesh=load_mesh(mesh_root, around, also),
         federation=load_federation(federation if federation is not None else root / FEDERATION),
+        stack=found,
     )
-    return project.with_stack(stack, overrides) if stack is not None else project
+
+
+def account_mates(settings: StackSettings, mesh_root: Path) -> list[str]:
+    """The other domains (folders of the mesh) living in an account of the stack's domains."""
+    scope = set(settings.domains or ())
+    accounts = {settings.account_of(d) for d in scope}
+    folders = sorted(p.name for p in mesh_root.iterdir() if p.is_dir()) if mesh_root.is_dir() else []
+    return [d for d in folders if d not in scope and settings.account_of(d) in accounts]

@@ -82,6 +82,7 @@ class QuotaBook:
     raised: dict[str, dict[str, int]]  # account -> quota ID -> the raised value
     places: dict[str, tuple[str, int]]  # account -> where the stack declares it (file, line)
     default: str = "the stack's account"  # the account of a resource whose provider does not say
+    partial: frozenset[str] = frozenset()  # accounts a scoped run sees only part of: their account-wide use is the whole run's
 
     def limit(self, quota: Quota, account: str) -> int:
         return self.raised.get(account, {}).get(quota.id, quota.default)

@@ -19,7 +19,7 @@ from meshplane.compose.locate import location, previous_addresses
 from meshplane.compose.product import product_args
 from meshplane.compose.tags import MANAGED_BY
 from meshplane.federation import Federation
-from meshplane.mesh import Grant, Mesh
+from meshplane.mesh import Grant, Mesh, domain_of
 from meshplane.problems import MeshError, Problem
 from meshplane.quotas import QUOTAS
 from meshplane.spec import Product
@@ -38,16 +38,19 @@ class StackPlan:
     exports: dict[str, dict]  # per product: what the stack exports of it, besides what the cloud answers
 
 
-def providers(settings: StackSettings) -> StackProviders:
+def providers(settings: StackSettings, domains: list[str]) -> StackProviders:
+    """The default account's provider (the cluster's), and one per other account a domain in scope lives in."""
     tags = {"environment": settings.environment.value, "managed-by": MANAGED_BY}
 
     def aws(account: str) -> AwsProviderArgs:
         return AwsProviderArgs(settings.region, account, tags, settings.aws_endpoint, settings.role_of(account))
 
+    used = {settings.account_of(d) for d in domains}
+
     return StackProviders(
         aws=aws(settings.account_id),
         kubernetes=KubernetesProviderArgs(context=settings.kube_context, render_to=settings.render_manifests),
-        accounts={account: aws(account) for account in settings.all_accounts()[1:]},
+        accounts={account: aws(account) for account in settings.all_accounts()[1:] if account in used},
     )
 
 
@@ -82,7 +85,8 @@ def compose(mesh: Mesh, settings: StackSettings, federation: Federation) -> Stac
     """Every component argument for the stack's domains, in a stable order."""
     in_scope = scope(mesh, settings)
     grants = mesh.grants(federation.open_classifications)
-    agreed: Agreements = agreements(mesh, settings, grants)
+    domains = set(in_scope)  # both sides of the scope's agreements, none of the rest of the mesh
+    agreed: Agreements = agreements(mesh, settings, [g for g in grants if domain_of(g.producer) in domains or g.consumer_domain in domains])
     budget = int(QUOTAS["iam.managed-policy-size"].default * federation.headroom) - 1  # below the headroom, not at it
     domains = [(d, domain_args(mesh, settings, d, agreed, budget, protection(settings, None))) for d in in_scope]
     products = [
@@ -91,7 +95,7 @@ def compose(mesh: Mesh, settings: StackSettings, federation: Federation) -> Stac
     inputs = {a: [p for p, _ in agreed.inputs.get(a, [])] for a, _ in products}
     return StackPlan(
         settings=settings,
-        providers=providers(settings),
+        providers=providers(settings, in_scope),
         domains=domains,
         products=products,
         grants=grants,

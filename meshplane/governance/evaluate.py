@@ -23,7 +23,7 @@ def severity_of(rule: Rule, federation: Federation, env: Environment) -> Severit
 
 def mesh_findings(mesh: Mesh, federation: Federation, env: Environment) -> list[tuple[Rule, Finding]]:
     ctx = MeshContext(mesh=mesh, federation=federation, env=env)
-    return [(rule, finding) for rule in rules_for(Subject.mesh) for finding in rule.check(ctx)]
+    return [(rule, finding) for rule in rules_for(Subject.mesh) for finding in rule.check(ctx) if mesh.answers_for(finding.product)]
 
 
 def resource_findings(resources: Sequence[Resource], federation: Federation, book: QuotaBook = DEFAULTS) -> list[tuple[Rule, Finding]]:
@@ -50,7 +50,7 @@ def is_suppressed(rule: Rule, finding: Finding, mesh: Mesh | None, severity: Sev
 def suppression_problems(mesh: Mesh, federation: Federation, env: Environment) -> list[Problem]:
     """Suppressions that name no rule, or a rule mandatory in `env`: each a `path:line` error."""
     problems = []
-    for declared in mesh.products.values():
+    for declared in (p for p in mesh.products.values() if mesh.answers_for(p.address)):
         for i, suppression in enumerate(declared.spec.suppressions):
             line = declared.source.line_of(("suppressions", i, "rule"))
             rule = RULES.get(suppression.rule)
@@ -115,10 +115,16 @@ def evaluate_resources(
 ) -> list[Problem]:
     """Every resource and limit rule's standing finding over the registered resources, as sorted problems.
 
-    With `mesh`, findings are located in the owning product's file and its suppressions apply; `book` holds the
-    quotas the stack declares raised (AWS's defaults otherwise).
+    With `mesh`, findings are located in the owning product's file and its suppressions apply (a mesh read around
+    some domains answers for theirs only); `book` holds the quotas the stack declares raised (AWS's defaults otherwise).
     """
     env = Environment(env)
-    findings = [(rule, with_product(f)) for rule, f in resource_findings(resources, federation, book)]
+    findings = [(rule, with_product(f)) for rule, f in resource_findings(resources, federation, book) if answered(f, mesh)]
     return sorted(judge(findings, federation, env, mesh))
+
+
+def answered(finding: Finding, mesh: Mesh | None) -> bool:
+    """A finding about a resource of a domain a scoped mesh does not answer for is that domain's own run's."""
+    resource = finding.resource
+    return mesh is None or resource is None or mesh.answers_for(resource.product or resource.domain)
 

@@ -70,7 +70,7 @@ def usage(resources: Sequence[Resource], book: QuotaBook = DEFAULTS) -> list[Usa
             per_account[(COUNTED[r.type], account[r.urn])] += 1
         elif r.type == tokens.LF_PERMISSIONS and _principal_account(r) not in (None, account[r.urn]):
             per_account[("lakeformation.cross-account-grants", account[r.urn])] += 1
-    accounts = sorted({account[r.urn] for r in cloud})
+    accounts = sorted({account[r.urn] for r in cloud} - book.partial)
     for quota in (q for q in QUOTAS.values() if q.per is Per.account):
         for acct in accounts:
             add(quota.id, f"account {acct}", acct, per_account[(quota.id, acct)])

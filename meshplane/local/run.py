@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import signal
 import sys
 import time
@@ -141,18 +142,21 @@ def serve_hint(result: up_.UpResult) -> str:
 
 
 @aws_errors
-def verify_stack(project: Project, endpoint: str | None = None, echo: Echo = print, err: Echo = _err) -> int:
+def verify_stack(project: Project, endpoint: str | None = None, echo: Echo = print, err: Echo = _err, as_json: bool = False) -> int:
     """Read the deployed state of the project's stack (the emulator it or --endpoint names, else real AWS) and report
     every departure."""
-    return _verify(project, endpoint or project.settings.aws_endpoint, engine.run(project), echo, err)
+    return _verify(project, endpoint or project.settings.aws_endpoint, engine.run(project), echo, err, as_json)
 
 
-def _verify(project: Project, endpoint: str | None, evaluation: Evaluation, echo: Echo, err: Echo) -> int:
+def _verify(project: Project, endpoint: str | None, evaluation: Evaluation, echo: Echo, err: Echo, as_json: bool = False) -> int:
     """`verify_stack` for a program already evaluated (by `up --local --verify`)."""
     stack, settings = project.stack.name, project.settings
     accounts = connect_all(endpoint, settings)
     where = endpoint or f"AWS accounts {', '.join(accounts)} ({settings.region})"
     report = verify_.verify(evaluation, project.mesh, settings, accounts)
+    if as_json:
+        echo(json.dumps({"stack": stack, "at": where, "products": report.products, "domains": report.domains, "checked": report.checked,
+                         "findings": [f.as_json() for f in report.findings]}, indent=2))  # fmt: skip
     checked = ", ".join(f"{n} {what}" for what, n in report.checked.items())
     if report.findings:
         for finding in report.findings:
@@ -160,7 +164,7 @@ def _verify(project: Project, endpoint: str | None, evaluation: Evaluation, echo
         owners = {f.message.split(":", 1)[0] for f in report.findings}
         err(f"verify: {len(report.findings)} finding(s) in {len(owners)} product(s)/domain(s) of stack {stack} at {where}")
         return 1
-    echo(f"verify: stack {stack} at {where}: {_n(report.products, 'product')} in {_n(report.domains, 'domain')} match their declarations "
+    (err if as_json else echo)(f"verify: stack {stack} at {where}: {_n(report.products, 'product')} in {_n(report.domains, 'domain')} match their declarations "
          f"(checked {checked})")
     return 0
 

@@ -154,5 +154,5 @@ def test_usage_errors_exit_2(argv, capsys):
 def test_the_installed_command_exits_2_on_usage_errors(tmp_path):
     run = subprocess.run([str(Path(sys.executable).with_name("meshplane")), "validate", "--env", "qa"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
-    assert "invalid choice: 'qa'" in run.stderr
+    assert "--env qa: not an environment (dev, staging, prod, local)" in run.stderr
     assert "Traceback" not in run.stderr
