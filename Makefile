@@ -41,8 +41,10 @@ golden: setup
 	$(BIN)/python tests/components/golden_inventory.py --update
 
 bench: setup
+	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_load.py
-	$(BIN)/python benchmarks/bench_program.py
+	$(BIN)/python benchmarks/bench_program.py --json benchmarks/results/program.json
+	$(BIN)/python benchmarks/bench_access.py
 	$(BIN)/python benchmarks/bench_catalog.py
 
 # the README's pictures of the sample mesh's catalog (docs/catalog.png, docs/catalog-product.png)
