@@ -10,6 +10,7 @@ import asyncio
 import os
 import runpy
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,24 +92,38 @@ def evaluate(stack: str, overrides: dict[str, str] | None = None, root: Path = R
     With `project`, the program composes that project's mesh and federation instead of loading them again."""
     config = {**stack_config(root, stack), **(overrides or {})}
     cloud = Cloud(account=config.get("meshplane:accountId", "123456789012"), region=config.get("meshplane:region", "us-east-1"))
-    with _isolated(root), heap.suspended():
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
+
+    def program() -> dict:
+        runpy.run_path(str(root / "__main__.py"), run_name="__main__")
+        return dict(runtime_settings.get_root_resource().outputs)  # what it exported
+
+    with _isolated(root), heap.suspended(), preloaded(project) if project is not None else nullcontext():
         try:
-            runtime_settings.reset_options(project=PROJECT, stack=stack, preview=False)
-            set_all_config(config)
-            recorder = Recorder(cloud)
-            mocks.set_mocks(cloud, project=PROJECT, stack=stack, preview=False, monitor=recorder)
-            with preloaded(project) if project is not None else nullcontext():
-                _sync_await(run_pulumi_func(lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__")))
-            exported = runtime_settings.get_root_resource().outputs
-            outputs = _sync_await(pulumi.Output.from_input(dict(exported)).future()) or {}
+            recorder, outputs = mock_run(program, stack, config, cloud)
         except pulumi.RunError as exc:
             raise MeshError(getattr(exc, "problems", None) or [Problem("__main__.py", 1, str(exc))]) from None
-        finally:
-            asyncio.set_event_loop(None)
-            loop.close()
-    return Evaluation(stack=stack, resources=_inventory(recorder), outputs=_plain(outputs))
+    return Evaluation(stack=stack, resources=inventory(recorder), outputs=plain(outputs or {}))
+
+
+def mock_run(program: Callable[[], object], stack: str, config: dict[str, str], cloud: Cloud, monitor: type[Recorder] = Recorder) -> tuple[Recorder, object]:
+    """Run `program` (which registers resources) alone under Pulumi's mock engine: a fresh event loop, the runtime's
+    options reset, the config set, a new monitor (docs/toolchain.md). Its monitor, and what it returned, resolved."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    returned: list[object] = []
+    try:
+        runtime_settings.reset_options(project=PROJECT, stack=stack, preview=False)
+        set_all_config(dict(config))
+        recorder = monitor(cloud)
+        mocks.set_mocks(cloud, project=PROJECT, stack=stack, preview=False, monitor=recorder)
+        _sync_await(run_pulumi_func(lambda: returned.append(program())))
+        value = returned[0] if returned else None
+        if value is not None:
+            value = _sync_await(pulumi.Output.from_input(value).future())
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    return recorder, value
 
 
 @contextmanager
@@ -127,7 +142,7 @@ def _isolated(root: Path):
             sys.path.remove(str(root))
 
 
-def _inventory(recorder: Recorder) -> list[Resource]:
+def inventory(recorder: Recorder) -> list[Resource]:
     registered = recorder.get_registered_resources()
     names = {urn: (req.type, req.name, req.parent) for urn, req in recorder.requests.items()}
     result = []
@@ -140,7 +155,7 @@ def _inventory(recorder: Recorder) -> list[Resource]:
                 urn=urn,
                 type=req.type,
                 name=req.name,
-                inputs=_plain(pulumi.runtime.rpc.deserialize_properties(req.object)),
+                inputs=plain(pulumi.runtime.rpc.deserialize_properties(req.object)),
                 parent=req.parent or None,
                 provider=req.provider or None,
                 protect=bool(req.protect),
@@ -150,7 +165,7 @@ def _inventory(recorder: Recorder) -> list[Resource]:
                 domain=domain,
                 product=product,
                 id=state.id if state else None,
-                outputs=_plain(state.state) if state else {},
+                outputs=plain(state.state) if state else {},
             )
         )
     return result
@@ -167,13 +182,13 @@ def _owner(urn: str, names: dict[str, tuple[str, str, str]]) -> tuple[str | None
     return None, None
 
 
-def _plain(value):
+def plain(value):
     """Inputs as plain JSON-like data (Pulumi's unknowns and secrets unwrapped)."""
     if isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig:
-        return _plain(value["value"])
+        return plain(value["value"])
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if not k.startswith("__")}
+        return {k: plain(v) for k, v in value.items() if not k.startswith("__")}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 

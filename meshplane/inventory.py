@@ -32,3 +32,17 @@ class Resource:
     def is_provider(self) -> bool:
         return self.type.startswith(tokens.PROVIDER_PREFIX)
 
+
+
+def whole(value: object) -> object:
+    """A number as it was written: the mock engine records every number as a float (docs/toolchain.md), 3.0 -> 3."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def integral(value: object) -> object:
+    """`whole` through mappings and lists."""
+    if isinstance(value, dict):
+        return {k: integral(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [integral(v) for v in value]
+    return whole(value)

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from components import tokens
-from meshplane.inventory import Resource
+from meshplane.inventory import Resource, integral
 
 
 def is_kubernetes_object(resource: Resource) -> bool:
@@ -17,7 +17,7 @@ def is_kubernetes_object(resource: Resource) -> bool:
 
 def manifest(resource: Resource) -> dict:
     """The object with its keys in the usual order; the mock engine's floats back to integers."""
-    body = _integral(resource.inputs)
+    body = integral(resource.inputs)
     head = {k: body.pop(k) for k in ("apiVersion", "kind", "metadata") if k in body}
     return {**head, **body}
 
@@ -45,11 +45,3 @@ def write_files(manifests: Iterable[tuple[str, dict]], out: Path | str) -> list[
     return written
 
 
-def _integral(value):
-    if isinstance(value, dict):
-        return {k: _integral(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_integral(v) for v in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value

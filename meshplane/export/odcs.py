@@ -8,6 +8,7 @@ environment: the product's bucket and its Glue table, named as the program names
 from __future__ import annotations
 
 from meshplane import naming
+from meshplane.inventory import whole
 from meshplane import odcs_standard as odcs
 from meshplane.compose import scope
 from meshplane.compose.locate import glue_table, location
@@ -155,4 +156,4 @@ def _service_levels(product: Product) -> list[dict]:
 
 
 def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
+    return whole(float(value))

@@ -17,7 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 from components import tokens
 from components.providers import account_of_provider
 from meshplane.engine import Evaluation
-from meshplane.inventory import Resource
+from meshplane.inventory import Resource, whole
 from meshplane.local.emulator import Aws, error_code
 from meshplane.local.ids import IdMap
 from meshplane.manifests import is_kubernetes_object
@@ -113,9 +113,7 @@ def shape(value, renames: dict[str, str] = RENAMES):
         }
     if isinstance(value, list):
         return [shape(v, renames) for v in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    return whole(value)
 
 
 def upsert(create: Callable[[], object], update: Callable[[], object], exists: str) -> str:

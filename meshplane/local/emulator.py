@@ -1,7 +1,7 @@
 """The local AWS: a moto server on 127.0.0.1, boto3 clients for a stack's account, IAM enforcement on demand.
 
 moto serves every service on one port (S3 path-style). Its IAM enforcement is off by default and
-switched through `POST /moto-api/reset-auth` (shared/NOTES.md); `enforcement()` turns it on for a block
+switched through `POST /moto-api/reset-auth` (docs/toolchain.md); `enforcement()` turns it on for a block
 and always off again, because with it on the set-up credentials stop working.
 """
 
@@ -28,7 +28,6 @@ from meshplane.problems import MeshError, Problem
 HOST = "127.0.0.1"
 # moto accepts any signature until enforcement is on; these are the conventional emulator credentials
 EMULATOR_CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
-MOTO_DEFAULT_ACCOUNT = "123456789012"
 ADMIN_ROLE = "meshplane-local-admin"  # assumed to reach another account in the emulator (moto keys accounts by credentials)
 
 
@@ -37,12 +36,6 @@ class EmulatorError(MeshError):
 
     def __init__(self, message: str, where: str = "emulator"):
         super().__init__([Problem(where, 1, message)])
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def port_is_free(port: int) -> bool:

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from components import tokens
 from components.providers import account_of_provider
 from meshplane.engine import Evaluation
-from meshplane.inventory import Resource
+from meshplane.inventory import Resource, whole
 from meshplane.local.apply import lf_table, list_grants, shape
 from meshplane.local.emulator import Aws, document, error_code
 from meshplane.mesh import Mesh
@@ -56,9 +56,7 @@ def _normal(value):
     if isinstance(value, list):
         items = [_normal(v) for v in value]
         return items[0] if len(items) == 1 else items
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    return whole(value)
 
 
 class Verifier:

@@ -19,11 +19,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # run as a script: mockkit is a sibling
 
-from mockkit import document, integral, provider_name  # noqa: E402
+from mockkit import document, provider_name  # noqa: E402
 
 from components import tokens
 from meshplane.engine import Evaluation, evaluate  # noqa: E402
-from meshplane.inventory import Resource  # noqa: E402
+from meshplane.inventory import Resource, integral  # noqa: E402
 from meshplane.plan import physical_name  # noqa: E402
 
 GOLDEN = HERE.parent / "golden"

@@ -1,13 +1,11 @@
 """Helpers for the component tests: an isolated mock run, a temporary project, readers for what was registered.
 
-A mock run follows the recipe of `meshplane.engine.evaluate` (NOTES: a fresh event loop,
-`reset_options`, `set_all_config`, a new `MockMonitor` subclass, `set_mocks(preview=False)`), so a
-test that registers components on its own never sees another test's resources.
+A mock run is the engine's own (`meshplane.engine.mock_run`), so a test that registers components on its
+own never sees another test's resources.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import shutil
@@ -16,12 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulumi
-from pulumi.runtime import mocks, settings as runtime_settings
-from pulumi.runtime.config import set_all_config
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
-from meshplane.engine import PROJECT, ROOT, Cloud, Recorder, _inventory, _plain
+from meshplane.engine import ROOT, Cloud, Recorder, inventory, mock_run, plain
 from meshplane.inventory import Resource
 
 
@@ -34,7 +28,7 @@ class OutputsRecorder(Recorder):
         self.component_outputs: dict[str, dict] = {}
 
     def RegisterResourceOutputs(self, request):
-        self.component_outputs[request.urn] = _plain(pulumi.runtime.rpc.deserialize_properties(request.outputs))
+        self.component_outputs[request.urn] = plain(pulumi.runtime.rpc.deserialize_properties(request.outputs))
         return super().RegisterResourceOutputs(request)
 
 
@@ -54,27 +48,8 @@ class Run:
 def run(program: Callable[[], object], *, stack: str = "test", config: dict[str, str] | None = None,
         account: str = "123456789012", region: str = "eu-west-1") -> Run:
     """Run `program` (which registers resources) alone under the mock engine; what it registered, in order."""
-    cloud = Cloud(account=account, region=region)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    holder: dict[str, object] = {}
-    try:
-        runtime_settings.reset_options(project=PROJECT, stack=stack, preview=False)
-        set_all_config(dict(config or {}))
-        recorder = OutputsRecorder(cloud)
-        mocks.set_mocks(cloud, project=PROJECT, stack=stack, preview=False, monitor=recorder)
-
-        def body():
-            holder["value"] = program()
-
-        _sync_await(run_pulumi_func(body))
-        value = holder.get("value")
-        if value is not None:
-            value = _sync_await(pulumi.Output.from_input(value).future())
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
-    return Run(resources=_inventory(recorder), component_outputs=recorder.component_outputs, value=_plain(value))
+    recorder, value = mock_run(program, stack, dict(config or {}), Cloud(account=account, region=region), OutputsRecorder)
+    return Run(resources=inventory(recorder), component_outputs=recorder.component_outputs, value=plain(value))
 
 
 def project_copy(tmp_path: Path, root: Path = ROOT) -> Path:
@@ -108,17 +83,6 @@ def one(resources: Iterable[Resource], token: str | None = None, product: str | 
 def document(resource: Resource, key: str = "policy") -> dict:
     """A policy input as data (components build it with `json.dumps`)."""
     return json.loads(resource.inputs[key])
-
-
-def integral(value):
-    """Numbers come back from the mock engine as floats (NOTES): 3.0 -> 3, recursively."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: integral(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [integral(v) for v in value]
-    return value
 
 
 def provider_name(resource: Resource) -> str | None:

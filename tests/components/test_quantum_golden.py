@@ -16,7 +16,9 @@ from collections import Counter
 import pytest
 
 from golden_inventory import COMMAND, drift
-from mockkit import document, integral, of_type, one, provider_name
+from mockkit import document, of_type, one, provider_name
+
+from meshplane.inventory import integral
 
 from components import tokens
 from meshplane import naming

@@ -22,7 +22,9 @@ import pytest
 from kubernetes_validate.utils import latest_version, major_minor
 from referencing import Registry, Resource as SchemaResource
 
-from mockkit import integral, quantity
+from mockkit import quantity
+
+from meshplane.inventory import integral
 
 K8S = "1.37"
 SPARK_KIND = "ScheduledSparkApplication"
