@@ -13,7 +13,7 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# checkov pins packages pulumi cannot live with (shared/NOTES.md): it gets a virtualenv of its own
+# checkov pins packages pulumi cannot live with (docs/toolchain.md): it gets a virtualenv of its own
 $(CHECKOV_VENV)/bin/checkov:
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
