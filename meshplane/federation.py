@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import Field, PrivateAttr, model_validator
 
 from meshplane.problems import Severity
-from meshplane.spec import COLUMN_PATTERN, Classification, ColumnType, Environment, Spec
+from meshplane.spec import COLUMN_PATTERN, Classification, ColumnType, Environment, Integer, Number, Spec
 
 DEFAULT_PATH = Path("governance/federation.yaml")
 RULE_ID_PATTERN = r"^[A-Z]+-[0-9]{3}$"
@@ -36,8 +36,8 @@ class Mode(str, Enum):
 
 
 class RetentionBounds(Spec):
-    min_days: int = Field(default=1, ge=1, le=3650, description="Shortest retention allowed, in days.")
-    max_days: int = Field(default=3650, ge=1, le=3650, description="Longest retention allowed, in days.")
+    min_days: Integer = Field(default=1, ge=1, le=3650, description="Shortest retention allowed, in days.")
+    max_days: Integer = Field(default=3650, ge=1, le=3650, description="Longest retention allowed, in days.")
 
     @model_validator(mode="after")
     def _ordered(self) -> "RetentionBounds":
@@ -77,11 +77,11 @@ class Naming(Spec):
         default=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$",
         description="Regular expression every column and partition name matches (snake_case).",
     )
-    column_name_max: int = Field(default=64, ge=1, le=128, description="Longest column name, in characters.")
-    product_description_min: int = Field(
+    column_name_max: Integer = Field(default=64, ge=1, le=128, description="Longest column name, in characters.")
+    product_description_min: Integer = Field(
         default=20, ge=1, description="Shortest product description, in characters (say what and for whom)."
     )
-    column_description_min: int = Field(default=8, ge=1, description="Shortest column description, in characters.")
+    column_description_min: Integer = Field(default=8, ge=1, description="Shortest column description, in characters.")
 
 
 class Images(Spec):
@@ -117,7 +117,7 @@ class Federation(Spec):
     )
     naming: Naming = Field(default_factory=Naming, description="Naming and documentation conventions.")
     images: Images = Field(default_factory=Images, description="What counts as a pinned job image.")
-    headroom: float = Field(
+    headroom: Number = Field(
         default=0.8,
         gt=0,
         le=1,

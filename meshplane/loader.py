@@ -13,6 +13,7 @@ from meshplane.mesh import DeclaredDomain, DeclaredProduct, Mesh, Source, check_
 from meshplane.odcs_import import import_port
 from meshplane.problems import MeshError, Problem, display_path
 from meshplane.spec import CONTRACTS_FOLDER, Domain, Product
+from meshplane.spec_errors import explain, without
 from meshplane.yamlsrc import Document, YamlError, parse
 
 MODELINE = "# yaml-language-server: $schema="
@@ -211,24 +212,25 @@ def parse_spec(raw: bytes, model: type[M]) -> tuple[M, Document]:
     try:
         spec = model.model_validate(doc.data)
     except ValidationError as exc:
-        items.extend(_explain(err, doc) for err in exc.errors(include_url=False) if not _short_by_failed_items(err))
+        items.extend(_problems(exc, doc, model))
         raise SpecError(items) from None
     if items:
         raise SpecError(items)
     return spec, doc
 
 
-def _explain(err: dict, doc: Document) -> tuple[int, str]:
-    loc = tuple(err["loc"])
-    where = ".".join(str(p) if str(p).isprintable() else repr(p) for p in loc) or "(document)"  # a key may hold a newline
-    if err["type"] == "extra_forbidden":
-        return doc.line_of(loc), f"unknown key {where!r}"
-    if err["type"] == "missing":
-        return doc.line_of(loc[:-1]), f"missing required key {where!r}"
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "enum":
-        message = f"{message} (got {err.get('input')!r})"
-    return doc.line_of(loc), f"{where}: {message}" if loc else message
+def _problems(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[tuple[int, str]]:
+    """Every problem of the file: unknown keys, then what the rest says once they are set aside (a model's own checks
+    run only on fields that validate, so an unknown key would otherwise hide them)."""
+    errors = [e for e in exc.errors(include_url=False) if not _short_by_failed_items(e)]
+    found = [explain(e, doc, model) for e in errors]
+    unknown = [tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden"]
+    if unknown and isinstance(doc.data, dict):
+        try:
+            model.model_validate(without(doc.data, unknown))
+        except ValidationError as rest:
+            found += [explain(e, doc, model) for e in rest.errors(include_url=False) if not _short_by_failed_items(e)]
+    return list(dict.fromkeys(found))
 
 
 def _short_by_failed_items(err: dict) -> bool:

@@ -10,13 +10,18 @@ import re
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 ADDRESS_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 COLUMN_PATTERN = r"^[a-z][a-z0-9_]*$"
 CONTRACTS_FOLDER = "contracts"  # in a domain's folder: the ODCS contracts its products may take their schema from
 CONTRACT_PATTERN = rf"^{CONTRACTS_FOLDER}/[a-z0-9][a-z0-9._-]*\.ya?ml$"
+
+# scalars are never coerced: an integer field refuses true, 1.5 and "30"; a boolean one anything but true and false
+Integer = Annotated[int, Strict()]
+Boolean = Annotated[bool, Strict()]
+Number = Annotated[float, Strict()]  # a whole number is a number too
 
 Name = Annotated[str, Field(pattern=NAME_PATTERN, min_length=2, max_length=40)]
 Address = Annotated[
@@ -83,7 +88,7 @@ class Column(Spec):
     name: str = Field(pattern=COLUMN_PATTERN, max_length=128, description="Column name (snake_case).")
     type: ColumnType = Field(description="Column type, as the catalog stores it.")
     description: str = Field(min_length=1, description="What the column holds, for its readers.")
-    pii: bool = Field(default=False, description="True when the column holds personal data.")
+    pii: Boolean = Field(default=False, description="True when the column holds personal data.")
     polyseme: str | None = Field(
         default=None,
         pattern=COLUMN_PATTERN,
@@ -133,8 +138,8 @@ class OutputPort(Spec):
 
 
 class ServiceLevels(Spec):
-    freshness_hours: float = Field(gt=0, le=8760, description="Maximum age of the newest data, in hours.")
-    availability: float = Field(gt=0, le=100, description="Availability objective of the output port, in percent.")
+    freshness_hours: Number = Field(gt=0, le=8760, description="Maximum age of the newest data, in hours.")
+    availability: Number = Field(gt=0, le=100, description="Availability objective of the output port, in percent.")
 
 
 class Resources(Spec):
@@ -155,22 +160,22 @@ class Job(Spec):
     )
     engine: Engine = Field(default=Engine.kubernetes, description="Kubernetes CronJob, or Spark on Kubernetes.")
     resources: Resources = Field(default_factory=Resources, description="Resources of each pod.")
-    replicas: int = Field(default=1, ge=1, le=100, description="Pods (kubernetes) or executors (spark).")
-    suspended: bool = Field(default=False, description="Suspend the schedule (no new runs).")
+    replicas: Integer = Field(default=1, ge=1, le=100, description="Pods (kubernetes) or executors (spark).")
+    suspended: Boolean = Field(default=False, description="Suspend the schedule (no new runs).")
 
 
 class Override(Spec):
     """Only what makes sense to vary between environments."""
 
-    retention_days: int | None = Field(default=None, ge=1, le=3650, description="Retention in this environment.")
+    retention_days: Integer | None = Field(default=None, ge=1, le=3650, description="Retention in this environment.")
     schedule: str | None = Field(
         default=None,
         pattern=r"^(@(hourly|daily|weekly|monthly)|(\S+\s+){4}\S+)$",
         description="Job schedule in this environment.",
     )
-    replicas: int | None = Field(default=None, ge=1, le=100, description="Job replicas in this environment.")
+    replicas: Integer | None = Field(default=None, ge=1, le=100, description="Job replicas in this environment.")
     resources: Resources | None = Field(default=None, description="Job resources in this environment.")
-    suspended: bool | None = Field(default=None, description="Suspend the job in this environment.")
+    suspended: Boolean | None = Field(default=None, description="Suspend the job in this environment.")
 
 
 class Suppression(Spec):
@@ -193,7 +198,7 @@ class Product(Spec):
         description="Domains (`<domain>`) or products (`<domain>/<product>`) this product agrees to serve.",
     )
     service_levels: ServiceLevels | None = Field(default=None, description="Freshness and availability objectives.")
-    retention_days: int = Field(default=365, ge=1, le=3650, description="Days an object is kept before expiry.")
+    retention_days: Integer = Field(default=365, ge=1, le=3650, description="Days an object is kept before expiry.")
     job: Job = Field(description="The job that produces the product.")
     environments: dict[Environment, Override] = Field(
         default_factory=dict, description="Per-environment overrides (precedence: defaults < product < environment)."
@@ -202,7 +207,7 @@ class Product(Spec):
         default=(),
         description="Earlier names, oldest first: a rename keeps the data (physical names stay the oldest name's).",
     )
-    destroy_data: bool = Field(
+    destroy_data: Boolean = Field(
         default=False,
         description="Second key for destroying data: effective only where the stack also allows data destruction.",
     )

@@ -3,10 +3,17 @@
 PyYAML composes a node graph (no object construction, so no code runs); this module turns the
 graph into plain data, refusing duplicate keys, merge keys and alias expansion past a bound, and
 records the line of each value under its path, so validation errors can point at `file:line`.
+
+Plain scalars are read strictly, not as YAML 1.1 does: booleans are only `true` and `false` (`yes`,
+`no`, `on`, `off`, `y`, `n` stay text), integers are decimal (`017`, `0x1f`, `1_000` and `1:30` stay
+text), floats are decimal with an optional exponent (`.inf` and `.nan` stay text), null is `null`,
+`Null`, `NULL`, `~` or nothing. What stays text is refused by a field that wants a number or a boolean,
+at its line; nothing is coerced behind the author's back.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,12 +42,27 @@ class _Loader(_SafeLoader):
         return super().resolve(kind, value, implicit)
 
 
+STR, NULL, BOOL, INT, FLOAT, MERGE = (f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float", "merge"))
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOL = {"true": True, "false": False}
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|(0|[1-9][0-9]*)(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+
+
 @lru_cache(maxsize=1 << 16)
 def _implicit_tag(value: str) -> str:
-    return _SafeLoader.resolve(_PROBE, yaml.ScalarNode, value, (True, False))
-
-
-_PROBE = _SafeLoader("")
+    """The tag of a plain scalar: null, bool, int, float (as described above), else str."""
+    if value in _NULL:
+        return NULL
+    if value == "<<":  # refused as a key by `_convert`
+        return MERGE
+    if value in _BOOL:
+        return BOOL
+    if _INT.fullmatch(value):
+        return INT
+    if _FLOAT.fullmatch(value):
+        return FLOAT
+    return STR
 
 MAX_BYTES = 1 << 20
 MAX_NODES = 100_000
@@ -122,7 +144,7 @@ def _convert(node: yaml.Node, path: Path_, doc: Document, budget: list[int]) -> 
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlError(line, "mapping keys must be plain strings")
             key = key_node.value
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == MERGE:
                 raise YamlError(line, "merge keys (`<<`) are not supported: write the keys out")
             if key in result:
                 raise YamlError(line, f"duplicate key {key!r}")
@@ -135,23 +157,18 @@ def _convert(node: yaml.Node, path: Path_, doc: Document, budget: list[int]) -> 
 
 
 def _scalar(node: yaml.ScalarNode) -> object:
+    """A scalar as plain data; an explicit tag (`!!int 5`) is honoured only where the text is what the plain form allows."""
     tag = node.tag
     value = node.value
-    if tag == "tag:yaml.org,2002:str":
+    if tag == STR:
         return value
-    if tag == "tag:yaml.org,2002:null":
-        return None
-    if tag == "tag:yaml.org,2002:bool":
-        return value.lower() in ("true", "yes", "on")
-    if tag == "tag:yaml.org,2002:int":
-        try:
-            return int(value.replace("_", ""), 0)
-        except ValueError:
-            return value
-    if tag == "tag:yaml.org,2002:float":
-        try:
-            return float(value.replace("_", ""))
-        except ValueError:
-            return value
+    if tag == NULL:
+        return None if value in _NULL else value
+    if tag == BOOL:
+        return _BOOL.get(value, value)
+    if tag == INT:
+        return int(value) if _INT.fullmatch(value) else value
+    if tag == FLOAT:
+        return float(value) if _FLOAT.fullmatch(value) or _INT.fullmatch(value) else value
     # timestamps, binary and custom tags stay text: the models decide what they accept
     return value
