@@ -49,7 +49,7 @@ def load_mesh(root: Path | str = "domains", around: Collection[str] | None = Non
         if folder not in unread and not any((root / folder / n).is_file() for n in DOMAIN_FILES):
             problems.append(Problem(str(reader.base / folder), 1, f"domain folder {folder!r} has no domain.yaml"))
     mesh = Mesh.build(reader.domains, reader.products, None if around is None else frozenset(around), unread)
-    problems.extend(check_mesh(mesh))
+    problems.extend(check_mesh(mesh, reader.unreadable))
     if problems:
         raise MeshError(problems)
     return mesh
@@ -64,6 +64,7 @@ class _Reader:
         self.domains: dict[str, DeclaredDomain] = {}
         self.products: list[DeclaredProduct] = []
         self.done: set[tuple[str, ...]] = set()
+        self.unreadable: set[str] = set()  # what files that failed would have declared: naming it elsewhere is no second error
 
     def read(self, parts: tuple[str, ...], raw: bytes | None = None) -> None:
         if parts in self.done:
@@ -72,14 +73,18 @@ class _Reader:
         path, shown = self.root.joinpath(*parts), str(self.base.joinpath(*parts))
         if len(parts) == 2 and parts[1] in DOMAIN_FILES:
             declared = _read(path, shown, Domain, self.problems, raw)
-            if declared is not None:
+            if declared is None:
+                self.unreadable.add(parts[0])
+            else:
                 spec, source = declared
                 if spec.name != parts[0]:
                     self.problems.append(Problem(shown, source.line_of(("name",)), f"domain name {spec.name!r} differs from its folder {parts[0]!r}"))
                 self.domains[parts[0]] = DeclaredDomain(spec=spec, source=source)
         elif is_product_file(parts):
             declared = _read(path, shown, Product, self.problems, raw)
-            if declared is not None:
+            if declared is None:
+                self.unreadable.add(f"{parts[0]}/{Path(parts[2]).stem}")
+            else:
                 spec, source = declared
                 if spec.name != path.stem:
                     self.problems.append(Problem(shown, source.line_of(("name",)), f"product name {spec.name!r} differs from its file name {path.stem!r}"))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property
 
-from meshplane.problems import Problem
+from meshplane.problems import Problem, Severity
 from meshplane.spec import Classification, Domain, Product
+from meshplane.suggest import closest, did_you_mean
 from meshplane.yamlsrc import line_in
 
 OPEN_TO_MESH = frozenset({Classification.public, Classification.internal})
@@ -95,6 +96,7 @@ class Mesh:
     duplicates: tuple[DeclaredProduct, ...] = ()
     around: frozenset[str] | None = None  # read around these domains only (a scoped load); None: the whole mesh
     partial: frozenset[str] = frozenset()  # domains only partly read then: what they lack is unknown, not absent
+    notices: tuple[Problem, ...] = ()  # warnings of the declarations themselves (an old address still used)
 
     @classmethod
     def build(
@@ -111,7 +113,9 @@ class Mesh:
                 duplicates.append(product)
             else:
                 by_address[product.address] = product
-        return cls(dict(sorted(domains.items())), dict(sorted(by_address.items())), tuple(duplicates), around, partial)
+        resolved, notices = resolve_renames(by_address)
+        mine = tuple(n for address, n in notices if around is None or domain_of(address) in around)
+        return cls(dict(sorted(domains.items())), dict(sorted(resolved.items())), tuple(duplicates), around, partial, mine)
 
     def answers_for(self, address: str | None) -> bool:
         """Whether findings about this product (or domain) are this mesh's to report: all of them, or the scope's."""
@@ -184,49 +188,119 @@ class Mesh:
     @cached_property
     def renamed(self) -> dict[str, str]:
         """Old address -> current address, for every previous name."""
-        return {f"{p.domain}/{old}": p.address for p in self.products.values() for old in p.spec.previous_names}
+        return renames(self.products)
 
 
-def check_mesh(mesh: Mesh) -> list[Problem]:
-    """Cross-file checks: unique addresses, resolvable inputs and consumers, no lineage cycle."""
+def renames(products: dict[str, DeclaredProduct]) -> dict[str, str]:
+    """Old address -> current address, for every previous name that is not a product's address (the first claim wins;
+    `check_mesh` reports a second)."""
+    found: dict[str, str] = {}
+    for p in products.values():
+        for old in p.spec.previous_names:
+            old_address = f"{p.domain}/{old}"
+            if old_address not in products:
+                found.setdefault(old_address, p.address)
+    return found
+
+
+def resolve_renames(products: dict[str, DeclaredProduct]) -> tuple[dict[str, DeclaredProduct], list[tuple[str, Problem]]]:
+    """Products whose inputs and consumers name a renamed product by an old address, pointed at its current one: a
+    producer's rename never breaks its consumers. Each old address still written is a warning naming the new one
+    (with the address of the product whose file writes it)."""
+    moved = renames(products)
+    if not moved:
+        return products, []
+    resolved = dict(products)
+    notices = []
+    for address, declared in products.items():
+        changes: dict[str, tuple[str, ...]] = {}
+        for key in ("inputs", "consumers"):
+            values = getattr(declared.spec, key)
+            for i, value in enumerate(values):
+                if value in moved:
+                    line = declared.source.line_of((key, i))
+                    what = "input" if key == "inputs" else "consumer"
+                    message = f"{what} {value!r} was renamed to {moved[value]!r}: write the new address"
+                    notices.append((address, Problem(declared.source.path, line, message, Severity.warning)))
+            if any(v in moved for v in values):
+                changes[key] = tuple(moved.get(v, v) for v in values)
+        if changes:
+            resolved[address] = replace(declared, spec=declared.spec.model_copy(update=changes))
+    return resolved, notices
+
+
+def check_mesh(mesh: Mesh, unreadable: Collection[str] = ()) -> list[Problem]:
+    """Cross-file checks: unique addresses, resolvable inputs and consumers, nothing declared twice, no lineage cycle.
+
+    `unreadable`: the addresses (and domain names) of files that failed to load: their own errors stand, and naming
+    them elsewhere is not a second error."""
     problems: list[Problem] = []
     for dup in mesh.duplicates:
         first = mesh.products[dup.address]
         problems.append(Problem(dup.source.path, dup.source.line_of(("name",)), f"duplicate product address {dup.address!r} (also declared in {first.source.path})"))
+    unreadable = frozenset(unreadable)
     for product in mesh.products.values():
         if product.domain not in mesh.domains or not mesh.answers_for(product.address):
             continue  # the missing domain.yaml is reported by the loader; a neighbour of a scoped load, by its own run
-        problems.extend(_check_references(mesh, product))
+        problems.extend(_check_references(mesh, product, unreadable))
     problems.extend(_check_renames(mesh))
     problems.extend(_check_cycles(mesh))
     return problems
 
 
-def _check_references(mesh: Mesh, product: DeclaredProduct) -> list[Problem]:
+def _check_references(mesh: Mesh, product: DeclaredProduct, unreadable: frozenset[str]) -> list[Problem]:
     problems = []
     src = product.source
+    first: dict[str, int] = {}
     for i, address in enumerate(product.spec.inputs):
         line = src.line_of(("inputs", i))
+        if address in first:
+            problems.append(Problem(src.path, line, f"input {address!r} is declared twice (first at line {first[address]})"))
+            continue
+        first[address] = line
         if address == product.address:
             problems.append(Problem(src.path, line, f"input {address!r} is the product itself"))
-        elif address not in mesh.products and mesh.knows(address):
-            hint = f" (renamed to {mesh.renamed[address]!r})" if address in mesh.renamed else ""
-            problems.append(Problem(src.path, line, f"input {address!r} does not resolve to a product{hint}"))
+        elif address not in mesh.products and address not in unreadable and mesh.knows(address):
+            problems.append(Problem(src.path, line, f"input {address!r} does not resolve to a product{_like_address(mesh, address)}"))
+    first = {}
     for i, consumer in enumerate(product.spec.consumers):
-        known = consumer in mesh.products if "/" in consumer else consumer in mesh.domains or consumer in mesh.partial
-        if not known and mesh.knows(consumer):
-            what = "product" if "/" in consumer else "domain"
-            problems.append(Problem(src.path, src.line_of(("consumers", i)), f"consumer {consumer!r} is not a known {what}"))
+        line = src.line_of(("consumers", i))
+        if consumer in first:
+            problems.append(Problem(src.path, line, f"consumer {consumer!r} is declared twice (first at line {first[consumer]})"))
+            continue
+        first[consumer] = line
+        if consumer in unreadable or not mesh.knows(consumer):
+            continue
+        if "/" in consumer:
+            if consumer not in mesh.products:
+                problems.append(Problem(src.path, line, f"consumer {consumer!r} is not a known product{_like_address(mesh, consumer)}"))
+        elif consumer not in mesh.domains and consumer not in mesh.partial:
+            problems.append(Problem(src.path, line, f"consumer {consumer!r} is not a known domain{did_you_mean(consumer, mesh.domains)}"))
     return problems
+
+
+def _like_address(mesh: Mesh, address: str) -> str:
+    """A did-you-mean among the products of the address's domain (or of the domain it most resembles)."""
+    domain, _, name = address.partition("/")
+    if domain not in mesh.domains:
+        domain = closest(domain, mesh.domains) or domain
+    known = {p.spec.name: p.address for p in mesh.products_of(domain)}
+    match = known.get(name) or known.get(closest(name, known) or "")
+    return f" (did you mean {match!r}?)" if match else ""
 
 
 def _check_renames(mesh: Mesh) -> list[Problem]:
     problems = []
     claimed: dict[str, str] = {}
     for product in mesh.products.values():
+        seen: set[str] = set()
         for i, old in enumerate(product.spec.previous_names):
             old_address = f"{product.domain}/{old}"
             line = product.source.line_of(("previous_names", i))
+            if old in seen:
+                problems.append(Problem(product.source.path, line, f"previous name {old!r} is declared twice"))
+                continue
+            seen.add(old)
             if old_address in mesh.products:
                 problems.append(Problem(product.source.path, line, f"previous name {old_address!r} is still a product: a rename moves the data, so both cannot exist"))
             elif old_address in claimed and claimed[old_address] != product.address:

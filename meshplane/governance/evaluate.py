@@ -51,9 +51,14 @@ def suppression_problems(mesh: Mesh, federation: Federation, env: Environment) -
     """Suppressions that name no rule, or a rule mandatory in `env`: each a `path:line` error."""
     problems = []
     for declared in (p for p in mesh.products.values() if mesh.answers_for(p.address)):
+        first: dict[str, int] = {}
         for i, suppression in enumerate(declared.spec.suppressions):
             line = declared.source.line_of(("suppressions", i, "rule"))
             rule = RULES.get(suppression.rule)
+            if suppression.rule in first:
+                problems.append(Problem(declared.source.path, line, f"suppression of {suppression.rule} is declared twice (first at line {first[suppression.rule]})"))
+                continue
+            first[suppression.rule] = line
             if rule is None:
                 problems.append(Problem(declared.source.path, line, f"suppression names unknown rule {suppression.rule!r}"))
             elif severity_of(rule, federation, env).blocks:
@@ -103,10 +108,11 @@ def with_product(finding: Finding) -> Finding:
 
 
 def evaluate_mesh(mesh: Mesh, federation: Federation, env: Environment | str) -> list[Problem]:
-    """Every mesh rule's standing finding, plus invalid suppressions, as sorted problems."""
+    """Every mesh rule's standing finding, plus invalid suppressions and the declarations' own warnings, as sorted problems."""
     env = Environment(env)
     problems = judge(mesh_findings(mesh, federation, env), federation, env, mesh)
     problems.extend(suppression_problems(mesh, federation, env))
+    problems.extend(mesh.notices)
     return sorted(problems)
 
 

@@ -94,6 +94,14 @@ def test_a_suppression_naming_an_unknown_rule_is_an_error():
     ]
 
 
+def test_a_rule_suppressed_twice_is_an_error_at_the_second():
+    reason = "episode ids here are the player's, not the catalogue's"
+    mesh = k.mesh(None, both(lambda d: d["output"]["columns"][0].pop("polyseme"), suppress(("MESH-007", reason), ("MESH-007", reason))))
+    assert [str(p) for p in evaluate_mesh(mesh, k.federation(), "prod")] == [
+        f"{PLAYS}:26: error: suppression of MESH-007 is declared twice (first at line 24)",
+    ]
+
+
 def test_a_suppression_without_a_reason_is_a_path_line_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     listens = k.listens()

@@ -19,7 +19,8 @@ NOT_IN_A_DOMAIN = (
 
 
 def broken_mesh(files: MeshFiles) -> list[str]:
-    """Several files, each with its own problem; returns every line one run must report."""
+    """Several files, each with its own problem; returns every line one run must report (and no second line for one
+    cause: podcast-plays names users/play-events, whose own file fails)."""
     files.write("users/domain.yaml", domain_text("users").replace("contact: team@example.com", "contact: nobody"))
     files.product("users", "profile-updates", product_text("profile-updates").replace("kind: source-aligned", "kind: [oops"))
     files.product("users", "play-events", product_text("play-events") + "colour: blue\n")
@@ -31,7 +32,6 @@ def broken_mesh(files: MeshFiles) -> list[str]:
         "domains/orphans:1: error: domain folder 'orphans' has no domain.yaml",
         "domains/podcasts/products/listener-demographics.yaml:2: error: product name 'demographics' differs from its file name 'listener-demographics'",
         "domains/podcasts/products/podcast-plays.yaml:12: error: input 'users/nothing' does not resolve to a product",
-        "domains/podcasts/products/podcast-plays.yaml:12: error: input 'users/play-events' does not resolve to a product",
         "domains/podcasts/products/podcast-plays.yaml:13: error: consumer 'nowhere' is not a known domain",
         f"domains/stray.yaml:1: error: {NOT_IN_A_DOMAIN}",
         "domains/users/domain.yaml:5: error: contact: String should match pattern '^[^@\\s]+@[^@\\s]+$'",

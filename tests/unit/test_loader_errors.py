@@ -529,10 +529,66 @@ def unresolved_input(files, broken):
 
 
 @case
-def input_of_a_renamed_product(files, broken):
-    files.product("users", "alpha", edit(product_text("alpha"), "job:", "previous_names: [old-alpha]\njob:"))
-    files.product("podcasts", "beta", inputs=["users/old-alpha" if broken else "users/alpha"])
-    return ["domains/podcasts/products/beta.yaml:12: error: input 'users/old-alpha' does not resolve to a product (renamed to 'users/alpha')"]
+def unresolved_input_like_a_known_one(files, broken):
+    files.product("users", "alpha")
+    files.product("podcasts", "beta", inputs=["user/alpah" if broken else "users/alpha"])
+    return ["domains/podcasts/products/beta.yaml:12: error: input 'user/alpah' does not resolve to a product (did you mean 'users/alpha'?)"]
+
+
+@case
+def input_of_an_unreadable_product(files, broken):
+    # one cause, one error: alpha's own file says what is wrong; beta naming it is not a second error
+    files.product("users", "alpha", product_text("alpha", extra="colour: blue\n") if broken else None)
+    files.product("podcasts", "beta", inputs=["users/alpha"], consumers=["users/alpha"])
+    return [f"{P}/alpha.yaml:16: error: unknown key 'colour'"]
+
+
+@case
+def consumer_of_an_unreadable_domain(files, broken):
+    files.write("users/domain.yaml", edit(domain_text("users"), "contact: team@example.com", "contact: [x" if broken else "contact: team@example.com"))
+    files.product("users", "alpha")
+    files.product("podcasts", "beta", consumers=["users"])
+    return ["domains/users/domain.yaml:6: error: malformed YAML: did not find expected ',' or ']'"]
+
+
+@case
+def duplicate_input(files, broken):
+    files.product("users", "alpha")
+    files.product("users", "gamma")
+    files.product("podcasts", "beta", inputs=["users/alpha", "users/alpha" if broken else "users/gamma"])
+    return ["domains/podcasts/products/beta.yaml:12: error: input 'users/alpha' is declared twice (first at line 12)"]
+
+
+@case
+def duplicate_input_through_a_rename(files, broken):
+    files.product("users", "alpha", product_text("alpha", extra="previous_names: [old-alpha]\n"))
+    files.product("users", "gamma")
+    text = product_text("beta").replace("inputs: []", "inputs:\n  - users/alpha\n  - %s" % ("users/old-alpha" if broken else "users/gamma"))
+    files.product("podcasts", "beta", text)
+    return ["domains/podcasts/products/beta.yaml:14: error: input 'users/alpha' is declared twice (first at line 13)"]
+
+
+@case
+def duplicate_consumer(files, broken):
+    files.product("users", "alpha", consumers=["podcasts", "podcasts" if broken else "artists"])
+    files.product("podcasts", "beta")
+    files.product("artists", "gamma")
+    return [f"{P}/alpha.yaml:13: error: consumer 'podcasts' is declared twice (first at line 13)"]
+
+
+@case
+def duplicate_previous_name(files, broken):
+    one_product(files, broken, "", "previous_names: [old, %s]\n" % ("old" if broken else "older"), append=True)
+    return [f"{P}/alpha.yaml:16: error: previous name 'old' is declared twice"]
+
+
+@case
+def input_of_itself_under_an_old_name(files, broken):
+    files.product("users", "alpha", product_text("alpha", inputs=["users/old-alpha"] if broken else [], extra="previous_names: [old-alpha]\n"))
+    return [
+        f"{P}/alpha.yaml:12: error: input 'users/alpha' is the product itself",
+        f"{P}/alpha.yaml:12: error: lineage cycle: users/alpha -> users/alpha",
+    ]
 
 
 @case
@@ -549,6 +605,13 @@ def unknown_consumer_domain(files, broken):
     files.product("users", "alpha", consumers=["nowhere" if broken else "podcasts"])
     files.product("podcasts", "beta")
     return [f"{P}/alpha.yaml:13: error: consumer 'nowhere' is not a known domain"]
+
+
+@case
+def unknown_consumer_domain_like_a_known_one(files, broken):
+    files.product("users", "alpha", consumers=["podcast" if broken else "podcasts"])
+    files.product("podcasts", "beta")
+    return [f"{P}/alpha.yaml:13: error: consumer 'podcast' is not a known domain (did you mean 'podcasts'?)"]
 
 
 @case
