@@ -11,7 +11,7 @@ from meshplane.stack import settings_from, stack_file
 
 config = pulumi.Config("meshplane")
 try:
-    plan = load_stack(settings_from(config.get, stack_file(pulumi.get_stack())))
+    plan = load_stack(settings_from(config.get, stack_file(pulumi.get_stack())), stack=pulumi.get_stack())
 except MeshError as exc:
     failure = pulumi.RunError(f"the mesh has problems; nothing is provisioned:\n{exc}")
     failure.problems = exc.problems  # for `meshplane plan` and `up --local`, which run this program in-process

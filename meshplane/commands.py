@@ -11,7 +11,8 @@ from meshplane.graph import render
 from meshplane.mesh import Mesh
 from meshplane.offline import offline
 from meshplane.problems import MeshError, Problem
-from meshplane.project import Project, find_root, open_project
+from meshplane.deployments import project_problems
+from meshplane.project import DOMAINS, Project, domain_folders, find_root, open_project
 from meshplane.resolve import resolve
 from meshplane.schema import write_schemas
 from meshplane.spec import Environment
@@ -73,6 +74,7 @@ def validate(args: argparse.Namespace) -> int:
         project, env = project_of(args), Environment(stack_name(args))
     mesh, federation = project.mesh, project.federation
     problems = governance.evaluate_mesh(mesh, federation, env)
+    problems += project_problems(project.root, mesh, domain_folders(args.domains or project.root / DOMAINS))
     scope = "mesh rules" + ("" if project.stack else f"; no resource rules: the project has no stack {stack_file(env.value)}")
     resources = 0
     if project.stack is not None and not governance.blocking(problems):  # resources only of a mesh that may deploy
@@ -174,8 +176,10 @@ def export(args: argparse.Namespace) -> int:
     from meshplane.export.files import write_documents
 
     if args.standard == "odcs":
-        project = open_project(domains=args.domains, federation=args.federation, stack=args.env)
-        documents = odcs.contracts(project.mesh, project.settings)
+        from meshplane.deployments import read_stacks, stacks_named
+
+        project = project_of(args)
+        documents = odcs.contracts(project.mesh, *stacks_named(read_stacks(project.root), args.env))
     else:
         project = project_of(args)
         documents = odps.descriptors(project.mesh, project.mesh.grants(project.federation.open_classifications))
@@ -191,6 +195,7 @@ def catalog(args: argparse.Namespace) -> int:
 
     project = project_of(args)
     mesh, grants = project.mesh, project.mesh.grants(project.federation.open_classifications)
-    site = build_site(mesh, grants, read_stacks(project.root), args.env, args.out or project.root / "out" / "catalog")
+    stacks = read_stacks(project.root, domain_folders(args.domains or project.root / DOMAINS))
+    site = build_site(mesh, grants, stacks, args.env, args.out or project.root / "out" / "catalog")
     print(f"wrote the catalog of {site.products} products ({site.contracts} ODCS contracts, {site.descriptors} ODPS descriptors): {site.index}")
     return 0

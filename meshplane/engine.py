@@ -30,7 +30,7 @@ from meshplane.mockcloud import mock_state
 from meshplane.problems import MeshError, Problem
 from meshplane.program import preloaded
 from meshplane.project import Project
-from meshplane.stack import stack_config
+from meshplane.stack import read_stack
 
 PROJECT = "meshplane"
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +90,7 @@ def evaluate(stack: str, overrides: dict[str, str] | None = None, root: Path = R
     """Run the program for `stack` (its config plus `overrides`) under mocks; every registered resource, in order.
 
     With `project`, the program composes that project's mesh and federation instead of loading them again."""
-    config = {**stack_config(root, stack), **(overrides or {})}
+    config = project.stack.config if project is not None and project.stack is not None else read_stack(root, stack, overrides).config
     cloud = Cloud(account=config.get("meshplane:accountId", "123456789012"), region=config.get("meshplane:region", "us-east-1"))
 
     def program() -> dict:

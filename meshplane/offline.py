@@ -14,7 +14,6 @@ from meshplane.inventory import Resource
 from meshplane.inventory_build import build
 from meshplane.project import Project
 from meshplane.quotas import QuotaBook
-from meshplane.stack import key_lines
 
 
 @dataclass(frozen=True)
@@ -29,9 +28,8 @@ class OfflineStack:
 
 def quota_book(project: Project) -> QuotaBook:
     """The quotas the project's stack declares raised, per account, and where each account is declared."""
-    settings, file = project.settings, project.stack.file
-    lines = key_lines(project.root / file)
-    places = {a: (file, lines.get("accounts" if a != settings.account_id else "accountId", 1)) for a in settings.all_accounts()}
+    settings, stack = project.settings, project.stack
+    places = {a: (stack.file, stack.line_of("accounts" if a != settings.account_id else "accountId")) for a in settings.all_accounts()}
     return QuotaBook({a: settings.raised(a) for a in settings.all_accounts()}, places, settings.account_id)
 
 
@@ -40,7 +38,7 @@ def offline(project: Project, whole_mesh: bool = False) -> OfflineStack:
     domain of the environment for a stack of them all, else its own and those sharing their accounts)."""
     settings, book = project.settings, quota_book(project)
     if whole_mesh:
-        settings = settings.model_copy(update={"domains": quota_scope(project)})
+        settings = settings.model_copy(update={"domains": quota_scope(project), "exclude_domains": None})
         book = replace(book, partial=frozenset(partial_accounts(project, settings.domains)))
     plan = compose(project.mesh, settings, project.federation)
     return OfflineStack(plan, build(plan, project.stack.name), book)

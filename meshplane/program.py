@@ -14,8 +14,10 @@ from pathlib import Path
 from meshplane.compose import StackPlan, compose
 from meshplane.governance.evaluate import evaluate_mesh
 from meshplane.problems import MeshError, blocking
-from meshplane.project import Project, open_project
-from meshplane.stack import StackSettings
+from meshplane.deployments import stack_problems
+from meshplane.project import DOMAINS, Project, domain_folders, open_project
+from meshplane.stack import SETTING_KEYS, Stack, StackSettings
+from meshplane.stack_file import read_stack_file
 
 _preloaded: list[Project] = []
 
@@ -30,9 +32,18 @@ def preloaded(project: Project) -> Iterator[None]:
         _preloaded.pop()
 
 
-def load_stack(settings: StackSettings, root: Path | str = ".") -> StackPlan:
-    """Compose the stack from the project's mesh and federation; raise MeshError on any problem."""
-    project = _preloaded[-1] if _preloaded else open_project(Path(root), around=settings.domains)
+def load_stack(settings: StackSettings, root: Path | str = ".", stack: str | None = None) -> StackPlan:
+    """Compose the stack from the project's mesh and federation; raise MeshError on any problem. Run by the Pulumi CLI,
+    the stack (`stack`, by name) is checked against the project's other stacks as a command would check it."""
+    if _preloaded:
+        project = _preloaded[-1]
+    else:
+        project = open_project(Path(root), around=settings.domains)
+        if stack is not None:
+            checked = Stack(stack, {}, settings, read_stack_file(project.root, stack, SETTING_KEYS))
+            problems = stack_problems(project.root, checked, domain_folders(project.root / DOMAINS))
+            if problems:
+                raise MeshError(problems)
     findings = evaluate_mesh(project.mesh, project.federation, settings.environment)
     if blocking(findings):  # a mandatory governance finding stands: nothing is provisioned
         raise MeshError([p for p in findings if p.severity.blocks])

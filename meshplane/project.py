@@ -9,6 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from meshplane.deployments import stack_problems
 from meshplane.federation import Federation
 from meshplane.governance.registry import load_federation
 from meshplane.loader import load_mesh
@@ -67,6 +68,10 @@ def open_project(
     root = Path(root).resolve() if root is not None else find_root()
     found = read_stack(root, stack, overrides) if stack is not None else None
     mesh_root = Path(domains) if domains is not None else root / DOMAINS
+    if found is not None:
+        problems = stack_problems(root, found, domain_folders(mesh_root))
+        if problems:
+            raise MeshError(problems)
     if scoped and found is not None:
         around = found.settings.domains
     also = account_mates(found.settings, mesh_root) if around is not None and quotas else ()
@@ -82,5 +87,9 @@ def account_mates(settings: StackSettings, mesh_root: Path) -> list[str]:
     """The other domains (folders of the mesh) living in an account of the stack's domains."""
     scope = set(settings.domains or ())
     accounts = {settings.account_of(d) for d in scope}
-    folders = sorted(p.name for p in mesh_root.iterdir() if p.is_dir()) if mesh_root.is_dir() else []
-    return [d for d in folders if d not in scope and settings.account_of(d) in accounts]
+    return [d for d in domain_folders(mesh_root) if d not in scope and settings.account_of(d) in accounts]
+
+
+def domain_folders(mesh_root: Path) -> list[str]:
+    """The domains of the mesh at `mesh_root`, as its folders name them (without reading a file)."""
+    return sorted(p.name for p in mesh_root.iterdir() if p.is_dir()) if mesh_root.is_dir() else []

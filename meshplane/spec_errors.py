@@ -43,10 +43,10 @@ def shown(value: object) -> str:
     return type(value).__name__
 
 
-def explain(err: dict, doc: Document, model: type[BaseModel]) -> tuple[int, str]:
-    """One error of `model.model_validate(doc.data)` as (line, message)."""
+def explain(err: dict, doc: Document, model: type[BaseModel], prefix: str = "") -> tuple[int, str]:
+    """One error of `model.model_validate(doc.data)` as (line, message); `prefix` goes before the field's name."""
     loc = tuple(err["loc"])
-    where = dotted(loc)
+    where = prefix + dotted(loc)
     kind = err["type"]
     if kind == "extra_forbidden":
         return doc.line_of(loc), f"unknown key {where!r}{did_you_mean(str(loc[-1]), keys_at(model, loc[:-1]))}"
@@ -60,7 +60,7 @@ def explain(err: dict, doc: Document, model: type[BaseModel]) -> tuple[int, str]
         got = repr(_short(value)) if isinstance(value, str) else shown(value)
         hint = did_you_mean(value, choices) if isinstance(value, str) else ""
         if loc[-1:] == ("[key]",):  # a mapping's key, such as an environment's name
-            return doc.line_of(loc), f"{dotted(loc[:-2])}: unknown key {got}: expected {err['ctx']['expected']}{hint}"
+            return doc.line_of(loc), f"{prefix}{dotted(loc[:-2])}: unknown key {got}: expected {err['ctx']['expected']}{hint}"
         return doc.line_of(loc), f"{where}: expected {err['ctx']['expected']}, got {got}{hint}"
     message = err["msg"].removeprefix("Value error, ")
     return doc.line_of(loc), f"{where}: {message}" if loc else message

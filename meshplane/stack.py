@@ -7,12 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import Field, ValidationError, field_validator
 
 from meshplane.problems import MeshError, Problem
 from meshplane.quotas import QUOTAS
-from meshplane.spec import Environment, Name, Spec
+from meshplane.spec import Environment, Integer, Name, Spec
+from meshplane.spec_errors import explain
+from meshplane.stack_file import StackFile, read_stack_file, stack_file, stack_names
+from meshplane.yamlsrc import Document
+
+__all__ = ["SETTING_KEYS", "Stack", "StackSettings", "read_stack", "settings_from", "stack_config", "stack_file", "stack_names"]
 
 ACCOUNT_PATTERN = r"^[0-9]{12}$"
 ROLE_ARN_PATTERN = r"^arn:aws:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@/_-]+$"
@@ -42,7 +46,7 @@ class DomainAccount(Spec):
 
     account_id: str = Field(alias="accountId", pattern=ACCOUNT_PATTERN, description="The account's ID.")
     role_arn: str = Field(alias="roleArn", pattern=ROLE_ARN_PATTERN, description="The role the deployment assumes in the account.")
-    quotas: dict[str, int] = Field(default_factory=dict, description="Quotas raised in this account, by ID (`meshplane quotas` lists them).")
+    quotas: dict[str, Integer] = Field(default_factory=dict, description="Quotas raised in this account, by ID (`meshplane quotas` lists them).")
 
     model_config = {**Spec.model_config, "populate_by_name": True}
 
@@ -57,13 +61,18 @@ class StackSettings(Spec):
 
     environment: Environment = Field(description="The environment the stack deploys (dev, staging, prod, local).")
     domains: tuple[Name, ...] | None = Field(default=None, description="Deploy only these domains (default: every domain).")
+    exclude_domains: tuple[Name, ...] | None = Field(
+        default=None,
+        alias="excludeDomains",
+        description="Deploy every domain but these: what other stacks of the environment deploy (one stack per domain and environment).",
+    )
     account_id: str = Field(
         alias="accountId", pattern=ACCOUNT_PATTERN, description="The default AWS account: the cluster's, and every domain's not in `accounts`."
     )
     accounts: dict[Name, DomainAccount] = Field(
         default_factory=dict, description="Domains that live in an account of their own: domain -> {accountId, roleArn, quotas}."
     )
-    quotas: dict[str, int] = Field(default_factory=dict, description="Quotas raised in the default account, by ID.")
+    quotas: dict[str, Integer] = Field(default_factory=dict, description="Quotas raised in the default account, by ID.")
     region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-[0-9]$", description="The AWS region (the same as `aws:region`).")
     name_prefix: str = Field(alias="namePrefix", pattern=r"^[a-z][a-z0-9-]{1,19}$", description="Prefix of every physical name, e.g. `daff-prod`.")
     cluster: str = Field(min_length=1, max_length=100, description="The EKS cluster the jobs run on.")
@@ -116,86 +125,117 @@ class StackSettings(Spec):
 
 
 SETTING_KEYS = [field.alias or name for name, field in StackSettings.model_fields.items()]
-JSON_KEYS = {"domains", "accounts", "quotas"}  # the CLI hands objects over as JSON; booleans and numbers pydantic reads from text
+JSON_KEYS = {"domains", "excludeDomains", "accounts", "quotas"}  # the CLI hands objects over as JSON
+BOOL_KEYS = {field.alias or name for name, field in StackSettings.model_fields.items() if field.annotation is bool}
+LIST_KEYS = ("domains", "excludeDomains")
 
 
 @dataclass(frozen=True)
 class Stack:
-    """One stack of the project: its name, its config as the Pulumi CLI hands it to the program, its settings."""
+    """One stack of the project: its name, its config as the Pulumi CLI hands it to the program, its settings, and
+    where its file sets each of them."""
 
     name: str
     config: dict[str, str]
     settings: StackSettings
+    source: StackFile | None = None
 
     @property
     def file(self) -> str:
         return stack_file(self.name)
 
-
-def stack_file(stack: str) -> str:
-    """The stack's configuration file, relative to the project (`stackConfigDir` in Pulumi.yaml)."""
-    return f"stacks/Pulumi.{stack}.yaml"
-
-
-def stack_names(root: Path) -> list[str]:
-    """The stacks of the project at `root`, by name."""
-    folder = (root / stack_file("any")).parent
-    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in folder.glob("Pulumi.*.yaml"))
+    def line_of(self, key: str, *inside: str | int) -> int:
+        """The line of the stack file that sets `meshplane:<key>` (1 when it does not)."""
+        return self.source.line_of(f"meshplane:{key}", *inside) if self.source else 1
 
 
 def read_stack(root: Path, name: str, overrides: dict[str, str] | None = None) -> Stack:
     """The stack `name` of the project at `root` (its config, with `overrides`), validated; MeshError otherwise."""
-    config = {**stack_config(root, name), **(overrides or {})}
-    settings = settings_from(lambda key: config.get(f"meshplane:{key}"), stack_file(name), root)
-    return Stack(name, config, settings)
+    source = read_stack_file(root, name, SETTING_KEYS)
+    config = {**source.config, **(overrides or {})}
+    if overrides and "meshplane:domains" in overrides and "meshplane:excludeDomains" in source.config:
+        config.pop("meshplane:excludeDomains")  # narrowed to some domains: of those the stack deploys
+        left_out = _listed(source.config["meshplane:excludeDomains"])
+        clash = [d for d in _listed(overrides["meshplane:domains"]) if d in left_out]
+        if clash:
+            line = source.line_of("meshplane:excludeDomains")
+            raise MeshError([Problem(source.path, line, f"stack {name!r} leaves domain {d!r} out (meshplane:excludeDomains): another stack deploys it")
+                             for d in clash])  # fmt: skip
+    settings = settings_from(lambda key: config.get(f"meshplane:{key}"), source)
+    return Stack(name, config, settings, source)
+
+
+def _listed(raw: str) -> list[str]:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def stack_config(root: Path, stack: str) -> dict[str, str]:
     """A stack file's config as the Pulumi CLI hands it to the program: `ns:key` -> string (objects as JSON)."""
-    path = root / stack_file(stack)
-    if not path.is_file():
-        raise MeshError([Problem(stack_file(stack), 1, f"no stack {stack!r} (known: {', '.join(stack_names(root))})")])
-    data = yaml.safe_load(path.read_text()) or {}
-    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in (data.get("config") or {}).items()}
+    return read_stack_file(root, stack, SETTING_KEYS).config
 
 
-def settings_from(get_config: Callable[[str], str | None], stack_file: str, root: Path = Path(".")) -> StackSettings:
-    """Settings from a `pulumi.Config`-like getter (`get(key) -> str | None`); errors point at the line of
-    `stack_file` (relative to the project `root`) that sets the key."""
+def settings_from(get_config: Callable[[str], str | None], source: StackFile | str, root: Path = Path(".")) -> StackSettings:
+    """Settings from a `pulumi.Config`-like getter (`get(key) -> str | None`); every problem at the line of the stack
+    file that sets it (`source`: the file read, or its path relative to the project `root`, read for the lines only).
+
+    As the Pulumi CLI does, a boolean is only `true` or `false`; objects are JSON."""
+    if isinstance(source, str):
+        source = _checked(root, source)
     values: dict[str, object] = {}
-    errors: list[tuple[str, str]] = []  # (key, message)
+    errors: list[tuple[tuple, str]] = []  # (where, message)
     for key in SETTING_KEYS:
         raw = get_config(key)
         if raw is None:
             continue
-        try:
-            values[key] = json.loads(raw) if key in JSON_KEYS else raw
-        except ValueError:
-            errors.append((key, f"meshplane:{key}: not JSON: {raw!r}"))
+        if key in BOOL_KEYS:
+            if raw not in ("true", "false"):
+                errors.append(((key,), f"meshplane:{key}: expected true or false, got {raw!r}"))
+                continue
+            values[key] = raw == "true"
+        elif key in JSON_KEYS:
+            try:
+                values[key] = json.loads(raw)
+            except ValueError:
+                errors.append(((key,), f"meshplane:{key}: not JSON: {raw!r}"))
+        else:
+            values[key] = raw
+    errors += _scope_problems(values)
+    problems = [Problem(source.path, source.line_of(f"meshplane:{where[0]}", *where[1:]), message) for where, message in errors]
     try:
         settings = StackSettings.model_validate(values)
     except ValidationError as exc:
-        errors += [_explain(e) for e in exc.errors()]
-    if errors:
-        lines = key_lines(root / stack_file)
-        raise MeshError([Problem(stack_file, lines.get(key, 1), message) for key, message in errors])
+        doc = Document(values, {(k[0].removeprefix("meshplane:"), *k[1:]): n for k, n in source.lines.items()})
+        problems += [Problem(source.path, *explain(e, doc, StackSettings, prefix="meshplane:")) for e in exc.errors(include_url=False)]
+    if problems:
+        raise MeshError(problems)
     return settings
 
 
-def _explain(error: dict) -> tuple[str, str]:
-    where = ".".join(str(p) for p in error["loc"])
-    return str(error["loc"][0]) if error["loc"] else "", f"meshplane:{where}: {'missing' if error['type'] == 'missing' else error['msg']}"
-
-
-def key_lines(path: Path) -> dict[str, int]:
-    """`meshplane:<key>` -> the line of the stack file that sets it."""
-    try:
-        text = path.read_text()
-    except OSError:
-        return {}
-    found = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        key, sep, _ = line.strip().partition(":")
-        if key == "meshplane" and sep:
-            found.setdefault(line.strip().split(":")[1], number)
+def _scope_problems(values: dict[str, object]) -> list[tuple[tuple, str]]:
+    """A stack deploys a list of domains or every domain but some; each list says something, and names a domain once."""
+    found: list[tuple[tuple, str]] = []
+    for key in LIST_KEYS:
+        listed = values.get(key)
+        if not isinstance(listed, list):
+            continue  # not a list: the model says so
+        if not listed:
+            why = "deploys nothing: name the domains, or leave the key out for every domain" if key == "domains" else "leaves nothing out: remove the key"
+            found.append(((key,), f"meshplane:{key}: an empty list {why}"))
+        first: dict[object, int] = {}
+        for i, domain in enumerate(listed):
+            if isinstance(domain, str) and domain in first:
+                found.append(((key, i), f"meshplane:{key}: domain {domain!r} is listed twice (first as item {first[domain] + 1})"))
+            first.setdefault(domain, i)
+    if values.get("domains") is not None and values.get("excludeDomains") is not None:
+        found.append((("excludeDomains",), "meshplane:excludeDomains: a stack deploys meshplane:domains, or every domain but meshplane:excludeDomains, not both"))
     return found
+
+
+def _checked(root: Path, path: str) -> StackFile:
+    """The stack file at `path`, checked as a command checks it (the Pulumi CLI, which read its config, does not know
+    meshplane's keys), for its problems and its lines."""
+    return read_stack_file(root, Path(path).name.removeprefix("Pulumi.").removesuffix(".yaml"), SETTING_KEYS)

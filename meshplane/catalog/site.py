@@ -16,12 +16,11 @@ from pathlib import Path
 from meshplane.catalog import domain_matrix_svg, lineage_svg
 from meshplane.catalog.entries import Entry, State, entries
 from meshplane.catalog.pages import Documents, index_page, product_href, product_page
-from meshplane.deployments import deployments
+from meshplane.deployments import deployments, stacks_named
 from meshplane.export import odcs, odps
 from meshplane.export.files import relative_path, write_documents
 from meshplane.mesh import Grant, Mesh
-from meshplane.problems import MeshError, Problem
-from meshplane.stack import StackSettings, stack_file
+from meshplane.stack import StackSettings
 
 FULL_LINEAGE_MAX = 60  # products: past this, the front page draws who reads whom between domains
 DEPTH = 2  # hops upstream and downstream a product page draws
@@ -38,12 +37,11 @@ class Site:
 
 
 def build_site(mesh: Mesh, grants: list[Grant], stacks: dict[str, StackSettings], contracts_stack: str, out: Path) -> Site:
-    """Write the site into `out`; the contracts name the buckets and tables of `contracts_stack`."""
-    if contracts_stack not in stacks:
-        known = ", ".join(stacks)
-        raise MeshError([Problem(stack_file(contracts_stack), 1, f"no stack {contracts_stack!r} (known: {known})")])
+    """Write the site into `out`; the contracts name the buckets and tables of `contracts_stack` (an environment's stacks,
+    or one stack)."""
+    named = stacks_named(stacks, contracts_stack)
     catalog = entries(mesh, grants, stacks, deployments(mesh, stacks))
-    contracts = odcs.contracts(mesh, stacks[contracts_stack])
+    contracts = odcs.contracts(mesh, *named)
     descriptors = odps.descriptors(mesh, grants)
     _clear(out)
     write_documents(out / "odcs", contracts, "odcs")

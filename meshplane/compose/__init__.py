@@ -24,6 +24,7 @@ from meshplane.problems import MeshError, Problem
 from meshplane.quotas import QUOTAS
 from meshplane.spec import Product
 from meshplane.stack import StackSettings
+from meshplane.suggest import did_you_mean
 
 __all__ = ["MANAGED_BY", "StackPlan", "compose", "location", "previous_addresses", "protection", "scope"]
 
@@ -65,13 +66,14 @@ def exports(args: DataProductArgs, inputs: list[str]) -> dict:
 
 
 def scope(mesh: Mesh, settings: StackSettings) -> list[str]:
-    """The domains this stack deploys; an unknown domain is an error, not an empty stack."""
-    if settings.domains is None:
-        return list(mesh.domains)
-    unknown = [d for d in settings.domains if d not in mesh.domains]
+    """The domains this stack deploys; a domain it names that the mesh does not hold is an error, not an empty stack
+    (the command's own check says where: `meshplane.deployments.unknown_domains`)."""
+    unknown = [d for d in settings.domains or () if d not in mesh.domains and d not in mesh.partial]
     if unknown:
-        raise MeshError([Problem("stack config", 1, f"meshplane:domains names unknown domain {d!r}") for d in unknown])
-    return sorted(settings.domains)
+        raise MeshError([Problem("stack config", 1, f"the stack names unknown domain {d!r}{did_you_mean(d, mesh.domains)}") for d in unknown])
+    if settings.domains is not None:
+        return sorted(settings.domains)
+    return [d for d in mesh.domains if d not in (settings.exclude_domains or ())]
 
 
 def protection(settings: StackSettings, product: Product | None) -> DataProtection:

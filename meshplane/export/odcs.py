@@ -1,4 +1,4 @@
-"""One Open Data Contract Standard v3.2.0 contract per product output port, for one stack.
+"""One Open Data Contract Standard v3.2.0 contract per product output port, for one stack or an environment's stacks.
 
 The contract states what the port promises (its schema with logical and physical types, classification,
 service levels, retention), who stands behind it (team, support) and where it is read in the stack's
@@ -20,9 +20,11 @@ from meshplane.spec import Column, Format, Product
 from meshplane.stack import StackSettings
 
 
-def contracts(mesh: Mesh, settings: StackSettings) -> dict[str, dict]:
-    """Address -> contract, for every product the stack deploys, in the mesh's order."""
-    return {p.address: contract(mesh, p, settings) for d in scope(mesh, settings) for p in mesh.products_of(d)}
+def contracts(mesh: Mesh, *stacks: StackSettings) -> dict[str, dict]:
+    """Address -> contract, for every product the stacks (an environment's) deploy, in the mesh's order; each names
+    the buckets and tables of the stack that deploys its product."""
+    placed = {d: settings for settings in stacks for d in scope(mesh, settings)}
+    return {p.address: contract(mesh, p, placed[d]) for d in mesh.domains if d in placed for p in mesh.products_of(d)}
 
 
 def contract(mesh: Mesh, declared: DeclaredProduct, settings: StackSettings) -> dict:

@@ -105,7 +105,7 @@ def test_the_command_reports_an_unknown_stack_in_one_line(tmp_path, monkeypatch,
     monkeypatch.chdir(REPO)
     assert cli.main(["catalog", "--out", str(tmp_path), "--env", "qa"]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        "stacks/Pulumi.qa.yaml:1: error: no stack 'qa' (known: dev, local, prod, prod-podcasts, staging)",
+        "stacks/Pulumi.qa.yaml:1: error: no environment or stack 'qa' (known: dev, local, prod, prod-podcasts, staging)",
         "1 problem(s) found",
     ]
 

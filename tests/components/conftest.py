@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from golden_inventory import golden_evaluation
 from meshplane.engine import ROOT, Evaluation, evaluate
 from meshplane.federation import Federation
 from meshplane.governance import load_federation
@@ -17,10 +18,12 @@ from meshplane.mesh import Mesh
 _CACHE: dict[str, Evaluation] = {}
 
 
-def evaluation(stack: str) -> Evaluation:
-    if stack not in _CACHE:
-        _CACHE[stack] = evaluate(stack)
-    return _CACHE[stack]
+def evaluation(stack: str, every_domain: bool = False) -> Evaluation:
+    """The stack's registrations; `every_domain`: prod's golden, prod as one stack of every domain."""
+    key = f"{stack}+every-domain" if every_domain else stack
+    if key not in _CACHE:
+        _CACHE[key] = golden_evaluation(stack) if every_domain else evaluate(stack)
+    return _CACHE[key]
 
 
 @pytest.fixture(scope="session")
@@ -34,14 +37,20 @@ def prod() -> Evaluation:
 
 
 @pytest.fixture(scope="session")
+def prod_every_domain() -> Evaluation:
+    """The prod stack without its `meshplane:excludeDomains`: the whole sample mesh in one stack of prod."""
+    return evaluation("prod", every_domain=True)
+
+
+@pytest.fixture(scope="session")
 def prod_podcasts() -> Evaluation:
     return evaluation("prod-podcasts")
 
 
 @pytest.fixture(scope="session", params=["dev", "prod"])
 def env_eval(request) -> Evaluation:
-    """The sample mesh in each environment the goldens cover."""
-    return evaluation(request.param)
+    """The sample mesh in each environment the goldens cover (prod: as one stack of every domain)."""
+    return evaluation(request.param, every_domain=request.param == "prod")
 
 
 @pytest.fixture(scope="session")

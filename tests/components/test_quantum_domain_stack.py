@@ -2,7 +2,8 @@
 
 Grants to and from other domains are derived from the mesh-wide declarations (deterministic names and
 ARNs), so the domain stack needs no other stack's state: its resources equal, input for input, the
-podcasts resources of the prod stack.
+podcasts resources of prod as one stack of every domain; and prod, which leaves podcasts out, plus
+prod-podcasts are exactly that one stack.
 """
 
 from __future__ import annotations
@@ -24,20 +25,29 @@ def parent(ev, r) -> str:
     return r.parent.replace(f"urn:pulumi:{ev.stack}::", "").replace(f"::meshplane-{ev.stack}", "::ROOT")
 
 
-def test_same_resources_as_the_podcasts_part_of_prod(prod, prod_podcasts):
-    def part(ev):
-        return {
-            (r.type, r.name): (r.inputs, r.protect, r.retain_on_delete, tuple(a.replace(f":{ev.stack}::", ":STACK::") for a in r.aliases), parent(ev, r))
-            for r in ev.resources
-            if r.domain == "podcasts"
-        }
+def part(ev, domains) -> dict:
+    return {
+        (r.type, r.name): (r.inputs, r.protect, r.retain_on_delete, tuple(a.replace(f":{ev.stack}::", ":STACK::") for a in r.aliases), parent(ev, r))
+        for r in ev.resources
+        if r.domain in domains
+    }
 
-    whole, alone = part(prod), part(prod_podcasts)
+
+def test_same_resources_as_the_podcasts_part_of_prod(prod_every_domain, prod_podcasts):
+    whole, alone = part(prod_every_domain, {"podcasts"}), part(prod_podcasts, {"podcasts"})
     assert whole.keys() == alone.keys()
     for key in whole:
         assert alone[key] == whole[key], key
     assert {k: v for k, v in prod_podcasts.outputs["products"].items()} == {
-        k: v for k, v in prod.outputs["products"].items() if k.startswith("podcasts/")}
+        k: v for k, v in prod_every_domain.outputs["products"].items() if k.startswith("podcasts/")}
+
+
+def test_prod_and_prod_podcasts_are_prod_as_one_stack(prod, prod_podcasts, prod_every_domain):
+    domains = {"users", "podcasts", "artists", "playlists"}
+    assert {r.domain for r in prod.custom()} == domains - {"podcasts"}
+    split = {**part(prod, domains), **part(prod_podcasts, domains)}
+    assert split == part(prod_every_domain, domains)
+    assert {**prod.outputs["products"], **prod_podcasts.outputs["products"]} == prod_every_domain.outputs["products"]
 
 
 def test_agreements_across_domains_are_derived_without_their_state(prod_podcasts):

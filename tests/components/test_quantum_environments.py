@@ -18,10 +18,10 @@ BUCKET = tokens.BUCKET
 DISPOSABLE = "podcasts/podcast-plays"
 
 
-def test_prod_protects_and_retains_every_stateful_resource_and_nothing_else(prod, mesh):
-    guarded = [r for r in prod.custom() if r.protect or r.retain_on_delete]
+def test_prod_protects_and_retains_every_stateful_resource_and_nothing_else(prod_every_domain, mesh):
+    guarded = [r for r in prod_every_domain.custom() if r.protect or r.retain_on_delete]
     assert {r.type for r in guarded} == set(tokens.STATEFUL)
-    for r in prod.custom():
+    for r in prod_every_domain.custom():
         stateful = r.type in tokens.STATEFUL
         assert (r.protect, r.retain_on_delete) == (stateful, stateful), f"{r.type} {r.name}"
     assert len(guarded) == 2 * len(mesh.products) + 2 * len(mesh.domains)
@@ -36,7 +36,8 @@ def test_no_bucket_is_force_destroyed_with_one_key_or_none(dev, prod):
         assert all(r.inputs["forceDestroy"] is False for r in ev.custom() if r.type == BUCKET), ev.stack
 
 
-def test_environments_share_the_mesh_but_not_names(dev, prod):
+def test_environments_share_the_mesh_but_not_names(dev, prod_every_domain):
+    prod = prod_every_domain
     def names(ev):
         return sorted(r.inputs["bucket"] for r in ev.custom() if r.type == BUCKET)
 
@@ -44,7 +45,7 @@ def test_environments_share_the_mesh_but_not_names(dev, prod):
     assert {(r.type, r.name) for r in dev.resources if not r.is_provider} == {(r.type, r.name) for r in prod.resources if not r.is_provider}
 
 
-def test_environment_overrides_reach_the_jobs(dev, prod):
+def test_environment_overrides_reach_the_jobs(dev, prod, prod_podcasts):
     def spark(ev, address):
         return one(ev.custom(), tokens.SCHEDULED_SPARK_APPLICATION, address).inputs["spec"]
 
@@ -55,7 +56,7 @@ def test_environment_overrides_reach_the_jobs(dev, prod):
     def cron(ev, address):
         return one(ev.custom(), tokens.CRONJOB, address).inputs["spec"]
 
-    assert (cron(dev, "podcasts/listener-demographics")["suspend"], cron(prod, "podcasts/listener-demographics")["suspend"]) == (True, False)
+    assert (cron(dev, "podcasts/listener-demographics")["suspend"], cron(prod_podcasts, "podcasts/listener-demographics")["suspend"]) == (True, False)
     assert (cron(dev, "users/profile-updates")["schedule"], cron(prod, "users/profile-updates")["schedule"]) == ("15 */6 * * *", "15 1 * * *")
 
 
@@ -78,8 +79,8 @@ def _buckets(ev) -> dict[str, object]:
         ("dev", None, False),  # the product's key alone
         ("dev", "false", False),
         ("dev", "true", True),  # both keys
-        ("prod", None, False),
-        ("prod", "true", True),  # both keys, even where data is otherwise kept
+        ("prod-podcasts", None, False),
+        ("prod-podcasts", "true", True),  # both keys, even where data is otherwise kept
     ],
 )
 def test_force_destroy_takes_both_keys(second_key, stack, allow, expected):
@@ -92,11 +93,11 @@ def test_force_destroy_takes_both_keys(second_key, stack, allow, expected):
     disposable = [r for r in ev.custom() if r.product == DISPOSABLE and r.type in tokens.STATEFUL]
     if expected:
         assert not any(r.protect or r.retain_on_delete for r in disposable), "a disposable product keeps nothing"
-    elif stack == "prod":
+    elif stack == "prod-podcasts":
         assert all(r.protect and r.retain_on_delete for r in disposable)
     # the domain's key and database are shared with other products: never disposable
     shared = [r for r in ev.custom() if r.domain == "podcasts" and r.product is None and r.type in tokens.STATEFUL]
-    assert len(shared) == 2 and all(r.protect == (stack == "prod") for r in shared)
+    assert len(shared) == 2 and all(r.protect == (stack == "prod-podcasts") for r in shared)
 
 
 def test_the_stack_key_alone_destroys_nothing(dev):

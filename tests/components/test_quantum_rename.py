@@ -76,7 +76,7 @@ def renamed(tmp_path_factory):
     (products / "podcast-listens.yaml").write_text(text + "previous_names:\n  - podcast-plays\n")
     old.unlink()
     edit(products / "listener-demographics.yaml", "  - podcasts/podcast-plays\n", "  - podcasts/podcast-listens\n")
-    return evaluate("prod", root=root)
+    return evaluate("prod-podcasts", root=root)
 
 
 def reaches(after, before) -> bool:
@@ -84,7 +84,8 @@ def reaches(after, before) -> bool:
     return after.urn == before.urn or before.urn in after.aliases
 
 
-def test_a_rename_in_the_mesh_deletes_nothing_and_creates_nothing(prod, renamed):
+def test_a_rename_in_the_mesh_deletes_nothing_and_creates_nothing(prod_podcasts, renamed):
+    prod = prod_podcasts  # podcasts deploys alone in prod
     before = [r for r in prod.resources if r.custom and not r.is_provider]
     after = [r for r in renamed.resources if r.custom and not r.is_provider]
     assert len(after) == len(before)
@@ -92,7 +93,8 @@ def test_a_rename_in_the_mesh_deletes_nothing_and_creates_nothing(prod, renamed)
     assert all(any(reaches(a, b) for b in before) for a in after), "a resource of after would be created"
 
 
-def test_a_rename_keeps_every_aws_name_and_the_data(prod, renamed):
+def test_a_rename_keeps_every_aws_name_and_the_data(prod_podcasts, renamed):
+    prod = prod_podcasts  # podcasts deploys alone in prod
     moved = [r for r in prod.custom() if r.product == "podcasts/podcast-plays"]
     assert len(moved) >= 15
     for r in moved:
@@ -108,7 +110,8 @@ def test_a_rename_keeps_every_aws_name_and_the_data(prod, renamed):
     assert stateful == {tokens.BUCKET, tokens.TABLE}
 
 
-def test_a_rename_keeps_the_consumers_agreement(prod, renamed):
+def test_a_rename_keeps_the_consumers_agreement(prod_podcasts, renamed):
+    prod = prod_podcasts  # podcasts deploys alone in prod
     """The consumer's access point is named after both products' oldest names: a rename changes no document."""
     before = one(prod.custom(), tokens.ACCESS_POINT, name="podcasts/podcast-plays-to/podcasts/listener-demographics/access-point")
     after = one(renamed.custom(), tokens.ACCESS_POINT, name="podcasts/podcast-listens-to/podcasts/listener-demographics/access-point")

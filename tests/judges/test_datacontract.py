@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from meshplane.deployments import read_stacks, stacks_named
 from meshplane.engine import ROOT
 from meshplane.export.files import write_documents
 from meshplane.export.odcs import contracts
@@ -37,8 +38,8 @@ def lint(paths: list[Path]) -> dict[Path, subprocess.CompletedProcess]:
 
 
 def test_datacontract_lint_accepts_every_sample_contract_and_refuses_a_broken_one(tmp_path):
-    prod = open_project(ROOT, stack="prod")
-    written = write_documents(tmp_path / "prod", contracts(prod.mesh, prod.settings), "odcs")
+    prod = open_project(ROOT)
+    written = write_documents(tmp_path / "prod", contracts(prod.mesh, *stacks_named(read_stacks(ROOT), "prod")), "odcs")
     broken = yaml.safe_load(written[0].read_text())
     broken["schema"][0]["properties"][0]["logicalType"] = "text"
     (tmp_path / "broken.odcs.yaml").write_text(yaml.safe_dump(broken))

@@ -160,7 +160,7 @@ def test_checkov_can_fail(tmp_path):
 
 def test_every_kubernetes_object_passes_checkov(tmp_path_factory):
     folder = tmp_path_factory.mktemp("manifests")
-    written = write_manifests(evaluate("prod").resources, folder)
+    written = write_manifests([*evaluate("prod").resources, *evaluate("prod-podcasts").resources], folder)
     assert len(written) >= 20
     failed = sorted({(f["check_id"], f["resource"]) for f in run_checkov(folder) if f["check_id"] not in CHECKOV_SKIPS})
     assert failed == []

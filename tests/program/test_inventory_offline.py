@@ -73,7 +73,9 @@ def test_a_generated_rename_and_a_disposable_product(tmp_path):
     for other in root.glob("domains/*/products/*.yaml"):  # its consumers follow the rename
         other.write_text(other.read_text().replace(f"dom-001/{product.stem}", "dom-001/renamed-product"))
     stack = root / "stacks" / "Pulumi.prod.yaml"
-    stack.write_text(stack.read_text() + '  meshplane:allowDataDestruction: true\n  meshplane:protectData: false\n')
+    text = stack.read_text()
+    assert "  meshplane:protectData: true\n" in text and "allowDataDestruction" not in text
+    stack.write_text(text.replace("  meshplane:protectData: true\n", "  meshplane:protectData: false\n") + "  meshplane:allowDataDestruction: true\n")
     project = open_project(root, stack="prod")
     assert project.mesh.products["dom-001/renamed-product"].spec.previous_names == (product.stem,)
     assert differences(project) == []

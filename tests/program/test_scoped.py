@@ -39,9 +39,9 @@ def same_stack(root: Path, domains: list[str], stack: str = "prod") -> list[str]
     return compare(whole, scoped)
 
 
-@pytest.mark.parametrize("domain", ["users", "podcasts", "artists", "playlists"])
-def test_each_domain_of_the_sample(domain):
-    assert same_stack(ROOT, [domain]) == []
+@pytest.mark.parametrize("domain, stack", [("users", "prod"), ("podcasts", "prod-podcasts"), ("artists", "prod"), ("playlists", "prod")])
+def test_each_domain_of_the_sample(domain, stack):
+    assert same_stack(ROOT, [domain], stack) == []
 
 
 @pytest.mark.parametrize("accounts", ["one", "per-domain"])

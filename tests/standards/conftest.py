@@ -39,8 +39,9 @@ def federation(project) -> Federation:
 
 
 @pytest.fixture(scope="session")
-def prod(project) -> StackSettings:
-    return project.with_stack("prod").settings
+def prod(project) -> tuple[StackSettings, ...]:
+    """The prod environment's stacks: prod, and prod-podcasts, which podcasts deploys alone in."""
+    return project.with_stack("prod").settings, project.with_stack("prod-podcasts").settings
 
 
 @pytest.fixture(scope="session")

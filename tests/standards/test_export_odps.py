@@ -90,7 +90,7 @@ def test_every_sample_descriptor_on_disk_validates(mesh, federation, tmp_path):
 
 def test_ports_link_the_contracts_by_id_and_version(mesh, federation, prod):
     grants = mesh.grants(federation.open_classifications)
-    contract_ids = {c["id"]: c["version"] for c in contracts(mesh, prod).values()}
+    contract_ids = {c["id"]: c["version"] for c in contracts(mesh, *prod).values()}
     refused = set(mesh.refused_inputs(federation.open_classifications))
     for address, descriptor in descriptors(mesh, grants).items():
         spec = mesh.products[address].spec
