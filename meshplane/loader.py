@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from meshplane.mesh import DeclaredDomain, DeclaredProduct, Mesh, Source, check_mesh
 from meshplane.odcs_import import import_port
 from meshplane.problems import MeshError, Problem, display_path
+from meshplane.shared_names import shared_names
 from meshplane.spec import CONTRACTS_FOLDER, Domain, Product
 from meshplane.spec_errors import explain, without
 from meshplane.yamlsrc import Document, YamlError, parse
@@ -50,6 +51,7 @@ def load_mesh(root: Path | str = "domains", around: Collection[str] | None = Non
             problems.append(Problem(str(reader.base / folder), 1, f"domain folder {folder!r} has no domain.yaml"))
     mesh = Mesh.build(reader.domains, reader.products, None if around is None else frozenset(around), unread)
     problems.extend(check_mesh(mesh, reader.unreadable))
+    problems.extend(shared_names(mesh))
     if problems:
         raise MeshError(problems)
     return mesh

@@ -9,6 +9,7 @@ import yaml
 
 from components import tokens
 from meshplane.inventory import Resource, integral
+from meshplane.naming import manifest_file
 
 
 def is_kubernetes_object(resource: Resource) -> bool:
@@ -24,8 +25,7 @@ def manifest(resource: Resource) -> dict:
 
 def file_name(resource: Resource) -> str:
     meta = resource.inputs.get("metadata") or {}
-    parts = [resource.inputs.get("kind", "Object"), meta.get("namespace", ""), meta.get("name", resource.name)]
-    return "-".join(p for p in parts if p).lower() + ".yaml"
+    return manifest_file(resource.inputs.get("kind", "Object"), meta.get("namespace", ""), meta.get("name", resource.name))
 
 
 def write_manifests(resources: list[Resource], out: Path | str) -> list[Path]:

@@ -89,5 +89,13 @@ def k8s_name(name: str) -> str:
     return fit(name, K8S_NAME_MAX)
 
 
+JOB_KINDS = ("ServiceAccount", "CronJob", "ScheduledSparkApplication")  # a product's Kubernetes objects
+
+
+def manifest_file(kind: str, namespace: str, name: str) -> str:
+    """The file an object's manifest is written to: `<kind>-<namespace>-<name>.yaml`, lower case."""
+    return "-".join(p for p in (kind, namespace, name) if p).lower() + ".yaml"
+
+
 def _snake(name: str) -> str:
     return re.sub(r"[^a-z0-9_]", "_", name.lower())

@@ -12,8 +12,10 @@ from meshplane.compose import StackPlan, compose
 from meshplane.governance.usage import Usage, usage
 from meshplane.inventory import Resource
 from meshplane.inventory_build import build
+from meshplane.problems import MeshError
 from meshplane.project import Project
 from meshplane.quotas import QuotaBook
+from meshplane.shared_names import collisions
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ def offline(project: Project, whole_mesh: bool = False) -> OfflineStack:
     """The project's stack; with `whole_mesh`, every domain its accounts hold, as their quotas see them (every
     domain of the environment for a stack of them all, else its own and those sharing their accounts)."""
     settings, book = project.settings, quota_book(project)
+    clashes = collisions(project.mesh, settings.name_prefix)
+    if clashes:
+        raise MeshError(clashes)
     if whole_mesh:
         settings = settings.model_copy(update={"domains": quota_scope(project), "exclude_domains": None})
         book = replace(book, partial=frozenset(partial_accounts(project, settings.domains)))

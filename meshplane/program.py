@@ -12,10 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from meshplane.compose import StackPlan, compose
+from meshplane.deployments import stack_problems
 from meshplane.governance.evaluate import evaluate_mesh
 from meshplane.problems import MeshError, blocking
-from meshplane.deployments import stack_problems
 from meshplane.project import DOMAINS, Project, domain_folders, open_project
+from meshplane.shared_names import collisions
 from meshplane.stack import SETTING_KEYS, Stack, StackSettings
 from meshplane.stack_file import read_stack_file
 
@@ -45,6 +46,7 @@ def load_stack(settings: StackSettings, root: Path | str = ".", stack: str | Non
             if problems:
                 raise MeshError(problems)
     findings = evaluate_mesh(project.mesh, project.federation, settings.environment)
-    if blocking(findings):  # a mandatory governance finding stands: nothing is provisioned
+    findings += collisions(project.mesh, settings.name_prefix)
+    if blocking(findings):  # a mandatory governance finding stands, or two names collide: nothing is provisioned
         raise MeshError([p for p in findings if p.severity.blocks])
     return compose(project.mesh, settings, project.federation)
