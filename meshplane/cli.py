@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=commands.quotas)
 
     p = sub.add_parser("schema", help="write the JSON Schemas of the declarations")
-    p.add_argument("--out", type=Path, default=Path("schemas"), help="folder to write into (default: schemas)")
+    p.add_argument("--out", type=Path, help="folder to write into (default: the project's schemas/)")
     p.set_defaults(run=commands.schema)
 
     p = sub.add_parser("up", help="provision the stack; --local: into a local AWS emulator, without the Pulumi CLI")

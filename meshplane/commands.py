@@ -8,6 +8,7 @@ import sys
 
 from meshplane import governance
 from meshplane.graph import render
+from meshplane.input_check import input_findings
 from meshplane.mesh import Mesh
 from meshplane.offline import offline
 from meshplane.problems import MeshError, Problem
@@ -80,6 +81,7 @@ def validate(args: argparse.Namespace) -> int:
     if project.stack is not None and not governance.blocking(problems):  # resources only of a mesh that may deploy
         stack = offline(project, whole_mesh=True)  # every account's quotas, whatever stack deploys what
         problems += governance.evaluate_resources(stack.resources, federation, env, mesh, stack.book)
+        problems += input_findings(stack.resources, mesh)
         resources = sum(r.custom for r in stack.resources if mesh.answers_for(r.product or r.domain))
         scope = f"mesh, resource and limit rules over {resources:,} resources"
         if stack.book.partial:
@@ -133,7 +135,8 @@ def plan(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
-    for path in write_schemas(args.out):
+    project = project_of(args)
+    for path in write_schemas(args.out or project.root / "schemas", project.federation):
         print(f"wrote {path}")
     return 0
 

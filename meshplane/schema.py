@@ -1,4 +1,5 @@
-"""JSON Schemas for the declarations, generated from the same models the loader uses."""
+"""JSON Schemas for the declarations, generated from the same models the loader uses, and the product's from what the
+federation makes mandatory in every environment (`meshplane.schema_governance`)."""
 
 from __future__ import annotations
 
@@ -7,30 +8,31 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from meshplane.federation import Federation
 from meshplane.spec import Domain, Product
 
 SCHEMAS: dict[str, type[BaseModel]] = {"domain": Domain, "product": Product}
 
 
-def schema_texts() -> dict[str, str]:
-    """File name -> JSON text, for every schema meshplane publishes."""
-    from meshplane.federation import Federation
+def schema_texts(federation: Federation | None = None) -> dict[str, str]:
+    """File name -> JSON text, for every schema meshplane publishes; the product's as `federation` governs it (its
+    defaults when None)."""
+    from meshplane.schema_governance import product_schema
 
-    models = {**SCHEMAS, "federation": Federation}
+    schemas = {name: model.model_json_schema() for name, model in SCHEMAS.items()}
+    schemas["product"] = product_schema(federation or Federation())
+    schemas["federation"] = Federation.model_json_schema()
     return {
-        f"{name}.schema.json": json.dumps(
-            {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}, indent=2
-        )
-        + "\n"
-        for name, model in models.items()
+        f"{name}.schema.json": json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}, indent=2) + "\n"
+        for name, schema in schemas.items()
     }
 
 
-def write_schemas(folder: Path | str = "schemas") -> list[Path]:
+def write_schemas(folder: Path | str, federation: Federation | None = None) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in schema_texts().items():
+    for name, text in schema_texts(federation).items():
         path = folder / name
         path.write_text(text)
         written.append(path)

@@ -10,7 +10,10 @@ import re
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+
+from meshplane import aws_inputs as aws
+from meshplane import cron
 
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 ADDRESS_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -24,6 +27,59 @@ Boolean = Annotated[bool, Strict()]
 Number = Annotated[float, Strict()]  # a whole number is a number too
 
 Name = Annotated[str, Field(pattern=NAME_PATTERN, min_length=2, max_length=40)]
+Email = Annotated[
+    str,
+    Field(pattern=aws.EMAIL_PATTERN, max_length=aws.EMAIL_MAX, json_schema_extra={"format": "email"}),
+]
+
+def _not_reserved_tag(value: str) -> str:
+    if value.lower().startswith(aws.TAG_RESERVED_PREFIX):
+        raise ValueError(f"{value!r} starts with 'aws:', which AWS reserves in tags")
+    return value
+
+
+# a value every resource of the product carries as a tag: AWS's tag rules
+TagValue = Annotated[
+    str,
+    AfterValidator(_not_reserved_tag),
+    Field(pattern=aws.TAG_VALUE_PATTERN, max_length=aws.TAG_VALUE_MAX, json_schema_extra={"not": {"pattern": "^[aA][wW][sS]:"}}),
+]
+# Glue's multi-line text (a table's or database's description): no control character but tab and line breaks
+GLUE_TEXT = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F]*$"
+PII_MARK = " [pii]"  # what a column's Glue comment adds to its description
+
+
+def _bucket_suffix(value: str) -> str:
+    """A product's (oldest) name ends its bucket's name: none that S3 reserves for a bucket's end."""
+    reserved = next((s for s in aws.BUCKET_RESERVED_SUFFIXES if value.endswith(s)), None)
+    if reserved:
+        raise ValueError(f"{value!r} ends with {reserved!r}: it would end the product's S3 bucket name, and S3 reserves that ending")
+    return value
+
+
+ProductName = Annotated[Name, AfterValidator(_bucket_suffix), Field(json_schema_extra={"not": {"pattern": "-s3alias$"}})]
+
+
+def _schedule(value: str) -> str:
+    wrong = cron.problem(value)
+    if wrong:
+        raise ValueError(wrong)
+    return value
+
+
+Schedule = Annotated[str, AfterValidator(_schedule), Field(json_schema_extra={"pattern": cron.PATTERN})]
+
+# what a pattern asks for, in words: a value that does not match is told this, not the expression
+PATTERN_WORDS = {
+    NAME_PATTERN: "a name of lowercase letters and digits in words joined by single hyphens, starting with a letter",
+    ADDRESS_PATTERN: "a product's address, `<domain>/<product>`",
+    COLUMN_PATTERN: "a column name: lowercase letters, digits and underscores, starting with a letter",
+    aws.EMAIL_PATTERN: "an e-mail address (letters, digits and . _ + - before the @: AWS allows no other mark in a tag)",
+    aws.EKS_CLUSTER_PATTERN: "an EKS cluster's name: letters, digits, _ and -, starting with a letter or a digit",
+    aws.TAG_VALUE_PATTERN: "a tag's value: letters, digits, spaces and _ . : / = + - @ (AWS allows no other mark in a tag)",
+    aws.GLUE_SINGLE_LINE: "one line (Glue refuses a line break or a control character in a column comment)",
+    GLUE_TEXT: "text without control characters (Glue refuses them in a description)",
+}
 Address = Annotated[
     str,
     Field(pattern=ADDRESS_PATTERN, description="A product's address: `<domain>/<product>`."),
@@ -87,7 +143,12 @@ class Environment(str, Enum):
 class Column(Spec):
     name: str = Field(pattern=COLUMN_PATTERN, max_length=128, description="Column name (snake_case).")
     type: ColumnType = Field(description="Column type, as the catalog stores it.")
-    description: str = Field(min_length=1, description="What the column holds, for its readers.")
+    description: str = Field(
+        min_length=1,
+        max_length=aws.GLUE_COMMENT_MAX - len(PII_MARK),
+        pattern=aws.GLUE_SINGLE_LINE,
+        description="What the column holds, for its readers: one line, its Glue comment (255 characters with ' [pii]').",
+    )
     pii: Boolean = Field(default=False, description="True when the column holds personal data.")
     polyseme: str | None = Field(
         default=None,
@@ -153,10 +214,10 @@ class Job(Spec):
         pattern=r"^[a-z0-9][a-z0-9.\-/:_@]*$",
         description="Container image of the job that produces the product (pin it: digest or immutable tag).",
     )
-    schedule: str = Field(
+    schedule: Schedule = Field(
         default="0 3 * * *",
-        pattern=r"^(@(hourly|daily|weekly|monthly)|(\S+\s+){4}\S+)$",
-        description="Cron schedule of the job.",
+        description="Cron schedule of the job: five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6) "
+        "or @hourly, @daily, @weekly, @monthly.",
     )
     engine: Engine = Field(default=Engine.kubernetes, description="Kubernetes CronJob, or Spark on Kubernetes.")
     resources: Resources = Field(default_factory=Resources, description="Resources of each pod.")
@@ -168,11 +229,7 @@ class Override(Spec):
     """Only what makes sense to vary between environments."""
 
     retention_days: Integer | None = Field(default=None, ge=1, le=3650, description="Retention in this environment.")
-    schedule: str | None = Field(
-        default=None,
-        pattern=r"^(@(hourly|daily|weekly|monthly)|(\S+\s+){4}\S+)$",
-        description="Job schedule in this environment.",
-    )
+    schedule: Schedule | None = Field(default=None, description="Job schedule in this environment (as `job.schedule`).")
     replicas: Integer | None = Field(default=None, ge=1, le=100, description="Job replicas in this environment.")
     resources: Resources | None = Field(default=None, description="Job resources in this environment.")
     suspended: Boolean | None = Field(default=None, description="Suspend the job in this environment.")
@@ -186,16 +243,28 @@ class Suppression(Spec):
 class Product(Spec):
     """One data product: `domains/<domain>/products/<name>.yaml`."""
 
-    name: Name = Field(description="Product name, unique in its domain; its address is `<domain>/<name>`.")
-    description: str = Field(min_length=1, description="What the product offers and to whom.")
-    owner: str = Field(min_length=1, description="The product owner (person or team e-mail).")
+    name: ProductName = Field(description="Product name, unique in its domain; its address is `<domain>/<name>`.")
+    description: str = Field(
+        min_length=1,
+        max_length=aws.GLUE_DESCRIPTION_MAX,
+        pattern=GLUE_TEXT,
+        description="What the product offers and to whom: its Glue table's description (2048 characters at most).",
+    )
+    owner: TagValue = Field(
+        min_length=1,
+        description="The product owner's e-mail address (a person or a team): a tag on its resources, so letters, digits, spaces "
+        "and _ . : / = + - @ only, 256 at most (MESH-001 asks for an e-mail address).",
+    )
     kind: Kind = Field(description="Source-aligned, aggregate or consumer-aligned.")
     classification: Classification = Field(description="Sensitivity of the product's data.")
     output: OutputPort = Field(description="The output port: format, schema, partitions.")
-    inputs: tuple[Address, ...] = Field(default=(), description="Upstream products read, by address.")
+    inputs: tuple[Address, ...] = Field(
+        default=(), description="Upstream products read, by address, each once.", json_schema_extra={"uniqueItems": True}
+    )
     consumers: tuple[str, ...] = Field(
         default=(),
-        description="Domains (`<domain>`) or products (`<domain>/<product>`) this product agrees to serve.",
+        description="Domains (`<domain>`) or products (`<domain>/<product>`) this product agrees to serve, each once.",
+        json_schema_extra={"uniqueItems": True, "items": {"type": "string", "pattern": f"{NAME_PATTERN[:-1]}(/{NAME_PATTERN[1:-1]})?$"}},
     )
     service_levels: ServiceLevels | None = Field(default=None, description="Freshness and availability objectives.")
     retention_days: Integer = Field(default=365, ge=1, le=3650, description="Days an object is kept before expiry.")
@@ -203,9 +272,10 @@ class Product(Spec):
     environments: dict[Environment, Override] = Field(
         default_factory=dict, description="Per-environment overrides (precedence: defaults < product < environment)."
     )
-    previous_names: tuple[Name, ...] = Field(
+    previous_names: tuple[ProductName, ...] = Field(
         default=(),
-        description="Earlier names, oldest first: a rename keeps the data (physical names stay the oldest name's).",
+        description="Earlier names, oldest first, each once: a rename keeps the data (physical names stay the oldest name's).",
+        json_schema_extra={"uniqueItems": True},
     )
     destroy_data: Boolean = Field(
         default=False,
@@ -232,6 +302,11 @@ class Domain(Spec):
     """A business domain: `domains/<domain>/domain.yaml`."""
 
     name: Name = Field(description="Domain name; must equal its folder's name.")
-    description: str = Field(min_length=1, description="The business capability the domain serves.")
-    team: str = Field(min_length=1, description="The team that owns the domain's data products.")
-    contact: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="E-mail address of the owning team.")
+    description: str = Field(
+        min_length=1,
+        max_length=aws.GLUE_DESCRIPTION_MAX,
+        pattern=GLUE_TEXT,
+        description="The business capability the domain serves: its Glue database's description (2048 characters at most).",
+    )
+    team: str = Field(min_length=1, max_length=200, description="The team that owns the domain's data products.")
+    contact: Email = Field(description="E-mail address of the owning team; a tag on the domain's resources.")

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel
 
+from meshplane.spec import PATTERN_WORDS
 from meshplane.suggest import did_you_mean
 from meshplane.yamlsrc import Document
 
@@ -54,6 +55,10 @@ def explain(err: dict, doc: Document, model: type[BaseModel], prefix: str = "") 
         return doc.line_of(loc[:-1]), f"missing required key {where!r}"
     if kind in EXPECTED:
         return doc.line_of(loc), f"{where}: expected {EXPECTED[kind]}, got {shown(err.get('input'))}"
+    if kind == "string_pattern_mismatch" and err["ctx"]["pattern"] in PATTERN_WORDS:
+        return doc.line_of(loc), f"{where}: expected {PATTERN_WORDS[err['ctx']['pattern']]}, got {_short(str(err.get('input')))!r}"
+    if kind in ("string_too_long", "too_long") and isinstance(err.get("input"), str):
+        return doc.line_of(loc), f"{where}: {len(str(err.get('input')))} characters: at most {err['ctx']['max_length']}"
     if kind == "enum":
         value = err.get("input")
         choices = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))

@@ -11,7 +11,8 @@ from pydantic import Field, ValidationError, field_validator
 
 from meshplane.problems import MeshError, Problem
 from meshplane.quotas import QUOTAS
-from meshplane.spec import Environment, Integer, Name, Spec
+from meshplane.aws_inputs import BUCKET_RESERVED_PREFIXES, EKS_CLUSTER_MAX, EKS_CLUSTER_PATTERN
+from meshplane.spec import NAME_PATTERN, Environment, Integer, Name, Spec
 from meshplane.spec_errors import explain
 from meshplane.stack_file import StackFile, read_stack_file, stack_file, stack_names
 from meshplane.yamlsrc import Document
@@ -74,8 +75,16 @@ class StackSettings(Spec):
     )
     quotas: dict[str, Integer] = Field(default_factory=dict, description="Quotas raised in the default account, by ID.")
     region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-[0-9]$", description="The AWS region (the same as `aws:region`).")
-    name_prefix: str = Field(alias="namePrefix", pattern=r"^[a-z][a-z0-9-]{1,19}$", description="Prefix of every physical name, e.g. `daff-prod`.")
-    cluster: str = Field(min_length=1, max_length=100, description="The EKS cluster the jobs run on.")
+    name_prefix: str = Field(
+        alias="namePrefix",
+        pattern=NAME_PATTERN,
+        min_length=2,
+        max_length=20,
+        description="Prefix of every physical name, e.g. `daff-prod`: it starts every bucket's name, so not a prefix S3 reserves.",
+    )
+    cluster: str = Field(
+        min_length=1, max_length=EKS_CLUSTER_MAX, pattern=EKS_CLUSTER_PATTERN, description="The EKS cluster the jobs run on (EKS's name rules)."
+    )
     protect_data: bool = Field(
         default=True, alias="protectData", description="The environment keeps data: stateful resources are protected and retained."
     )
@@ -101,6 +110,14 @@ class StackSettings(Spec):
     @classmethod
     def _known(cls, value: dict[str, int]) -> dict[str, int]:
         return _known_quotas(value)
+
+    @field_validator("name_prefix")
+    @classmethod
+    def _bucket_prefix(cls, value: str) -> str:
+        reserved = next((p for p in BUCKET_RESERVED_PREFIXES if f"{value}-".startswith(p)), None)
+        if reserved:
+            raise ValueError(f"{value!r} would start every bucket's name with {reserved!r}, which S3 reserves")
+        return value
 
     def account_of(self, domain: str) -> str:
         """The AWS account a domain's data lives in."""

@@ -18,6 +18,7 @@ from pathlib import Path
 from components import tokens
 from meshplane import engine
 from meshplane.engine import Evaluation
+from meshplane.input_check import input_findings
 from meshplane.inventory import Resource
 from meshplane.local import apply as applying
 from meshplane.local import manifests as k8s
@@ -71,6 +72,7 @@ def governance_gate(project: Project, evaluation: Evaluation) -> list[Problem]:
     env = project.settings.environment
     problems = governance.evaluate_mesh(project.mesh, project.federation, env)
     problems += governance.evaluate_resources(evaluation.resources, project.federation, env, project.mesh)
+    problems += input_findings(evaluation.resources, project.mesh)  # AWS's own rules: what a call would refuse
     return sorted(problems)
 
 

@@ -34,7 +34,7 @@ def broken_mesh(files: MeshFiles) -> list[str]:
         "domains/podcasts/products/podcast-plays.yaml:12: error: input 'users/nothing' does not resolve to a product",
         "domains/podcasts/products/podcast-plays.yaml:13: error: consumer 'nowhere' is not a known domain",
         f"domains/stray.yaml:1: error: {NOT_IN_A_DOMAIN}",
-        "domains/users/domain.yaml:5: error: contact: String should match pattern '^[^@\\s]+@[^@\\s]+$'",
+        "domains/users/domain.yaml:5: error: contact: expected an e-mail address (letters, digits and . _ + - before the @: AWS allows no other mark in a tag), got 'nobody'",
         "domains/users/products/play-events.yaml:16: error: unknown key 'colour'",
         "domains/users/products/profile-updates.yaml:6: error: malformed YAML: did not find expected ',' or ']'",
     ]
@@ -133,9 +133,20 @@ def test_a_broken_federation_file_is_a_finding(mesh_files, capsys):
 
 
 def test_schema_writes_the_published_schemas(tmp_path, capsys):
+    from meshplane.engine import ROOT
+    from meshplane.governance import load_federation
+
     assert cli.main(["schema", "--out", str(tmp_path / "out")]) == 0
     written = {p.name: p.read_text() for p in (tmp_path / "out").iterdir()}
-    assert written == schema_texts()
+    assert written == schema_texts(load_federation(ROOT / "governance" / "federation.yaml"))  # as the project's federation governs
+
+
+def test_schema_writes_into_the_project_it_is_run_in_from_a_subfolder(mesh_files, monkeypatch, capsys):
+    good_mesh(mesh_files)
+    monkeypatch.chdir(mesh_files.root / "users")
+    assert cli.main(["schema"]) == 0
+    assert sorted(p.name for p in (mesh_files.root.parent / "schemas").iterdir()) == sorted(schema_texts())
+    assert not (mesh_files.root / "users" / "schemas").exists()
 
 
 @pytest.mark.parametrize(

@@ -378,6 +378,74 @@ def boolean_as_text(files, broken):
     return [f"{P}/alpha.yaml:4: error: owner: expected text, got true"]
 
 
+# --- AWS's and Kubernetes' own input rules, before anything is applied -------------------------------------
+
+
+@case
+def owner_with_a_mark_no_tag_takes(files, broken):
+    one_product(files, broken, "owner: team@example.com", "owner: Team <team@example.com>")
+    return [f"{P}/alpha.yaml:4: error: owner: expected a tag's value: letters, digits, spaces and _ . : / = + - @ (AWS allows no other mark "
+            "in a tag), got 'Team <team@example.com>'"]
+
+
+@case
+def owner_with_the_prefix_aws_reserves(files, broken):
+    one_product(files, broken, "owner: team@example.com", "owner: aws:team@example.com")
+    return [f"{P}/alpha.yaml:4: error: owner: 'aws:team@example.com' starts with 'aws:', which AWS reserves in tags"]
+
+
+@case
+def owner_longer_than_a_tag(files, broken):
+    one_product(files, broken, "owner: team@example.com", "owner: " + "t" * 250 + "@example.com")
+    return [f"{P}/alpha.yaml:4: error: owner: 262 characters: at most 256"]
+
+
+@case
+def description_longer_than_glue_takes(files, broken):
+    one_product(files, broken, "description: A product of the test mesh.", "description: " + "word " * 410)
+    return [f"{P}/alpha.yaml:3: error: description: 2049 characters: at most 2048"]
+
+
+@case
+def column_description_over_two_lines(files, broken):
+    one_product(files, broken, "      description: Identifier.", "      description: |\n        Identifier,\n        on two lines.")
+    return [f"{P}/alpha.yaml:11: error: output.columns.0.description: expected one line (Glue refuses a line break or a control "
+            "character in a column comment), got 'Identifier,\\non two lines.\\n'"]
+
+
+@case
+def column_description_longer_than_a_glue_comment(files, broken):
+    one_product(files, broken, "      description: Identifier.", "      description: " + "x" * 250)
+    return [f"{P}/alpha.yaml:11: error: output.columns.0.description: 250 characters: at most 249"]
+
+
+@case
+def schedule_out_of_range(files, broken):
+    one_product(files, broken, "", "  schedule: \"%s\"\n" % ("0 24 * * *" if broken else "0 23 * * *"), append=True)
+    return [f"{P}/alpha.yaml:16: error: job.schedule: hour '24': expected *, a value or a range of 0-23, each with an optional /step"]
+
+
+@case
+def schedule_with_four_fields(files, broken):
+    one_product(files, broken, "", "  schedule: \"%s\"\n" % ("0 3 * *" if broken else "0 3 * * *"), append=True)
+    return [f"{P}/alpha.yaml:16: error: job.schedule: '0 3 * *' has 4 fields: a schedule has five (minute, hour, day of month, month, "
+            "day of week) or is a macro"]
+
+
+@case
+def schedule_range_backwards_in_an_override(files, broken):
+    one_product(files, broken, "", "environments:\n  dev:\n    schedule: \"%s\"\n" % ("0 3 * * FRI-MON" if broken else "0 3 * * MON-FRI"), append=True)
+    return [f"{P}/alpha.yaml:18: error: environments.dev.schedule: day of week 'FRI-MON': the range 'FRI-MON' starts after it ends"]
+
+
+@case
+def product_name_ending_as_s3_reserves(files, broken):
+    name = "alpha-s3alias" if broken else "alpha-s3"
+    files.product("users", name)
+    return [f"{P}/alpha-s3alias.yaml:2: error: name: 'alpha-s3alias' ends with '-s3alias': it would end the product's S3 bucket name, "
+            "and S3 reserves that ending"]
+
+
 @case
 def out_of_range(files, broken):
     one_product(files, broken, "", "retention_days: 0\n", append=True)
@@ -387,7 +455,7 @@ def out_of_range(files, broken):
 @case
 def bad_pattern(files, broken):
     one_product(files, broken, "inputs: []", "inputs: [Users/B]")
-    return [f"{P}/alpha.yaml:12: error: inputs.0: String should match pattern '^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$'"]
+    return [f"{P}/alpha.yaml:12: error: inputs.0: expected a product's address, `<domain>/<product>`, got 'Users/B'"]
 
 
 @case
@@ -455,7 +523,7 @@ def domain_name_differs_from_folder(files, broken):
 def domain_wrong_contact(files, broken):
     files.write("users/domain.yaml", edit(domain_text("users"), "contact: team@example.com", "contact: nobody") if broken else domain_text("users"))
     files.product("users", "alpha")
-    return ["domains/users/domain.yaml:5: error: contact: String should match pattern '^[^@\\s]+@[^@\\s]+$'"]
+    return ["domains/users/domain.yaml:5: error: contact: expected an e-mail address (letters, digits and . _ + - before the @: AWS allows no other mark in a tag), got 'nobody'"]
 
 
 # --- the folder tree ---------------------------------------------------------------------------

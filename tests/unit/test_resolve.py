@@ -104,5 +104,5 @@ def test_override_values_are_validated_like_the_products():
         load("environments:\n  dev:\n    retention_days: 0\n    schedule: sometimes\n")
     assert err.value.items == [
         (18, "environments.dev.retention_days: Input should be greater than or equal to 1"),
-        (19, "environments.dev.schedule: String should match pattern '^(@(hourly|daily|weekly|monthly)|(\\S+\\s+){4}\\S+)$'"),
+        (19, "environments.dev.schedule: 'sometimes' has 1 field: a schedule has five (minute, hour, day of month, month, day of week) or is a macro"),
     ]

@@ -155,6 +155,26 @@ def unknown_key_in_an_account(root, broken):
 
 
 @case
+def name_prefix_s3_reserves(root, broken):
+    write(root, "prod", BASE.replace("namePrefix: daff-prod", "namePrefix: sthree" if broken else "namePrefix: sthreex"))
+    return [f"{PROD}:5: error: meshplane:namePrefix: 'sthree' would start every bucket's name with 'sthree-', which S3 reserves"]
+
+
+@case
+def name_prefix_with_two_hyphens(root, broken):
+    write(root, "prod", BASE.replace("namePrefix: daff-prod", "namePrefix: daff--prod" if broken else "namePrefix: daff-prod"))
+    return [f"{PROD}:5: error: meshplane:namePrefix: expected a name of lowercase letters and digits in words joined by single hyphens, "
+            "starting with a letter, got 'daff--prod'"]
+
+
+@case
+def cluster_name_eks_refuses(root, broken):
+    write(root, "prod", BASE.replace("cluster: daff-prod-data", "cluster: daff prod" if broken else "cluster: daff_prod-data"))
+    return [f"{PROD}:6: error: meshplane:cluster: expected an EKS cluster's name: letters, digits, _ and -, starting with a letter or a digit, "
+            "got 'daff prod'"]
+
+
+@case
 def two_stacks_of_one_environment_deploy_a_domain(root, broken):
     prod(root, broken, "  meshplane:excludeDomains: [podcasts]\n", "")
     write(root, "prod-podcasts", BASE + "  meshplane:domains: [podcasts]\n")
