@@ -119,12 +119,26 @@ def check_target(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command in this process (as the tests do): the collector is off while it runs, and collects what
+    it left once it ends."""
+    with heap.suspended():
+        return run(argv)
+
+
+def entry() -> None:
+    """The `meshplane` command: the process ends with the command, so what it built is neither collected nor
+    walked again at exit."""
+    with heap.for_the_process():
+        code = run(None)
+    sys.exit(code)
+
+
+def run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     check_target(parser, args)
     try:
-        with heap.for_the_process():
-            return args.run(args)
+        return args.run(args)
     except MeshError as exc:
         if getattr(args, "reports", False) and args.format == "json":  # a program reading stdout gets the problems too
             print(json.dumps({"problems": [p.as_json() for p in exc.problems]}, indent=2))
@@ -148,4 +162,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
