@@ -66,7 +66,7 @@ def entries(mesh: Mesh, grants: list[Grant], stacks: dict[str, StackSettings], d
         Entry(
             product=p,
             domain=mesh.domains[p.domain].spec,
-            inputs=tuple(_agreement(a, agreed.get((a, p.address))) for a in p.spec.inputs if a in mesh.products),
+            inputs=tuple(_agreement(a, agreed.get((a, p.address))) for a, _ in p.reads if a in mesh.products),
             consumers=_consumers(p, readers[p.address], agreed),
             deployments=tuple(_deployment(name, stacks[name], p) for name in deployed.get(p.address, [])),
         )
