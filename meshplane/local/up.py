@@ -68,8 +68,11 @@ def governance_gate(project: Project, evaluation: Evaluation) -> list[Problem]:
     resource rules are what the CrossGuard pack enforces under `pulumi up --policy-pack policies`."""
     from meshplane import governance
 
+    from meshplane.baseline import Baseline
+
     env = project.settings.environment
-    problems = governance.evaluate_mesh(project.mesh, project.federation, env)
+    merged = Baseline.of(project.mesh, project.federation.open_classifications)  # deploying: the change has merged
+    problems = governance.evaluate_mesh(project.mesh, project.federation, env, merged)
     problems += governance.evaluate_resources(evaluation.resources, project.federation, env, project.mesh)
     return sorted(problems)
 
