@@ -27,6 +27,14 @@ class Baseline:
             granted=frozenset((g.producer, g.consumer) for g in mesh.grants(open_to_mesh)),
         )
 
+    @classmethod
+    def of_snapshot(cls, snapshot: dict) -> "Baseline":
+        """The baseline of a tree's snapshot (`meshplane.snapshot`); a base that did not load declared nothing."""
+        return cls(
+            declared=frozenset((d["producer"], d["consumer"]) for d in snapshot.get("declared") or ()),
+            granted=frozenset((g["producer"], g["consumer"]) for g in snapshot.get("grants") or ()),
+        )
+
     def is_new(self, pair: Pair) -> bool:
         """The change adds this input."""
         return pair not in self.declared

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
 from meshplane import commands, heap
+from meshplane.findings import FORMATS
 from meshplane.problems import MeshError
 from meshplane.project import find_root
 from meshplane.stack import stack_names
@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="load and check the mesh, apply the governance rules; print its summary")
     stack_options(p, "dev", "the mesh, its resources and its accounts' quotas")
-    format_option(p)
+    findings_option(p)
+    p.add_argument("--base", metavar="REF", help="the git ref the change is reviewed against: an input the change adds without its producer's agreement is MESH-005's, one declared before is MESH-015's")
     p.set_defaults(run=commands.validate)
 
     p = sub.add_parser("graph", help="the lineage, with the grants")
@@ -95,6 +96,16 @@ def format_option(p: argparse.ArgumentParser) -> None:
     p.set_defaults(reports=True)  # its --format json also carries the problems that stop it
 
 
+def findings_option(p: argparse.ArgumentParser) -> None:
+    """--format for the commands whose output is findings: also SARIF (code scanning) and GitHub annotations."""
+    p.add_argument(
+        "--format", choices=FORMATS, default="text",
+        help="text for people, json for programs, sarif (2.1.0) for code scanning, github for workflow annotations (default: text)",
+    )  # fmt: skip
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
+    p.set_defaults(reports=True)
+
+
 def names_a_stack(name: str) -> bool:
     try:
         return name in stack_names(find_root())
@@ -126,8 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         with heap.for_the_process():
             return args.run(args)
     except MeshError as exc:
-        if getattr(args, "reports", False) and args.format == "json":  # a program reading stdout gets the problems too
-            print(json.dumps({"problems": [p.as_json() for p in exc.problems]}, indent=2))
+        if getattr(args, "reports", False):  # a program reading stdout gets the problems too, in its format
+            report = commands.problems_report(args, exc.problems)
+            if report is not None:
+                print(report)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)

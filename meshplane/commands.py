@@ -6,7 +6,8 @@ import argparse
 import json
 import sys
 
-from meshplane import governance
+from meshplane import findings, governance, snapshot
+from meshplane.baseline import Baseline
 from meshplane.graph import render
 from meshplane.mesh import Mesh
 from meshplane.offline import offline
@@ -72,7 +73,8 @@ def validate(args: argparse.Namespace) -> int:
     else:  # an environment without a stack of its own: the declarations alone
         project, env = project_of(args), Environment(stack_name(args))
     mesh, federation = project.mesh, project.federation
-    problems = governance.evaluate_mesh(mesh, federation, env)
+    base = Baseline.of_snapshot(snapshot.of_ref(project.root, args.base, env.value)) if args.base else None
+    problems = governance.evaluate_mesh(mesh, federation, env, base)
     scope = "mesh rules" + ("" if project.stack else f"; no resource rules: the project has no stack {stack_file(env.value)}")
     resources = 0
     if project.stack is not None and not governance.blocking(problems):  # resources only of a mesh that may deploy
@@ -84,8 +86,10 @@ def validate(args: argparse.Namespace) -> int:
             scope += f"; the account-wide quotas of {', '.join(sorted(stack.book.partial))} are the whole environment's run's"
     if args.format == "json":
         print(json.dumps(findings_json(env, project, problems, resources), indent=2))
-    else:
+    elif args.format == "text":
         print(summary(mesh, env, federation.open_classifications))
+    else:
+        print(report(args.format, problems, f"meshplane/validate/{env.value}"))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -94,6 +98,26 @@ def validate(args: argparse.Namespace) -> int:
     elif args.format == "text":
         print(f"governance: {len(governance.RULES)} rules ({scope}), no finding for {env.value}")
     return 1 if governance.blocking(problems) else 0
+
+
+def rule_descriptors() -> list[findings.Descriptor]:
+    return [findings.Descriptor(r.id, r.title, r.rationale, r.severity, (r.scope.value,)) for r in governance.RULES.values()]
+
+
+def report(fmt: str, problems: list[Problem], category: str) -> str:
+    """Problems in a machine format: SARIF 2.1.0 or GitHub workflow commands."""
+    if fmt == "sarif":
+        return json.dumps(findings.sarif(problems, rule_descriptors(), category), indent=2)
+    return findings.github(problems)
+
+
+def problems_report(args: argparse.Namespace, problems: list[Problem]) -> str | None:
+    """What a command in a machine format prints on stdout when problems stop it (text prints nothing more)."""
+    if args.format == "json":
+        return json.dumps({"problems": [p.as_json() for p in problems]}, indent=2)
+    if args.format in ("sarif", "github"):
+        return report(args.format, problems, f"meshplane/{args.command}/{args.env or args.stack or args.default_env}")
+    return None
 
 
 def findings_json(env: Environment, project: Project, problems: list[Problem], resources: int) -> dict:
