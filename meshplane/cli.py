@@ -48,6 +48,21 @@ def build_parser() -> argparse.ArgumentParser:
     format_option(p)
     p.set_defaults(run=commands.plan)
 
+    p = sub.add_parser("diff", help="what the change does against a git ref, product by product: contract changes classed compatible or breaking, grants, resources")
+    p.add_argument("--base", metavar="REF", required=True, help="the git ref to compare with (its tree is read by its own program)")
+    p.add_argument("--env", choices=ENVIRONMENTS, default="prod", help="the environment products are resolved for (default: prod)")
+    p.add_argument("--stack", help="the stack whose resources are compared (default: the environment's, when the project has it)")
+    findings_option(p)
+    p.set_defaults(run=commands.diff)
+
+    p = sub.add_parser("stacks", help="the project's stacks; --changed: the ones a change touches, in the order to deploy them")
+    p.add_argument("--changed", action="store_true", help="only the stacks the change touches (against --base, or the FILEs named)")
+    p.add_argument("--base", metavar="REF", help="the git ref the change is made against (default with --changed and no FILE: HEAD)")
+    p.add_argument("files", nargs="*", metavar="FILE", help="the files the change touches, relative to the project (instead of --base)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json feeds a CI matrix (default: text)")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
+    p.set_defaults(run=commands.stacks)
+
     p = sub.add_parser("quotas", help="each account's use of every AWS limit, the tightest first (exit 1 when one is over)")
     stack_options(p, "prod", "the accounts")
     format_option(p)

@@ -11,7 +11,7 @@ from meshplane.baseline import Baseline
 from meshplane.graph import render
 from meshplane.mesh import Mesh
 from meshplane.offline import offline
-from meshplane.problems import MeshError, Problem
+from meshplane.problems import MeshError, Problem, Severity
 from meshplane.project import Project, find_root, open_project
 from meshplane.resolve import resolve
 from meshplane.schema import write_schemas
@@ -116,7 +116,8 @@ def problems_report(args: argparse.Namespace, problems: list[Problem]) -> str | 
     if args.format == "json":
         return json.dumps({"problems": [p.as_json() for p in problems]}, indent=2)
     if args.format in ("sarif", "github"):
-        return report(args.format, problems, f"meshplane/{args.command}/{args.env or args.stack or args.default_env}")
+        target = getattr(args, "env", None) or getattr(args, "stack", None) or getattr(args, "default_env", "")
+        return report(args.format, problems, f"meshplane/{args.command}/{target}")
     return None
 
 
@@ -133,6 +134,63 @@ def findings_json(env: Environment, project: Project, problems: list[Problem], r
         "mandatory": errors,
         "advisory": len(problems) - errors,
     }
+
+
+def diff(args: argparse.Namespace) -> int:
+    from meshplane import diff as differ, diff_report
+
+    project = project_of(args)
+    stack = args.stack or (args.env if (project.root / stack_file(args.env)).is_file() else None)
+    base = snapshot.of_ref(project.root, args.base, args.env, stack)
+    # the working tree read by its own program (this process, when it runs from the working tree); --domains: this one
+    head = snapshot.of_project(project, args.env, stack) if args.domains else snapshot.of_tree(project.root, args.env, stack)
+    found = differ.build(base, head, project, args.base, args.env, stack)
+    if args.format == "text":
+        print(diff_report.text(found))
+    elif args.format == "json":
+        print(json.dumps(diff_report.as_json(found), indent=2))
+    elif args.format == "sarif":
+        print(json.dumps(findings.sarif(found.problems, [*rule_descriptors(), *differ.descriptors()], f"meshplane/diff/{args.env}"), indent=2))
+    else:
+        print(findings.github(found.problems))
+    for problem in found.problems:
+        if problem.severity is not Severity.note:
+            print(problem, file=sys.stderr)
+    return 1 if found.blocking else 0
+
+
+def stacks(args: argparse.Namespace) -> int:
+    from meshplane import affected, stacks_report
+
+    if args.files and args.base:
+        print("meshplane stacks: error: name the changed FILEs or --base REF, not both", file=sys.stderr)
+        return 2
+    if (args.files or args.base) and not args.changed:
+        print("meshplane stacks: error: FILEs and --base go with --changed", file=sys.stderr)
+        return 2
+    project = project_of(args)
+    if not args.changed:
+        found = affected.every_stack(project)
+    elif args.files:
+        found = affected.affected(project, [relative_to(project.root, f) for f in args.files], None, None)
+    else:
+        ref = args.base or "HEAD"
+        files, base = affected.of_ref(project.root, ref)
+        found = affected.affected(project, files, base, ref)
+    print(json.dumps(stacks_report.as_json(found), indent=2) if args.format == "json" else stacks_report.text(found))
+    return 0
+
+
+def relative_to(root, name: str) -> str:
+    """A FILE as the change names it: relative to the project (from the working directory, or as given)."""
+    from pathlib import Path
+
+    path = Path(name)
+    candidate = (Path.cwd() / path).resolve()
+    try:
+        return candidate.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix().removeprefix("./")
 
 
 def graph(args: argparse.Namespace) -> int:

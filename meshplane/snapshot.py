@@ -20,17 +20,27 @@ FORMAT = 1
 def take(root: Path, env: str, stack: str | None = None) -> dict:
     """The snapshot of the project at `root`: its products as they deploy to `env`, its domains, its agreements, and
     (with `stack`) that stack's cloud resources. A tree that does not load gives its problems instead."""
-    from meshplane.mesh import input_ref
     from meshplane.problems import MeshError
     from meshplane.project import open_project
+
+    try:
+        return of_project(open_project(root), env, stack)
+    except MeshError as exc:
+        return {"format": FORMAT, "problems": [p.as_json() for p in exc.problems]}
+
+
+def of_project(project, env: str, stack: str | None = None) -> dict:
+    """The snapshot of a loaded project (`meshplane.project.Project`); MeshError when the stack does not compose."""
+    from meshplane.mesh import input_ref
     from meshplane.resolve import resolve
     from meshplane.spec import Environment
 
-    try:
-        project = open_project(root)
+    from meshplane.stack import stack_file
+
+    if stack and not (project.root / stack_file(stack)).is_file():
+        resources: list[dict] | None = []  # a stack this tree does not have provisions nothing
+    else:
         resources = _resources(project.with_stack(stack)) if stack else None
-    except MeshError as exc:
-        return {"format": FORMAT, "problems": [p.as_json() for p in exc.problems]}
     mesh, open_to_mesh = project.mesh, project.federation.open_classifications
     return {
         "format": FORMAT,
@@ -65,19 +75,25 @@ def of_ref(root: Path, ref: str, env: str, stack: str | None = None) -> dict:
     from meshplane.gitref import checkout
 
     with checkout(root, ref) as tree:
-        own = tree / "meshplane" / "snapshot.py"
-        if not own.is_file():
-            return {**take(tree, env, stack), "program": "this"}
-        top = str(tree)
-        environ = {**os.environ, "PYTHONPATH": os.pathsep.join([top, *filter(None, [os.environ.get("PYTHONPATH")])])}
-        command = [sys.executable, "-m", "meshplane.snapshot", "--env", env, *(["--stack", stack] if stack else [])]
-        run = subprocess.run(command, cwd=tree, env=environ, capture_output=True, text=True, timeout=900)
-        if run.returncode != 0 or not run.stdout.strip():
-            from meshplane.problems import MeshError, Problem
+        return of_tree(tree, env, stack, ref)
 
-            why = (run.stderr.strip().splitlines() or ["no output"])[-1]
-            raise MeshError([Problem("--base", 1, f"the program at {ref} could not read its own tree: {why}")])
-        return {**json.loads(run.stdout), "program": "own"}
+
+def of_tree(tree: Path, env: str, stack: str | None = None, what: str = "the working tree") -> dict:
+    """The snapshot of the project in `tree`, taken by the program in that tree (in this process when it is this one)."""
+    here = Path(__file__).resolve().parent.parent
+    if here == tree.resolve():
+        return {**take(tree, env, stack), "program": "own"}
+    if not (tree / "meshplane" / "snapshot.py").is_file():
+        return {**take(tree, env, stack), "program": "this"}
+    environ = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    command = [sys.executable, "-m", "meshplane.snapshot", "--env", env, *(["--stack", stack] if stack else [])]
+    run = subprocess.run(command, cwd=tree, env=environ, capture_output=True, text=True, timeout=900)
+    if run.returncode != 0 or not run.stdout.strip():
+        from meshplane.problems import MeshError, Problem
+
+        why = (run.stderr.strip().splitlines() or ["no output"])[-1]
+        raise MeshError([Problem("--base", 1, f"the program of {what} could not read its own tree: {why}")])
+    return {**json.loads(run.stdout), "program": "own"}
 
 
 def main(argv: list[str] | None = None) -> int:
