@@ -43,9 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--env", metavar="STACK", default="prod", help="the stack the site's ODCS contracts name buckets and tables of (default: prod)")
     p.set_defaults(run=commands.catalog)
 
-    p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product")
+    p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product; against a state, the changes")
     stack_options(p, "dev", "the resources")
     format_option(p)
+    p.add_argument("--state", type=Path, metavar="FILE", help="what is deployed: `pulumi stack export` JSON (deployment version 3), or up --local's state file")
     p.set_defaults(run=commands.plan)
 
     p = sub.add_parser("diff", help="what the change does against a git ref, product by product: contract changes classed compatible or breaking, grants, resources")

@@ -205,11 +205,42 @@ def plan(args: argparse.Namespace) -> int:
 
     project = stack_project(args)
     evaluation = engine.run(project)
+    pending = pending_agreements(project)
+    if args.state is not None:
+        from meshplane import deployed, plan_changes
+
+        state = deployed.read(args.state)
+        found = plan_changes.against(evaluation.resources, state)
+        if args.format == "json":
+            print(json.dumps({**plan_changes.as_json(project.stack.name, str(args.state), found), "agreements": pending}, indent=2))
+        else:
+            print(plan_changes.render(project.stack.name, str(args.state), found, len(state.records)))
+            print(agreements_text(pending))
+        return 0
     if args.format == "json":
-        print(json.dumps(as_json(project.stack.name, evaluation.resources), indent=2))
+        print(json.dumps({**as_json(project.stack.name, evaluation.resources), "agreements": pending}, indent=2))
     else:
         print(render(project.stack.name, evaluation.resources))
+        print(agreements_text(pending))
     return 0
+
+
+def pending_agreements(project: Project) -> list[dict]:
+    """The inputs of the stack's products that no grant serves yet: refused by their producer (pending its agreement)."""
+    mesh = project.mesh
+    return [
+        {"producer": producer, "consumer": consumer, "state": "refused"}
+        for producer, consumer in mesh.refused_inputs(project.federation.open_classifications)
+        if mesh.answers_for(consumer) or mesh.answers_for(producer)
+    ]
+
+
+def agreements_text(pending: list[dict]) -> str:
+    if not pending:
+        return "agreements: every declared input is granted"
+    lines = [f"agreements: {len(pending)} pending (no grant until the producer lists the consumer)"]
+    lines += [f"  ? {a['consumer']} reads {a['producer']}: refused by the producer" for a in pending]
+    return "\n".join(lines)
 
 
 def schema(args: argparse.Namespace) -> int:
