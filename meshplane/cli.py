@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
     p.set_defaults(run=commands.stacks)
 
+    p = sub.add_parser("codeowners", help="write .github/CODEOWNERS: each domain's folder owned by its domain.yaml's code_owners, the rest by the platform")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 when the committed file is out of date")
+    p.set_defaults(run=commands.codeowners)
+
     p = sub.add_parser("quotas", help="each account's use of every AWS limit, the tightest first (exit 1 when one is over)")
     stack_options(p, "prod", "the accounts")
     format_option(p)

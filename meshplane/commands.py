@@ -193,6 +193,29 @@ def relative_to(root, name: str) -> str:
         return path.as_posix().removeprefix("./")
 
 
+def codeowners(args: argparse.Namespace) -> int:
+    from meshplane import codeowners as owners
+
+    project = project_of(args)
+    prefix = owners.prefix_in_repository(project.root)
+    text, warnings = owners.render(project, prefix)
+    top = project.root.parents[prefix.count("/") - 1] if prefix else project.root
+    path = top / owners.PATH
+    for problem in warnings:
+        print(problem, file=sys.stderr)
+    current = path.read_text() if path.is_file() else None
+    if args.check:
+        if current != text:
+            print(Problem(str(owners.PATH), 1, "out of date with the declarations: run `meshplane codeowners`"), file=sys.stderr)
+            return 1
+        print(f"{owners.PATH} is up to date")
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    print(f"wrote {path}")
+    return 0
+
+
 def graph(args: argparse.Namespace) -> int:
     project = project_of(args)
     print(render(project.mesh, project.mesh.grants(project.federation.open_classifications), args.format))
