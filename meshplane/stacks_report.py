@@ -15,7 +15,8 @@ def text(found: Affected) -> str:
     lines = [f"{len(found.stacks)} stack(s) for {len(found.files)} changed file(s), {what}" if found.files or found.base else f"{len(found.stacks)} stack(s)"]
     for s in found.stacks:
         cycle = f"  (converges with {', '.join(s.cycle)})" if s.cycle else ""
-        lines.append(f"  wave {s.wave}: {s.stack:<20} {s.environment:<8} {', '.join(s.domains)}{cycle}")
+        emulator = "  (a local emulator's)" if s.emulated else ""
+        lines.append(f"  wave {s.wave}: {s.stack:<20} {s.environment:<8} {', '.join(s.domains)}{cycle}{emulator}")
         lines.extend(f"      {reason}" for reason in s.why)
     if any(s.cycle for s in found.stacks):
         lines.append(CONVERGE)
@@ -34,11 +35,14 @@ def as_json(found: Affected) -> dict:
         "files": found.files,
         "platform": found.platform,
         "stacks": [
-            {"stack": s.stack, "environment": s.environment, "wave": s.wave, "domains": s.domains, "why": s.why, "converges_with": s.cycle}
+            {"stack": s.stack, "environment": s.environment, "wave": s.wave, "domains": s.domains, "why": s.why,
+             "converges_with": s.cycle, "emulated": s.emulated}
             for s in found.stacks
         ],
         "waves": found.waves,
-        "matrix": {"include": [{"stack": s.stack, "environment": s.environment, "wave": s.wave} for s in found.stacks]},
+        # what a cloud pipeline previews and applies: the stacks of an emulator are `meshplane up --local`'s
+        "matrix": {"include": [{"stack": s.stack, "environment": s.environment, "wave": s.wave} for s in found.stacks if not s.emulated]},
+        "environments": sorted({s.environment for s in found.stacks if not s.emulated}),
         "removed": found.removed,
         "converge": CONVERGE if any(s.cycle for s in found.stacks) else None,
         "complete": not found.unseen,
