@@ -92,14 +92,17 @@ def affected(project: Project, files: Iterable[str], base: Project | None, ref: 
                 touched[name].add("*")
     changed = sorted({f.split("/")[1] for f in files if f.startswith(DOMAINS) and f.count("/") >= 2})
     if changed and not platform:
-        candidates = set(changed) | partners(project.mesh, changed) | (partners(base.mesh, changed) if base else set())
+        if base is None:
+            candidates = set(changed) | partners(project.mesh, changed)
+        else:  # a partner's resources change only with the agreements it has with the changed domains
+            candidates = set(changed) | agreement_partners(base, project, changed)
+        checks: dict[str, list[str]] = {}
         for name, stack in stacks.items():
             scope = set(stack.settings.domains or project.mesh.domains) | (set(stack.settings.domains or base.mesh.domains) if base else set())
-            check = sorted(candidates & scope)
-            if not check:
-                continue
-            moved = differing(base, project, stack, check) if base is not None else set(check)
-            for d in sorted(moved):
+            checks[name] = sorted(candidates & scope)
+        moved = moved_domains(base, project, stacks, checks) if base is not None else {n: set(c) for n, c in checks.items()}
+        for name in stacks:
+            for d in sorted(moved[name]):
                 touched[name].add(d)
                 why[name].append(f"{d}: {'its files changed' if d in changed else 'a grant partner of ' + ', '.join(sorted(set(changed)))}")
     selected = [Selected(n, stacks[n].settings.environment.value, sorted(touched[n]), why[n], emulated=emulated(stacks[n])) for n in sorted(touched)]
@@ -120,10 +123,38 @@ def partners(mesh: Mesh, domains: Iterable[str]) -> set[str]:
     return found - wanted
 
 
-def differing(base: Project, head: Project, stack: Stack, check: list[str]) -> set[str]:
-    """The domains among `check` whose resources in `stack` differ between the base and the working tree."""
-    old, new = _by_domain(base, stack, check), _by_domain(head, stack, check)
-    return {d for d in check if old.get(d) != new.get(d)}
+def agreement_partners(base: Project, head: Project, domains: Iterable[str]) -> set[str]:
+    """The domains whose agreements with `domains` differ between two trees (a grant added, dropped, or moved to another
+    version; a renamed product shows as both). Another domain's resources name a changed domain's only through these."""
+    wanted = set(domains)
+
+    def agreements(project: Project) -> dict[str, set[tuple]]:
+        mesh, found = project.mesh, defaultdict(set)
+        for g in mesh.grants(project.federation.open_classifications):
+            ends = {domain_of(g.producer), domain_of(g.consumer)}
+            if ends & wanted:
+                for other in ends - wanted:
+                    found[other].add((g.producer, g.consumer, g.version, mesh.products[g.producer].identity, mesh.products[g.consumer].identity))
+        return found
+
+    old, new = agreements(base), agreements(head)
+    return {d for d in old.keys() | new.keys() if old.get(d) != new.get(d)}
+
+
+def moved_domains(base: Project, head: Project, stacks: dict[str, Stack], checks: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Per stack, the domains among its `checks` whose resources differ between the base and the working tree. Stacks
+    alike but for their domains (a stack per domain) are composed once, over the union of their domains."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name, stack in stacks.items():
+        if checks[name]:
+            groups[stack.settings.model_copy(update={"domains": None}).model_dump_json()].append(name)
+    found: dict[str, set[str]] = {name: set() for name in stacks}
+    for names in groups.values():
+        stack, union = stacks[names[0]], sorted({d for n in names for d in checks[n]})
+        old, new = _by_domain(base, stack, union), _by_domain(head, stack, union)
+        for name in names:
+            found[name] = {d for d in checks[name] if old.get(d) != new.get(d)}
+    return found
 
 
 def _by_domain(project: Project, stack: Stack, check: list[str]) -> dict[str, list]:
