@@ -14,7 +14,7 @@ Both sides are plain JSON (`meshplane.snapshot`): the base may have been read by
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 
@@ -102,7 +102,14 @@ def compare(address: str, base: dict | None, head: dict | None) -> list[Change]:
     found = _lifecycle(address, base, head) + _product_promises(address, base, head)
     base_ports, head_ports = ports(base), ports(head)
     for version in sorted(base_ports.keys() | head_ports.keys()):
-        found += _port(address, version, base_ports.get(version), head_ports.get(version), head)
+        changes = _port(address, version, base_ports.get(version), head_ports.get(version), head)
+        earlier = [v for v in head_ports if v < version]
+        if version not in base_ports and earlier:  # a new major version: what it changes against the one before it
+            against = _port(address, version, {**head_ports[max(earlier)], "status": "current"}, head_ports[version], head)
+            if against:
+                what = "; ".join(c.detail.split(": ", 1)[1] for c in against)
+                changes = [replace(c, detail=f"{c.detail} (against version {max(earlier)}: {what})") for c in changes]
+        found += changes
     return found
 
 
