@@ -142,3 +142,24 @@ def test_consumers_deploy_before_producers_and_a_cycle_converges(repo, monkeypat
     assert "prod-playlists" in users["converges_with"] and found["converge"].startswith("stacks of one wave")
     waves = {s["stack"]: s["wave"] for s in found["stacks"]}
     assert waves["prod-users"] == waves["prod-playlists"]
+
+
+def test_a_ref_that_is_not_there_is_one_located_line(repo, monkeypatch, capsys):
+    code, out, err = meshplane(repo, monkeypatch, capsys, "diff", "--base", "no-such-branch")
+    assert code == 1 and "Traceback" not in err
+    assert err.splitlines()[0] == "--base:1: error: 'no-such-branch' is not a commit of this repository (fetch it first: git fetch origin no-such-branch)"
+    code, out, err = meshplane(repo, monkeypatch, capsys, "stacks", "--changed", "--base", "no-such-branch")
+    assert code == 1 and err.splitlines()[0].startswith("--base:1: error:")
+    code, out, err = meshplane(repo, monkeypatch, capsys, "stacks", "--base", "main")
+    assert code == 2 and "go with --changed" in err
+
+
+def test_a_broken_working_tree_reports_its_problems_in_sarif(repo, monkeypatch, capsys):
+    import json
+
+    edit(repo, PLAYS, "kind: source-aligned", "kind: sourced")
+    code, out, _ = meshplane(repo, monkeypatch, capsys, "diff", "--base", "main", "--format", "sarif")
+    assert code == 1
+    results = json.loads(out)["runs"][0]["results"]
+    where = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results}
+    assert (PLAYS, 5) in where and {r["level"] for r in results} == {"error"}
