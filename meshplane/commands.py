@@ -249,20 +249,24 @@ def plan(args: argparse.Namespace) -> int:
 
 
 def pending_agreements(project: Project) -> list[dict]:
-    """The inputs of the stack's products that no grant serves yet: refused by their producer (pending its agreement)."""
+    """The agreements of the stack's products that one side still waits for: refused (the consumer reads, the producer does
+    not agree) and pending (the producer agrees, the consumer does not read it yet)."""
     mesh = project.mesh
-    return [
-        {"producer": producer, "consumer": consumer, "state": "refused"}
-        for producer, consumer in mesh.refused_inputs(project.federation.open_classifications)
-        if mesh.answers_for(consumer) or mesh.answers_for(producer)
-    ]
+    touches = lambda a, b: mesh.answers_for(a) or mesh.answers_for(b.split("/")[0] if "/" not in b else b)  # noqa: E731
+    refused = [{"producer": p, "consumer": c, "state": "refused"} for p, c in mesh.refused_inputs(project.federation.open_classifications) if touches(p, c)]
+    pending = [{"producer": p, "consumer": c, "state": "pending"} for p, c in mesh.pending() if touches(p, c)]
+    return refused + pending
 
 
-def agreements_text(pending: list[dict]) -> str:
-    if not pending:
-        return "agreements: every declared input is granted"
-    lines = [f"agreements: {len(pending)} pending (no grant until the producer lists the consumer)"]
-    lines += [f"  ? {a['consumer']} reads {a['producer']}: refused by the producer" for a in pending]
+def agreements_text(waiting: list[dict]) -> str:
+    if not waiting:
+        return "agreements: every declared input is granted, and every listed consumer reads"
+    lines = [f"agreements: {len(waiting)} waiting for one side"]
+    for a in waiting:
+        if a["state"] == "refused":
+            lines.append(f"  ? refused  {a['consumer']} reads {a['producer']}: the producer does not list it (no grant)")
+        else:
+            lines.append(f"  ? pending  {a['producer']} agrees to serve {a['consumer']}, which does not read it yet")
     return "\n".join(lines)
 
 

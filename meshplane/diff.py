@@ -38,7 +38,7 @@ class Classed:
 class GrantChange:
     producer: str
     consumer: str
-    what: str  # "added", "revoked", "withdrawn", "moved", "refused", "pending"
+    what: str  # "added", "moved", "revoked", "withdrawn", "refused", "still refused", "pending"
     detail: str
     severity: Severity
     rule: str | None = None
@@ -142,7 +142,10 @@ def grant_changes(base: dict, head: dict, project: Project, env: Environment) ->
         if pair not in declared_before:
             found.append(GrantChange(*pair, "refused", "a new input the producer does not agree to serve: no grant until it lists the consumer", handshake, "MESH-005"))
         elif pair not in old:
-            found.append(GrantChange(*pair, "pending", "still waiting for the producer to list the consumer", Severity.warning, "MESH-015"))
+            found.append(GrantChange(*pair, "still refused", "still waiting for the producer to list the consumer", Severity.warning, "MESH-015"))
+    pending_before = {(p["producer"], p["consumer"]) for p in base.get("pending") or ()}
+    for producer, consumer in sorted({(p["producer"], p["consumer"]) for p in head.get("pending") or ()} - pending_before):
+        found.append(GrantChange(producer, consumer, "pending", f"{producer} agrees to serve {consumer}, which does not read it yet", Severity.note))
     return found
 
 
@@ -164,10 +167,16 @@ def _problems(diff: Diff, mesh: Mesh, base_products: dict) -> list[Problem]:
             path, line = where(address, c.change.at)
             found.append(Problem(path, line, f"{c.change.detail} ({c.change.kind.id}): {c.why}", c.severity, c.change.kind.id))
     for g in diff.grants:
+        if g.what == "pending":  # the producer's half: at its consumers' line
+            listed = mesh.products[g.producer].spec.consumers if g.producer in mesh.products else ()
+            path, line = where(g.producer, ("consumers", listed.index(g.consumer)) if g.consumer in listed else ())
+            found.append(Problem(path, line, f"grant pending: {g.detail}", g.severity, "grant-pending"))
+            continue
         consumer = mesh.products.get(g.consumer)
         index = next((i for i, (a, _) in enumerate(consumer.reads) if a == g.producer), None) if consumer else None
         path, line = where(g.consumer, ("inputs", index) if index is not None else ())
-        found.append(Problem(path, line, f"grant {g.what}: {g.consumer} reads {g.producer}: {g.detail}", g.severity, g.rule or f"grant-{g.what}"))
+        rule = g.rule or f"grant-{g.what.replace(' ', '-')}"
+        found.append(Problem(path, line, f"grant {g.what}: {g.consumer} reads {g.producer}: {g.detail}", g.severity, rule))
     for r in diff.resources:
         if r.protected and r.action in (Action.replace, Action.delete):
             owner = r.record.product or r.record.domain or ""
@@ -188,5 +197,6 @@ def descriptors():
 
     kinds = [Descriptor(k.id, k.id.replace("-", " ").capitalize(), k.why, Severity.error if k.compatibility.value == "breaking" else Severity.note, ("contract",)) for k in KINDS.values()]
     grants = [Descriptor(f"grant-{w}", f"Grant {w}", f"A read grant is {w} by the change.", Severity.note, ("access",)) for w in ("added", "moved", "revoked")]
+    grants.append(Descriptor("grant-pending", "Grant pending", "The producer agrees to serve a consumer that does not read it yet.", Severity.note, ("access",)))
     protected = Descriptor("protected-data", "Protected data is kept", "A protected bucket, key, database or table is never replaced or deleted by a change: its data would be lost.", Severity.error, ("resources",))
     return [*kinds, *grants, protected]

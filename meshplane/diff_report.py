@@ -26,7 +26,8 @@ def text(d: Diff) -> str:
     if d.grants:
         lines.append("grants")
         for g in d.grants:
-            lines.append(f"  {MARK[g.severity]}{g.what:<10} {g.consumer} reads {g.producer}: {g.detail}")
+            said = g.detail if g.what == "pending" else f"{g.consumer} reads {g.producer}: {g.detail}"
+            lines.append(f"  {MARK[g.severity]}{g.what:<13} {said}")
     if d.stack:
         tally = counts(d.resources)
         lines.append(

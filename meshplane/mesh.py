@@ -198,6 +198,19 @@ class Mesh:
                     granted.append(Grant(producer=address, consumer=consumer.address, via=via, version=version))
         return sorted(granted, key=lambda g: (g.producer, g.consumer)), refused
 
+    def pending(self) -> list[tuple[str, str]]:
+        """(producer, listed) where the producer agrees to serve a consumer (a product, or a domain) that does not read it
+        yet: the producer's half of an agreement waiting for the consumer's."""
+        readers: dict[str, set[str]] = {}
+        for producer, consumer in self.edges():
+            readers.setdefault(producer, set()).add(consumer)
+        found = []
+        for address, product in self.products.items():
+            reading = readers.get(address, set())
+            domains = {domain_of(r) for r in reading}
+            found += [(address, listed) for listed in product.spec.consumers if listed not in reading and ("/" in listed or listed not in domains)]
+        return found
+
     def reader_reads(self, domain: str, grants: list[Grant]) -> list[str]:
         """What the domain's people (its reader role) may read: its own products and its products' grants."""
         own = {p.address for p in self.products_of(domain)}

@@ -52,6 +52,7 @@ def of_project(project, env: str, stack: str | None = None) -> dict:
         },
         "grants": [{"producer": g.producer, "consumer": g.consumer, "version": g.version, "via": g.via.value} for g in mesh.grants(open_to_mesh)],
         "refused": [{"producer": p, "consumer": c} for p, c in mesh.refused_inputs(open_to_mesh)],
+        "pending": [{"producer": p, "consumer": c} for p, c in mesh.pending()],
         "declared": [{"producer": a, "consumer": p.address, "input": input_ref(a, v)} for p in mesh.products.values() for a, v in p.reads],
         "resources": resources,
     }

@@ -163,3 +163,13 @@ def test_a_broken_working_tree_reports_its_problems_in_sarif(repo, monkeypatch, 
     results = json.loads(out)["runs"][0]["results"]
     where = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results}
     assert (PLAYS, 5) in where and {r["level"] for r in results} == {"error"}
+
+
+def test_a_producer_agreeing_to_serve_a_domain_that_does_not_read_it_yet_is_pending(repo, monkeypatch, capsys):
+    edit(repo, PLAYS, "consumers:\n  - playlists\n", "consumers:\n  - playlists\n  - podcasts\n")
+    code, changes = diff(repo, monkeypatch, capsys)
+    assert code == 0
+    assert [(g["change"], g["producer"], g["consumer"]) for g in changes["grants"]] == [("pending", "users/play-events", "podcasts")]
+    (finding,) = [f for f in changes["findings"] if f["rule"] == "grant-pending"]
+    assert (finding["path"], finding["line"]) == (PLAYS, 38)
+    assert stacks(repo, monkeypatch, capsys, "--base", "main")["stacks"] == []  # nothing is provisioned for it yet
