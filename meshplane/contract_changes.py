@@ -132,9 +132,10 @@ def _lifecycle(address: str, base: dict, head: dict) -> list[Change]:
         if old and new and _date(new) < _date(old):
             return [Change(KINDS["deprecation-brought-forward"], address, f"retirement moved from {old} to {new}", at=("deprecation", "date"))]
         return []
-    kind = {"deprecated": "product-deprecated", "retired": "product-retired", "draft": "product-unpublished"}.get(now)
     if now == "active":
         kind = "product-published" if was == "draft" else "product-reactivated"
+    else:
+        kind = {"deprecated": "product-deprecated", "retired": "product-retired", "draft": "product-unpublished"}[now]
     when = (head.get("deprecation") or {}).get("date")
     detail = f"status {was} -> {now}" + (f" (retired on {when})" if when else "")
     return [Change(KINDS[kind], address, detail, at=("status",))]

@@ -98,7 +98,7 @@ def classify(change: Change, before: dict | None, after: dict | None, old_reader
         return Classed(change, Severity.warning, "breaking, but the product is a draft: its contract is not promised yet", tuple(hurt))
     if not hurt:
         return Classed(change, Severity.warning, "breaking, but nothing reads it", ())
-    if change.kind.id in PRODUCT_WIDE and after is not None and _published_beside(before["spec"], after["spec"], address, hurt, new_readers):
+    if change.kind.id in PRODUCT_WIDE and before is not None and after is not None and _published_beside(before["spec"], after["spec"], address, hurt, new_readers):
         return Classed(change, Severity.warning, "breaking, published as a new major version beside the deprecated old ones", tuple(hurt))
     fix = (
         "publish it as a new major version beside this one (bump `output.version`, keep this one in `previous_outputs` with a deprecation date)"

@@ -43,7 +43,7 @@ KUBERNETES_IDENTITY = ("apiVersion", "kind", "metadata.name", "metadata.namespac
 STACK_QUALIFIER = "pulumi:pulumi:Stack$"  # the mock engine qualifies top-level types by the stack's; a real engine does not
 
 
-class Action(str, Enum):
+class Action(Enum):  # not a str Enum: a member named `replace` would hide str.replace
     create = "create"
     update = "update"
     replace = "replace"
@@ -128,7 +128,7 @@ def forces_replacement(token: str, differing: list[str], old: Mapping, new: Mapp
     return [k for k in differing if k in keys]
 
 
-def _path(value: Mapping, dotted: str):
+def _path(value: object, dotted: str) -> object:
     for key in dotted.split("."):
         value = value.get(key) if isinstance(value, Mapping) else None
     return value
