@@ -8,7 +8,7 @@ from enum import Enum
 from functools import cached_property
 
 from meshplane.problems import Problem
-from meshplane.spec import Classification, Domain, Product
+from meshplane.spec import Classification, Domain, PortStatus, Product, Status
 from meshplane.yamlsrc import line_in
 
 OPEN_TO_MESH = frozenset({Classification.public, Classification.internal})
@@ -44,6 +44,11 @@ class DeclaredProduct:
         return f"{self.domain}/{self.spec.name}"
 
     @property
+    def reads(self) -> tuple[tuple[str, int], ...]:
+        """(address, major version) of every input, in the order declared."""
+        return tuple(split_input(ref) for ref in self.spec.inputs)
+
+    @property
     def identity(self) -> str:
         """The name physical resources are named after: the oldest name, so renames keep data."""
         return self.spec.previous_names[0] if self.spec.previous_names else self.spec.name
@@ -59,11 +64,12 @@ class Via(str, Enum):
 
 @dataclass(frozen=True, order=True)
 class Grant:
-    """Read access from `consumer` (a product) to `producer`, agreed on both sides."""
+    """Read access from `consumer` (a product) to one major version of `producer`'s output port, agreed on both sides."""
 
     producer: str
     consumer: str
     via: Via = field(compare=False)
+    version: int = field(default=1, compare=False)
 
     @property
     def consumer_domain(self) -> str:
@@ -72,6 +78,31 @@ class Grant:
 
 def domain_of(address: str) -> str:
     return address.split("/", 1)[0]
+
+
+def split_input(ref: str) -> tuple[str, int]:
+    """`users/play-events@2` -> ("users/play-events", 2); an input without a pin reads major version 1."""
+    address, _, version = ref.partition("@")
+    return address, int(version) if version else 1
+
+
+def input_ref(address: str, version: int) -> str:
+    """The way a product's input names `address` at `version` (the inverse of `split_input`)."""
+    return address if version == 1 else f"{address}@{version}"
+
+
+def serves(producer: Product, version: int) -> bool:
+    """Whether the product's port `version` is served: the product is not retired, and the version is current or deprecated."""
+    if producer.status is Status.retired:
+        return False
+    if version == producer.output.version:
+        return True
+    return any(p.version == version and p.status is PortStatus.deprecated for p in producer.previous_outputs)
+
+
+def published(producer: Product) -> list[int]:
+    """Every major version the product keeps (served or retired), oldest first."""
+    return sorted({producer.output.version, *(p.version for p in producer.previous_outputs)})
 
 
 def agrees_to_serve(
@@ -133,7 +164,7 @@ class Mesh:
 
     def edges(self) -> list[tuple[str, str]]:
         """Lineage: (upstream, downstream) for every declared input that resolves."""
-        return [(src, p.address) for p in self.products.values() for src in p.spec.inputs if src in self.products]
+        return [(src, p.address) for p in self.products.values() for src, _ in p.reads if src in self.products]
 
     def grants(self, open_to_mesh: frozenset[Classification] = OPEN_TO_MESH) -> list[Grant]:
         """Every read grant the two-sided handshake yields: consumer declares the input AND producer agrees."""
@@ -154,16 +185,31 @@ class Mesh:
         granted, refused = [], []
         consumers = {address: frozenset(p.spec.consumers) for address, p in self.products.items()}
         for consumer in self.products.values():
-            for address in consumer.spec.inputs:
+            if consumer.spec.status is Status.retired:
+                continue  # a retired product's job is gone: it reads nothing
+            for address, version in consumer.reads:
                 producer = self.products.get(address)
-                if producer is None:
-                    continue
+                if producer is None or not serves(producer.spec, version):
+                    continue  # not a product, or not served: the loader and the lifecycle rule say so
                 via = agrees_to_serve(producer.spec, consumer.address, open_to_mesh, consumers[address])
                 if via is None:
                     refused.append((address, consumer.address))
                 else:
-                    granted.append(Grant(producer=address, consumer=consumer.address, via=via))
+                    granted.append(Grant(producer=address, consumer=consumer.address, via=via, version=version))
         return sorted(granted, key=lambda g: (g.producer, g.consumer)), refused
+
+    def pending(self) -> list[tuple[str, str]]:
+        """(producer, listed) where the producer agrees to serve a consumer (a product, or a domain) that does not read it
+        yet: the producer's half of an agreement waiting for the consumer's."""
+        readers: dict[str, set[str]] = {}
+        for producer, consumer in self.edges():
+            readers.setdefault(producer, set()).add(consumer)
+        found = []
+        for address, product in self.products.items():
+            reading = readers.get(address, set())
+            domains = {domain_of(r) for r in reading}
+            found += [(address, listed) for listed in product.spec.consumers if listed not in reading and ("/" in listed or listed not in domains)]
+        return found
 
     def reader_reads(self, domain: str, grants: list[Grant]) -> list[str]:
         """What the domain's people (its reader role) may read: its own products and its products' grants."""
@@ -205,13 +251,25 @@ def check_mesh(mesh: Mesh) -> list[Problem]:
 def _check_references(mesh: Mesh, product: DeclaredProduct) -> list[Problem]:
     problems = []
     src = product.source
-    for i, address in enumerate(product.spec.inputs):
+    first: dict[str, int] = {}
+    for i, (address, version) in enumerate(product.reads):
         line = src.line_of(("inputs", i))
+        ref = product.spec.inputs[i]
         if address == product.address:
-            problems.append(Problem(src.path, line, f"input {address!r} is the product itself"))
+            problems.append(Problem(src.path, line, f"input {ref!r} is the product itself"))
         elif address not in mesh.products and mesh.knows(address):
             hint = f" (renamed to {mesh.renamed[address]!r})" if address in mesh.renamed else ""
-            problems.append(Problem(src.path, line, f"input {address!r} does not resolve to a product{hint}"))
+            problems.append(Problem(src.path, line, f"input {ref!r} does not resolve to a product{hint}"))
+        elif address in mesh.products and version not in (kept := published(mesh.products[address].spec)):
+            problems.append(
+                Problem(src.path, line, f"input {ref!r}: {address} publishes no version {version} (it keeps {', '.join(map(str, kept))})")
+            )
+        earlier = first.setdefault(address, i)
+        if earlier != i and product.reads[earlier][1] != version:  # the same input twice is the duplicate check's to say
+            problems.append(
+                Problem(src.path, line, f"input {ref!r}: {address} is already read at line {src.line_of(('inputs', earlier))}; "
+                        "a product reads one version of each input")
+            )  # fmt: skip
     for i, consumer in enumerate(product.spec.consumers):
         known = consumer in mesh.products if "/" in consumer else consumer in mesh.domains or consumer in mesh.partial
         if not known and mesh.knows(consumer):

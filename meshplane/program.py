@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from meshplane.baseline import Baseline
 from meshplane.compose import StackPlan, compose
 from meshplane.governance.evaluate import evaluate_mesh
 from meshplane.problems import MeshError, blocking
@@ -33,7 +34,9 @@ def preloaded(project: Project) -> Iterator[None]:
 def load_stack(settings: StackSettings, root: Path | str = ".") -> StackPlan:
     """Compose the stack from the project's mesh and federation; raise MeshError on any problem."""
     project = _preloaded[-1] if _preloaded else open_project(Path(root), around=settings.domains)
-    findings = evaluate_mesh(project.mesh, project.federation, settings.environment)
+    # deploying: the change was reviewed and merged, so a refusal that stands is a withdrawal or a pending agreement
+    merged = Baseline.of(project.mesh, project.federation.open_classifications)
+    findings = evaluate_mesh(project.mesh, project.federation, settings.environment, merged)
     if blocking(findings):  # a mandatory governance finding stands: nothing is provisioned
         raise MeshError([p for p in findings if p.severity.blocks])
     return compose(project.mesh, settings, project.federation)

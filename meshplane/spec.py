@@ -6,14 +6,18 @@ These models are the single source of truth for defaults: the loader, the JSON S
 
 from __future__ import annotations
 
+import datetime
 import re
 from enum import Enum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 ADDRESS_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+INPUT_PATTERN = ADDRESS_PATTERN.removesuffix("$") + r"(@[1-9][0-9]{0,2})?$"  # an address, pinned to a major version
+HANDLE_PATTERN = r"^@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*$"  # a code host's user or team
 COLUMN_PATTERN = r"^[a-z][a-z0-9_]*$"
 CONTRACTS_FOLDER = "contracts"  # in a domain's folder: the ODCS contracts its products may take their schema from
 CONTRACT_PATTERN = rf"^{CONTRACTS_FOLDER}/[a-z0-9][a-z0-9._-]*\.ya?ml$"
@@ -23,6 +27,20 @@ Address = Annotated[
     str,
     Field(pattern=ADDRESS_PATTERN, description="A product's address: `<domain>/<product>`."),
 ]
+InputRef = Annotated[
+    str,
+    Field(
+        pattern=INPUT_PATTERN,
+        description="An upstream product's address, `<domain>/<product>`, reading its output port's major version 1; "
+        "`<domain>/<product>@<major>` reads another major version.",
+    ),
+]
+Handle = Annotated[str, Field(pattern=HANDLE_PATTERN, description="A code host's user (`@user`) or team (`@org/team`).")]
+
+
+def located(message: str, *at: str | int) -> PydanticCustomError:
+    """A model's error about one of its fields: the loader shows it at that field's line."""
+    return PydanticCustomError("located", "{message}", {"message": message, "at": at})
 
 
 class Spec(BaseModel):
@@ -72,6 +90,22 @@ class Engine(str, Enum):
     spark = "spark"
 
 
+class Status(str, Enum):
+    """Where a product is in its life: only an active or deprecated product promises its contract to consumers."""
+
+    draft = "draft"  # being built: readable by agreed consumers, but its schema may change without a new version
+    active = "active"
+    deprecated = "deprecated"  # still served; its consumers are warned, with the date it will be retired
+    retired = "retired"  # no longer served: no grants, no job; its data is kept unless both destruction keys are turned
+
+
+class PortStatus(str, Enum):
+    """An earlier major version of the output port, kept beside the current one."""
+
+    deprecated = "deprecated"  # still written and served until its deprecation date
+    retired = "retired"  # no longer written or served; its bucket and table keep the data
+
+
 class Environment(str, Enum):
     dev = "dev"
     staging = "staging"
@@ -84,6 +118,10 @@ class Column(Spec):
     type: ColumnType = Field(description="Column type, as the catalog stores it.")
     description: str = Field(min_length=1, description="What the column holds, for its readers.")
     pii: bool = Field(default=False, description="True when the column holds personal data.")
+    nullable: bool = Field(
+        default=True,
+        description="False promises every row a value; making a non-nullable column nullable again breaks its consumers.",
+    )
     polyseme: str | None = Field(
         default=None,
         pattern=COLUMN_PATTERN,
@@ -96,6 +134,13 @@ def _no_default(schema: dict) -> None:
 
 
 class OutputPort(Spec):
+    version: int = Field(
+        default=1,
+        ge=1,
+        le=999,
+        description="The port's major version. A change that breaks consumers is published as a new major version, with the "
+        "old one kept in `previous_outputs` (each version has its own bucket and table).",
+    )
     format: Format = Field(default=Format.parquet, description="File format of the product's data.")
     columns: tuple[Column, ...] = Field(
         default=(),
@@ -129,6 +174,31 @@ class OutputPort(Spec):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"duplicate column names: {', '.join(dupes)}")
+        return self
+
+
+class Deprecation(Spec):
+    """When a deprecated product (or an earlier port version) stops being served, and what replaces it."""
+
+    date: datetime.date = Field(description="The day it is retired (YYYY-MM-DD); its consumers are warned until then.")
+    replaced_by: Address | None = Field(
+        default=None, description="The product consumers should move to (a product's earlier port is replaced by its current one)."
+    )
+
+
+class PreviousOutput(OutputPort):
+    """An earlier major version of the output port, kept beside the current one until its consumers have moved."""
+
+    version: int = Field(ge=1, le=999, description="The major version this port was published as.")
+    status: PortStatus = Field(
+        default=PortStatus.deprecated, description="deprecated: still written and served; retired: kept as data only."
+    )
+    deprecation: Deprecation = Field(description="When this version is retired; its consumers are warned until then.")
+
+    @model_validator(mode="after")
+    def _replaced_by_current(self) -> "PreviousOutput":
+        if self.deprecation.replaced_by is not None:
+            raise located("an earlier port version is replaced by the product's current `output`: drop it", "deprecation", "replaced_by")
         return self
 
 
@@ -186,8 +256,24 @@ class Product(Spec):
     owner: str = Field(min_length=1, description="The product owner (person or team e-mail).")
     kind: Kind = Field(description="Source-aligned, aggregate or consumer-aligned.")
     classification: Classification = Field(description="Sensitivity of the product's data.")
-    output: OutputPort = Field(description="The output port: format, schema, partitions.")
-    inputs: tuple[Address, ...] = Field(default=(), description="Upstream products read, by address.")
+    status: Status = Field(default=Status.active, description="draft, active, deprecated (with `deprecation`) or retired.")
+    deprecation: Deprecation | None = Field(
+        default=None, description="For a deprecated or retired product: when it is (or was) retired and what replaces it."
+    )
+    output: OutputPort = Field(description="The output port: major version, format, schema, partitions.")
+    previous_outputs: tuple[PreviousOutput, ...] = Field(
+        default=(),
+        description="Earlier major versions of the output port still kept beside the current one, each with its deprecation date.",
+    )
+    declassification: str | None = Field(
+        default=None,
+        min_length=20,
+        description="Why the product is classified below an input it reads (classification flows along lineage): "
+        "what was removed or aggregated, and who decided.",
+    )
+    inputs: tuple[InputRef, ...] = Field(
+        default=(), description="Upstream products read, by address (`<domain>/<product>`, or `<domain>/<product>@<major>`)."
+    )
     consumers: tuple[str, ...] = Field(
         default=(),
         description="Domains (`<domain>`) or products (`<domain>/<product>`) this product agrees to serve.",
@@ -217,6 +303,25 @@ class Product(Spec):
         return value
 
     @model_validator(mode="after")
+    def _lifecycle(self) -> "Product":
+        if self.status is Status.deprecated and self.deprecation is None:
+            raise located("a deprecated product says when it is retired: add `deprecation: {date: YYYY-MM-DD}`", "status")
+        if self.deprecation is not None and self.status in (Status.draft, Status.active):
+            raise located(f"only a deprecated or retired product has one: set `status: deprecated` (it is {self.status.value})", "deprecation")
+        return self
+
+    @model_validator(mode="after")
+    def _older_versions(self) -> "Product":
+        seen: set[int] = set()
+        for i, port in enumerate(self.previous_outputs):
+            if port.version >= self.output.version:
+                raise located(f"{port.version} is not older than the current output's version {self.output.version}", "previous_outputs", i, "version")
+            if port.version in seen:
+                raise located(f"{port.version} is listed twice", "previous_outputs", i, "version")
+            seen.add(port.version)
+        return self
+
+    @model_validator(mode="after")
     def _no_self_rename(self) -> "Product":
         if self.name in self.previous_names:
             raise ValueError(f"previous_names repeats the current name {self.name!r}")
@@ -230,3 +335,8 @@ class Domain(Spec):
     description: str = Field(min_length=1, description="The business capability the domain serves.")
     team: str = Field(min_length=1, description="The team that owns the domain's data products.")
     contact: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="E-mail address of the owning team.")
+    code_owners: tuple[Handle, ...] = Field(
+        default=(),
+        description="The owning team's handles on the code host (`@org/team`, `@user`): `meshplane codeowners` makes them "
+        "the required reviewers of the domain's folder.",
+    )

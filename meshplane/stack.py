@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml is in PyYAML's wheels
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 from pydantic import Field, ValidationError, field_validator
 
 from meshplane.problems import MeshError, Problem
@@ -155,7 +160,7 @@ def stack_config(root: Path, stack: str) -> dict[str, str]:
     path = root / stack_file(stack)
     if not path.is_file():
         raise MeshError([Problem(stack_file(stack), 1, f"no stack {stack!r} (known: {', '.join(stack_names(root))})")])
-    data = yaml.safe_load(path.read_text()) or {}
+    data = yaml.load(path.read_text(), Loader=_Loader) or {}
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in (data.get("config") or {}).items()}
 
 

@@ -82,7 +82,7 @@ def test_suppressing_a_mandatory_rule_is_an_error_and_the_finding_stands():
     assert prod == [
         f"{PLAYS}:23: MESH-010 error: image 'registry.daff.example/podcasts/podcast-plays:latest' is not pinned: "
         "`latest` moves; use a digest (`@sha256:...`) or a release tag",
-        f"{PLAYS}:25: error: MESH-010 (Job images are pinned) is mandatory in prod and cannot be suppressed",
+        f"{PLAYS}:27: error: MESH-010 (Job images are pinned) is mandatory in prod and cannot be suppressed",
     ]
 
 

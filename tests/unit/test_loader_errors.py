@@ -205,8 +205,8 @@ def unknown_nested_key(files, broken):
 
 @case
 def unknown_column_key(files, broken):
-    one_product(files, broken, "      description: Identifier.\n", "      description: Identifier.\n      nullable: true\n")
-    return [f"{P}/alpha.yaml:12: error: unknown key 'output.columns.0.nullable'"]
+    one_product(files, broken, "      description: Identifier.\n", "      description: Identifier.\n      nulable: true\n")
+    return [f"{P}/alpha.yaml:12: error: unknown key 'output.columns.0.nulable'"]
 
 
 @case
@@ -256,7 +256,7 @@ def out_of_range(files, broken):
 @case
 def bad_pattern(files, broken):
     one_product(files, broken, "inputs: []", "inputs: [Users/B]")
-    return [f"{P}/alpha.yaml:12: error: inputs.0: String should match pattern '^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$'"]
+    return [f"{P}/alpha.yaml:12: error: inputs.0: String should match pattern '^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*(@[1-9][0-9]{{0,2}})?$'"]
 
 
 @case
