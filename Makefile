@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
 CHROMIUM ?= /usr/bin/chromium
+JQ ?= /usr/bin/jq
 
 .PHONY: setup run test test-fast golden bench schemas clean catalog-screenshot
 
@@ -31,10 +32,15 @@ run: setup
 	$(BIN)/meshplane validate --env local
 	$(BIN)/meshplane up --local --verify --check
 
-test: setup $(CHECKOV_VENV)/bin/checkov $(CHROMIUM)
+# the deploy script of the workflows reads `meshplane stacks --format json` with jq; a test runs it
+$(JQ):
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq
+
+test: setup $(CHECKOV_VENV)/bin/checkov $(CHROMIUM) $(JQ)
 	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov MESHPLANE_DATACONTRACT=$(BIN)/datacontract MESHPLANE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
-test-fast: setup $(CHROMIUM)
+test-fast: setup $(CHROMIUM) $(JQ)
 	$(BIN)/pytest -m 'not slow'
 
 golden: setup
@@ -46,6 +52,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_program.py --json benchmarks/results/program.json
 	$(BIN)/python benchmarks/bench_access.py
 	$(BIN)/python benchmarks/bench_catalog.py
+	$(BIN)/python benchmarks/bench_stacks.py
 
 # the README's pictures of the sample mesh's catalog (docs/catalog.png, docs/catalog-product.png)
 catalog-screenshot: setup $(CHROMIUM)

@@ -33,7 +33,10 @@ from meshgen import Shape, generate, write_project
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-LOAD = "from meshplane.project import open_project; p = open_project(); print(len(p.mesh.products))"
+LOAD = (  # as a command loads: the collector off (meshplane.heap)
+    "from meshplane import heap; from meshplane.project import open_project\n"
+    "with heap.for_the_process(): print(len(open_project().mesh.products))"
+)
 COUNTS = (
     "import json; from meshplane.project import open_project; from meshplane.offline import offline; "
     "s = offline(open_project(stack='prod'), whole_mesh=True); r = s.resources; n = len(s.plan.products); "

@@ -92,8 +92,11 @@ def generate(shape: Shape) -> dict:
             if producer["classification"] in ("confidential", "restricted"):
                 side = consumer["domain"] if rng.random() < 0.7 else consumer["address"]
                 producer["consumers"].add(side)
+    rank = {c: i for i, c in enumerate(("public", "internal", "confidential", "restricted"))}
     for p in products:
         p["inputs"], p["consumers"] = sorted(p["inputs"]), sorted(p["consumers"])
+        # classification flows along lineage (MESH-014): a product below an input it reads says why
+        p["declassified"] = any(rank[by_address[a]["classification"]] > rank[p["classification"]] for a in p["inputs"])
     return {"shape": shape.__dict__, "domains": domains, "products": products}
 
 
@@ -111,7 +114,8 @@ def product_yaml(p: dict) -> str:
         f"name: {p['name']}\n"
         f"description: Generated product {p['name']} of the {p['domain']} domain, for the benchmarks.\n"
         f"owner: {p['domain']}-data@example.com\nkind: {p['kind']}\nclassification: {p['classification']}\n"
-        "output:\n  format: parquet\n  columns:\n" + columns
+        + ("declassification: Aggregated past any single record of its inputs; reviewed by the federation.\n" if p.get("declassified") else "")
+        + "output:\n  format: parquet\n  columns:\n" + columns
         + "  partitions:\n    - {name: day, type: date, description: Day the data is for.}\n"
         f"inputs: [{', '.join(p['inputs'])}]\nconsumers: [{', '.join(p['consumers'])}]\n"
         "service_levels: {freshness_hours: 24, availability: 99.5}\n"

@@ -44,7 +44,7 @@ class ProductAccessArgs:
     trust: Mapping  # the role's trust policy
     policy: Mapping  # the job's own inline policy: its product, and keys of other accounts through S3
     slots: Sequence[PolicySlot] = ()
-    key_grant: KeyGrant | None = None  # on the domain's key, for its own product
+    key_grants: Sequence[tuple[str, KeyGrant]] = ()  # (suffix, grant) on the domain's key, one per served port of its own
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -95,6 +95,5 @@ def access_children(args: ProductAccessArgs) -> list[Child]:
         Child(tokens.ROLE_POLICY, "job-policy", {"role": args.role_name, "name": "write-own-product", "policy": json.dumps(args.policy)}, after=["job-role"]),
         *slot_children("job-reads", "job-role", args.role_name, args.account, args.slots, args.tags),
     ]
-    if args.key_grant is not None:
-        children.append(key_grant_child("job-key-grant", args.key_grant, after=["job-role"]))
+    children += [key_grant_child(suffix, grant, after=["job-role"]) for suffix, grant in args.key_grants]
     return children

@@ -11,7 +11,7 @@ from enum import Enum
 
 import pulumi
 
-from components.registry import register
+from components.registry import classes
 from components.spec import Child, Ref, child_aliases, component_aliases
 
 
@@ -68,7 +68,8 @@ class Quantum(pulumi.ComponentResource):
                 depends_on=[self.children[s] for s in child.after],
                 provider=(providers or {}).get(child.provider),
             )
-            self.children[child.suffix] = register(child.token, self.child_name(child.suffix), resolve(dict(child.props)), opts)
+            cls = classes()[child.token]  # called here, not through a helper: the SDK walks the stack of every registration
+            self.children[child.suffix] = cls(self.child_name(child.suffix), **resolve(dict(child.props)), opts=opts)
 
     def child_name(self, suffix: str) -> str:
         return f"{self._name}-{suffix}"

@@ -13,6 +13,7 @@ needs another stack's role to exist, and a role deleted and created again keeps 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 VERSION = "2012-10-17"
@@ -183,16 +184,17 @@ def key_policy(account: str, region: str, domain: DomainPrincipals) -> dict:
 # the consumer's side --------------------------------------------------------------------------------
 
 
-def job_policy(own: Location, input_key_accounts: list[str] = ()) -> dict:
-    """A job writes its own product; it reads its inputs through the access points its slots name. Keys of
-    another account also need the job's own consent to be used through S3 (cross-account)."""
+def job_policy(own: Sequence[Location], input_key_accounts: Sequence[str] = ()) -> dict:
+    """A job writes its own product (each major version it serves); it reads its inputs through the access points its
+    slots name. Keys of another account also need the job's own consent to be used through S3 (cross-account)."""
+    buckets = [loc.bucket_arn for loc in own]
     statements = [
-        _statement("OwnList", "Allow", LIST_ACTIONS, own.bucket_arn),
-        _statement("OwnReadWrite", "Allow", READ_ACTIONS + WRITE_ACTIONS, f"{own.bucket_arn}/*"),
+        _statement("OwnList", "Allow", LIST_ACTIONS, buckets[0] if len(buckets) == 1 else buckets),
+        _statement("OwnReadWrite", "Allow", READ_ACTIONS + WRITE_ACTIONS, f"{buckets[0]}/*" if len(buckets) == 1 else [f"{b}/*" for b in buckets]),
     ]
     if input_key_accounts:
-        keys = [f"arn:aws:kms:{own.region}:{a}:key/*" for a in sorted(set(input_key_accounts))]
-        statements.append(_statement("InputKeysThroughS3", "Allow", ["kms:Decrypt"], keys, Condition={"StringEquals": {"kms:ViaService": own.via_s3}}))
+        keys = [f"arn:aws:kms:{own[0].region}:{a}:key/*" for a in sorted(set(input_key_accounts))]
+        statements.append(_statement("InputKeysThroughS3", "Allow", ["kms:Decrypt"], keys, Condition={"StringEquals": {"kms:ViaService": own[0].via_s3}}))
     return document(*statements)
 
 

@@ -18,29 +18,64 @@ from components.catalog import ProductCatalogArgs, catalog_children
 from components.compute import ProductComputeArgs, compute_children
 from components.domain import DataDomain
 from components.sharing import ProductSharingArgs, sharing_children
-from components.spec import Child
+from components.spec import Child, within
 from components.storage import ProductStorageArgs, storage_children
+
+
+@dataclass(frozen=True)
+class PortArgs:
+    """One major version of the product's output port: a bucket, a table and agreements of its own."""
+
+    version: int
+    storage: ProductStorageArgs
+    catalog: ProductCatalogArgs
+    sharing: ProductSharingArgs
+
+    @property
+    def prefix(self) -> str:
+        """Version 1's children keep the names they always had; a later version's sit under `v<major>/`."""
+        return "" if self.version == 1 else f"v{self.version}/"
+
+    def children(self) -> tuple[list[Child], list[Child]]:
+        """(its storage, its catalog entry and agreements): the product registers its job's identity in between."""
+        storage = storage_children(self.storage)
+        group = within(self.prefix, [*storage, *catalog_children(self.catalog), *sharing_children(self.sharing)])
+        return group[: len(storage)], group[len(storage) :]
 
 
 @dataclass(frozen=True)
 class DataProductArgs:
     address: str
-    storage: ProductStorageArgs
-    access: ProductAccessArgs
-    sharing: ProductSharingArgs
-    compute: ProductComputeArgs
-    catalog: ProductCatalogArgs
+    ports: Sequence[PortArgs]  # every major version kept, oldest first; the last is the current one
+    access: ProductAccessArgs | None  # None for a retired product: no job, no identity
+    compute: ProductComputeArgs | None
     protection: DataProtection = DataProtection.protected
     previous: Sequence[str] = ()  # earlier logical names (addresses): children keep their state through aliases
 
+    @property
+    def current(self) -> PortArgs:
+        return self.ports[-1]
+
+    @property
+    def storage(self) -> ProductStorageArgs:
+        return self.current.storage
+
+    @property
+    def catalog(self) -> ProductCatalogArgs:
+        return self.current.catalog
+
+    @property
+    def sharing(self) -> ProductSharingArgs:
+        return self.current.sharing
+
 
 def product_children(args: DataProductArgs) -> list[Child]:
+    groups = [port.children() for port in args.ports]
     return [
-        *storage_children(args.storage),
-        *access_children(args.access),
-        *catalog_children(args.catalog),
-        *sharing_children(args.sharing),
-        *compute_children(args.compute),
+        *(child for storage, _ in groups for child in storage),
+        *(access_children(args.access) if args.access is not None else ()),
+        *(child for _, rest in groups for child in rest),
+        *(compute_children(args.compute) if args.compute is not None else ()),
     ]
 
 
@@ -55,7 +90,7 @@ class DataProduct(Quantum):
 
     bucket_name: pulumi.Output[str]
     table_name: pulumi.Output[str]
-    job_role_arn: pulumi.Output[str]
+    job_role_arn: pulumi.Output[str | None]  # None for a retired product
 
     def __init__(
         self,
@@ -67,7 +102,8 @@ class DataProduct(Quantum):
     ):
         super().__init__(name, args.previous, opts)
         self.add(product_children(args), args.protection, providers, domain)
-        self.bucket_name = self.children["bucket"].bucket
-        self.table_name = self.children["table"].name
-        self.job_role_arn = self.children["job-role"].arn
+        current = args.current.prefix
+        self.bucket_name = self.children[f"{current}bucket"].bucket
+        self.table_name = self.children[f"{current}table"].name
+        self.job_role_arn = self.children["job-role"].arn if "job-role" in self.children else pulumi.Output.from_input(None)
         self.register_outputs({"bucket_name": self.bucket_name, "table_name": self.table_name, "job_role_arn": self.job_role_arn})

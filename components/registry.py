@@ -6,7 +6,6 @@ commands that work on specs alone (validate, graph, export) never import them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cache
 
 import pulumi
@@ -46,6 +45,3 @@ def classes() -> dict[str, type[pulumi.CustomResource]]:
         tokens.SCHEDULED_SPARK_APPLICATION: k8s.apiextensions.CustomResource,  # a custom resource: api_version and kind in its props
     }
 
-
-def register(token: str, name: str, props: Mapping[str, object], opts: pulumi.ResourceOptions) -> pulumi.CustomResource:
-    return classes()[token](name, **props, opts=opts)

@@ -13,7 +13,7 @@ parameters) is passed as it is. A value that only the cloud knows (a KMS key's I
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,34 @@ class Child:
     renamed: Sequence[str] = ()  # the child's own earlier suffixes (a grant whose producer was renamed)
     after: Sequence[str] = ()  # suffixes of siblings it must follow (names are derived, so no output carries the order)
     provider: str = "aws"  # which provider of the component registers it: "aws", "cluster" (the EKS account's), "kubernetes"
+
+
+def within(prefix: str, children: Sequence[Child]) -> list[Child]:
+    """The children under `prefix` (their suffixes, their own earlier suffixes and the siblings they follow or refer
+    to): a group the component registers more than once, such as each major version of a product's output port."""
+    if not prefix:
+        return list(children)
+    inside = {c.suffix for c in children}
+
+    def moved(value):
+        if isinstance(value, Ref):
+            return Ref(prefix + value.suffix, value.output, value.scope) if value.scope == "self" and value.suffix in inside else value
+        if isinstance(value, dict):
+            return {k: moved(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(moved(v) for v in value)
+        return value
+
+    return [
+        replace(
+            c,
+            suffix=prefix + c.suffix,
+            props=moved(dict(c.props)),
+            renamed=[prefix + r for r in c.renamed],
+            after=[prefix + a if a in inside else a for a in c.after],
+        )
+        for c in children
+    ]
 
 
 @dataclass(frozen=True)

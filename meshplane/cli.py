@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
 from meshplane import commands, heap
+from meshplane.findings import FORMATS
 from meshplane.problems import MeshError
 from meshplane.project import find_root
 from meshplane.stack import stack_names
@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="load and check the mesh, apply the governance rules; print its summary")
     stack_options(p, "dev", "the mesh, its resources and its accounts' quotas")
-    format_option(p)
+    findings_option(p)
+    p.add_argument("--base", metavar="REF", help="the git ref the change is reviewed against: an input the change adds without its producer's agreement is MESH-005's, one declared before is MESH-015's")
     p.set_defaults(run=commands.validate)
 
     p = sub.add_parser("graph", help="the lineage, with the grants")
@@ -42,10 +43,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--env", metavar="STACK", default="prod", help="the stack the site's ODCS contracts name buckets and tables of (default: prod)")
     p.set_defaults(run=commands.catalog)
 
-    p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product")
+    p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product; against a state, the changes")
     stack_options(p, "dev", "the resources")
     format_option(p)
+    p.add_argument("--state", type=Path, metavar="FILE", help="what is deployed: `pulumi stack export` JSON (deployment version 3), or up --local's state file")
     p.set_defaults(run=commands.plan)
+
+    p = sub.add_parser("diff", help="what the change does against a git ref, product by product: contract changes classed compatible or breaking, grants, resources")
+    p.add_argument("--base", metavar="REF", required=True, help="the git ref to compare with (its tree is read by its own program)")
+    p.add_argument("--env", choices=ENVIRONMENTS, default="prod", help="the environment products are resolved for (default: prod)")
+    p.add_argument("--stack", help="the stack whose resources are compared (default: the environment's, when the project has it)")
+    findings_option(p)
+    p.set_defaults(run=commands.diff)
+
+    p = sub.add_parser("stacks", help="the project's stacks; --changed: the ones a change touches, in the order to deploy them")
+    p.add_argument("--changed", action="store_true", help="only the stacks the change touches (against --base, or the FILEs named)")
+    p.add_argument("--base", metavar="REF", help="the git ref the change is made against (default with --changed and no FILE: HEAD)")
+    p.add_argument("files", nargs="*", metavar="FILE", help="the files the change touches, relative to the project (instead of --base)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json feeds a CI matrix (default: text)")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
+    p.set_defaults(run=commands.stacks)
+
+    p = sub.add_parser("codeowners", help="write .github/CODEOWNERS: each domain's folder owned by its domain.yaml's code_owners, the rest by the platform")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 when the committed file is out of date")
+    p.set_defaults(run=commands.codeowners)
 
     p = sub.add_parser("quotas", help="each account's use of every AWS limit, the tightest first (exit 1 when one is over)")
     stack_options(p, "prod", "the accounts")
@@ -95,6 +116,16 @@ def format_option(p: argparse.ArgumentParser) -> None:
     p.set_defaults(reports=True)  # its --format json also carries the problems that stop it
 
 
+def findings_option(p: argparse.ArgumentParser) -> None:
+    """--format for the commands whose output is findings: also SARIF (code scanning) and GitHub annotations."""
+    p.add_argument(
+        "--format", choices=FORMATS, default="text",
+        help="text for people, json for programs, sarif (2.1.0) for code scanning, github for workflow annotations (default: text)",
+    )  # fmt: skip
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
+    p.set_defaults(reports=True)
+
+
 def names_a_stack(name: str) -> bool:
     try:
         return name in stack_names(find_root())
@@ -119,15 +150,31 @@ def check_target(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command in this process (as the tests do): the collector is off while it runs, and collects what
+    it left once it ends."""
+    with heap.suspended():
+        return run(argv)
+
+
+def entry() -> None:
+    """The `meshplane` command: the process ends with the command, so what it built is neither collected nor
+    walked again at exit."""
+    with heap.for_the_process():
+        code = run(None)
+    sys.exit(code)
+
+
+def run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     check_target(parser, args)
     try:
-        with heap.for_the_process():
-            return args.run(args)
+        return args.run(args)
     except MeshError as exc:
-        if getattr(args, "reports", False) and args.format == "json":  # a program reading stdout gets the problems too
-            print(json.dumps({"problems": [p.as_json() for p in exc.problems]}, indent=2))
+        if getattr(args, "reports", False):  # a program reading stdout gets the problems too, in its format
+            report = commands.problems_report(args, exc.problems)
+            if report is not None:
+                print(report)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
@@ -148,4 +195,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -6,12 +6,13 @@ import argparse
 import json
 import sys
 
-from meshplane import governance
+from meshplane import findings, governance, snapshot
+from meshplane.baseline import Baseline
 from meshplane.graph import render
 from meshplane.input_check import input_findings
 from meshplane.mesh import Mesh
 from meshplane.offline import offline
-from meshplane.problems import MeshError, Problem
+from meshplane.problems import MeshError, Problem, Severity
 from meshplane.deployments import project_problems
 from meshplane.project import DOMAINS, Project, domain_folders, find_root, open_project
 from meshplane.resolve import resolve
@@ -74,7 +75,8 @@ def validate(args: argparse.Namespace) -> int:
     else:  # an environment without a stack of its own: the declarations alone
         project, env = project_of(args), Environment(stack_name(args))
     mesh, federation = project.mesh, project.federation
-    problems = governance.evaluate_mesh(mesh, federation, env)
+    base = Baseline.of_snapshot(snapshot.of_ref(project.root, args.base, env.value)) if args.base else None
+    problems = governance.evaluate_mesh(mesh, federation, env, base)
     problems += project_problems(project.root, mesh, domain_folders(args.domains or project.root / DOMAINS))
     scope = "mesh rules" + ("" if project.stack else f"; no resource rules: the project has no stack {stack_file(env.value)}")
     resources = 0
@@ -88,8 +90,10 @@ def validate(args: argparse.Namespace) -> int:
             scope += f"; the account-wide quotas of {', '.join(sorted(stack.book.partial))} are the whole environment's run's"
     if args.format == "json":
         print(json.dumps(findings_json(env, project, problems, resources), indent=2))
-    else:
+    elif args.format == "text":
         print(summary(mesh, env, federation.open_classifications))
+    else:
+        print(report(args.format, problems, f"meshplane/validate/{env.value}"))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -98,6 +102,27 @@ def validate(args: argparse.Namespace) -> int:
     elif args.format == "text":
         print(f"governance: {len(governance.RULES)} rules ({scope}), no finding for {env.value}")
     return 1 if governance.blocking(problems) else 0
+
+
+def rule_descriptors() -> list[findings.Descriptor]:
+    return [findings.Descriptor(r.id, r.title, r.rationale, r.severity, (r.scope.value,)) for r in governance.RULES.values()]
+
+
+def report(fmt: str, problems: list[Problem], category: str) -> str:
+    """Problems in a machine format: SARIF 2.1.0 or GitHub workflow commands."""
+    if fmt == "sarif":
+        return json.dumps(findings.sarif(problems, rule_descriptors(), category), indent=2)
+    return findings.github(problems)
+
+
+def problems_report(args: argparse.Namespace, problems: list[Problem]) -> str | None:
+    """What a command in a machine format prints on stdout when problems stop it (text prints nothing more)."""
+    if args.format == "json":
+        return json.dumps({"problems": [p.as_json() for p in problems]}, indent=2)
+    if args.format in ("sarif", "github"):
+        target = getattr(args, "env", None) or getattr(args, "stack", None) or getattr(args, "default_env", "")
+        return report(args.format, problems, f"meshplane/{args.command}/{target}")
+    return None
 
 
 def findings_json(env: Environment, project: Project, problems: list[Problem], resources: int) -> dict:
@@ -115,6 +140,86 @@ def findings_json(env: Environment, project: Project, problems: list[Problem], r
     }
 
 
+def diff(args: argparse.Namespace) -> int:
+    from meshplane import diff as differ, diff_report
+
+    project = project_of(args)
+    stack = args.stack or (args.env if (project.root / stack_file(args.env)).is_file() else None)
+    base = snapshot.of_ref(project.root, args.base, args.env, stack)
+    # the working tree read by its own program (this process, when it runs from the working tree); --domains: this one
+    head = snapshot.of_project(project, args.env, stack) if args.domains else snapshot.of_tree(project.root, args.env, stack)
+    found = differ.build(base, head, project, args.base, args.env, stack)
+    if args.format == "text":
+        print(diff_report.text(found))
+    elif args.format == "json":
+        print(json.dumps(diff_report.as_json(found), indent=2))
+    elif args.format == "sarif":
+        print(json.dumps(findings.sarif(found.problems, [*rule_descriptors(), *differ.descriptors()], f"meshplane/diff/{args.env}"), indent=2))
+    else:
+        print(findings.github(found.problems))
+    for problem in found.problems:
+        if problem.severity is not Severity.note:
+            print(problem, file=sys.stderr)
+    return 1 if found.blocking else 0
+
+
+def stacks(args: argparse.Namespace) -> int:
+    from meshplane import affected, stacks_report
+
+    if args.files and args.base:
+        print("meshplane stacks: error: name the changed FILEs or --base REF, not both", file=sys.stderr)
+        return 2
+    if (args.files or args.base) and not args.changed:
+        print("meshplane stacks: error: FILEs and --base go with --changed", file=sys.stderr)
+        return 2
+    project = project_of(args)
+    if not args.changed:
+        found = affected.every_stack(project)
+    elif args.files:
+        found = affected.affected(project, [relative_to(project.root, f) for f in args.files], None, None)
+    else:
+        ref = args.base or "HEAD"
+        files, base = affected.of_ref(project.root, ref)
+        found = affected.affected(project, files, base, ref)
+    print(json.dumps(stacks_report.as_json(found), indent=2) if args.format == "json" else stacks_report.text(found))
+    return 0
+
+
+def relative_to(root, name: str) -> str:
+    """A FILE as the change names it: relative to the project (from the working directory, or as given)."""
+    from pathlib import Path
+
+    path = Path(name)
+    candidate = (Path.cwd() / path).resolve()
+    try:
+        return candidate.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix().removeprefix("./")
+
+
+def codeowners(args: argparse.Namespace) -> int:
+    from meshplane import codeowners as owners
+
+    project = project_of(args)
+    prefix = owners.prefix_in_repository(project.root)
+    text, warnings = owners.render(project, prefix)
+    top = project.root.parents[prefix.count("/") - 1] if prefix else project.root
+    path = top / owners.PATH
+    for problem in warnings:
+        print(problem, file=sys.stderr)
+    current = path.read_text() if path.is_file() else None
+    if args.check:
+        if current != text:
+            print(Problem(str(owners.PATH), 1, "out of date with the declarations: run `meshplane codeowners`"), file=sys.stderr)
+            return 1
+        print(f"{owners.PATH} is up to date")
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    print(f"wrote {path}")
+    return 0
+
+
 def graph(args: argparse.Namespace) -> int:
     project = project_of(args)
     print(render(project.mesh, project.mesh.grants(project.federation.open_classifications), args.format))
@@ -127,11 +232,46 @@ def plan(args: argparse.Namespace) -> int:
 
     project = stack_project(args)
     evaluation = engine.run(project)
+    pending = pending_agreements(project)
+    if args.state is not None:
+        from meshplane import deployed, plan_changes
+
+        state = deployed.read(args.state)
+        found = plan_changes.against(evaluation.resources, state)
+        if args.format == "json":
+            print(json.dumps({**plan_changes.as_json(project.stack.name, str(args.state), found), "agreements": pending}, indent=2))
+        else:
+            print(plan_changes.render(project.stack.name, str(args.state), found, len(state.records)))
+            print(agreements_text(pending))
+        return 0
     if args.format == "json":
-        print(json.dumps(as_json(project.stack.name, evaluation.resources), indent=2))
+        print(json.dumps({**as_json(project.stack.name, evaluation.resources), "agreements": pending}, indent=2))
     else:
         print(render(project.stack.name, evaluation.resources))
+        print(agreements_text(pending))
     return 0
+
+
+def pending_agreements(project: Project) -> list[dict]:
+    """The agreements of the stack's products that one side still waits for: refused (the consumer reads, the producer does
+    not agree) and pending (the producer agrees, the consumer does not read it yet)."""
+    mesh = project.mesh
+    touches = lambda a, b: mesh.answers_for(a) or mesh.answers_for(b.split("/")[0] if "/" not in b else b)  # noqa: E731
+    refused = [{"producer": p, "consumer": c, "state": "refused"} for p, c in mesh.refused_inputs(project.federation.open_classifications) if touches(p, c)]
+    pending = [{"producer": p, "consumer": c, "state": "pending"} for p, c in mesh.pending() if touches(p, c)]
+    return refused + pending
+
+
+def agreements_text(waiting: list[dict]) -> str:
+    if not waiting:
+        return "agreements: every declared input is granted, and every listed consumer reads"
+    lines = [f"agreements: {len(waiting)} waiting for one side"]
+    for a in waiting:
+        if a["state"] == "refused":
+            lines.append(f"  ? refused  {a['consumer']} reads {a['producer']}: the producer does not list it (no grant)")
+        else:
+            lines.append(f"  ? pending  {a['producer']} agrees to serve {a['consumer']}, which does not read it yet")
+    return "\n".join(lines)
 
 
 def schema(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import Field, PrivateAttr, model_validator
 
 from meshplane.problems import Severity
-from meshplane.spec import COLUMN_PATTERN, Classification, ColumnType, Environment, Integer, Number, Spec
+from meshplane.spec import COLUMN_PATTERN, Classification, ColumnType, Environment, Handle, Integer, Number, Spec
 
 DEFAULT_PATH = Path("governance/federation.yaml")
 RULE_ID_PATTERN = r"^[A-Z]+-[0-9]{3}$"
@@ -122,6 +122,11 @@ class Federation(Spec):
         gt=0,
         le=1,
         description="The share of every AWS limit the mesh may use (LIM-010 warns past it); agreements are packed to stay below it.",
+    )
+    platform_owners: tuple[Handle, ...] = Field(
+        default=(),
+        description="The platform team's handles on the code host (`@org/team`): `meshplane codeowners` makes them the reviewers "
+        "of everything no domain owns (the program, governance, stacks, the workflows).",
     )
     rules: dict[RuleId, RuleSetting] = Field(
         default_factory=dict, description="Mode of each rule per environment (rules not listed keep their severity)."

@@ -32,8 +32,9 @@ def suspended(collect: bool = True) -> Iterator[None]:
 
 @contextmanager
 def for_the_process() -> Iterator[None]:
-    """The collector off for a whole command; at its end what is left is frozen, so that the interpreter's
-    exit does not walk it once more."""
+    """The collector off for a process that ends with the block (a command, a benchmark's child); at its end
+    what is left is frozen, so that the interpreter's exit does not walk it once more. In-process callers
+    that go on afterwards want `suspended`."""
     with suspended(collect=False):
         yield
     gc.freeze()

@@ -13,7 +13,7 @@ from meshplane.mesh import DeclaredDomain, DeclaredProduct, Mesh, Source, check_
 from meshplane.odcs_import import import_port
 from meshplane.problems import MeshError, Problem, display_path
 from meshplane.shared_names import shared_names
-from meshplane.spec import CONTRACTS_FOLDER, Domain, Product
+from meshplane.spec import CONTRACTS_FOLDER, Domain, OutputPort, Product
 from meshplane.spec_errors import explain, without
 from meshplane.yamlsrc import Document, YamlError, parse
 
@@ -22,6 +22,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 DOMAIN_FILES = ("domain.yaml", "domain.yml")
 
 M = TypeVar("M", bound=BaseModel)
+P = TypeVar("P", bound=OutputPort)
 
 
 def load_mesh(root: Path | str = "domains", around: Collection[str] | None = None, also: Collection[str] = ()) -> Mesh:
@@ -90,7 +91,7 @@ class _Reader:
                 spec, source = declared
                 if spec.name != path.stem:
                     self.problems.append(Problem(shown, source.line_of(("name",)), f"product name {spec.name!r} differs from its file name {path.stem!r}"))
-                if spec.output.contract is not None:
+                if spec.output.contract is not None or any(p.contract is not None for p in spec.previous_outputs):
                     spec = _with_contract(spec, self.root / parts[0], source, self.problems)
                 self.products.append(DeclaredProduct(domain=parts[0], spec=spec, source=source))
         elif len(parts) == 3 and parts[1] == CONTRACTS_FOLDER:
@@ -123,7 +124,7 @@ def _read_around(reader: _Reader, files: list[tuple[str, ...]], folders: list[st
             if b"\\" in raw or any(name in raw for name in names):
                 reader.read(parts, raw)
     for product in [p for p in reader.products if p.domain in whole]:  # what the scope reads
-        for address in product.spec.inputs:
+        for address, _ in product.reads:
             domain, _, name = address.partition("/")
             if domain in whole or domain not in by_domain:
                 continue
@@ -143,19 +144,27 @@ def _read_around(reader: _Reader, files: list[tuple[str, ...]], folders: list[st
 
 
 def _with_contract(spec: Product, domain_folder: Path, source: Source, problems: list[Problem]) -> Product:
-    """The product with its output port's schema taken from the ODCS contract it names."""
-    contract = str(spec.output.contract)
-    path = domain_folder / contract
+    """The product with each output port's schema taken from the ODCS contract it names."""
+    output = _imported(spec.output, ("output",), domain_folder, source, problems)
+    previous = tuple(
+        _imported(port, ("previous_outputs", i), domain_folder, source, problems) for i, port in enumerate(spec.previous_outputs)
+    )
+    return spec.model_copy(update={"output": output, "previous_outputs": previous})
+
+
+def _imported(port: P, where: tuple, domain_folder: Path, source: Source, problems: list[Problem]) -> P:
+    if port.contract is None:
+        return port
+    path = domain_folder / port.contract
     if not path.is_file():
         shown = display_path(path, domain_folder.parent)
-        problems.append(Problem(source.path, source.line_of(("output", "contract")), f"output.contract: no such file {shown!r}"))
-        return spec
+        problems.append(Problem(source.path, source.line_of((*where, "contract")), f"{'.'.join(map(str, where))}.contract: no such file {shown!r}"))
+        return port
     try:
-        port = import_port(spec.output, path, display_path(path, domain_folder.parent))
+        return import_port(port, path, display_path(path, domain_folder.parent))
     except MeshError as exc:
         problems.extend(exc.problems)
-        return spec
-    return spec.model_copy(update={"output": port})
+        return port
 
 
 def yaml_files(root: Path) -> list[tuple[str, ...]]:

@@ -8,7 +8,7 @@ from enum import Enum
 from functools import cached_property
 
 from meshplane.problems import Problem, Severity
-from meshplane.spec import Classification, Domain, Product
+from meshplane.spec import Classification, Domain, PortStatus, Product, Status
 from meshplane.suggest import closest, did_you_mean
 from meshplane.yamlsrc import line_in
 
@@ -45,6 +45,11 @@ class DeclaredProduct:
         return f"{self.domain}/{self.spec.name}"
 
     @property
+    def reads(self) -> tuple[tuple[str, int], ...]:
+        """(address, major version) of every input, in the order declared."""
+        return tuple(split_input(ref) for ref in self.spec.inputs)
+
+    @property
     def identity(self) -> str:
         """The name physical resources are named after: the oldest name, so renames keep data."""
         return self.spec.previous_names[0] if self.spec.previous_names else self.spec.name
@@ -60,11 +65,12 @@ class Via(str, Enum):
 
 @dataclass(frozen=True, order=True)
 class Grant:
-    """Read access from `consumer` (a product) to `producer`, agreed on both sides."""
+    """Read access from `consumer` (a product) to one major version of `producer`'s output port, agreed on both sides."""
 
     producer: str
     consumer: str
     via: Via = field(compare=False)
+    version: int = field(default=1, compare=False)
 
     @property
     def consumer_domain(self) -> str:
@@ -73,6 +79,31 @@ class Grant:
 
 def domain_of(address: str) -> str:
     return address.split("/", 1)[0]
+
+
+def split_input(ref: str) -> tuple[str, int]:
+    """`users/play-events@2` -> ("users/play-events", 2); an input without a pin reads major version 1."""
+    address, _, version = ref.partition("@")
+    return address, int(version) if version else 1
+
+
+def input_ref(address: str, version: int) -> str:
+    """The way a product's input names `address` at `version` (the inverse of `split_input`)."""
+    return address if version == 1 else f"{address}@{version}"
+
+
+def serves(producer: Product, version: int) -> bool:
+    """Whether the product's port `version` is served: the product is not retired, and the version is current or deprecated."""
+    if producer.status is Status.retired:
+        return False
+    if version == producer.output.version:
+        return True
+    return any(p.version == version and p.status is PortStatus.deprecated for p in producer.previous_outputs)
+
+
+def published(producer: Product) -> list[int]:
+    """Every major version the product keeps (served or retired), oldest first."""
+    return sorted({producer.output.version, *(p.version for p in producer.previous_outputs)})
 
 
 def agrees_to_serve(
@@ -137,7 +168,7 @@ class Mesh:
 
     def edges(self) -> list[tuple[str, str]]:
         """Lineage: (upstream, downstream) for every declared input that resolves."""
-        return [(src, p.address) for p in self.products.values() for src in p.spec.inputs if src in self.products]
+        return [(src, p.address) for p in self.products.values() for src, _ in p.reads if src in self.products]
 
     def grants(self, open_to_mesh: frozenset[Classification] = OPEN_TO_MESH) -> list[Grant]:
         """Every read grant the two-sided handshake yields: consumer declares the input AND producer agrees."""
@@ -158,16 +189,31 @@ class Mesh:
         granted, refused = [], []
         consumers = {address: frozenset(p.spec.consumers) for address, p in self.products.items()}
         for consumer in self.products.values():
-            for address in consumer.spec.inputs:
+            if consumer.spec.status is Status.retired:
+                continue  # a retired product's job is gone: it reads nothing
+            for address, version in consumer.reads:
                 producer = self.products.get(address)
-                if producer is None:
-                    continue
+                if producer is None or not serves(producer.spec, version):
+                    continue  # not a product, or not served: the loader and the lifecycle rule say so
                 via = agrees_to_serve(producer.spec, consumer.address, open_to_mesh, consumers[address])
                 if via is None:
                     refused.append((address, consumer.address))
                 else:
-                    granted.append(Grant(producer=address, consumer=consumer.address, via=via))
+                    granted.append(Grant(producer=address, consumer=consumer.address, via=via, version=version))
         return sorted(granted, key=lambda g: (g.producer, g.consumer)), refused
+
+    def pending(self) -> list[tuple[str, str]]:
+        """(producer, listed) where the producer agrees to serve a consumer (a product, or a domain) that does not read it
+        yet: the producer's half of an agreement waiting for the consumer's."""
+        readers: dict[str, set[str]] = {}
+        for producer, consumer in self.edges():
+            readers.setdefault(producer, set()).add(consumer)
+        found = []
+        for address, product in self.products.items():
+            reading = readers.get(address, set())
+            domains = {domain_of(r) for r in reading}
+            found += [(address, listed) for listed in product.spec.consumers if listed not in reading and ("/" in listed or listed not in domains)]
+        return found
 
     def reader_reads(self, domain: str, grants: list[Grant]) -> list[str]:
         """What the domain's people (its reader role) may read: its own products and its products' grants."""
@@ -216,17 +262,24 @@ def resolve_renames(products: dict[str, DeclaredProduct]) -> tuple[dict[str, Dec
         changes: dict[str, tuple[str, ...]] = {}
         for key in ("inputs", "consumers"):
             values = getattr(declared.spec, key)
-            for i, value in enumerate(values):
-                if value in moved:
+            current = tuple(_moved(value, moved) for value in values)
+            for i, (value, now) in enumerate(zip(values, current)):
+                if now != value:
                     line = declared.source.line_of((key, i))
                     what = "input" if key == "inputs" else "consumer"
-                    message = f"{what} {value!r} was renamed to {moved[value]!r}: write the new address"
+                    message = f"{what} {value!r} was renamed to {now!r}: write the new address"
                     notices.append((address, Problem(declared.source.path, line, message, Severity.warning)))
-            if any(v in moved for v in values):
-                changes[key] = tuple(moved.get(v, v) for v in values)
+            if current != values:
+                changes[key] = current
         if changes:
             resolved[address] = replace(declared, spec=declared.spec.model_copy(update=changes))
     return resolved, notices
+
+
+def _moved(ref: str, moved: dict[str, str]) -> str:
+    """An input or consumer written with an old address, at the current one (a pinned version stays pinned)."""
+    address, at, version = ref.partition("@")
+    return moved[address] + at + version if address in moved else ref
 
 
 def check_mesh(mesh: Mesh, unreadable: Collection[str] = ()) -> list[Problem]:
@@ -252,17 +305,29 @@ def _check_references(mesh: Mesh, product: DeclaredProduct, unreadable: frozense
     problems = []
     src = product.source
     first: dict[str, int] = {}
-    for i, address in enumerate(product.spec.inputs):
+    pinned: dict[tuple[str, int], int] = {}  # (address, version) -> line
+    read_first: dict[str, int] = {}  # address -> index
+    for i, (address, version) in enumerate(product.reads):
         line = src.line_of(("inputs", i))
-        if address in first:
-            problems.append(Problem(src.path, line, f"input {address!r} is declared twice (first at line {first[address]})"))
+        ref = product.spec.inputs[i]
+        if (address, version) in pinned:  # `a/b` and `a/b@1` read one port
+            problems.append(Problem(src.path, line, f"input {ref!r} is declared twice (first at line {pinned[address, version]})"))
             continue
-        first[address] = line
+        pinned[address, version] = line
         if address == product.address:
-            problems.append(Problem(src.path, line, f"input {address!r} is the product itself"))
+            problems.append(Problem(src.path, line, f"input {ref!r} is the product itself"))
         elif address not in mesh.products and address not in unreadable and mesh.knows(address):
-            problems.append(Problem(src.path, line, f"input {address!r} does not resolve to a product{_like_address(mesh, address)}"))
-    first = {}
+            problems.append(Problem(src.path, line, f"input {ref!r} does not resolve to a product{_like_address(mesh, address)}"))
+        elif address in mesh.products and version not in (kept := published(mesh.products[address].spec)):
+            problems.append(
+                Problem(src.path, line, f"input {ref!r}: {address} publishes no version {version} (it keeps {', '.join(map(str, kept))})")
+            )
+        earlier = read_first.setdefault(address, i)
+        if earlier != i:
+            problems.append(
+                Problem(src.path, line, f"input {ref!r}: {address} is already read at line {src.line_of(('inputs', earlier))}; "
+                        "a product reads one version of each input")
+            )  # fmt: skip
     for i, consumer in enumerate(product.spec.consumers):
         line = src.line_of(("consumers", i))
         if consumer in first:

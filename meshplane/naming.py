@@ -31,6 +31,12 @@ def fit(name: str, limit: int, sep: str = "-") -> str:
     return f"{head}{sep}{tail}"
 
 
+def port_identity(identity: str, version: int) -> str:
+    """What one major version of a product's output port is named after: the product's identity for version 1 (so
+    existing names never change), else the identity and the version after a double hyphen, which no product name has."""
+    return identity if version == 1 else f"{identity}--v{version}"
+
+
 def bucket_name(prefix: str, domain: str, identity: str) -> str:
     return fit(f"{prefix}-{domain}-{identity}", S3_BUCKET_MAX)
 

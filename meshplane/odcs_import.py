@@ -8,6 +8,7 @@ problem is reported at its line of the contract, all of them in one run.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -18,11 +19,15 @@ from meshplane.spec import Column, ColumnType, OutputPort
 from meshplane.yamlsrc import Document, YamlError, parse
 
 # meshplane's column fields, as an ODCS property spells them
-ODCS_KEYS = {"name": "name", "description": "description", "type": "physicalType", "pii": "customProperties", "polyseme": "customProperties"}
+ODCS_KEYS = {
+    "name": "name", "description": "description", "type": "physicalType", "nullable": "required",
+    "pii": "customProperties", "polyseme": "customProperties",
+}  # fmt: skip
+P = TypeVar("P", bound=OutputPort)
 TYPES = ", ".join(t.value for t in ColumnType)
 
 
-def import_port(port: OutputPort, path: Path, shown: str) -> OutputPort:
+def import_port(port: P, path: Path, shown: str) -> P:
     """`port` with the columns and partitions of the contract at `path` (reported as `shown`); raise MeshError."""
     try:
         doc = parse(path.read_bytes())
@@ -56,7 +61,8 @@ def import_port(port: OutputPort, path: Path, shown: str) -> OutputPort:
     except ValidationError as exc:
         line = doc.line_of(("schema", 0, "properties"))
         raise MeshError([Problem(shown, line, f"schema.0.properties: {_port_message(e)}") for e in exc.errors(include_url=False)]) from None
-    return imported.model_copy(update={"contract": port.contract})
+    # the port keeps what the contract does not say (its version, its lifecycle)
+    return port.model_copy(update={"columns": imported.columns, "partitions": imported.partitions})
 
 
 def _column(prop: dict, where: tuple, doc: Document, shown: str, problems: list[Problem]) -> Column | None:
@@ -69,6 +75,7 @@ def _column(prop: dict, where: tuple, doc: Document, shown: str, problems: list[
         "name": prop.get("name"),
         "type": (column_type or ColumnType.string).value,
         "description": prop.get("description"),
+        "nullable": None if prop.get("required") is None else not prop["required"],
         "pii": custom.get("pii", False),
         "polyseme": custom.get("polyseme"),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from components import tokens
 from meshplane.inventory import Resource
@@ -10,10 +11,13 @@ from meshplane.inventory import Resource
 
 def physical_name(resource: Resource) -> str:
     """The name the resource gets in the cloud (or the cluster), as far as its inputs tell."""
-    inputs = resource.inputs
-    if resource.type.startswith(tokens.KUBERNETES_PREFIX):
+    return physical_name_of(resource.type, resource.inputs)
+
+
+def physical_name_of(token: str, inputs: Mapping) -> str:
+    if token.startswith(tokens.KUBERNETES_PREFIX):
         return str((inputs.get("metadata") or {}).get("name", ""))
-    if resource.type == tokens.ROLE_POLICY:
+    if token == tokens.ROLE_POLICY:
         return f"{inputs.get('role', '')}/{inputs.get('name', '')}"
     for key in ("name", "bucket", "serviceAccount"):
         if isinstance(inputs.get(key), str):

@@ -9,10 +9,12 @@ from pathlib import Path
 
 
 class Severity(str, Enum):
-    """How serious a problem is. An error blocks: nothing is provisioned while one stands; a warning is reported."""
+    """How serious a problem is. An error blocks: nothing is provisioned while one stands; a warning is reported; a
+    note tells a reviewer what a change does (a compatible change, a grant added)."""
 
     error = "error"
     warning = "warning"
+    note = "note"
 
     @property
     def blocks(self) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from meshplane.baseline import Baseline
 from meshplane.compose import StackPlan, compose
 from meshplane.deployments import stack_problems
 from meshplane.governance.evaluate import evaluate_mesh
@@ -45,7 +46,9 @@ def load_stack(settings: StackSettings, root: Path | str = ".", stack: str | Non
             problems = stack_problems(project.root, checked, domain_folders(project.root / DOMAINS))
             if problems:
                 raise MeshError(problems)
-    findings = evaluate_mesh(project.mesh, project.federation, settings.environment)
+    # deploying: the change was reviewed and merged, so a refusal that stands is a withdrawal or a pending agreement
+    merged = Baseline.of(project.mesh, project.federation.open_classifications)
+    findings = evaluate_mesh(project.mesh, project.federation, settings.environment, merged)
     findings += collisions(project.mesh, settings.name_prefix)
     if blocking(findings):  # a mandatory governance finding stands, or two names collide: nothing is provisioned
         raise MeshError([p for p in findings if p.severity.blocks])

@@ -6,17 +6,21 @@ These models are the single source of truth for defaults: the loader, the JSON S
 
 from __future__ import annotations
 
+import datetime
 import re
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from meshplane import aws_inputs as aws
 from meshplane import cron
 
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 ADDRESS_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+INPUT_PATTERN = ADDRESS_PATTERN.removesuffix("$") + r"(@[1-9][0-9]{0,2})?$"  # an address, pinned to a major version
+HANDLE_PATTERN = r"^@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*$"  # a code host's user or team
 COLUMN_PATTERN = r"^[a-z][a-z0-9_]*$"
 CONTRACTS_FOLDER = "contracts"  # in a domain's folder: the ODCS contracts its products may take their schema from
 CONTRACT_PATTERN = rf"^{CONTRACTS_FOLDER}/[a-z0-9][a-z0-9._-]*\.ya?ml$"
@@ -25,6 +29,16 @@ CONTRACT_PATTERN = rf"^{CONTRACTS_FOLDER}/[a-z0-9][a-z0-9._-]*\.ya?ml$"
 Integer = Annotated[int, Strict()]
 Boolean = Annotated[bool, Strict()]
 Number = Annotated[float, Strict()]  # a whole number is a number too
+
+
+
+def _iso_day(value: object) -> object:
+    if isinstance(value, datetime.date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        return value
+    raise PydanticCustomError("day", "expected a day, YYYY-MM-DD, got {got}", {"got": repr(value)})
+
+
+Day = Annotated[datetime.date, BeforeValidator(_iso_day)]  # a day written out, never a number read as a timestamp
 
 Name = Annotated[str, Field(pattern=NAME_PATTERN, min_length=2, max_length=40)]
 Email = Annotated[
@@ -73,6 +87,7 @@ Schedule = Annotated[str, AfterValidator(_schedule), Field(json_schema_extra={"p
 PATTERN_WORDS = {
     NAME_PATTERN: "a name of lowercase letters and digits in words joined by single hyphens, starting with a letter",
     ADDRESS_PATTERN: "a product's address, `<domain>/<product>`",
+    INPUT_PATTERN: "a product's address, `<domain>/<product>` or `<domain>/<product>@<major>`",
     COLUMN_PATTERN: "a column name: lowercase letters, digits and underscores, starting with a letter",
     aws.EMAIL_PATTERN: "an e-mail address (letters, digits and . _ + - before the @: AWS allows no other mark in a tag)",
     aws.EKS_CLUSTER_PATTERN: "an EKS cluster's name: letters, digits, _ and -, starting with a letter or a digit",
@@ -84,6 +99,20 @@ Address = Annotated[
     str,
     Field(pattern=ADDRESS_PATTERN, description="A product's address: `<domain>/<product>`."),
 ]
+InputRef = Annotated[
+    str,
+    Field(
+        pattern=INPUT_PATTERN,
+        description="An upstream product's address, `<domain>/<product>`, reading its output port's major version 1; "
+        "`<domain>/<product>@<major>` reads another major version.",
+    ),
+]
+Handle = Annotated[str, Field(pattern=HANDLE_PATTERN, description="A code host's user (`@user`) or team (`@org/team`).")]
+
+
+def located(message: str, *at: str | int) -> PydanticCustomError:
+    """A model's error about one of its fields: the loader shows it at that field's line."""
+    return PydanticCustomError("located", "{message}", {"message": message, "at": at})
 
 
 class Spec(BaseModel):
@@ -133,6 +162,22 @@ class Engine(str, Enum):
     spark = "spark"
 
 
+class Status(str, Enum):
+    """Where a product is in its life: only an active or deprecated product promises its contract to consumers."""
+
+    draft = "draft"  # being built: readable by agreed consumers, but its schema may change without a new version
+    active = "active"
+    deprecated = "deprecated"  # still served; its consumers are warned, with the date it will be retired
+    retired = "retired"  # no longer served: no grants, no job; its data is kept unless both destruction keys are turned
+
+
+class PortStatus(str, Enum):
+    """An earlier major version of the output port, kept beside the current one."""
+
+    deprecated = "deprecated"  # still written and served until its deprecation date
+    retired = "retired"  # no longer written or served; its bucket and table keep the data
+
+
 class Environment(str, Enum):
     dev = "dev"
     staging = "staging"
@@ -150,6 +195,10 @@ class Column(Spec):
         description="What the column holds, for its readers: one line, its Glue comment (255 characters with ' [pii]').",
     )
     pii: Boolean = Field(default=False, description="True when the column holds personal data.")
+    nullable: Boolean = Field(
+        default=True,
+        description="False promises every row a value; making a non-nullable column nullable again breaks its consumers.",
+    )
     polyseme: str | None = Field(
         default=None,
         pattern=COLUMN_PATTERN,
@@ -162,6 +211,13 @@ def _no_default(schema: dict) -> None:
 
 
 class OutputPort(Spec):
+    version: Integer = Field(
+        default=1,
+        ge=1,
+        le=999,
+        description="The port's major version. A change that breaks consumers is published as a new major version, with the "
+        "old one kept in `previous_outputs` (each version has its own bucket and table).",
+    )
     format: Format = Field(default=Format.parquet, description="File format of the product's data.")
     columns: tuple[Column, ...] = Field(
         default=(),
@@ -195,6 +251,31 @@ class OutputPort(Spec):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"duplicate column names: {', '.join(dupes)}")
+        return self
+
+
+class Deprecation(Spec):
+    """When a deprecated product (or an earlier port version) stops being served, and what replaces it."""
+
+    date: Day = Field(description="The day it is retired (YYYY-MM-DD); its consumers are warned until then.")
+    replaced_by: Address | None = Field(
+        default=None, description="The product consumers should move to (a product's earlier port is replaced by its current one)."
+    )
+
+
+class PreviousOutput(OutputPort):
+    """An earlier major version of the output port, kept beside the current one until its consumers have moved."""
+
+    version: Integer = Field(ge=1, le=999, description="The major version this port was published as.")
+    status: PortStatus = Field(
+        default=PortStatus.deprecated, description="deprecated: still written and served; retired: kept as data only."
+    )
+    deprecation: Deprecation = Field(description="When this version is retired; its consumers are warned until then.")
+
+    @model_validator(mode="after")
+    def _replaced_by_current(self) -> "PreviousOutput":
+        if self.deprecation.replaced_by is not None:
+            raise located("an earlier port version is replaced by the product's current `output`: drop it", "deprecation", "replaced_by")
         return self
 
 
@@ -257,9 +338,25 @@ class Product(Spec):
     )
     kind: Kind = Field(description="Source-aligned, aggregate or consumer-aligned.")
     classification: Classification = Field(description="Sensitivity of the product's data.")
-    output: OutputPort = Field(description="The output port: format, schema, partitions.")
-    inputs: tuple[Address, ...] = Field(
-        default=(), description="Upstream products read, by address, each once.", json_schema_extra={"uniqueItems": True}
+    status: Status = Field(default=Status.active, description="draft, active, deprecated (with `deprecation`) or retired.")
+    deprecation: Deprecation | None = Field(
+        default=None, description="For a deprecated or retired product: when it is (or was) retired and what replaces it."
+    )
+    output: OutputPort = Field(description="The output port: major version, format, schema, partitions.")
+    previous_outputs: tuple[PreviousOutput, ...] = Field(
+        default=(),
+        description="Earlier major versions of the output port still kept beside the current one, each with its deprecation date.",
+    )
+    declassification: str | None = Field(
+        default=None,
+        min_length=20,
+        description="Why the product is classified below an input it reads (classification flows along lineage): "
+        "what was removed or aggregated, and who decided.",
+    )
+    inputs: tuple[InputRef, ...] = Field(
+        default=(),
+        description="Upstream products read, by address (`<domain>/<product>`, or `<domain>/<product>@<major>`), each once.",
+        json_schema_extra={"uniqueItems": True},
     )
     consumers: tuple[str, ...] = Field(
         default=(),
@@ -292,6 +389,25 @@ class Product(Spec):
         return value
 
     @model_validator(mode="after")
+    def _lifecycle(self) -> "Product":
+        if self.status is Status.deprecated and self.deprecation is None:
+            raise located("a deprecated product says when it is retired: add `deprecation: {date: YYYY-MM-DD}`", "status")
+        if self.deprecation is not None and self.status in (Status.draft, Status.active):
+            raise located(f"only a deprecated or retired product has one: set `status: deprecated` (it is {self.status.value})", "deprecation")
+        return self
+
+    @model_validator(mode="after")
+    def _older_versions(self) -> "Product":
+        seen: set[int] = set()
+        for i, port in enumerate(self.previous_outputs):
+            if port.version >= self.output.version:
+                raise located(f"{port.version} is not older than the current output's version {self.output.version}", "previous_outputs", i, "version")
+            if port.version in seen:
+                raise located(f"{port.version} is listed twice", "previous_outputs", i, "version")
+            seen.add(port.version)
+        return self
+
+    @model_validator(mode="after")
     def _no_self_rename(self) -> "Product":
         if self.name in self.previous_names:
             raise ValueError(f"previous_names repeats the current name {self.name!r}")
@@ -310,3 +426,9 @@ class Domain(Spec):
     )
     team: str = Field(min_length=1, max_length=200, description="The team that owns the domain's data products.")
     contact: Email = Field(description="E-mail address of the owning team; a tag on the domain's resources.")
+    code_owners: tuple[Handle, ...] = Field(
+        default=(),
+        description="The owning team's handles on the code host (`@org/team`, `@user`): `meshplane codeowners` makes them "
+        "the required reviewers of the domain's folder.",
+        json_schema_extra={"uniqueItems": True},
+    )

@@ -46,7 +46,7 @@ def shown(value: object) -> str:
 
 def explain(err: dict, doc: Document, model: type[BaseModel], prefix: str = "") -> tuple[int, str]:
     """One error of `model.model_validate(doc.data)` as (line, message); `prefix` goes before the field's name."""
-    loc = tuple(err["loc"])
+    loc = tuple(err["loc"]) + tuple((err.get("ctx") or {}).get("at", ()))  # a model's error about one of its fields
     where = prefix + dotted(loc)
     kind = err["type"]
     if kind == "extra_forbidden":

@@ -31,6 +31,7 @@ from pulumi_policy import (  # noqa: E402
 )
 from pulumi_policy.policy import Policy  # noqa: E402
 
+from meshplane.baseline import Baseline  # noqa: E402
 from meshplane.federation import Federation  # noqa: E402
 from meshplane.governance import RULES, Rule, Subject, evaluate_mesh, load_federation, severity_of  # noqa: E402
 from meshplane.governance.evaluate import is_suppressed, with_product  # noqa: E402
@@ -202,7 +203,10 @@ def policies(federation: Federation, env: Environment | str, mesh: Mesh | None =
 
     @lru_cache(maxsize=1)
     def mesh_problems() -> list[Problem] | None:
-        return None if mesh is None else evaluate_mesh(mesh, federation, env)
+        if mesh is None:
+            return None
+        merged = Baseline.of(mesh, federation.open_classifications)  # deploying: the change was reviewed and merged
+        return evaluate_mesh(mesh, federation, env, merged)
 
     return [build_policy(rule, federation, env, mesh, mesh_problems) for rule in RULES.values()]
 

@@ -62,12 +62,15 @@ def entries(mesh: Mesh, grants: list[Grant], stacks: dict[str, StackSettings], d
     readers: dict[str, list[str]] = {address: [] for address in mesh.products}
     for producer, consumer in mesh.edges():
         readers[producer].append(consumer)
+    waiting: dict[str, list[str]] = {}
+    for producer, listed in mesh.pending():
+        waiting.setdefault(producer, []).append(listed)
     return [
         Entry(
             product=p,
             domain=mesh.domains[p.domain].spec,
-            inputs=tuple(_agreement(a, agreed.get((a, p.address))) for a in p.spec.inputs if a in mesh.products),
-            consumers=_consumers(p, readers[p.address], agreed),
+            inputs=tuple(_agreement(a, agreed.get((a, p.address))) for a, _ in p.reads if a in mesh.products),
+            consumers=_consumers(p, readers[p.address], agreed, waiting.get(p.address, [])),
             deployments=tuple(_deployment(name, stacks[name], p) for name in deployed.get(p.address, [])),
         )
         for p in mesh.products.values()
@@ -78,14 +81,10 @@ def _agreement(party: str, via: str | None) -> Agreement:
     return Agreement(party, State.granted, via) if via else Agreement(party, State.refused)
 
 
-def _consumers(product: DeclaredProduct, readers: list[str], agreed: dict[tuple[str, str], str]) -> tuple[Agreement, ...]:
+def _consumers(product: DeclaredProduct, readers: list[str], agreed: dict[tuple[str, str], str], waiting: list[str]) -> tuple[Agreement, ...]:
     """The products that read it (granted or refused), then whom it agrees to serve who does not read it yet."""
     found = [_agreement(reader, agreed.get((product.address, reader))) for reader in sorted(readers)]
-    reading_domains = {r.split("/")[0] for r in readers}
-    for listed in product.spec.consumers:
-        if listed not in readers and ("/" in listed or listed not in reading_domains):
-            found.append(Agreement(listed, State.pending))
-    return tuple(found)
+    return (*found, *(Agreement(listed, State.pending) for listed in waiting))
 
 
 def _deployment(stack: str, settings: StackSettings, product: DeclaredProduct) -> Deployment:

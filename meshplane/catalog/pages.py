@@ -113,6 +113,8 @@ def product_page(entry: Entry, lineage: str, documents: Documents, contracts_sta
         f"<tr><th>Classification</th><td>{escape(spec.classification.value)}</td></tr>"
         f"<tr><th>Owner</th><td>{_mail(spec.owner)}</td></tr>"
         f"<tr><th>Contact</th><td>{escape(entry.domain.team)}, {_mail(entry.domain.contact)}</td></tr>"
+        f"<tr><th>Status</th><td>{_status(spec)}</td></tr>"
+        f"<tr><th>Version</th><td>{_versions(spec)}</td></tr>"
         f"<tr><th>Format</th><td>{escape(spec.output.format.value)}</td></tr>"
         f"<tr><th>Retention</th><td>{spec.retention_days} days</td></tr>"
         f"<tr><th>Documents</th><td>{odcs}<br>"
@@ -128,8 +130,32 @@ def product_page(entry: Entry, lineage: str, documents: Documents, contracts_sta
     return layout(f"{entry.address} · meshplane catalog", body, root)
 
 
+def _status(spec) -> str:
+    deprecation = spec.deprecation
+    if deprecation is None:
+        return escape(spec.status.value)
+    instead = f", replaced by <code>{escape(deprecation.replaced_by)}</code>" if deprecation.replaced_by else ""
+    return f"{escape(spec.status.value)} (retired on {deprecation.date}{instead})"
+
+
+def _versions(spec) -> str:
+    """The current major version of the output port, and the earlier ones still kept beside it."""
+    earlier = "".join(
+        f"; version {p.version} {escape(p.status.value)} (retired on {p.deprecation.date})" for p in sorted(spec.previous_outputs, key=lambda p: p.version)
+    )
+    return f"{spec.output.version}{earlier}"
+
+
 def _mail(who: str) -> str:
     return f'<a href="mailto:{escape(who)}">{escape(who)}</a>' if "@" in who else escape(who)
+
+
+def _flags(column) -> list[str]:
+    return [
+        *(["personal data"] if column.pii else []),
+        *([f"shared id {escape(column.polyseme)}"] if column.polyseme else []),
+        *(["required"] if not column.nullable else []),
+    ]
 
 
 def _schema(entry: Entry) -> str:
@@ -137,8 +163,7 @@ def _schema(entry: Entry) -> str:
     rows = [(c, "") for c in port.columns] + [(c, "partition") for c in port.partitions]
     body = "".join(
         f"<tr><td><code>{escape(c.name)}</code></td><td>{escape(c.type.value)}</td><td>{escape(c.description)}</td>"
-        f"<td>{'personal data' if c.pii else ''}{' · ' if c.pii and c.polyseme else ''}"
-        f"{'shared id ' + escape(c.polyseme) if c.polyseme else ''}</td><td>{role}</td></tr>"
+        f"<td>{' · '.join(_flags(c))}</td><td>{role}</td></tr>"
         for c, role in rows
     )
     source = f'<p class="caption">Taken from the ODCS contract <code>{escape(port.contract)}</code>.</p>' if port.contract else ""

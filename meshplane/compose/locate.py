@@ -12,9 +12,10 @@ from meshplane.mesh import DeclaredProduct
 from meshplane.stack import StackSettings
 
 
-def location(settings: StackSettings, declared: DeclaredProduct) -> Location:
+def location(settings: StackSettings, declared: DeclaredProduct, version: int = 1) -> Location:
+    """Where major version `version` of the product's output port keeps its data: a bucket of its own."""
     return Location(
-        bucket=naming.bucket_name(settings.name_prefix, declared.domain, declared.identity),
+        bucket=naming.bucket_name(settings.name_prefix, declared.domain, naming.port_identity(declared.identity, version)),
         key_alias=naming.key_alias(settings.name_prefix, declared.domain),
         region=settings.region,
         account=settings.account_of(declared.domain),
@@ -50,26 +51,27 @@ def domain_principals(settings: StackSettings, domain: str) -> DomainPrincipals:
     )
 
 
-def access_points(settings: StackSettings, declared: DeclaredProduct) -> str:
-    """The ARN pattern of every access point of the product (one per agreement)."""
-    prefix = naming.access_point_prefix(settings.name_prefix, declared.domain, declared.identity)
-    return location(settings, declared).access_point_arn(f"{prefix}-*")
+def access_points(settings: StackSettings, declared: DeclaredProduct, version: int = 1) -> str:
+    """The ARN pattern of every access point of the port's bucket (one per agreement)."""
+    prefix = naming.access_point_prefix(settings.name_prefix, declared.domain, naming.port_identity(declared.identity, version))
+    return location(settings, declared, version).access_point_arn(f"{prefix}-*")
 
 
-def access_point_arn(settings: StackSettings, producer: DeclaredProduct, consumer: DeclaredProduct) -> str:
-    return location(settings, producer).access_point_arn(agreement_name(settings, producer, consumer))
+def access_point_arn(settings: StackSettings, producer: DeclaredProduct, consumer: DeclaredProduct, version: int = 1) -> str:
+    return location(settings, producer, version).access_point_arn(agreement_name(settings, producer, consumer, version))
 
 
-def agreement_name(settings: StackSettings, producer: DeclaredProduct, consumer: DeclaredProduct) -> str:
-    return naming.access_point_name(settings.name_prefix, (producer.domain, producer.identity), (consumer.domain, consumer.identity))
+def agreement_name(settings: StackSettings, producer: DeclaredProduct, consumer: DeclaredProduct, version: int = 1) -> str:
+    port = naming.port_identity(producer.identity, version)
+    return naming.access_point_name(settings.name_prefix, (producer.domain, port), (consumer.domain, consumer.identity))
 
 
-def glue_table(settings: StackSettings, declared: DeclaredProduct) -> tuple[str, str]:
-    """The product's (database, table) in the Glue Data Catalog."""
-    return naming.glue_database(settings.name_prefix, declared.domain), naming.glue_table(declared.identity)
+def glue_table(settings: StackSettings, declared: DeclaredProduct, version: int = 1) -> tuple[str, str]:
+    """The (database, table) of the port's major version `version` in the Glue Data Catalog."""
+    return naming.glue_database(settings.name_prefix, declared.domain), naming.glue_table(naming.port_identity(declared.identity, version))
 
 
-def table_arn(settings: StackSettings, declared: DeclaredProduct) -> str:
-    database, table = glue_table(settings, declared)
+def table_arn(settings: StackSettings, declared: DeclaredProduct, version: int = 1) -> str:
+    database, table = glue_table(settings, declared, version)
     return f"arn:aws:glue:{settings.region}:{settings.account_of(declared.domain)}:table/{database}/{table}"
 

@@ -10,7 +10,7 @@ from components.base import DataProtection
 from components.catalog import CatalogColumn, ProductCatalogArgs
 from components.compute import Engine, ProductComputeArgs
 from components.policies import OWN_KEY_OPERATIONS, access_point_reads, broker_trust, job_policy, pod_identity_trust
-from components.product import DataProductArgs
+from components.product import DataProductArgs, PortArgs
 from components.sharing import ProductSharingArgs
 from components.storage import ProductStorageArgs
 from meshplane import naming
@@ -18,9 +18,9 @@ from meshplane.compose import locate
 from meshplane.compose.agreements import Agreements
 from meshplane.compose.slots import slots
 from meshplane.compose.tags import product_labels, product_tags
-from meshplane.mesh import DeclaredProduct, Mesh
+from meshplane.mesh import DeclaredProduct, Mesh, serves
 from meshplane.resolve import resolve
-from meshplane.spec import Column, Product
+from meshplane.spec import Column, OutputPort, Product, Status
 from meshplane.stack import StackSettings
 
 
@@ -35,37 +35,69 @@ def product_args(
     product = resolve(declared.spec, settings.environment)
     guard = protection(settings, product)
     tags = product_tags(declared, product)
+    retired = product.status is Status.retired
     return DataProductArgs(
         address=declared.address,
         previous=locate.previous_addresses(declared),
         protection=guard,
-        storage=storage_args(settings, declared, product, guard, tags),
-        access=access_args(mesh, settings, declared, agreed, budget, tags),
-        sharing=sharing_args(settings, declared, agreed, tags),
-        compute=compute_args(settings, declared, product, agreed, tags),
-        catalog=catalog_args(settings, declared, product),
+        ports=[port_args(settings, declared, product, version, port, agreed, guard, tags) for version, port in ports_of(product)],
+        access=None if retired else access_args(mesh, settings, declared, product, agreed, budget, tags),
+        compute=None if retired else compute_args(settings, declared, product, agreed, tags),
     )
 
 
-def storage_args(settings: StackSettings, declared: DeclaredProduct, product: Product, guard: DataProtection, tags: dict) -> ProductStorageArgs:
+def ports_of(product: Product) -> list[tuple[int, OutputPort]]:
+    """Every major version of the output port the product keeps, oldest first: the current one last."""
+    return [*sorted(((p.version, p) for p in product.previous_outputs), key=lambda vp: vp[0]), (product.output.version, product.output)]
+
+
+def written(product: Product) -> list[int]:
+    """The versions the product's job writes: every served one (none once the product is retired)."""
+    return [version for version, _ in ports_of(product) if serves(product, version)]
+
+
+def port_args(
+    settings: StackSettings,
+    declared: DeclaredProduct,
+    product: Product,
+    version: int,
+    port: OutputPort,
+    agreed: Agreements,
+    guard: DataProtection,
+    tags: dict,
+) -> PortArgs:
+    return PortArgs(
+        version=version,
+        storage=storage_args(settings, declared, product, version, guard, tags),
+        catalog=catalog_args(settings, declared, product, version, port),
+        sharing=sharing_args(settings, declared, version, agreed, tags),
+    )
+
+
+def storage_args(
+    settings: StackSettings, declared: DeclaredProduct, product: Product, version: int, guard: DataProtection, tags: dict
+) -> ProductStorageArgs:
     return ProductStorageArgs(
-        location=locate.location(settings, declared),
+        location=locate.location(settings, declared, version),
         retention_days=product.retention_days,
         noncurrent_days=product.retention_days,
         job_role_arn=locate.job_role_arn(settings, declared),
         domain=locate.domain_principals(settings, declared.domain),
-        access_points=locate.access_points(settings, declared),
+        access_points=locate.access_points(settings, declared, version),
         force_destroy=guard is DataProtection.disposable,
-        tags=tags,
+        tags=tags if version == 1 else {**tags, "port-version": str(version)},
     )
 
 
-def access_args(mesh: Mesh, settings: StackSettings, declared: DeclaredProduct, agreed: Agreements, budget: int, tags: dict) -> ProductAccessArgs:
+def access_args(
+    mesh: Mesh, settings: StackSettings, declared: DeclaredProduct, product: Product, agreed: Agreements, budget: int, tags: dict
+) -> ProductAccessArgs:
     role = naming.job_role_name(settings.name_prefix, declared.domain, declared.identity)
     account = settings.account_of(declared.domain)
-    own = locate.location(settings, declared)
+    own = [locate.location(settings, declared, version) for version in written(product)]
     entries = agreed.job_entries.get(declared.address, [])
     input_accounts = [e.resources[0].split(":")[4] for e in entries]
+    job = locate.job_role_arn(settings, declared)
     return ProductAccessArgs(
         role_name=role,
         account=account,
@@ -73,27 +105,45 @@ def access_args(mesh: Mesh, settings: StackSettings, declared: DeclaredProduct, 
         trust=broker_trust(broker) if (broker := locate.broker_arn(settings, declared.domain)) else pod_identity_trust(),
         policy=job_policy(own, [a for a in input_accounts if a != account]),
         slots=slots(role, entries, access_point_reads, budget),
-        key_grant=KeyGrant(role, locate.job_role_arn(settings, declared), OWN_KEY_OPERATIONS, own.encryption_context),
+        key_grants=[
+            (_prefixed(version, "job-key-grant"), KeyGrant(_prefixed(version, role, "-"), job, OWN_KEY_OPERATIONS, loc.encryption_context))
+            for version, loc in zip(written(product), own)
+        ],
         tags=tags,
     )
 
 
-def sharing_args(settings: StackSettings, declared: DeclaredProduct, agreed: Agreements, tags: dict) -> ProductSharingArgs:
-    database, table = locate.glue_table(settings, declared)
+def _prefixed(version: int, name: str, sep: str = "/") -> str:
+    """A name of version 1 as it always was; a later version's marked with it."""
+    return name if version == 1 else (f"v{version}{sep}{name}" if sep == "/" else f"{name}{sep}v{version}")
+
+
+def sharing_args(settings: StackSettings, declared: DeclaredProduct, version: int, agreed: Agreements, tags: dict) -> ProductSharingArgs:
+    database, table = locate.glue_table(settings, declared, version)
+    key = (declared.address, version)
     return ProductSharingArgs(
-        location=locate.location(settings, declared),
+        location=locate.location(settings, declared, version),
         database=database,
         table=table,
-        agreements=agreed.access_points.get(declared.address, []),
-        catalog_shares=agreed.catalog_shares.get(declared.address, []),
+        agreements=agreed.access_points.get(key, []),
+        catalog_shares=agreed.catalog_shares.get(key, []),
         tags=tags,
     )
 
 
 def compute_args(settings: StackSettings, declared: DeclaredProduct, product: Product, agreed: Agreements, tags: dict) -> ProductComputeArgs:
-    own = locate.location(settings, declared)
-    database, table = locate.glue_table(settings, declared)
-    env = {"AWS_REGION": settings.region, "OUTPUT_LOCATION": f"s3://{own.bucket}/", "OUTPUT_TABLE": f"{database}.{table}"}
+    current = product.output.version
+    database, table = locate.glue_table(settings, declared, current)
+    env = {
+        "AWS_REGION": settings.region,
+        "OUTPUT_LOCATION": f"s3://{locate.location(settings, declared, current).bucket}/",
+        "OUTPUT_TABLE": f"{database}.{table}",
+    }
+    for version in written(product):  # an earlier version still served is written beside the current one
+        if version != current:
+            database, table = locate.glue_table(settings, declared, version)
+            env[f"OUTPUT_LOCATION_V{version}"] = f"s3://{locate.location(settings, declared, version).bucket}/"
+            env[f"OUTPUT_TABLE_V{version}"] = f"{database}.{table}"
     # an input is read through the access point its producer made for this job: its ARN stands for a bucket in every SDK
     env.update({f"INPUT_{_env_key(producer)}": access_point for producer, access_point in agreed.inputs.get(declared.address, [])})
     return ProductComputeArgs(
@@ -115,19 +165,19 @@ def compute_args(settings: StackSettings, declared: DeclaredProduct, product: Pr
     )
 
 
-def catalog_args(settings: StackSettings, declared: DeclaredProduct, product: Product) -> ProductCatalogArgs:
-    own = locate.location(settings, declared)
+def catalog_args(settings: StackSettings, declared: DeclaredProduct, product: Product, version: int, port: OutputPort) -> ProductCatalogArgs:
+    own = locate.location(settings, declared, version)
     slo = product.service_levels
-    database, table = locate.glue_table(settings, declared)
+    database, table = locate.glue_table(settings, declared, version)
     return ProductCatalogArgs(
         database=database,
         table=table,
         location=f"s3://{own.bucket}/",
         bucket_arn=own.bucket_arn,
         lakeformation_role=locate.domain_principals(settings, declared.domain).lakeformation,
-        format=product.output.format.value,
-        columns=[_column(c) for c in product.output.columns],
-        partitions=[_column(c) for c in product.output.partitions],
+        format=port.format.value,
+        columns=[_column(c) for c in port.columns],
+        partitions=[_column(c) for c in port.partitions],
         description=product.description,
         parameters={
             "meshplane_address": declared.address,
@@ -136,11 +186,12 @@ def catalog_args(settings: StackSettings, declared: DeclaredProduct, product: Pr
             "data_classification": product.classification.value,
             "retention_days": str(product.retention_days),
             "inputs": ",".join(product.inputs),
-            "pii_columns": ",".join(c.name for c in product.output.columns if c.pii),
+            "pii_columns": ",".join(c.name for c in port.columns if c.pii),
             **({"freshness_hours": f"{slo.freshness_hours:g}", "availability": f"{slo.availability:g}"} if slo else {}),
+            **({} if version == 1 else {"port_version": str(version)}),
+            **({} if product.status is Status.active else {"status": product.status.value}),
         },
     )
-
 
 
 def _column(column: Column) -> CatalogColumn:

@@ -19,9 +19,11 @@ def dump(document: dict) -> str:
 
 
 def relative_path(address: str, standard: str) -> str:
-    """Where a product's document lives inside an export folder, e.g. `podcasts/podcast-plays.odcs.yaml`."""
+    """Where a product's document lives inside an export folder, e.g. `podcasts/podcast-plays.odcs.yaml`; an earlier
+    major version's (`podcasts/podcast-plays@1`) beside it, `podcasts/podcast-plays.v1.odcs.yaml`."""
     domain, product = address.split("/")
-    return f"{domain}/{product}.{standard}.yaml"
+    product, _, version = product.partition("@")
+    return f"{domain}/{product}{f'.v{version}' if version else ''}.{standard}.yaml"
 
 
 def write_documents(folder: Path, documents: dict[str, dict], standard: str) -> list[Path]:

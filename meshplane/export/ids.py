@@ -1,14 +1,14 @@
-"""How exported documents name and link each other: ids, the output port, its version and status.
+"""How exported documents name and link each other: ids, the output port, its versions and status.
 
-Versioned output ports have not landed in the spec yet: every product has one port, `output`, at version
-1.0.0, active. When they land, these are the only values to derive from the spec instead.
+A product's output port keeps one contract id through its major versions: version N is that contract at
+`N.0.0` (a major version is the only kind the spec has), each in a file of its own.
 """
 
 from __future__ import annotations
 
-PORT = "output"  # the spec's one output port
-PORT_VERSION = "1.0.0"
-STATUS = "active"
+from meshplane.spec import PortStatus, Product
+
+PORT = "output"  # the spec's output port (each of its major versions is a version of one contract)
 
 
 def product_id(address: str) -> str:
@@ -19,3 +19,22 @@ def product_id(address: str) -> str:
 def contract_id(address: str, port: str = PORT) -> str:
     """The ODCS id of a product's output port: `<domain>.<product>.<port>`."""
     return f"{product_id(address)}.{port}"
+
+
+def port_version(version: int) -> str:
+    """A major version of the spec as the standards write versions (semantic)."""
+    return f"{version}.0.0"
+
+
+def port_status(product: Product, version: int) -> str:
+    """The status of one version of the product's port: the product's own for the current version (draft, active,
+    deprecated, retired), the earlier version's for an earlier one; a retired product retires them all."""
+    earlier = next((p for p in product.previous_outputs if p.version == version), None)
+    if earlier is None or product.status.value == "retired":
+        return product.status.value
+    return PortStatus(earlier.status).value
+
+
+def document_key(address: str, version: int, current: int) -> str:
+    """The key of a port's document among a product's: the address for the current version, `address@N` for another."""
+    return address if version == current else f"{address}@{version}"

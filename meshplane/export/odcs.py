@@ -12,32 +12,40 @@ from meshplane.inventory import whole
 from meshplane import odcs_standard as odcs
 from meshplane.compose import scope
 from meshplane.compose.locate import glue_table, location
-from meshplane.export.ids import PORT_VERSION, STATUS, contract_id
+from meshplane.compose.product import ports_of
+from meshplane.export.ids import contract_id, document_key, port_status, port_version
 from meshplane.export.people import support, team
 from meshplane.mesh import DeclaredProduct, Mesh
 from meshplane.resolve import resolve
-from meshplane.spec import Column, Format, Product
+from meshplane.spec import Column, Format, OutputPort, Product
 from meshplane.stack import StackSettings
 
 
 def contracts(mesh: Mesh, *stacks: StackSettings) -> dict[str, dict]:
-    """Address -> contract, for every product the stacks (an environment's) deploy, in the mesh's order; each names
-    the buckets and tables of the stack that deploys its product."""
+    """Address -> contract of the current port version (`address@N` -> an earlier kept version's), for every product the
+    stacks (an environment's) deploy, in the mesh's order; each names the buckets and tables of the stack that deploys it."""
     placed = {d: settings for settings in stacks for d in scope(mesh, settings)}
-    return {p.address: contract(mesh, p, placed[d]) for d in mesh.domains if d in placed for p in mesh.products_of(d)}
+    found = {}
+    for d in (d for d in mesh.domains if d in placed):
+        for p in mesh.products_of(d):
+            for version, _ in ports_of(p.spec):
+                found[document_key(p.address, version, p.spec.output.version)] = contract(mesh, p, placed[d], version)
+    return found
 
 
-def contract(mesh: Mesh, declared: DeclaredProduct, settings: StackSettings) -> dict:
-    """The contract of the product's output port, as it deploys with `settings`."""
+def contract(mesh: Mesh, declared: DeclaredProduct, settings: StackSettings, version: int | None = None) -> dict:
+    """The contract of one major version of the product's output port (the current one by default), as it deploys with `settings`."""
     product = resolve(declared.spec, settings.environment)
+    version = product.output.version if version is None else version
+    port = dict(ports_of(product))[version]
     classification = product.classification.value
     return {
         "apiVersion": odcs.API_VERSION,
         "kind": "DataContract",
         "id": contract_id(declared.address),
         "name": declared.address,
-        "version": PORT_VERSION,
-        "status": STATUS,
+        "version": port_version(version),
+        "status": port_status(product, version),
         "domain": declared.domain,
         "tags": [product.kind.value, classification],
         "description": {
@@ -46,8 +54,8 @@ def contract(mesh: Mesh, declared: DeclaredProduct, settings: StackSettings) -> 
             "the consumer declares this product among its inputs and the producer lists the consumer.",
             "limitations": f"Classified {classification}; data is kept {product.retention_days} days.",
         },
-        "schema": [_object(product, glue_table(settings, declared)[1])],
-        "servers": _servers(declared, product, settings),
+        "schema": [_object(product, port, glue_table(settings, declared, version)[1])],
+        "servers": _servers(declared, product, port, version, settings),
         "team": team(mesh, declared),
         "support": support(mesh, declared),
         "slaProperties": _service_levels(product),
@@ -57,14 +65,25 @@ def contract(mesh: Mesh, declared: DeclaredProduct, settings: StackSettings) -> 
             {"property": "dataClassification", "value": classification},
             {"property": "inputs", "value": list(product.inputs)},
             {"property": "consumers", "value": list(product.consumers)},
+            *_deprecation(declared.address, product, version),
         ],
     }
 
 
-def _object(product: Product, table: str) -> dict:
+def _deprecation(address: str, product: Product, version: int) -> list[dict]:
+    """When the port version stops being served, and what replaces it (ODCS has no field of its own for it)."""
+    earlier = next((p for p in product.previous_outputs if p.version == version), None)
+    deprecation = earlier.deprecation if earlier is not None else product.deprecation
+    if deprecation is None:
+        return []
+    replaced = deprecation.replaced_by or (None if earlier is None else f"{contract_id(address)} {port_version(product.output.version)}")
+    return [{"property": "deprecationDate", "value": str(deprecation.date)}, *([{"property": "replacedBy", "value": replaced}] if replaced else [])]
+
+
+def _object(product: Product, port: OutputPort, table: str) -> dict:
     classification = product.classification.value
-    properties = [_property(c, classification) for c in product.output.columns]
-    properties += [_property(c, classification, position) for position, c in enumerate(product.output.partitions, 1)]
+    properties = [_property(c, classification) for c in port.columns]
+    properties += [_property(c, classification, position) for position, c in enumerate(port.partitions, 1)]
     return {
         "name": naming.glue_table(product.name),
         "physicalName": table,
@@ -81,6 +100,8 @@ def _property(column: Column, classification: str, partition: int | None = None)
     if options:
         prop["logicalTypeOptions"] = options
     prop.update(physicalType=column.type.value, description=column.description, classification=classification)
+    if not column.nullable:
+        prop["required"] = True
     if partition is not None:
         prop.update(partitioned=True, partitionKeyPosition=partition)
     custom = [{"property": "pii", "value": True}] if column.pii else []
@@ -91,12 +112,12 @@ def _property(column: Column, classification: str, partition: int | None = None)
     return prop
 
 
-def _servers(declared: DeclaredProduct, product: Product, settings: StackSettings) -> list[dict]:
+def _servers(declared: DeclaredProduct, product: Product, port: OutputPort, version: int, settings: StackSettings) -> list[dict]:
     env = settings.environment.value
-    files = f"s3://{location(settings, declared).bucket}/"
-    fmt = product.output.format.value
-    delimiter = {"delimiter": "new_line"} if product.output.format is Format.json else {}
-    database, table = glue_table(settings, declared)
+    files = f"s3://{location(settings, declared, version).bucket}/"
+    fmt = port.format.value
+    delimiter = {"delimiter": "new_line"} if port.format is Format.json else {}
+    database, table = glue_table(settings, declared, version)
     region = [{"property": "region", "value": settings.region}]
     return [
         {

@@ -7,7 +7,8 @@ A descriptor is the same in every environment: it says what the product is, who 
 
 from __future__ import annotations
 
-from meshplane.export.ids import PORT, PORT_VERSION, STATUS, contract_id, product_id
+from meshplane.compose.product import ports_of
+from meshplane.export.ids import PORT, contract_id, port_status, port_version, product_id
 from meshplane.export.odps_model import (
     API_VERSION,
     CustomProperty,
@@ -33,14 +34,15 @@ def descriptors(mesh: Mesh, grants: list[Grant]) -> dict[str, dict]:
 def descriptor(mesh: Mesh, declared: DeclaredProduct, agreed: dict[tuple[str, str], str]) -> DataProduct:
     """The product's descriptor; `agreed` maps (producer, consumer) to why the producer agrees (grants only)."""
     spec = declared.spec
-    inputs = [a for a in spec.inputs if a in mesh.products]
+    reads = [(a, v) for a, v in declared.reads if a in mesh.products]
+    inputs = [a for a, _ in reads]
     return DataProduct(
         api_version=API_VERSION,
         kind=Kind.data_product,
         id=product_id(declared.address),
         name=declared.address,
-        version=PORT_VERSION,
-        status=STATUS,
+        version=port_version(spec.output.version),
+        status=spec.status.value,
         domain=declared.domain,
         description=Description(
             purpose=spec.description,
@@ -56,22 +58,23 @@ def descriptor(mesh: Mesh, declared: DeclaredProduct, agreed: dict[tuple[str, st
         input_ports=tuple(
             InputPort(
                 name=address,
-                version=PORT_VERSION,
+                version=port_version(version),
                 contract_id=contract_id(address),
                 custom_properties=(_custom("agreement", "granted" if (address, declared.address) in agreed else "refused"),),
             )
-            for address in inputs
+            for address, version in reads
         )
         or None,
-        output_ports=(
+        output_ports=tuple(
             OutputPort(
                 name=PORT,
-                description=f"{spec.output.format.value} files in S3, catalogued as a Glue table",
+                description=f"{port.format.value} files in S3, catalogued as a Glue table ({port_status(spec, version)})",
                 type="table",
-                version=PORT_VERSION,
+                version=port_version(version),
                 contract_id=contract_id(declared.address),
-                input_contracts=tuple(InputContract(id=contract_id(a), version=PORT_VERSION) for a in inputs) or None,
-            ),
+                input_contracts=tuple(InputContract(id=contract_id(a), version=port_version(v)) for a, v in reads) or None,
+            )
+            for version, port in ports_of(spec)
         ),
         support=tuple(Support.model_validate(channel) for channel in support(mesh, declared)),
         team=Team.model_validate(team(mesh, declared)),

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 from functools import cached_property
 
+from meshplane.baseline import Baseline
 from meshplane.federation import Federation
 from meshplane.mesh import DeclaredProduct, Mesh
 from meshplane.resolve import resolve
-from meshplane.spec import Environment, Product
+from meshplane.spec import Environment, Product, Status
 from meshplane.governance.rule import Finding
 
 
@@ -18,6 +20,8 @@ class MeshContext:
     mesh: Mesh
     federation: Federation
     env: Environment
+    base: Baseline | None = None  # the mesh before the change under review; None: every refusal may be new
+    today: datetime.date = field(default_factory=datetime.date.today)  # deprecation dates are judged against it
 
     @cached_property
     def resolved(self) -> dict[str, Product]:
@@ -28,6 +32,17 @@ class MeshContext:
         """(declared, resolved) for every product, in address order."""
         for address, declared in self.mesh.products.items():
             yield declared, self.resolved[address]
+
+    def inputs(self) -> Iterator[tuple[DeclaredProduct, int, int, DeclaredProduct]]:
+        """(consumer, the input's index, the version it pins, producer) for every input that names a product, in address
+        order; a retired product reads nothing, so its inputs are left out."""
+        for declared in self.mesh.products.values():
+            if declared.spec.status is Status.retired:
+                continue
+            for i, (address, version) in enumerate(declared.reads):
+                producer = self.mesh.products.get(address)
+                if producer is not None:
+                    yield declared, i, version, producer
 
     def override_path(self, declared: DeclaredProduct, field: str) -> tuple:
         """Where a value that may vary per environment is written: the environment's override, else the product's."""

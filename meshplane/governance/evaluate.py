@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from meshplane.baseline import Baseline
 from meshplane.federation import Federation
 from meshplane.governance.context import MeshContext
 from meshplane.governance.registry import RULES, rules_for
@@ -18,11 +19,11 @@ from meshplane.spec import Environment
 
 def severity_of(rule: Rule, federation: Federation, env: Environment) -> Severity:
     """The rule's severity in `env`, as the federation decides."""
-    return federation.severity_of(rule.id, env, rule.severity)
+    return federation.severity_of(rule.id, env, rule.severity_in(env))
 
 
-def mesh_findings(mesh: Mesh, federation: Federation, env: Environment) -> list[tuple[Rule, Finding]]:
-    ctx = MeshContext(mesh=mesh, federation=federation, env=env)
+def mesh_findings(mesh: Mesh, federation: Federation, env: Environment, base: Baseline | None = None) -> list[tuple[Rule, Finding]]:
+    ctx = MeshContext(mesh=mesh, federation=federation, env=env, base=base)
     return [(rule, finding) for rule in rules_for(Subject.mesh) for finding in rule.check(ctx) if mesh.answers_for(finding.product)]
 
 
@@ -107,10 +108,13 @@ def with_product(finding: Finding) -> Finding:
     return finding
 
 
-def evaluate_mesh(mesh: Mesh, federation: Federation, env: Environment | str) -> list[Problem]:
-    """Every mesh rule's standing finding, plus invalid suppressions and the declarations' own warnings, as sorted problems."""
+def evaluate_mesh(mesh: Mesh, federation: Federation, env: Environment | str, base: Baseline | None = None) -> list[Problem]:
+    """Every mesh rule's standing finding, plus invalid suppressions and the declarations' own warnings, as sorted problems.
+
+    `base` is the mesh before the change under review (`meshplane.baseline`); without it every refused input counts
+    as one the change adds."""
     env = Environment(env)
-    problems = judge(mesh_findings(mesh, federation, env), federation, env, mesh)
+    problems = judge(mesh_findings(mesh, federation, env, base), federation, env, mesh)
     problems.extend(suppression_problems(mesh, federation, env))
     problems.extend(mesh.notices)
     return sorted(problems)

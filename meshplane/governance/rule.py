@@ -7,12 +7,13 @@ blocks (mandatory) or warns (advisory) is decided per environment by the federat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 
 from meshplane.inventory import Resource
 from meshplane.problems import Severity
+from meshplane.spec import Environment
 
 
 class Scope(str, Enum):
@@ -53,4 +54,9 @@ class Rule:
     scope: Scope
     subject: Subject
     check: Callable[..., Iterable[Finding]]
+    environments: Mapping[Environment, Severity] = field(default_factory=dict)  # the rule's own default where it differs
+
+    def severity_in(self, env: Environment) -> Severity:
+        """The rule's own severity in `env`, before the federation decides."""
+        return self.environments.get(env, self.severity)
 

@@ -27,9 +27,10 @@ from meshplane.evaluator import iam
 from meshplane.evaluator.decide import MODELLED, PROBE, Action, Decider
 from meshplane.local.emulator import Aws, enforcement, error_code
 from meshplane.local.readback import read_back
-from meshplane.mesh import Mesh
+from meshplane.mesh import Mesh, input_ref, published, serves, split_input
 from meshplane.problems import Problem
 from meshplane.project import Project
+from meshplane.spec import Status
 
 ROGUE = "meshplane-access-check-rogue"
 SESSION = "meshplane-access-check"
@@ -63,10 +64,10 @@ class Principal:
 class Matrix:
     stack: str
     principals: list[Principal]
-    products: list[str]  # addresses
-    buckets: dict[str, str]  # address -> bucket
-    deployed: set[str]  # addresses whose bucket this stack provisions
-    allowed: dict[tuple[str, str], frozenset[Action]] = field(default_factory=dict)  # (principal ARN, address) -> actions
+    products: list[str]  # ports: a product's address for its version 1, `<address>@<major>` for another
+    buckets: dict[str, str]  # port -> bucket
+    deployed: set[str]  # ports whose bucket this stack provisions
+    allowed: dict[tuple[str, str], frozenset[Action]] = field(default_factory=dict)  # (principal ARN, port) -> actions
     mesh: Mesh | None = field(default=None, repr=False)
 
     def actions(self, principal: Principal, address: str) -> frozenset[Action]:
@@ -90,19 +91,24 @@ def matrix(project: Project) -> Matrix:
         principals += [Principal(own.readers, "readers", domain, path), Principal(own.lakeformation, "lakeformation", domain, path)]
         for declared in mesh.products_of(domain):
             job = locate.job_role_arn(settings, declared)
-            principals.append(Principal(job, "job", declared.address, declared.source.path))
-            allow(job, declared.address, (*READS, *WRITES))
-            allow(own.readers, declared.address, (*READS, *QUERIES))
-            allow(own.lakeformation, declared.address, READS)
+            if declared.spec.status is not Status.retired:  # a retired product has no job
+                principals.append(Principal(job, "job", declared.address, declared.source.path))
+            for version in published(declared.spec):  # every kept version's bucket: the domain reads it, the job writes the served ones
+                port = input_ref(declared.address, version)
+                if serves(declared.spec, version):
+                    allow(job, port, (*READS, *WRITES))
+                allow(own.readers, port, (*READS, *QUERIES))
+                allow(own.lakeformation, port, READS)
         for g in grants:
             if g.consumer_domain != domain:
                 continue
-            allow(locate.job_role_arn(settings, mesh.products[g.consumer]), g.producer, READS)
+            port = input_ref(g.producer, g.version)
+            allow(locate.job_role_arn(settings, mesh.products[g.consumer]), port, READS)
             if not g.producer.startswith(f"{domain}/"):
-                allow(own.readers, g.producer, QUERIES)
-    deployed = {p.address for d in in_scope for p in mesh.products_of(d)}
-    products = sorted(deployed | {address for _, address in allowed})
-    buckets = {a: locate.location(settings, mesh.products[a]).bucket for a in products}
+                allow(own.readers, port, QUERIES)
+    deployed = {input_ref(p.address, v) for d in in_scope for p in mesh.products_of(d) for v in published(p.spec)}
+    products = sorted(deployed | {port for _, port in allowed})
+    buckets = {port: locate.location(settings, mesh.products[a], v).bucket for port in products for a, v in [split_input(port)]}
     return Matrix(stack, principals, products, buckets, deployed, {k: frozenset(v) for k, v in allowed.items()}, mesh)
 
 
@@ -293,7 +299,8 @@ def _clean(aws: Aws, bucket: str) -> None:
         s3.delete_objects(Bucket=bucket, Delete={"Objects": objects[i : i + 1000], "Quiet": True})
 
 
-def _path(m: Matrix, address: str) -> str:
+def _path(m: Matrix, port: str) -> str:
+    address = split_input(port)[0]
     return m.mesh.products[address].source.path if m.mesh and address in m.mesh.products else "(stack)"
 
 
@@ -302,6 +309,7 @@ def _line(m: Matrix, p: Principal, address: str) -> int:
     if m.mesh is None or p.kind != "job":
         return 1
     declared = m.mesh.products.get(p.owner)
-    if declared is None or address not in declared.spec.inputs:
+    refs = [input_ref(a, v) for a, v in declared.reads] if declared is not None else []
+    if address not in refs:
         return 1
-    return declared.source.line_of(("inputs", declared.spec.inputs.index(address)))
+    return declared.source.line_of(("inputs", refs.index(address)))

@@ -69,8 +69,11 @@ def governance_gate(project: Project, evaluation: Evaluation) -> list[Problem]:
     resource rules are what the CrossGuard pack enforces under `pulumi up --policy-pack policies`."""
     from meshplane import governance
 
+    from meshplane.baseline import Baseline
+
     env = project.settings.environment
-    problems = governance.evaluate_mesh(project.mesh, project.federation, env)
+    merged = Baseline.of(project.mesh, project.federation.open_classifications)  # deploying: the change has merged
+    problems = governance.evaluate_mesh(project.mesh, project.federation, env, merged)
     problems += governance.evaluate_resources(evaluation.resources, project.federation, env, project.mesh)
     problems += input_findings(evaluation.resources, project.mesh)  # AWS's own rules: what a call would refuse
     return sorted(problems)
@@ -214,13 +217,13 @@ def _write_state(result: UpResult) -> None:
         "region": result.settings.region,
         "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "applied": [
-            {"type": a.resource.type, "name": a.resource.name, "product": a.resource.product, "domain": a.resource.domain,
-             "status": a.status, "real": a.real}
+            {"urn": a.resource.urn, "type": a.resource.type, "name": a.resource.name, "product": a.resource.product,
+             "domain": a.resource.domain, "status": a.status, "real": a.real, "protect": a.resource.protect, "inputs": a.resource.inputs}
             for a in report.applied
         ],
         "not_applicable": [
-            {"type": r.type, "name": r.name, "product": r.product, "domain": r.domain, "reason": reason,
-             "status": "not applicable to the emulator", "inputs": report.ids.translate(r.inputs)}
+            {"urn": r.urn, "type": r.type, "name": r.name, "product": r.product, "domain": r.domain, "reason": reason, "protect": r.protect,
+             "status": "not applicable to the emulator", "inputs": report.ids.translate(r.inputs), "program_inputs": r.inputs}
             for r, reason in report.not_applicable
         ],
         "ids": report.ids.items(),  # mock value -> the emulator's

@@ -119,3 +119,21 @@ def test_a_port_taken_from_a_contract_says_so_on_its_page(mesh_files, tmp_path, 
     page = (tmp_path / "site/products/users/alpha.html").read_text()
     assert "Taken from the ODCS contract <code>contracts/alpha.odcs.yaml</code>" in page
     assert "<code>listener_id</code>" in page and "personal data · shared id listener_id" in page
+
+
+def test_a_product_page_shows_its_status_its_versions_and_required_columns(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests" / "program"))
+    import portkit
+    from meshplane.project import open_project
+
+    files = {**portkit.FILES}
+    files["producer/events"] = files["producer/events"].replace("The event's identifier.}", "The event's identifier., nullable: false}", 1)
+    project = open_project(portkit.write(tmp_path / "project", files), stack="prod")
+    build_site(project.mesh, project.mesh.grants(), {"prod": project.settings}, "prod", tmp_path / "site")
+    events = next((tmp_path / "site").rglob("events.html")).read_text()
+    assert "<tr><th>Version</th><td>2; version 1 deprecated (retired on 2031-01-01)</td></tr>" in events
+    assert "<td>required</td>" in events
+    gone = next((tmp_path / "site").rglob("gone.html")).read_text()
+    assert "<tr><th>Status</th><td>retired (retired on 2024-01-01, replaced by <code>producer/events</code>)</td></tr>" in gone

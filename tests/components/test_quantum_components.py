@@ -29,7 +29,7 @@ from components.catalog import CatalogColumn, ProductCatalogArgs
 from components.compute import Engine, ProductComputeArgs
 from components.domain import DataDomain, DataDomainArgs
 from components.policies import DomainPrincipals, Location, document, job_policy, pod_identity_trust
-from components.product import DataProduct, DataProductArgs
+from components.product import DataProduct, DataProductArgs, PortArgs
 from components.sharing import AccessPointAgreement, CatalogShare, ProductSharingArgs
 from components.storage import ProductStorageArgs
 
@@ -50,26 +50,30 @@ def domain_args(slots=(), protection=DataProtection.protected) -> DataDomainArgs
 
 def product_args(engine: Engine = Engine.kubernetes, cpu: str = "500m", previous=(), agreements=(), shares=(), slots=(),
                  protection=DataProtection.protected) -> DataProductArgs:  # fmt: skip
-    return DataProductArgs(
-        address="d/p",
-        previous=previous,
-        protection=protection,
+    port = PortArgs(
+        version=1,
         storage=ProductStorageArgs(
             location=OWN, retention_days=30, noncurrent_days=30, job_role_arn=JOB, domain=PRINCIPALS,
             access_points=OWN.access_point_arn("t-0123456789-*"), force_destroy=protection is DataProtection.disposable,
         ),
-        access=ProductAccessArgs(
-            role_name="t-d-p-job", account=ACCOUNT, description="Job of data product d/p", trust=pod_identity_trust(), policy=job_policy(OWN),
-            slots=slots, key_grant=KeyGrant("t-d-p-job", JOB, ["Decrypt", "Encrypt", "GenerateDataKey"], OWN.encryption_context),
-        ),
         sharing=ProductSharingArgs(location=OWN, database="t_d", table="p", agreements=agreements, catalog_shares=shares),
-        compute=ProductComputeArgs(
-            namespace="d", service_account="p", cluster_name="c", role_arn=JOB, image="registry.example/p:1.0.0", schedule="@daily",
-            engine=engine, cpu=cpu, memory="512Mi", env={"OUTPUT_LOCATION": "s3://t-d-p/"},
-        ),
         catalog=ProductCatalogArgs(
             database="t_d", table="p", location="s3://t-d-p/", bucket_arn=OWN.bucket_arn, lakeformation_role=PRINCIPALS.lakeformation,
             format="parquet", columns=[CatalogColumn("id", "string", "the identifier")],
+        ),
+    )
+    return DataProductArgs(
+        address="d/p",
+        previous=previous,
+        protection=protection,
+        ports=[port],
+        access=ProductAccessArgs(
+            role_name="t-d-p-job", account=ACCOUNT, description="Job of data product d/p", trust=pod_identity_trust(), policy=job_policy([OWN]),
+            slots=slots, key_grants=[("job-key-grant", KeyGrant("t-d-p-job", JOB, ["Decrypt", "Encrypt", "GenerateDataKey"], OWN.encryption_context))],
+        ),
+        compute=ProductComputeArgs(
+            namespace="d", service_account="p", cluster_name="c", role_arn=JOB, image="registry.example/p:1.0.0", schedule="@daily",
+            engine=engine, cpu=cpu, memory="512Mi", env={"OUTPUT_LOCATION": "s3://t-d-p/"},
         ),
     )  # fmt: skip
 

@@ -62,11 +62,11 @@ def test_people_trust_is_the_account_with_mfa():
 
 
 def test_job_policy_writes_its_own_bucket_only_and_opens_no_key_of_its_own_account():
-    own = statements(job_policy(LOC))
+    own = statements(job_policy([LOC]))
     assert set(own) == {"OwnList", "OwnReadWrite"}
     assert own["OwnList"]["Resource"] == BUCKET and own["OwnReadWrite"]["Resource"] == f"{BUCKET}/*"
     # its own key opens through its grant; a key of another account needs its own consent too, and only through S3
-    keys = statements(job_policy(LOC, ["444444444444", "444444444444"]))["InputKeysThroughS3"]
+    keys = statements(job_policy([LOC], ["444444444444", "444444444444"]))["InputKeysThroughS3"]
     assert keys["Resource"] == ["arn:aws:kms:eu-west-1:444444444444:key/*"] and keys["Action"] == ["kms:Decrypt"]
     assert keys["Condition"] == {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
 

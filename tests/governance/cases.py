@@ -7,12 +7,14 @@ YAML path its first finding must point at. A resource case gives a stack of inve
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import govkit as k
 from components import tokens
+from meshplane.baseline import Baseline
 from meshplane.federation import Federation
 from meshplane.governance.context import MeshContext
 from meshplane.governance.registry import RULES
@@ -24,11 +26,15 @@ from meshplane.quotas import DEFAULTS, QuotaBook
 from meshplane.spec import Environment
 
 
+TODAY = datetime.date(2025, 6, 1)  # deprecation dates are judged against it
+
+
 @dataclass(frozen=True)
 class MeshSubject:
     mesh: Mesh
     federation: Federation
     env: Environment = Environment.prod
+    base: Baseline | None = None  # the mesh before the change under review
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ def run(rule_id: str, subject: MeshSubject | StackSubject) -> list[Finding]:
     """The rule's findings on the subject: the pure function, nothing else."""
     rule = RULES[rule_id]
     if rule.subject is Subject.mesh:
-        return list(rule.check(MeshContext(mesh=subject.mesh, federation=subject.federation, env=subject.env)))
+        return list(rule.check(MeshContext(mesh=subject.mesh, federation=subject.federation, env=subject.env, base=subject.base, today=TODAY)))
     if rule.subject is Subject.stack:
         return list(rule.check(subject.resources, subject.federation))
     if rule.subject is Subject.usage:
@@ -80,8 +86,23 @@ PLAYS = "domains/podcasts/products/podcast-plays.yaml"
 FED = "governance/federation.yaml"
 
 
-def m(change_listens=None, change_plays=None, federation: Federation | None = None, env: str = "prod") -> Callable:
-    return lambda: MeshSubject(k.mesh(change_listens, change_plays), federation or k.federation(), Environment(env))
+def m(change_listens=None, change_plays=None, federation: Federation | None = None, env: str = "prod", based: bool = False) -> Callable:
+    """The test mesh, changed; `based`: reviewed as a change of the unchanged test mesh."""
+
+    def subject() -> MeshSubject:
+        fed = federation or k.federation()
+        base = Baseline.of(k.mesh(), fed.open_classifications) if based else None
+        return MeshSubject(k.mesh(change_listens, change_plays), fed, Environment(env), base)
+
+    return subject
+
+
+def both(*changes: Callable[[dict], None]) -> Callable[[dict], None]:
+    def change(data: dict) -> None:
+        for c in changes:
+            c(data)
+
+    return change
 
 
 def s(stack: Callable[[], list[Resource]], federation: Federation | None = None, book: QuotaBook = DEFAULTS) -> Callable:
@@ -130,6 +151,67 @@ bad(
 ok("MESH-005", "agreed-by-domain", m())
 ok("MESH-005", "agreed-by-product", m(setter(("consumers",), ["podcasts/podcast-plays"])))
 bad("MESH-005", "not-listed", m(setter(("consumers",), ["artists"])), (PLAYS, ("inputs", 0)))
+bad("MESH-005", "added-in-the-change", lambda: dataclasses.replace(m(setter(("consumers",), ["artists"]))(), base=_unread()), (PLAYS, ("inputs", 0)))
+ok("MESH-005", "withdrawn-in-the-change", lambda: dataclasses.replace(m(setter(("consumers",), ["artists"]))(), base=_granted()))
+
+RETIRED = {"date": "2025-03-01"}
+SOON = {"date": "2025-09-01"}
+VERSION_2 = setter(("output", "version"), 2)
+
+
+def _granted() -> Baseline:
+    """The unchanged test mesh as the base: podcasts/podcast-plays reads users/play-events, granted."""
+    return Baseline.of(k.mesh(), k.federation().open_classifications)
+
+
+def _unread() -> Baseline:
+    """The test mesh before podcasts/podcast-plays declared its input."""
+    return Baseline.of(k.mesh(None, setter(("inputs",), [])), k.federation().open_classifications)
+
+
+def _previous(status: str, deprecation: dict) -> Callable[[dict], None]:
+    """users/play-events publishes version 2, keeping version 1 beside it."""
+    return lambda data: data.update(previous_outputs=[{**data["output"], "version": 1, "status": status, "deprecation": deprecation}])
+
+
+ok("MESH-012", "served", m())
+ok("MESH-012", "retired-reader", m(both(setter(("status",), "retired"), setter(("deprecation",), RETIRED), setter(("consumers",), [])), setter(("inputs",), [])))
+bad("MESH-012", "retired-product", m(both(setter(("status",), "retired"), setter(("deprecation",), RETIRED))), (PLAYS, ("inputs", 0)))
+bad("MESH-012", "retired-version", m(both(_previous("retired", RETIRED), VERSION_2)), (PLAYS, ("inputs", 0)))
+ok("MESH-012", "current-version", m(both(_previous("retired", RETIRED), VERSION_2), setter(("inputs",), ["users/play-events@2"])))
+
+ok("MESH-013", "active", m())
+bad("MESH-013", "deprecated-product", m(both(setter(("status",), "deprecated"), setter(("deprecation",), SOON))), (PLAYS, ("inputs", 0)))
+bad("MESH-013", "draft-product", m(setter(("status",), "draft")), (PLAYS, ("inputs", 0)))
+bad("MESH-013", "deprecated-version", m(both(_previous("deprecated", SOON), VERSION_2)), (PLAYS, ("inputs", 0)))
+ok("MESH-013", "moved-to-the-new-version", m(both(_previous("deprecated", SOON), VERSION_2), setter(("inputs",), ["users/play-events@2"])))
+bad(
+    "MESH-013",
+    "deprecation-date-passed",
+    m(both(setter(("status",), "deprecated"), setter(("deprecation",), RETIRED)), setter(("inputs",), [])),
+    (LISTENS, ("deprecation", "date")),
+)
+bad(
+    "MESH-013",
+    "version-date-passed",
+    m(both(_previous("deprecated", RETIRED), VERSION_2), setter(("inputs",), ["users/play-events@2"])),
+    (LISTENS, ("previous_outputs", 0, "deprecation", "date")),
+)
+
+ok("MESH-014", "declassified-with-a-reason", m())
+ok("MESH-014", "as-sensitive-as-its-input", m(None, both(setter(("classification",), "confidential"), setter(("declassification",), _DELETE))))
+bad("MESH-014", "lowered-silently", m(None, setter(("declassification",), _DELETE)), (PLAYS, ("classification",)))
+bad(
+    "MESH-014",
+    "personal-data-raises-the-floor",
+    m(setter(("classification",), "internal"), both(setter(("declassification",), _DELETE), setter(("classification",), "internal"))),
+    (PLAYS, ("classification",)),
+)
+
+ok("MESH-015", "agreed", m(based=True))
+ok("MESH-015", "no-base-no-notice", m(setter(("consumers",), ["artists"])))
+ok("MESH-015", "new-refusal-is-mesh-005s", lambda: dataclasses.replace(m(setter(("consumers",), ["artists"]))(), base=_unread()))
+bad("MESH-015", "withdrawn", lambda: dataclasses.replace(m(setter(("consumers",), ["artists"]))(), base=_granted()), (PLAYS, ("inputs", 0)))
 
 ok("MESH-006", "vocabulary", m())
 bad("MESH-006", "unknown-polyseme", m(None, setter(("output", "columns", 1, "polyseme"), "plays")), (PLAYS, ("output", "columns", 1, "polyseme")))

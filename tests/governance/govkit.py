@@ -89,6 +89,7 @@ def plays() -> dict:
         "service_levels": {"freshness_hours": 24, "availability": 99.5},
         "retention_days": 365,
         "job": {"image": "registry.daff.example/podcasts/podcast-plays:1.4.0"},
+        "declassification": "Counts plays per episode and day; no listener identifier leaves the job.",
     }
 
 

@@ -82,7 +82,7 @@ def test_suppressing_a_mandatory_rule_is_an_error_and_the_finding_stands():
     assert prod == [
         f"{PLAYS}:23: MESH-010 error: image 'registry.daff.example/podcasts/podcast-plays:latest' is not pinned: "
         "`latest` moves; use a digest (`@sha256:...`) or a release tag",
-        f"{PLAYS}:25: error: MESH-010 (Job images are pinned) is mandatory in prod and cannot be suppressed",
+        f"{PLAYS}:27: error: MESH-010 (Job images are pinned) is mandatory in prod and cannot be suppressed",
     ]
 
 
@@ -98,7 +98,7 @@ def test_a_rule_suppressed_twice_is_an_error_at_the_second():
     reason = "episode ids here are the player's, not the catalogue's"
     mesh = k.mesh(None, both(lambda d: d["output"]["columns"][0].pop("polyseme"), suppress(("MESH-007", reason), ("MESH-007", reason))))
     assert [str(p) for p in evaluate_mesh(mesh, k.federation(), "prod")] == [
-        f"{PLAYS}:26: error: suppression of MESH-007 is declared twice (first at line 24)",
+        f"{PLAYS}:28: error: suppression of MESH-007 is declared twice (first at line 26)",
     ]
 
 

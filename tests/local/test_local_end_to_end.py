@@ -68,6 +68,18 @@ def test_up_provisions_the_sample_mesh_across_two_accounts_and_says_what_it_did(
     assert len(list((tmp_path / "manifests").glob("*.yaml"))) == 24
 
 
+def test_plan_against_the_local_state_finds_nothing_to_do_until_the_mesh_changes(deployed, tmp_path, capsys, monkeypatch):
+    state = str(tmp_path / "local-state.local.json")
+    status, out, _ = run(capsys, "plan", "--env", "local", "--state", state, "--format", "json")
+    assert status == 0 and json.loads(out)["counts"] == {"create": 0, "update": 0, "replace": 0, "delete": 0}
+    changed = json.loads((tmp_path / "local-state.local.json").read_text())
+    bucket = next(e for e in changed["applied"] if e["name"] == "users/play-events-lifecycle")
+    bucket["inputs"]["rules"][0]["expiration"]["days"] = 1.0
+    (tmp_path / "changed.json").write_text(json.dumps(changed))
+    status, out, _ = run(capsys, "plan", "--env", "local", "--state", str(tmp_path / "changed.json"))
+    assert "0 to create, 1 to update, 0 to replace, 0 to delete" in out and "(rules)" in out
+
+
 def test_a_clean_deployment_verifies_and_proves_its_access_matrix(deployed, endpoint, capsys):
     status, out, err = run(capsys, "verify", "--env", "local", "--endpoint", endpoint)
     assert (status, err) == (0, "")

@@ -103,7 +103,10 @@ def test_a_scoped_validate_reports_what_concerns_its_domains(tmp_path, monkeypat
     root = write_project(tmp_path / "p", mesh, "per-domain")
     (root / "governance").unlink()  # a federation keeping a wide headroom: limit findings per account, role and key
     (root / "governance").mkdir()
-    (root / "governance" / "federation.yaml").write_text((ROOT / "governance" / "federation.yaml").read_text().replace("headroom: 0.8", "headroom: 0.001"))
+    federation = (ROOT / "governance" / "federation.yaml").read_text().replace("headroom: 0.8", "headroom: 0.001")
+    # the refused input stays advisory, so the resource and limit rules run too
+    assert "environments: {prod: mandatory}" in federation
+    (root / "governance" / "federation.yaml").write_text(federation.replace("environments: {prod: mandatory}", "environments: {prod: advisory}"))
     refusing = next(p for p in root.glob("domains/dom-003/products/*.yaml") if "consumers: [dom" in p.read_text())
     refusing.write_text("\n".join("consumers: []" if line.startswith("consumers:") else line for line in refusing.read_text().splitlines()) + "\n")
 

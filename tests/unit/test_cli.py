@@ -47,7 +47,7 @@ def good_mesh(files: MeshFiles) -> None:
     """Loads clean and meets the governance rules; one input is refused (the producer does not list it)."""
     files.product("users", "profile-updates", classification="restricted", consumers=["podcasts/listener-demographics"], extra=SLO)
     files.product("users", "play-events", classification="confidential", extra=SLO)
-    files.product("podcasts", "listener-demographics", inputs=["users/profile-updates", "users/play-events"], extra=SLO)
+    files.product("podcasts", "listener-demographics", classification="restricted", inputs=["users/profile-updates", "users/play-events"], extra=SLO)
 
 
 def test_one_run_reports_every_problem_of_every_file(mesh_files):
@@ -88,10 +88,10 @@ def test_the_installed_command_prints_no_traceback(mesh_files):
 
 def test_validate_prints_the_summary(mesh_files, capsys):
     good_mesh(mesh_files)
-    assert cli.main(["validate", "--env", "prod"]) == 0
+    assert cli.main(["validate", "--env", "staging"]) == 0
     out, err = capsys.readouterr()
     assert " error: " not in err
-    assert out.splitlines()[0] == "mesh: 2 domains, 3 products, 2 inputs, 1 grants, 1 refused (prod)"
+    assert out.splitlines()[0] == "mesh: 2 domains, 3 products, 2 inputs, 1 grants, 1 refused (staging)"
     assert "  refused: podcasts/listener-demographics reads users/play-events, which does not list it as a consumer" in out
 
 

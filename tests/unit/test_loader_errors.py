@@ -205,8 +205,8 @@ def unknown_nested_key(files, broken):
 
 @case
 def unknown_column_key(files, broken):
-    one_product(files, broken, "      description: Identifier.\n", "      description: Identifier.\n      nullable: true\n")
-    return [f"{P}/alpha.yaml:12: error: unknown key 'output.columns.0.nullable'"]
+    one_product(files, broken, "      description: Identifier.\n", "      description: Identifier.\n      nulable: true\n")
+    return [f"{P}/alpha.yaml:12: error: unknown key 'output.columns.0.nulable' (did you mean 'nullable'?)"]
 
 
 @case
@@ -455,7 +455,7 @@ def out_of_range(files, broken):
 @case
 def bad_pattern(files, broken):
     one_product(files, broken, "inputs: []", "inputs: [Users/B]")
-    return [f"{P}/alpha.yaml:12: error: inputs.0: expected a product's address, `<domain>/<product>`, got 'Users/B'"]
+    return [f"{P}/alpha.yaml:12: error: inputs.0: expected a product's address, `<domain>/<product>` or `<domain>/<product>@<major>`, got 'Users/B'"]
 
 
 @case

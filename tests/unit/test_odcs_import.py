@@ -77,6 +77,27 @@ def test_the_port_takes_columns_and_partitions_from_the_contract(mesh_files: Mes
     assert [(c.name, c.type) for c in port.partitions] == [("country", ColumnType.string), ("day", ColumnType.date)]
 
 
+def test_required_properties_are_non_nullable_columns_and_a_versioned_port_keeps_its_version(mesh_files: MeshFiles):
+    required = edit(CONTRACT, "        description: Plays counted.\n", "        description: Plays counted.\n        required: true\n")
+    required = edit(required, "        description: Score of the listener.\n", "        description: Score of the listener.\n        required: false\n")
+    mesh_files.product("users", "alpha", edit(with_contract("alpha"), "output:\n", "output:\n  version: 3\n"))
+    mesh_files.write("users/contracts/alpha.odcs.yaml", required)
+    port = mesh_files.load().products["users/alpha"].spec.output
+    assert port.version == 3
+    assert [(c.name, c.nullable) for c in port.columns] == [("listener_id", True), ("plays", False), ("score", True)]
+
+
+def test_an_earlier_version_takes_its_schema_from_its_own_contract(mesh_files: MeshFiles):
+    earlier = "previous_outputs:\n  - version: 1\n    deprecation: {date: 2031-01-01}\n    contract: contracts/missing.odcs.yaml\n"
+    mesh_files.product("users", "alpha", edit(product_text("alpha"), "output:\n", "output:\n  version: 2\n") + earlier)
+    assert mesh_files.errors() == [
+        f"{P}/alpha.yaml:20: error: previous_outputs.0.contract: no such file 'domains/users/contracts/missing.odcs.yaml'"
+    ]
+    mesh_files.write("users/contracts/missing.odcs.yaml", CONTRACT)
+    (port,) = mesh_files.load().products["users/alpha"].spec.previous_outputs
+    assert (port.version, [c.name for c in port.columns]) == (1, ["listener_id", "plays", "score"])
+
+
 def test_a_contract_nobody_names_is_not_read(mesh_files: MeshFiles):
     mesh_files.product("users", "alpha")
     mesh_files.write("users/contracts/draft.odcs.yaml", "not: [a contract")

@@ -1,4 +1,4 @@
-"""MESH-005: a product reads only from producers that agree to serve it (the access handshake)."""
+"""MESH-005: a change adds an input only from a producer that agrees to serve it (the access handshake)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,21 @@ from collections.abc import Iterator
 
 from meshplane.governance.context import MeshContext, at
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
+from meshplane.spec import Environment
 
 
 def check(ctx: MeshContext) -> Iterator[Finding]:
     for producer, consumer in ctx.mesh.refused_inputs(ctx.federation.open_classifications):
+        if ctx.base is not None and not ctx.base.is_new((producer, consumer)):
+            continue  # declared before this change: a withdrawal or a pending agreement (MESH-015)
         declared = ctx.mesh.products[consumer]
-        index = declared.spec.inputs.index(producer)
+        index = [address for address, _ in declared.reads].index(producer)
         classification = ctx.mesh.products[producer].spec.classification.value
         yield at(
             declared,
             ("inputs", index),
             f"input {producer!r} ({classification}) does not list {consumer!r} or its domain as a consumer: "
-            "no read grant exists until the producer agrees",
+            "no read grant exists until the producer agrees (in this change or before it)",
         )
 
 
@@ -26,11 +29,12 @@ RULE = Rule(
     title="Inputs only from producers that agree",
     rationale=(
         "Access is a two-sided handshake: a consumer's declaration alone grants nothing, so an unagreed input is a job "
-        "that fails at run time. Advisory by default: a producer revokes a grant by dropping a consumer, and that must "
-        "deploy before the consumer catches up."
+        "that fails at run time with AccessDenied. Mandatory in production, where the pipeline must refuse the change that "
+        "adds it; a producer withdrawing an agreement is never blocked (MESH-015 warns the consumer instead)."
     ),
     severity=Severity.warning,
     scope=Scope.mesh,
     subject=Subject.mesh,
     check=check,
+    environments={Environment.prod: Severity.error},
 )

@@ -1,0 +1,110 @@
+"""What a tree of the project declares and provisions, as plain JSON: the two sides of `meshplane diff`.
+
+The base side is taken by the base's own program: `python -m meshplane.snapshot` runs from a git worktree
+of the base ref (`meshplane.gitref`), so a change to the program itself shows in the resources it
+provisions. A ref whose tree predates this module is read by this program instead, and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+FORMAT = 1
+
+
+def take(root: Path, env: str, stack: str | None = None) -> dict:
+    """The snapshot of the project at `root`: its products as they deploy to `env`, its domains, its agreements, and
+    (with `stack`) that stack's cloud resources. A tree that does not load gives its problems instead."""
+    from meshplane.problems import MeshError
+    from meshplane.project import open_project
+
+    try:
+        return of_project(open_project(root), env, stack)
+    except MeshError as exc:
+        return {"format": FORMAT, "problems": [p.as_json() for p in exc.problems]}
+
+
+def of_project(project, env: str, stack: str | None = None) -> dict:
+    """The snapshot of a loaded project (`meshplane.project.Project`); MeshError when the stack does not compose."""
+    from meshplane.mesh import input_ref
+    from meshplane.resolve import resolve
+    from meshplane.spec import Environment
+
+    from meshplane.stack import stack_file
+
+    if stack and not (project.root / stack_file(stack)).is_file():
+        resources: list[dict] | None = []  # a stack this tree does not have provisions nothing
+    else:
+        resources = _resources(project.with_stack(stack)) if stack else None
+    mesh, open_to_mesh = project.mesh, project.federation.open_classifications
+    return {
+        "format": FORMAT,
+        "problems": [],
+        "domains": {name: d.spec.model_dump(mode="json") for name, d in mesh.domains.items()},
+        "products": {
+            address: {"domain": p.domain, "path": p.source.path, "spec": resolve(p.spec, Environment(env)).model_dump(mode="json")}
+            for address, p in mesh.products.items()
+        },
+        "grants": [{"producer": g.producer, "consumer": g.consumer, "version": g.version, "via": g.via.value} for g in mesh.grants(open_to_mesh)],
+        "refused": [{"producer": p, "consumer": c} for p, c in mesh.refused_inputs(open_to_mesh)],
+        "pending": [{"producer": p, "consumer": c} for p, c in mesh.pending()],
+        "declared": [{"producer": a, "consumer": p.address, "input": input_ref(a, v)} for p in mesh.products.values() for a, v in p.reads],
+        "resources": resources,
+    }
+
+
+def _resources(project) -> list[dict]:
+    from meshplane.offline import offline
+
+    return [
+        {
+            "urn": r.urn, "type": r.type, "name": r.name, "inputs": r.inputs, "protect": r.protect,
+            "aliases": list(r.aliases), "domain": r.domain, "product": r.product,
+        }
+        for r in offline(project).resources
+        if r.custom and not r.is_provider
+    ]  # fmt: skip
+
+
+def of_ref(root: Path, ref: str, env: str, stack: str | None = None) -> dict:
+    """The snapshot of the project as it is at git `ref`, taken by that ref's own program where it has this module."""
+    from meshplane.gitref import checkout
+
+    with checkout(root, ref) as tree:
+        return of_tree(tree, env, stack, ref)
+
+
+def of_tree(tree: Path, env: str, stack: str | None = None, what: str = "the working tree") -> dict:
+    """The snapshot of the project in `tree`, taken by the program in that tree (in this process when it is this one)."""
+    here = Path(__file__).resolve().parent.parent
+    if here == tree.resolve():
+        return {**take(tree, env, stack), "program": "own"}
+    if not (tree / "meshplane" / "snapshot.py").is_file():
+        return {**take(tree, env, stack), "program": "this"}
+    environ = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    command = [sys.executable, "-m", "meshplane.snapshot", "--env", env, *(["--stack", stack] if stack else [])]
+    run = subprocess.run(command, cwd=tree, env=environ, capture_output=True, text=True, timeout=900)
+    if run.returncode != 0 or not run.stdout.strip():
+        from meshplane.problems import MeshError, Problem
+
+        why = (run.stderr.strip().splitlines() or ["no output"])[-1]
+        raise MeshError([Problem("--base", 1, f"the program of {what} could not read its own tree: {why}")])
+    return {**json.loads(run.stdout), "program": "own"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m meshplane.snapshot", description="This tree's declarations and resources, as JSON.")
+    parser.add_argument("--env", default="prod", help="the environment the products are resolved for")
+    parser.add_argument("--stack", help="also the cloud resources of this stack")
+    args = parser.parse_args(argv)
+    print(json.dumps(take(Path.cwd(), args.env, args.stack)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
