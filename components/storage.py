@@ -16,8 +16,8 @@ FORMER_PARENT = "meshplane:index:ProductStorage"
 @dataclass(frozen=True)
 class ProductStorageArgs:
     location: Location  # the bucket's name and the alias of the domain key that encrypts it
-    retention_days: int  # current objects expire after this many days
-    noncurrent_days: int  # replaced and deleted versions, this many days after they stop being current
+    retention_days: int  # current objects expire this many days after they were written
+    noncurrent_days: int  # a version that stopped being current (replaced, deleted, expired) goes this many days later
     job_role_arn: str  # the only writer
     domain: DomainPrincipals  # the domain's own readers
     access_points: str  # the ARN pattern of the product's access points (one per agreement)
@@ -50,24 +50,26 @@ def storage_children(args: ProductStorageArgs) -> list[Child]:
             after=["bucket"],
         ),
         Child(tokens.BUCKET_VERSIONING, "versioning", {**bucket, "versioning_configuration": {"status": "Enabled"}}, after=["bucket"]),
-        Child(
-            tokens.BUCKET_LIFECYCLE,
-            "lifecycle",
-            {
-                **bucket,
-                "rules": [
-                    {
-                        "id": "retention",
-                        "status": "Enabled",
-                        "filter": {"prefix": ""},
-                        "expiration": {"days": args.retention_days},
-                        "noncurrentVersionExpiration": {"noncurrentDays": args.noncurrent_days},
-                        "abortIncompleteMultipartUpload": {"daysAfterInitiation": 7},
-                    }
-                ],
-            },
-            after=["versioning"],
-        ),
+        Child(tokens.BUCKET_LIFECYCLE, "lifecycle", {**bucket, "rules": lifecycle_rules(args.retention_days, args.noncurrent_days)}, after=["versioning"]),
         # a policy put before the block would be judged against a bucket still open to public policies
         Child(tokens.BUCKET_POLICY, "policy", {**bucket, "policy": json.dumps(policy)}, after=["public-access"]),
+    ]
+
+
+def lifecycle_rules(retention_days: int, noncurrent_days: int) -> list[dict]:
+    """Retention means what it says: an object expires `retention_days` after it was written, and a version that stops
+    being current (replaced, deleted or expired) is deleted for good `noncurrent_days` later, so no byte outlives its
+    retention by more than `noncurrent_days`; a delete marker left with no version behind it is removed, and an upload
+    never completed is aborted."""
+    whole_bucket = {"status": "Enabled", "filter": {"prefix": ""}}
+    return [
+        {
+            "id": "retention",
+            **whole_bucket,
+            "expiration": {"days": retention_days},
+            "noncurrentVersionExpiration": {"noncurrentDays": noncurrent_days},
+            "abortIncompleteMultipartUpload": {"daysAfterInitiation": 7},
+        },
+        # S3 refuses `expiredObjectDeleteMarker` beside `days` in one expiration, so the markers get a rule of their own
+        {"id": "expired-delete-markers", **whole_bucket, "expiration": {"expiredObjectDeleteMarker": True}},
     ]

@@ -117,6 +117,13 @@ class Federation(Spec):
     )
     naming: Naming = Field(default_factory=Naming, description="Naming and documentation conventions.")
     images: Images = Field(default_factory=Images, description="What counts as a pinned job image.")
+    noncurrent_version_days: Integer = Field(
+        default=7,
+        ge=1,
+        le=365,
+        description="Days a version of an object is kept once it stops being current (replaced, deleted, or expired at the "
+        "product's retention) before it is deleted for good: the longest any byte outlives its product's `retention_days`.",
+    )
     headroom: Number = Field(
         default=0.8,
         gt=0,

@@ -92,7 +92,9 @@ def compose(mesh: Mesh, settings: StackSettings, federation: Federation) -> Stac
     budget = int(QUOTAS["iam.managed-policy-size"].default * federation.headroom) - 1  # below the headroom, not at it
     domains = [(d, domain_args(mesh, settings, d, agreed, budget, protection(settings, None))) for d in in_scope]
     products = [
-        (p.address, product_args(mesh, settings, p, agreed, budget, protection)) for d in in_scope for p in mesh.products_of(d)
+        (p.address, product_args(mesh, settings, p, agreed, budget, protection, federation.noncurrent_version_days))
+        for d in in_scope
+        for p in mesh.products_of(d)
     ]
     inputs = {a: [p for p, _ in agreed.inputs.get(a, [])] for a, _ in products}
     return StackPlan(

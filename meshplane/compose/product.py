@@ -31,7 +31,9 @@ def product_args(
     agreed: Agreements,
     budget: int,
     protection: Callable[[StackSettings, Product | None], DataProtection],
+    noncurrent_days: int,
 ) -> DataProductArgs:
+    """`noncurrent_days`: the federation's `noncurrent_version_days`, how long a version outlives being current."""
     product = resolve(declared.spec, settings.environment)
     guard = protection(settings, product)
     tags = product_tags(declared, product)
@@ -40,7 +42,9 @@ def product_args(
         address=declared.address,
         previous=locate.previous_addresses(declared),
         protection=guard,
-        ports=[port_args(settings, declared, product, version, port, agreed, guard, tags) for version, port in ports_of(product)],
+        ports=[
+            port_args(settings, declared, product, version, port, agreed, guard, tags, noncurrent_days) for version, port in ports_of(product)
+        ],
         access=None if retired else access_args(mesh, settings, declared, product, agreed, budget, tags),
         compute=None if retired else compute_args(settings, declared, product, agreed, tags),
     )
@@ -65,22 +69,23 @@ def port_args(
     agreed: Agreements,
     guard: DataProtection,
     tags: dict,
+    noncurrent_days: int,
 ) -> PortArgs:
     return PortArgs(
         version=version,
-        storage=storage_args(settings, declared, product, version, guard, tags),
+        storage=storage_args(settings, declared, product, version, guard, tags, noncurrent_days),
         catalog=catalog_args(settings, declared, product, version, port),
         sharing=sharing_args(settings, declared, version, agreed, tags),
     )
 
 
 def storage_args(
-    settings: StackSettings, declared: DeclaredProduct, product: Product, version: int, guard: DataProtection, tags: dict
+    settings: StackSettings, declared: DeclaredProduct, product: Product, version: int, guard: DataProtection, tags: dict, noncurrent_days: int
 ) -> ProductStorageArgs:
     return ProductStorageArgs(
         location=locate.location(settings, declared, version),
         retention_days=product.retention_days,
-        noncurrent_days=product.retention_days,
+        noncurrent_days=noncurrent_days,
         job_role_arn=locate.job_role_arn(settings, declared),
         domain=locate.domain_principals(settings, declared.domain),
         access_points=locate.access_points(settings, declared, version),

@@ -85,12 +85,13 @@ def properties(r: Resource) -> dict:
     if t == tokens.BUCKET_VERSIONING:
         return {"status": i["versioningConfiguration"]["status"]}
     if t == tokens.BUCKET_LIFECYCLE:
-        (rule,) = i["rules"]
+        rule, markers = i["rules"]
         return {
             "status": rule["status"],
             "expirationDays": rule["expiration"]["days"],
             "noncurrentDays": rule["noncurrentVersionExpiration"]["noncurrentDays"],
             "abortMultipartDays": rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"],
+            "expiredDeleteMarkers": markers["expiration"]["expiredObjectDeleteMarker"],
         }
     if t == tokens.BUCKET_POLICY:
         return {"statements": _statements(document(r))}

@@ -113,7 +113,7 @@ def test_cloud_resources_per_domain(env_eval, mesh, federation):
         }) + Counter(slots), domain
 
 
-def test_buckets_are_encrypted_private_versioned_and_expire_after_retention(env_eval, mesh):
+def test_buckets_are_encrypted_private_versioned_and_expire_after_retention(env_eval, mesh, federation):
     env = SETTINGS[env_eval.stack]
     for address, declared in mesh.products.items():
         retention = resolve(declared.spec, Environment(env_eval.stack)).retention_days
@@ -138,16 +138,19 @@ def test_buckets_are_encrypted_private_versioned_and_expire_after_retention(env_
         assert one(mine, BUCKET_CONFIG[0]).inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
         assert one(mine, BUCKET_CONFIG[3]).inputs["versioningConfiguration"] == {"status": "Enabled"}
 
-        (life,) = integral(one(mine, BUCKET_CONFIG[4]).inputs["rules"])
-        assert life["status"] == "Enabled"
-        assert life["filter"] == {"prefix": ""}, "the rule covers the whole bucket"
+        life, markers = integral(one(mine, BUCKET_CONFIG[4]).inputs["rules"])
+        for rule in (life, markers):
+            assert rule["status"] == "Enabled"
+            assert rule["filter"] == {"prefix": ""}, "the rule covers the whole bucket"
         assert life["expiration"] == {"days": retention}, address
-        assert life["noncurrentVersionExpiration"] == {"noncurrentDays": retention}, address
+        assert life["noncurrentVersionExpiration"] == {"noncurrentDays": federation.noncurrent_version_days}, address
+        assert life["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 7}, address
+        assert markers["expiration"] == {"expiredObjectDeleteMarker": True}, address
 
 
 def test_dev_retention_overrides_reach_the_lifecycle(dev, prod):
     def days(ev, address):
-        (rule,) = one(ev.custom(), BUCKET_CONFIG[4], address).inputs["rules"]
+        rule, _ = one(ev.custom(), BUCKET_CONFIG[4], address).inputs["rules"]
         return int(rule["expiration"]["days"])
 
     assert (days(dev, "users/play-events"), days(prod, "users/play-events")) == (3, 400)

@@ -62,6 +62,35 @@ def test_a_malformed_rule_id_and_an_unknown_mode_are_path_line_errors(tmp_path):
     assert errors[1] == "governance/federation.yaml:5: error: rules.MESH-002.environments.prod: expected 'mandatory' or 'advisory', got 'optional'"
 
 
+VALUE_PAIRS = {  # a line the federation's file takes, the same setting as it must not be written, what is said at line 2
+    "noncurrent days as a YAML 1.1 word": ("noncurrent_version_days: 7", "noncurrent_version_days: on",
+                                           "noncurrent_version_days: expected an integer, got the text 'on'"),
+    "noncurrent days as a fraction": ("noncurrent_version_days: 30", "noncurrent_version_days: 1.5",
+                                      "noncurrent_version_days: expected an integer, got 1.5"),
+    "noncurrent days as a boolean": ("noncurrent_version_days: 1", "noncurrent_version_days: true",
+                                     "noncurrent_version_days: expected an integer, got true"),
+    "noncurrent days out of range": ("noncurrent_version_days: 365", "noncurrent_version_days: 0",
+                                     "noncurrent_version_days: Input should be greater than or equal to 1"),
+    "noncurrent days beyond a year": ("noncurrent_version_days: 365", "noncurrent_version_days: 366",
+                                      "noncurrent_version_days: Input should be less than or equal to 365"),
+    "headroom as a YAML 1.1 word": ("headroom: 0.5", "headroom: yes", "headroom: expected a number, got the text 'yes'"),
+}
+
+
+@pytest.mark.parametrize("good, bad, message", VALUE_PAIRS.values(), ids=VALUE_PAIRS.keys())
+def test_each_setting_takes_its_type_only_and_says_so_at_its_line(tmp_path, good, bad, message):
+    path = tmp_path / "governance" / "federation.yaml"
+    path.parent.mkdir()
+    path.write_text(f"{MODELINE}{good}\n")
+    load_federation(path)
+    assert errors_of(tmp_path, f"{bad}\n") == [f"governance/federation.yaml:2: error: {message}"]
+
+
+def test_noncurrent_versions_go_a_week_after_they_stop_being_current_unless_the_federation_says_otherwise(tmp_path):
+    assert Federation().noncurrent_version_days == 7
+    assert load_federation(ROOT / "governance" / "federation.yaml").noncurrent_version_days == 7
+
+
 def test_retention_bounds_must_be_ordered(tmp_path):
     errors = errors_of(tmp_path, "classifications:\n  restricted:\n    retention: {min_days: 30, max_days: 7}\n")
     assert errors == ["governance/federation.yaml:4: error: classifications.restricted.retention: min_days (30) exceeds max_days (7)"]
