@@ -7,11 +7,13 @@ from components.product import DataProduct
 from components.providers import aws_provider, aws_provider_name, kubernetes_provider
 from meshplane.problems import MeshError
 from meshplane.program import load_stack
+from meshplane.project import find_root
 from meshplane.stack import settings_from, stack_file
 
 config = pulumi.Config("meshplane")
 try:
-    plan = load_stack(settings_from(config.get, stack_file(pulumi.get_stack())), stack=pulumi.get_stack())
+    root = find_root()  # the Pulumi CLI runs the program in its project's folder
+    plan = load_stack(settings_from(config.get, stack_file(pulumi.get_stack()), root), root, stack=pulumi.get_stack())
 except MeshError as exc:
     failure = pulumi.RunError(f"the mesh has problems; nothing is provisioned:\n{exc}")
     failure.problems = exc.problems  # for `meshplane plan` and `up --local`, which run this program in-process

@@ -29,11 +29,10 @@ from meshplane.inventory import Resource
 from meshplane.mockcloud import mock_state
 from meshplane.problems import MeshError, Problem
 from meshplane.program import preloaded
-from meshplane.project import Project
+from meshplane.project import Project, find_root
 from meshplane.stack import read_stack
 
 PROJECT = "meshplane"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -86,10 +85,12 @@ def run(project: Project) -> Evaluation:
     return evaluate(project.stack.name, project.stack.config, project.root, project)
 
 
-def evaluate(stack: str, overrides: dict[str, str] | None = None, root: Path = ROOT, project: Project | None = None) -> Evaluation:
+def evaluate(stack: str, overrides: dict[str, str] | None = None, root: Path | None = None, project: Project | None = None) -> Evaluation:
     """Run the program for `stack` (its config plus `overrides`) under mocks; every registered resource, in order.
 
-    With `project`, the program composes that project's mesh and federation instead of loading them again."""
+    `root`: the project's folder (default: the project's, else the one around the working directory, never this
+    package's). With `project`, the program composes that project's mesh and federation instead of loading them again."""
+    root = root if root is not None else project.root if project is not None else find_root()
     config = project.stack.config if project is not None and project.stack is not None else read_stack(root, stack, overrides).config
     cloud = Cloud(account=config.get("meshplane:accountId", "123456789012"), region=config.get("meshplane:region", "us-east-1"))
 

@@ -10,6 +10,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from meshplane.mesh import DeclaredDomain, DeclaredProduct, Mesh, Source, check_mesh
+from meshplane.mesh_tree import MeshTree, walk
 from meshplane.odcs_import import import_port
 from meshplane.problems import MeshError, Problem, display_path
 from meshplane.shared_names import shared_names
@@ -18,14 +19,15 @@ from meshplane.spec_errors import explain, without
 from meshplane.yamlsrc import Document, YamlError, parse
 
 MODELINE = "# yaml-language-server: $schema="
-YAML_SUFFIXES = (".yaml", ".yml")
 DOMAIN_FILES = ("domain.yaml", "domain.yml")
 
 M = TypeVar("M", bound=BaseModel)
 P = TypeVar("P", bound=OutputPort)
 
 
-def load_mesh(root: Path | str = "domains", around: Collection[str] | None = None, also: Collection[str] = ()) -> Mesh:
+def load_mesh(
+    root: Path | str = "domains", around: Collection[str] | None = None, also: Collection[str] = (), project: Path | None = None
+) -> Mesh:
     """Load and check the whole mesh under `root`; raise MeshError listing every problem.
 
     With `around` (domain names), only what a stack of those domains needs: their files, the products they
@@ -33,14 +35,19 @@ def load_mesh(root: Path | str = "domains", around: Collection[str] | None = Non
     those domains (or hold an escape that could spell one), so a one-domain run reads a fraction of a large
     mesh; references into the domains left unread are not checked (the whole-mesh run checks them), and the
     mesh answers only for the `around` domains' products. The `also` domains are read the same way, for what
-    the scope shares with them (an account's quotas), without being answered for."""
+    the scope shares with them (an account's quotas), without being answered for.
+
+    A link under `root` is followed while it stays in the `project` (default: `root`'s parent; `root` itself when the
+    mesh lives elsewhere), and refused at its path otherwise (`meshplane.mesh_tree`)."""
     root = Path(root)
     problems: list[Problem] = []
     if not root.is_dir():
         raise MeshError([Problem(str(root), 1, "no such directory: the mesh lives in `domains/<domain>/...`")])
     reader = _Reader(root, problems)
-    files = yaml_files(root)
-    folders = sorted(p.name for p in root.iterdir() if p.is_dir())
+    tree = _tree(root, project, str(reader.base))
+    for parts, why in tree.refused.items():
+        reader.refuse(parts, why)
+    files, folders = tree.files, tree.folders
     unread: frozenset[str] = frozenset()
     if around is None:
         for parts in files:
@@ -48,7 +55,7 @@ def load_mesh(root: Path | str = "domains", around: Collection[str] | None = Non
     else:
         unread = _read_around(reader, files, folders, frozenset(around) | frozenset(also))
     for folder in folders:
-        if folder not in unread and not any((root / folder / n).is_file() for n in DOMAIN_FILES):
+        if folder not in unread and folder not in reader.unreadable and not any((root / folder / n).is_file() for n in DOMAIN_FILES):
             problems.append(Problem(str(reader.base / folder), 1, f"domain folder {folder!r} has no domain.yaml"))
     mesh = Mesh.build(reader.domains, reader.products, None if around is None else frozenset(around), unread)
     problems.extend(check_mesh(mesh, reader.unreadable))
@@ -68,6 +75,20 @@ class _Reader:
         self.products: list[DeclaredProduct] = []
         self.done: set[tuple[str, ...]] = set()
         self.unreadable: set[str] = set()  # what files that failed would have declared: naming it elsewhere is no second error
+        self.refused: set[tuple[str, ...]] = set()  # links not followed (their problem is said): never read
+
+    def refuse(self, parts: tuple[str, ...], why: str) -> None:
+        """A path the walk refused: one problem at it, and what it would have declared is no second error elsewhere."""
+        self.refused.add(parts)
+        self.problems.append(Problem(str(self.base.joinpath(*parts)), 1, why))
+        if len(parts) == 1:  # a domain's folder: the domain and its products
+            self.unreadable.update((parts[0], f"{parts[0]}/*"))
+        elif len(parts) == 2 and parts[1] in DOMAIN_FILES:
+            self.unreadable.add(parts[0])
+        elif parts[1:] == ("products",):
+            self.unreadable.add(f"{parts[0]}/*")
+        elif is_product_file(parts):
+            self.unreadable.add(f"{parts[0]}/{os.path.splitext(parts[2])[0]}")
 
     def read(self, parts: tuple[str, ...], raw: bytes | None = None) -> None:
         if parts in self.done:
@@ -92,7 +113,7 @@ class _Reader:
                 if spec.name != path.stem:
                     self.problems.append(Problem(shown, source.line_of(("name",)), f"product name {spec.name!r} differs from its file name {path.stem!r}"))
                 if spec.output.contract is not None or any(p.contract is not None for p in spec.previous_outputs):
-                    spec = _with_contract(spec, self.root / parts[0], source, self.problems)
+                    spec = _with_contract(spec, self.root / parts[0], source, self.problems, self.refused)
                 self.products.append(DeclaredProduct(domain=parts[0], spec=spec, source=source))
         elif len(parts) == 3 and parts[1] == CONTRACTS_FOLDER:
             return  # read when a product names it
@@ -143,17 +164,17 @@ def _read_around(reader: _Reader, files: list[tuple[str, ...]], folders: list[st
     return frozenset(folders) - whole
 
 
-def _with_contract(spec: Product, domain_folder: Path, source: Source, problems: list[Problem]) -> Product:
-    """The product with each output port's schema taken from the ODCS contract it names."""
-    output = _imported(spec.output, ("output",), domain_folder, source, problems)
+def _with_contract(spec: Product, domain_folder: Path, source: Source, problems: list[Problem], refused: set[tuple[str, ...]]) -> Product:
+    """The product with each output port's schema taken from the ODCS contract it names (`refused`: links not followed)."""
+    output = _imported(spec.output, ("output",), domain_folder, source, problems, refused)
     previous = tuple(
-        _imported(port, ("previous_outputs", i), domain_folder, source, problems) for i, port in enumerate(spec.previous_outputs)
+        _imported(port, ("previous_outputs", i), domain_folder, source, problems, refused) for i, port in enumerate(spec.previous_outputs)
     )
     return spec.model_copy(update={"output": output, "previous_outputs": previous})
 
 
-def _imported(port: P, where: tuple, domain_folder: Path, source: Source, problems: list[Problem]) -> P:
-    if port.contract is None:
+def _imported(port: P, where: tuple, domain_folder: Path, source: Source, problems: list[Problem], refused: set[tuple[str, ...]]) -> P:
+    if port.contract is None or (domain_folder.name, *port.contract.split("/")) in refused:  # a refused link: said once
         return port
     path = domain_folder / port.contract
     if not path.is_file():
@@ -167,19 +188,13 @@ def _imported(port: P, where: tuple, domain_folder: Path, source: Source, proble
         return port
 
 
-def yaml_files(root: Path) -> list[tuple[str, ...]]:
-    """The path, as parts relative to `root`, of every YAML file under it, sorted; a linked folder is followed once."""
-    found: list[tuple[str, ...]] = []
-    seen: set[tuple[int, int]] = set()
-    for folder, subfolders, files in os.walk(root, followlinks=True):
-        info = os.stat(folder)
-        if (info.st_dev, info.st_ino) in seen:  # a link back up the tree: read it once, never loop
-            subfolders.clear()
-            continue
-        seen.add((info.st_dev, info.st_ino))
-        rel = Path(folder).relative_to(root).parts
-        found.extend((*rel, name) for name in files if os.path.splitext(name)[1] in YAML_SUFFIXES and os.path.isfile(os.path.join(folder, name)))
-    return sorted(found)
+def _tree(root: Path, project: Path | None, shown: str) -> MeshTree:
+    """The mesh's files under `root`, links followed inside the project (else inside `root`, when the mesh lives outside)."""
+    top = root.resolve()
+    boundary = project.resolve() if project is not None else top.parent
+    if not top.is_relative_to(boundary):
+        return walk(root, top, "the mesh's folder", shown)
+    return walk(root, boundary, "the project", shown)
 
 
 def _read(path: Path, shown: str, model: type[M], problems: list[Problem], raw: bytes | None = None) -> tuple[M, Source] | None:

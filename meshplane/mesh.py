@@ -285,8 +285,8 @@ def _moved(ref: str, moved: dict[str, str]) -> str:
 def check_mesh(mesh: Mesh, unreadable: Collection[str] = ()) -> list[Problem]:
     """Cross-file checks: unique addresses, resolvable inputs and consumers, nothing declared twice, no lineage cycle.
 
-    `unreadable`: the addresses (and domain names) of files that failed to load: their own errors stand, and naming
-    them elsewhere is not a second error."""
+    `unreadable`: the addresses (and domain names) of files that failed to load, `<domain>/*` for a folder of products
+    that could not be read: their own errors stand, and naming them elsewhere is not a second error."""
     problems: list[Problem] = []
     for dup in mesh.duplicates:
         first = mesh.products[dup.address]
@@ -299,6 +299,11 @@ def check_mesh(mesh: Mesh, unreadable: Collection[str] = ()) -> list[Problem]:
     problems.extend(_check_renames(mesh))
     problems.extend(_check_cycles(mesh))
     return problems
+
+
+def _unreadable(address: str, unreadable: frozenset[str]) -> bool:
+    """Whether the product or domain `address` is one whose file or folder failed to load (its own error stands)."""
+    return address in unreadable or f"{domain_of(address)}/*" in unreadable
 
 
 def _check_references(mesh: Mesh, product: DeclaredProduct, unreadable: frozenset[str]) -> list[Problem]:
@@ -316,7 +321,7 @@ def _check_references(mesh: Mesh, product: DeclaredProduct, unreadable: frozense
         pinned[address, version] = line
         if address == product.address:
             problems.append(Problem(src.path, line, f"input {ref!r} is the product itself"))
-        elif address not in mesh.products and address not in unreadable and mesh.knows(address):
+        elif address not in mesh.products and not _unreadable(address, unreadable) and mesh.knows(address):
             problems.append(Problem(src.path, line, f"input {ref!r} does not resolve to a product{_like_address(mesh, address)}"))
         elif address in mesh.products and version not in (kept := published(mesh.products[address].spec)):
             problems.append(
@@ -334,7 +339,7 @@ def _check_references(mesh: Mesh, product: DeclaredProduct, unreadable: frozense
             problems.append(Problem(src.path, line, f"consumer {consumer!r} is declared twice (first at line {first[consumer]})"))
             continue
         first[consumer] = line
-        if consumer in unreadable or not mesh.knows(consumer):
+        if _unreadable(consumer, unreadable) or not mesh.knows(consumer):
             continue
         if "/" in consumer:
             if consumer not in mesh.products:

@@ -34,13 +34,14 @@ def preloaded(project: Project) -> Iterator[None]:
         _preloaded.pop()
 
 
-def load_stack(settings: StackSettings, root: Path | str = ".", stack: str | None = None) -> StackPlan:
-    """Compose the stack from the project's mesh and federation; raise MeshError on any problem. Run by the Pulumi CLI,
-    the stack (`stack`, by name) is checked against the project's other stacks as a command would check it."""
+def load_stack(settings: StackSettings, root: Path | None = None, stack: str | None = None) -> StackPlan:
+    """Compose the stack from the project's mesh and federation (the project at `root`, else the one around the working
+    directory); raise MeshError on any problem. Run by the Pulumi CLI, the stack (`stack`, by name) is checked against
+    the project's other stacks as a command would check it."""
     if _preloaded:
         project = _preloaded[-1]
     else:
-        project = open_project(Path(root), around=settings.domains)
+        project = open_project(root, around=settings.domains)
         if stack is not None:
             checked = Stack(stack, {}, settings, read_stack_file(project.root, stack, SETTING_KEYS))
             problems = stack_problems(project.root, checked, domain_folders(project.root / DOMAINS))

@@ -77,7 +77,7 @@ def open_project(
     also = account_mates(found.settings, mesh_root) if around is not None and quotas else ()
     return Project(
         root=root,
-        mesh=load_mesh(mesh_root, around, also),
+        mesh=load_mesh(mesh_root, around, also, project=root),
         federation=load_federation(federation if federation is not None else root / FEDERATION),
         stack=found,
     )

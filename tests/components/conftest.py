@@ -6,14 +6,18 @@ sharing its result is safe; tests read it and never change it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from golden_inventory import golden_evaluation
-from meshplane.engine import ROOT, Evaluation, evaluate
+from meshplane.engine import Evaluation, evaluate
 from meshplane.federation import Federation
 from meshplane.governance import load_federation
 from meshplane.loader import load_mesh
 from meshplane.mesh import Mesh
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 
 _CACHE: dict[str, Evaluation] = {}
 

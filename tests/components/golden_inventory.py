@@ -27,6 +27,7 @@ from meshplane.inventory import Resource, integral  # noqa: E402
 from meshplane.plan import physical_name  # noqa: E402
 
 GOLDEN = HERE.parent / "golden"
+ROOT = HERE.parents[1]  # the repository: the sample project
 STACKS = ("dev", "prod")
 # prod leaves podcasts to prod-podcasts (one stack per domain and environment); its golden is the environment's whole
 # mesh, prod as one stack of every domain, which a test pins equal to prod and prod-podcasts together
@@ -37,7 +38,6 @@ def golden_evaluation(stack: str) -> Evaluation:
     """What the golden of `stack` records: the stack's registrations (prod's over every domain)."""
     if stack != "prod":
         return evaluate(stack)
-    from meshplane.engine import ROOT
     from meshplane.project import open_project
 
     # a stack of every domain would overlap prod-podcasts: run on the project as loaded, past the stacks' check

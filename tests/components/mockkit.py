@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pulumi
 
-from meshplane.engine import ROOT, Cloud, Recorder, inventory, mock_run, plain
+from meshplane.engine import Cloud, Recorder, inventory, mock_run, plain
 from meshplane.inventory import Resource
 
+ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 
 
 class OutputsRecorder(Recorder):

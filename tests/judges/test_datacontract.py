@@ -11,10 +11,11 @@ import pytest
 import yaml
 
 from meshplane.deployments import read_stacks, stacks_named
-from meshplane.engine import ROOT
 from meshplane.export.files import write_documents
 from meshplane.export.odcs import contracts
 from meshplane.project import open_project
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 
 
 def datacontract_binary() -> str:

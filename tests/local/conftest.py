@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from meshplane.engine import ROOT
 from meshplane.local.emulator import Emulator, enforcement, reset
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 
 PROJECT_FILES = ("Pulumi.yaml", "__main__.py", "domains", "governance", "stacks", "schemas")
 

@@ -7,12 +7,14 @@ users and podcasts cross accounts.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from meshplane import cli
-from meshplane.engine import ROOT
 from meshplane.project import open_project
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from meshplane import cli
-from meshplane.engine import ROOT
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 
 pytestmark = pytest.mark.slow
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from meshplane import cli
@@ -43,7 +45,7 @@ def test_a_mandatory_governance_finding_provisions_nothing(project, endpoint, ad
 
 
 def test_the_gate_refuses_before_the_emulator_sees_a_request(endpoint, admin, tmp_path):
-    from meshplane.engine import ROOT
+    ROOT = Path(__file__).resolve().parents[2]
 
     def gate(project, evaluation):
         return [Problem("domains/users/products/play-events.yaml", 1, "bucket without TLS-only policy", Severity.error, "RES-003"),

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from botocore.exceptions import ClientError
 
 from components import tokens
-from meshplane.engine import ROOT, Evaluation
+from meshplane.engine import Evaluation
 from meshplane.inventory import Resource
 from meshplane.local import access, apply
 from meshplane.local.emulator import EmulatorError, require_loopback
 from meshplane.local.ids import IdMap
 from meshplane.local.manifests import render
 from meshplane.project import open_project
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 
 MOCK_KEY = "3601eb8e-886a-721f-d17e-682e50efe636"
 MOCK_ARN = f"arn:aws:kms:us-east-1:123456789012:key/{MOCK_KEY}"

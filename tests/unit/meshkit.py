@@ -62,6 +62,47 @@ contact: team@example.com
 )
 
 
+COLUMNS = "  columns:\n    - name: id\n      type: string\n      description: Identifier.\n"
+
+# an ODCS contract for users/alpha; its lines are fixed: tests/unit/test_odcs_import.py asserts them
+CONTRACT = """\
+apiVersion: v3.2.0
+kind: DataContract
+id: users.alpha.output
+version: 1.0.0
+status: active
+schema:
+  - name: alpha
+    logicalType: object
+    properties:
+      - name: listener_id
+        logicalType: string
+        physicalType: string
+        description: Pseudonymous listener.
+        customProperties:
+          - {property: pii, value: true}
+          - {property: polyseme, value: listener_id}
+      - name: plays
+        logicalType: integer
+        logicalTypeOptions: {format: i64}
+        description: Plays counted.
+      - name: score
+        logicalType: number
+        physicalType: DECIMAL(18,2)
+        description: Score of the listener.
+      - name: day
+        logicalType: date
+        description: Day of the plays.
+        partitioned: true
+        partitionKeyPosition: 2
+      - name: country
+        logicalType: string
+        physicalType: VARCHAR(2)
+        description: Country of the listener.
+        partitioned: true
+        partitionKeyPosition: 1
+"""
+
 def product_text(name: str, classification: str = "internal", inputs=(), consumers=(), extra: str = "") -> str:
     """The template, with `extra` lines appended from line 16."""
     text = PRODUCT.format(name=name, classification=classification, inputs=", ".join(inputs), consumers=", ".join(consumers), image=IMAGE)

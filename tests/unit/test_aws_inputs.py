@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,11 +14,12 @@ from hypothesis import strategies as st
 from components import tokens
 from meshplane import aws_inputs as aws
 from meshplane import cron
-from meshplane.engine import ROOT
 from meshplane.input_check import input_findings
 from meshplane.offline import offline
 from meshplane.problems import Problem
 from meshplane.project import open_project
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 
 
 @pytest.mark.parametrize(

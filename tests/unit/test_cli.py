@@ -133,7 +133,7 @@ def test_a_broken_federation_file_is_a_finding(mesh_files, capsys):
 
 
 def test_schema_writes_the_published_schemas(tmp_path, capsys):
-    from meshplane.engine import ROOT
+    ROOT = Path(__file__).resolve().parents[2]
     from meshplane.governance import load_federation
 
     assert cli.main(["schema", "--out", str(tmp_path / "out")]) == 0

@@ -7,10 +7,11 @@ exactly the expected `path:line: error: message` lines, no more).
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from meshkit import IMAGE, MeshFiles, domain_text, product_text
+from meshkit import COLUMNS, CONTRACT, IMAGE, MeshFiles, domain_text, product_text
 
 P = "domains/users/products"
 
@@ -722,6 +723,104 @@ def previous_name_claimed_twice(files, broken):
     files.product("users", "alpha", edit(product_text("alpha"), "job:", "previous_names: [old]\njob:"))
     files.product("users", "beta", edit(product_text("beta"), "job:", "previous_names: [%s]\njob:" % ("old" if broken else "older")))
     return [f"{P}/beta.yaml:14: error: previous name 'users/old' is also claimed by 'users/alpha'"]
+
+
+# --- links: followed inside the project, refused otherwise, never skipped in silence ------------------
+
+OUTSIDE = "outside the project: what the mesh deploys lives in the project, where its owners review it"
+
+
+def outside_folder(files: MeshFiles) -> Path:
+    """A folder beside the project, out of it."""
+    project = files.root.parent
+    folder = project.with_name(project.name + "-outside")
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def link(files: MeshFiles, relative: str, target: Path | str) -> None:
+    path = files.root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(target)
+
+
+def users_domain_in(folder: Path) -> Path:
+    """users, with users/alpha, written into `folder` (to be linked into the mesh)."""
+    (folder / "users" / "products").mkdir(parents=True)
+    (folder / "users" / "domain.yaml").write_text(domain_text("users"))
+    (folder / "users" / "products" / "alpha.yaml").write_text(product_text("alpha"))
+    return folder / "users"
+
+
+@case
+def linked_domain_folder_outside_the_project(files, broken):
+    # inside the project (teams/users), the link is read as if the folder sat in domains/; a product naming what a
+    # refused link holds is no second error
+    home = users_domain_in(outside_folder(files) if broken else files.root.parent / "teams")
+    link(files, "users", home)
+    files.product("podcasts", "beta", inputs=["users/alpha"], consumers=["users"])
+    return [f"domains/users:1: error: a link to {home.resolve()}, {OUTSIDE}"]
+
+
+@case
+def linked_product_file_outside_the_project(files, broken):
+    folder = outside_folder(files) if broken else files.root.parent / "shared"
+    folder.mkdir(exist_ok=True)
+    (folder / "alpha.yaml").write_text(product_text("alpha"))
+    files.domain("users")
+    link(files, "users/products/alpha.yaml", folder / "alpha.yaml")
+    files.product("podcasts", "beta", inputs=["users/alpha"])
+    return [f"{P}/alpha.yaml:1: error: a link to {(folder / 'alpha.yaml').resolve()}, {OUTSIDE}"]
+
+
+@case
+def linked_contract_outside_the_project(files, broken):
+    folder = outside_folder(files) if broken else files.root.parent / "shared"
+    folder.mkdir(exist_ok=True)
+    (folder / "alpha.odcs.yaml").write_text(CONTRACT)
+    text = edit(product_text("alpha"), COLUMNS, "  contract: contracts/alpha.odcs.yaml\n")
+    files.product("users", "alpha", text)
+    link(files, "users/contracts/alpha.odcs.yaml", folder / "alpha.odcs.yaml")
+    return [f"domains/users/contracts/alpha.odcs.yaml:1: error: a link to {(folder / 'alpha.odcs.yaml').resolve()}, {OUTSIDE}"]
+
+
+@case
+def link_to_nothing(files, broken):
+    files.product("users", "alpha")
+    if not broken:
+        users_domain_in(files.root.parent / "teams").rename(files.root.parent / "teams" / "podcasts")
+        (files.root.parent / "teams" / "podcasts" / "domain.yaml").write_text(domain_text("podcasts"))
+    link(files, "podcasts", "../teams/podcasts")
+    return ["domains/podcasts:1: error: a link to ../teams/podcasts, which does not exist"]
+
+
+@case
+def links_leading_to_each_other(files, broken):
+    files.product("users", "alpha")
+    if broken:
+        link(files, "users/products/beta.yaml", "gamma.yaml")
+        link(files, "users/products/gamma.yaml", "beta.yaml")
+    return [
+        f"{P}/beta.yaml:1: error: a link to gamma.yaml, through links that lead back to each other: a loop, not followed",
+        f"{P}/gamma.yaml:1: error: a link to beta.yaml, through links that lead back to each other: a loop, not followed",
+    ]
+
+
+@case
+def folder_linked_back_up_the_tree(files, broken):
+    files.product("users", "alpha")
+    link(files, "users/products/again", ".." if broken else "../../../teams")
+    (files.root.parent / "teams").mkdir()  # an empty folder: nothing to read, nothing refused
+    return ["domains/users/products/again:1: error: a link back to domains/users, a folder it is in: a loop, not followed"]
+
+
+@case
+def one_folder_under_two_names(files, broken):
+    # the real folder is read; the link naming it again is the one refused, whatever their order
+    files.product("users", "alpha")
+    if broken:
+        link(files, "people", "users")
+    return ["domains/people:1: error: the same folder as domains/users: a folder is read under one name only"]
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -4,54 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from meshkit import MeshFiles, product_text
+from meshkit import COLUMNS, CONTRACT, MeshFiles, product_text
 from meshplane import cli
 from meshplane.spec import Column, ColumnType, OutputPort, Product
 
 P = "domains/users/products"
 C = "domains/users/contracts"
-COLUMNS = "  columns:\n    - name: id\n      type: string\n      description: Identifier.\n"
-
-# the lines are fixed: the tests below assert them
-CONTRACT = """\
-apiVersion: v3.2.0
-kind: DataContract
-id: users.alpha.output
-version: 1.0.0
-status: active
-schema:
-  - name: alpha
-    logicalType: object
-    properties:
-      - name: listener_id
-        logicalType: string
-        physicalType: string
-        description: Pseudonymous listener.
-        customProperties:
-          - {property: pii, value: true}
-          - {property: polyseme, value: listener_id}
-      - name: plays
-        logicalType: integer
-        logicalTypeOptions: {format: i64}
-        description: Plays counted.
-      - name: score
-        logicalType: number
-        physicalType: DECIMAL(18,2)
-        description: Score of the listener.
-      - name: day
-        logicalType: date
-        description: Day of the plays.
-        partitioned: true
-        partitionKeyPosition: 2
-      - name: country
-        logicalType: string
-        physicalType: VARCHAR(2)
-        description: Country of the listener.
-        partitioned: true
-        partitionKeyPosition: 1
-"""
-
-
 def with_contract(name: str, contract: str = "contracts/alpha.odcs.yaml", **fields) -> str:
     """The template with its columns replaced by `contract:` (line 8); inputs are then line 9."""
     text = product_text(name, **fields)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -182,7 +183,9 @@ def test_a_name_forged_to_equal_a_cut_one_is_refused_for_the_stack_that_cuts_it(
 
 
 def test_validate_and_the_program_refuse_a_forged_name(mesh_files, capsys):
-    from meshplane.engine import ROOT, evaluate
+    from meshplane.engine import evaluate
+
+    ROOT = Path(__file__).resolve().parents[2]
 
     domain, long_name, forged = crafted()
     slo = "service_levels: {freshness_hours: 24, availability: 99.5}\n"
