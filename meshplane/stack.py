@@ -242,9 +242,11 @@ def _scope_problems(values: dict[str, object]) -> list[tuple[tuple, str]]:
         if not listed:
             why = "deploys nothing: name the domains, or leave the key out for every domain" if key == "domains" else "leaves nothing out: remove the key"
             found.append(((key,), f"meshplane:{key}: an empty list {why}"))
-        first: dict[object, int] = {}
+        first: dict[str, int] = {}
         for i, domain in enumerate(listed):
-            if isinstance(domain, str) and domain in first:
+            if not isinstance(domain, str):
+                continue  # not a name: the model says so at its item
+            if domain in first:
                 found.append(((key, i), f"meshplane:{key}: domain {domain!r} is listed twice (first as item {first[domain] + 1})"))
             first.setdefault(domain, i)
     if values.get("domains") is not None and values.get("excludeDomains") is not None:

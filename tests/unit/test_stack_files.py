@@ -127,6 +127,12 @@ def domain_listed_twice(root, broken):
 
 
 @case
+def domain_that_is_not_a_name(root, broken):
+    prod(root, broken, "  meshplane:domains: [users]\n", "  meshplane:domains: [[users]]\n")
+    return [f"{PROD}:7: error: meshplane:domains.0: expected text, got a list"]
+
+
+@case
 def domains_and_exclusions(root, broken):
     prod(root, broken, "  meshplane:domains: [users]\n", "  meshplane:domains: [users]\n  meshplane:excludeDomains: [podcasts]\n")
     return [f"{PROD}:8: error: meshplane:excludeDomains: a stack deploys meshplane:domains, or every domain but meshplane:excludeDomains, not both"]
