@@ -432,3 +432,12 @@ class Domain(Spec):
         "the required reviewers of the domain's folder.",
         json_schema_extra={"uniqueItems": True},
     )
+
+    @model_validator(mode="after")
+    def _owners_once(self) -> "Domain":
+        first: dict[str, int] = {}
+        for i, handle in enumerate(self.code_owners):
+            if handle in first:
+                raise located(f"{handle!r} is listed twice (first as item {first[handle] + 1})", "code_owners", i)
+            first[handle] = i
+        return self

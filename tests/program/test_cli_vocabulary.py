@@ -38,6 +38,8 @@ def test_a_stack_of_another_environment_than_env_is_refused(sample, capsys):
 
 
 def test_a_domain_named_twice_is_a_usage_error(sample, capsys):
+    code, out, _ = run(capsys, "validate", "--env", "prod", "--domain", "users", "--domain", "artists")  # each once: fine
+    assert code == 0 and out.startswith("mesh around artists, users: 2 domains")
     with pytest.raises(SystemExit) as exit_:
         cli.main(["validate", "--domain", "users", "--domain", "podcasts", "--domain", "users"])
     assert exit_.value.code == 2

@@ -725,6 +725,26 @@ def previous_name_claimed_twice(files, broken):
     return [f"{P}/beta.yaml:14: error: previous name 'users/old' is also claimed by 'users/alpha'"]
 
 
+@case
+def code_owner_listed_twice(files, broken):
+    files.write("users/domain.yaml", domain_text("users") + 'code_owners:\n  - "@example/users"\n  - "@example/%s"\n' % ("users" if broken else "data"))
+    files.product("users", "alpha")
+    return ["domains/users/domain.yaml:8: error: code_owners.1: '@example/users' is listed twice (first as item 1)"]
+
+
+@case
+def two_products_meeting_in_one_name(files, broken):
+    # users/play-events and users-play/events would share every physical name: refused at both declarations
+    files.product("users", "play-events")
+    files.product("users-play", "events" if broken else "streams")
+    mine, other = f"{P}/play-events.yaml", "domains/users-play/products/events.yaml"
+    shared = "would share its bucket, roles and table '<prefix>-users-play-events', job manifests '<kind>-users-play-events.yaml'"
+    return [
+        f"{other}:2: error: product 'users-play/events' {shared} with product 'users/play-events' ({mine}): rename one of them (a name unique today never changes)",
+        f"{mine}:2: error: product 'users/play-events' {shared} with product 'users-play/events' ({other}): rename one of them (a name unique today never changes)",
+    ]
+
+
 # --- links: followed inside the project, refused otherwise, never skipped in silence ------------------
 
 OUTSIDE = "outside the project: what the mesh deploys lives in the project, where its owners review it"

@@ -67,21 +67,23 @@ def test_every_declaration_validates_against_its_json_schema(path):
     assert errors == []
 
 
-EDITOR_CASES = {
-    "unknown key": "colour: blue\n",
-    "bad enum": "environments:\n  qa: {replicas: 2}\n",
-    "fixed field overridden": "environments:\n  prod: {classification: public}\n",
-    "wrong type": "retention_days: forever\n",
-    "out of range": "retention_days: 0\n",
+EDITOR_CASES = {  # the lines appended to the template (from line 16), and what the loader says of them
+    "unknown key": ("colour: blue\n", [(16, "unknown key 'colour'")]),
+    "bad enum": ("environments:\n  qa: {replicas: 2}\n", [(17, "environments: unknown key 'qa': expected 'dev', 'staging', 'prod' or 'local'")]),
+    "fixed field overridden": ("environments:\n  prod: {classification: public}\n", [(17, "unknown key 'environments.prod.classification'")]),
+    "wrong type": ("retention_days: forever\n", [(16, "retention_days: expected an integer, got the text 'forever'")]),
+    "yaml 1.1 word": ("retention_days: on\n", [(16, "retention_days: expected an integer, got the text 'on'")]),
+    "out of range": ("retention_days: 0\n", [(16, "retention_days: Input should be greater than or equal to 1")]),
 }
 
 
-@pytest.mark.parametrize("extra", EDITOR_CASES.values(), ids=EDITOR_CASES.keys())
-def test_the_editor_and_the_loader_refuse_the_same_mistakes(extra):
+@pytest.mark.parametrize("extra, expected", EDITOR_CASES.values(), ids=EDITOR_CASES.keys())
+def test_the_editor_and_the_loader_refuse_the_same_mistakes(extra, expected):
     from meshkit import product_text
 
     raw = (product_text("play-events") + extra).encode()
     assert parse_spec(product_text("play-events").encode(), Product)  # the template itself is fine
     assert not validator("product.schema.json").is_valid(parse(raw).data)
-    with pytest.raises(SpecError):
+    with pytest.raises(SpecError) as error:
         parse_spec(raw, Product)
+    assert error.value.items == expected
