@@ -22,6 +22,7 @@ from meshplane.engine import Evaluation
 from meshplane.inventory import Resource, whole
 from meshplane.local.apply import lf_table, list_grants, shape
 from meshplane.local.emulator import Aws, document, error_code
+from meshplane.local.subjects import SHORT
 from meshplane.mesh import Mesh
 from meshplane.problems import Problem
 from meshplane.stack import StackSettings
@@ -30,14 +31,6 @@ MISSING = ("404", "NoSuchBucket", "NotFound", "NoSuchEntity", "NotFoundException
 ABSENT_CONFIG = {
     "NoSuchTagSet", "OwnershipControlsNotFoundError", "NoSuchPublicAccessBlockConfiguration", "ServerSideEncryptionConfigurationNotFoundError",
     "NoSuchLifecycleConfiguration", "NoSuchBucketPolicy", "NoSuchAccessPointPolicy",
-}  # fmt: skip
-SHORT = {
-    tokens.BUCKET: "bucket", tokens.BUCKET_OWNERSHIP: "bucket ownership", tokens.BUCKET_PUBLIC_ACCESS: "public access block",
-    tokens.BUCKET_ENCRYPTION: "bucket encryption", tokens.BUCKET_VERSIONING: "bucket versioning", tokens.BUCKET_LIFECYCLE: "bucket lifecycle",
-    tokens.BUCKET_POLICY: "bucket policy", tokens.ACCESS_POINT: "access point", tokens.KEY: "KMS key", tokens.KEY_ALIAS: "KMS alias",
-    tokens.KEY_GRANT: "key grant", tokens.ROLE: "role", tokens.ROLE_POLICY: "inline policy", tokens.MANAGED_POLICY: "managed policy",
-    tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE: "attached policies", tokens.DATABASE: "Glue database", tokens.TABLE: "Glue table",
-    tokens.LF_RESOURCE: "Lake Formation location", tokens.LF_PERMISSIONS: "catalog grant",
 }  # fmt: skip
 
 
