@@ -8,6 +8,7 @@ applier, a Kubernetes object its schema rejects.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -88,6 +89,27 @@ def state_path(out: Path, stack: str) -> Path:
 def journal_path(out: Path, stack: str) -> Path:
     """The creates of a run that has not finished, beside the state file (removed when the run finishes)."""
     return out.parent / f"local-journal.{stack}.jsonl"
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why `folder` (made when missing) cannot be written into, or None: asked of the nearest part that exists, so
+    nothing is made before the run is known to be able to finish."""
+    part = folder.absolute()
+    while not part.exists() and part.parent != part:
+        part = part.parent
+    if not part.is_dir():
+        return f"{part} is not a folder"
+    if not os.access(part, os.W_OK | os.X_OK):
+        return f"{part} is not writable"
+    return None
+
+
+def require_writable(out: Path, where: tuple[str, int]) -> None:
+    """Before anything is applied: the manifests' folder, and beside it the state and the journal, can be written."""
+    for folder in (out, out.parent):
+        reason = unwritable(folder)
+        if reason:
+            raise MeshError([Problem(*where, f"cannot write the manifests to {out} (and the state beside it): {reason}")])
 
 
 def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governance_gate, echo: Echo = print) -> UpResult:
