@@ -442,33 +442,46 @@ def lf_permissions(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict
 # what the program no longer declares ----------------------------------------------------------------
 
 
-def _prune_access_points(aws: Aws, account: str, declared: Declared) -> list[str]:
+@dataclass(frozen=True)
+class Stray:
+    """Something on a resource the stack declares that the program does not declare (a withdrawn agreement's)."""
+
+    what: str  # "access point NAME", "key grant NAME", "catalog grant to PRINCIPAL on DATABASE.TABLE"
+    on: str  # the declared resource it sits on: a bucket name, a key ID, a database name
+    remove: Callable[[], object]
+
+
+def stray_access_points(aws: Aws, account: str, declared: Declared) -> list[Stray]:
     buckets = declared.buckets.get(account, set())
     if not buckets:
         return []
-    control, pruned = aws.client("s3control"), []
-    for point in control.list_access_points(AccountId=account).get("AccessPointList", []):
-        if point["Bucket"] in buckets and point["Name"] not in declared.access_points.get(account, set()):
-            control.delete_access_point(AccountId=account, Name=point["Name"])
-            pruned.append(f"access point {point['Name']}")
-    return pruned
+    control = aws.client("s3control")
+    points = control.list_access_points(AccountId=account).get("AccessPointList", [])
+    return [
+        Stray(f"access point {p['Name']}", p["Bucket"], lambda name=p["Name"]: control.delete_access_point(AccountId=account, Name=name))
+        for p in points
+        if p["Bucket"] in buckets and p["Name"] not in declared.access_points.get(account, set())
+    ]
 
 
-def _prune_grants(aws: Aws, account: str, declared: Declared) -> list[str]:
-    pruned = []
-    for key in sorted(declared.keys.get(account, set())):
-        for grant in list_grants(aws.client("kms"), key):
-            if grant.get("Name") not in declared.grants.get(key, set()):
-                aws.client("kms").revoke_grant(KeyId=key, GrantId=grant["GrantId"])
-                pruned.append(f"key grant {grant.get('Name') or grant['GrantId']}")
-    return pruned
+def stray_grants(aws: Aws, account: str, declared: Declared) -> list[Stray]:
+    keys = sorted(declared.keys.get(account, set()))
+    if not keys:
+        return []
+    kms = aws.client("kms")
+    return [
+        Stray(f"key grant {g.get('Name') or g['GrantId']}", key, lambda key=key, grant=g["GrantId"]: kms.revoke_grant(KeyId=key, GrantId=grant))
+        for key in keys
+        for g in list_grants(kms, key)
+        if g.get("Name") not in declared.grants.get(key, set())
+    ]
 
 
-def _prune_catalog_grants(aws: Aws, account: str, declared: Declared) -> list[str]:
+def stray_catalog_grants(aws: Aws, account: str, declared: Declared) -> list[Stray]:
     databases = declared.databases.get(account, set())
     if not databases:
         return []
-    lf, pruned = aws.client("lakeformation"), []
+    lf, found = aws.client("lakeformation"), []
     for entry in lf.list_permissions(CatalogId=account).get("PrincipalResourcePermissions", []):
         table = entry.get("Resource", {}).get("Table")
         if not table or table.get("DatabaseName") not in databases:
@@ -476,9 +489,13 @@ def _prune_catalog_grants(aws: Aws, account: str, declared: Declared) -> list[st
         principal = entry["Principal"]["DataLakePrincipalIdentifier"]
         target = {"Table": {k: table[k] for k in ("CatalogId", "DatabaseName", "Name", "TableWildcard") if k in table}}
         if (principal, json.dumps(target, sort_keys=True)) not in declared.permissions.get(account, set()):
-            lf.revoke_permissions(CatalogId=account, Principal=entry["Principal"], Resource=target, Permissions=entry["Permissions"])
-            pruned.append(f"catalog grant to {principal} on {table.get('DatabaseName')}.{table.get('Name', '*')}")
-    return pruned
+            revoke = lambda entry=entry, target=target: lf.revoke_permissions(  # noqa: E731
+                CatalogId=account, Principal=entry["Principal"], Resource=target, Permissions=entry["Permissions"])
+            found.append(Stray(f"catalog grant to {principal} on {table['DatabaseName']}.{table.get('Name', '*')}", table["DatabaseName"], revoke))
+    return found
+
+
+STRAYS = (stray_access_points, stray_grants, stray_catalog_grants)
 
 
 def _prune_managed_policies(aws: Aws, account: str, declared: Declared) -> list[str]:
@@ -507,9 +524,9 @@ def prune(ctx: Context) -> list[str]:
     pruned: list[str] = []
     declared = ctx.declared
     for account, aws in sorted(ctx.accounts.items()):
-        pruned += _prune_access_points(aws, account, declared)
-        pruned += _prune_grants(aws, account, declared)
-        pruned += _prune_catalog_grants(aws, account, declared)
+        for stray in (s for finder in STRAYS for s in finder(aws, account, declared)):
+            stray.remove()
+            pruned.append(stray.what)
         pruned += _prune_managed_policies(aws, account, declared)
     for (account, role), names in sorted(ctx.inline.items()):
         iam = ctx.accounts[account].client("iam")

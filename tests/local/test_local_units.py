@@ -216,7 +216,7 @@ def test_other_endpoints_are_refused(url):
         require_loopback(url)
 
 
-# errors and ownership ------------------------------------------------------
+# errors, drift and ownership, as pure functions ------------------------------------------------------
 
 
 class DeniedS3:
@@ -235,6 +235,18 @@ def test_an_apply_error_names_the_product_and_the_resource_at_its_declaration():
         "domains/users/products/play-events.yaml:1: error: users/play-events: bucket daff-dev-users-play-events: An error occurred (AccessDenied) "
         "when calling the HeadBucket operation: Access Denied (0 of 1 resources applied before it)"
     )
+
+
+def test_a_departure_names_the_deepest_key_or_statement_that_differs():
+    from meshplane.local.verify import departure
+
+    assert departure("tags", {"domain": "users", "team": "x"}, {"domain": "users"}) == "tags.team is 'x', declared absent"
+    assert departure("rules", [{"Expiration": {"Days": 1}}], [{"Expiration": {"Days": 400.0}}]) == "rules.Expiration.Days is 1, declared 400"
+    have = {"Statement": [{"Sid": "Own", "Effect": "Allow"}]}
+    want = {"Statement": [{"Sid": "Own", "Effect": "Allow"}, {"Sid": "DenyInsecureTransport", "Effect": "Deny"}]}
+    assert departure("policy", have, want) == 'policy.Statement[DenyInsecureTransport] is absent, declared {"Effect": "Deny", "Sid": "DenyInsecureTransport"}'
+    assert departure("policy", want, want) is None and departure("arns", ["a"], "a") is None
+    assert departure("inline policies", ["a", "b"], ["b"]) == 'inline policies is ["a", "b"], declared ["b"]'
 
 
 def test_only_the_stacks_marker_or_its_journal_lets_a_resource_be_adopted(tmp_path):
