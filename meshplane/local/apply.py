@@ -95,9 +95,9 @@ class Context:
             self._keys[self.account] = customer_keys(self.client("kms"))
         return self._keys[self.account]
 
-    def created(self, resource: Resource, name: str) -> None:
+    def created(self, resource: Resource, name: str, tags: dict[str, str] | None = None) -> None:
         """Journal the create about to be called (before the call: a run killed after it leaves it adoptable)."""
-        self.journal.before_create(resource.type, self.account, name)
+        self.journal.before_create(resource.type, self.account, name, tags)
 
     def adopt(self, resource: Resource, found: dict[str, str], declared: dict[str, str], name: str) -> None:
         adopt(found, declared, self.journal, resource.type, self.account, name)
@@ -174,7 +174,7 @@ def s3_bucket(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str
     have = bucket_tags(s3, name)
     if have is None:
         where = {} if ctx.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": ctx.region}}
-        ctx.created(resource, name)  # tagged by the next call only: until then the journal is its marker
+        ctx.created(resource, name, tags)  # tagged by the next call only: until then the journal is its marker
         s3.create_bucket(Bucket=name, **where)
         status = CREATED
     else:
@@ -517,6 +517,21 @@ def _prune_managed_policies(aws: Aws, account: str, declared: Declared) -> list[
     return pruned
 
 
+def mark_leftovers(ctx: Context) -> list[str]:
+    """Buckets a run that did not finish began, untagged, that this run no longer declares: given the tags their
+    journal line keeps, so that nothing is left unmarked (verify reports them as no longer declared)."""
+    notes = []
+    for (typ, account, name), tags in sorted(ctx.journal.earlier.items()):
+        if typ != tokens.BUCKET or account not in ctx.accounts or name in ctx.declared.buckets.get(account, set()) or not tags:
+            continue
+        s3 = ctx.accounts[account].client("s3")
+        if bucket_tags(s3, name) == {}:
+            s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]})
+            notes.append(f"{tags.get('product') or tags.get('domain')}: bucket {name}: begun by a run that did not finish and no longer declared: "
+                         "tagged as the stack's (verify reports it; remove it, or declare it again)")  # fmt: skip
+    return notes
+
+
 def prune(ctx: Context) -> list[str]:
     """A withdrawn agreement is resources the program no longer registers: remove those of the buckets, keys, roles
     and databases this run declares (never anything else's): access points, key grants, Lake Formation permissions,
@@ -654,6 +669,7 @@ def apply(
         if progress:
             progress(done, len(todo), time.monotonic() - started)
     report.pruned = prune(ctx)
+    report.notes += mark_leftovers(ctx)
     report.seconds = time.monotonic() - started
     return report
 

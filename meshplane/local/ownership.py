@@ -48,13 +48,13 @@ def refusal(found: Mapping[str, str], declared: Mapping[str, str]) -> NotOurs:
 
 @dataclass
 class Journal:
-    """The creates a run begins, one JSON line each, written before the call: `(type, account, name)`.
-
-    `earlier` holds the lines of runs that did not finish (the file is removed when a run does)."""
+    """The creates a run begins, one JSON line each, written before the call: type, account, name and the tags the
+    resource is declared with. `earlier` holds the lines of runs that did not finish (the file is removed when a
+    run does): (type, account, name) -> tags."""
 
     path: Path | None
     run: str = field(default_factory=lambda: f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}")
-    earlier: set[tuple[str, str, str]] = field(default_factory=set)
+    earlier: dict[tuple[str, str, str], dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, path: Path | None) -> "Journal":
@@ -63,18 +63,18 @@ class Journal:
             for line in path.read_text().splitlines():
                 try:
                     entry = json.loads(line)
-                    journal.earlier.add((entry["type"], entry["account"], entry["name"]))
+                    journal.earlier[(entry["type"], entry["account"], entry["name"])] = dict(entry.get("tags") or {})
                 except (ValueError, KeyError, TypeError):  # a line cut by the kill itself
                     continue
         return journal
 
-    def before_create(self, typ: str, account: str, name: str) -> None:
+    def before_create(self, typ: str, account: str, name: str, tags: Mapping[str, str] | None = None) -> None:
         """Record the create about to be called. Flushed, not synced: a killed process's writes stay in the kernel."""
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a") as f:
-            f.write(json.dumps({"run": self.run, "type": typ, "account": account, "name": name}) + "\n")
+            f.write(json.dumps({"run": self.run, "type": typ, "account": account, "name": name, "tags": dict(tags or {})}) + "\n")
 
     def began(self, typ: str, account: str, name: str) -> bool:
         """A run of this stack that did not finish began creating it."""

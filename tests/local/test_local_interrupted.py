@@ -77,3 +77,23 @@ def test_a_bucket_the_stack_did_not_create_is_refused_at_its_declaration(endpoin
                            "up --local adopts only what it created")  # fmt: skip
     assert "Traceback" not in err and "urn:" not in err
     assert admin("s3").get_bucket_tagging(Bucket=BUCKET)["TagSet"] == [{"Key": "team", "Value": "someone-else"}]  # left as it was
+
+
+def test_a_bucket_a_killed_run_began_and_nobody_declares_any_more_is_marked_for_verify(endpoint, admin, command, tmp_path, monkeypatch):
+    """The run that began it was killed before tagging it, then its product was removed: the next run finds it in the
+    journal, tags it as the journal says it was declared, and verify reports it."""
+    out, old = tmp_path / "manifests", "daff-local-users-listening-sessions"
+    tags = {"managed-by": "meshplane", "environment": "local", "domain": "users", "product": "users/listening-sessions"}
+    admin("s3").create_bucket(Bucket=old)
+    line = {"run": "killed", "type": "aws:s3/bucket:Bucket", "account": "123456789012", "name": old, "tags": tags}
+    up.journal_path(out, "local").write_text(json.dumps(line) + "\n")
+    monkeypatch.chdir(ROOT)
+    status, said, err = command("up", "--local", "--env", "local", "--endpoint", endpoint, "--out", str(out))
+    assert status == 0, err
+    assert f"note: users/listening-sessions: bucket {old}: begun by a run that did not finish and no longer declared: tagged as the stack's" in said
+    status, _, err = command("verify", "--env", "local", "--endpoint", endpoint)
+    assert status == 1
+    assert [e for e in err.splitlines() if ": error: " in e] == [
+        f"domains/users/domain.yaml:1: error: users/listening-sessions: bucket {old}: is no longer declared (in account 123456789012): "
+        "remove it, or declare it again"
+    ]
