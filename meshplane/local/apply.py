@@ -378,17 +378,23 @@ def iam_policy(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, st
         have = listed_tags(iam.get_paginator("list_policy_tags").paginate(PolicyArn=arn))
         ctx.adopt(resource, have, tags, arn)
         retag(have, tags, lambda want: iam.tag_policy(PolicyArn=arn, Tags=iam_tags(want)), lambda extra: iam.untag_policy(PolicyArn=arn, TagKeys=extra))
-        current = policy["DefaultVersionId"]
-        document = iam.get_policy_version(PolicyArn=arn, VersionId=current)["PolicyVersion"]["Document"]
-        document = json.loads(document) if isinstance(document, str) else document
-        if document != json.loads(inputs["policy"]):
-            versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
-            for old in sorted((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])[: max(0, len(versions) - 4)]:
-                iam.delete_policy_version(PolicyArn=arn, VersionId=old["VersionId"])
-            iam.create_policy_version(PolicyArn=arn, PolicyDocument=inputs["policy"], SetAsDefault=True)
+        default_version(iam, arn, policy["DefaultVersionId"], inputs["policy"])
         status = UPDATED
     ctx.declared.add("policies", ctx.account, arn)
     return {"id": arn, "arn": arn}, status
+
+
+def default_version(iam, arn: str, current: str, policy: str) -> None:
+    """`policy` as the managed policy's default version: a new version when the document differs, the oldest dropped
+    (IAM keeps five)."""
+    document = iam.get_policy_version(PolicyArn=arn, VersionId=current)["PolicyVersion"]["Document"]
+    document = json.loads(document) if isinstance(document, str) else document
+    if document == json.loads(policy):
+        return
+    versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+    for old in sorted((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])[: max(0, len(versions) - 4)]:
+        iam.delete_policy_version(PolicyArn=arn, VersionId=old["VersionId"])
+    iam.create_policy_version(PolicyArn=arn, PolicyDocument=policy, SetAsDefault=True)
 
 
 def iam_attachments_exclusive(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:

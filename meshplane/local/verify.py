@@ -109,6 +109,7 @@ class Verifier:
         keys = {r.id: r for r in self.resources if r.type == tokens.KEY}
         self.declared_keys = {**keys, **{r.outputs.get("arn"): r for r in keys.values()}}  # the program's key ID or ARN -> the key
         self.key_of_alias = {alias: keys[key] for key, alias in self.alias_of_key.items() if key in keys}
+        self.scope = {r.domain for r in self.resources if r.domain}  # the stack's domains
         self._found: dict[str, KeyFound] = {}  # the program's key ID -> the stack's key in the cloud
         self._account_keys: dict[str, list] = {}
 
@@ -202,8 +203,8 @@ class Verifier:
 
     def ours(self, tags: dict[str, str]) -> bool:
         """Tagged as this environment's, by meshplane, in one of the stack's domains."""
-        scope = {r.domain for r in self.resources if r.domain}
-        return tags.get("managed-by") == "meshplane" and tags.get("environment") == self.default_tags.get("environment") and tags.get("domain") in scope
+        env = self.default_tags.get("environment")
+        return tags.get("managed-by") == "meshplane" and tags.get("environment") == env and tags.get("domain") in self.scope
 
     def gone(self, tags: dict[str, str], what: str, account: str) -> None:
         where = self.mesh.declaration(tags.get("product"), tags.get("domain")) or ("__main__.py", 1)
