@@ -8,7 +8,7 @@ applier, a Kubernetes object its schema rejects.
 from __future__ import annotations
 
 import json
-import os
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -99,8 +99,11 @@ def unwritable(folder: Path) -> str | None:
         part = part.parent
     if not part.is_dir():
         return f"{part} is not a folder"
-    if not os.access(part, os.W_OK | os.X_OK):
-        return f"{part} is not writable"
+    try:  # a file made and removed: permissions alone say yes to root, even on a read-only or virtual file system
+        with tempfile.TemporaryFile(dir=part):
+            pass
+    except OSError as exc:
+        return f"{part} is not writable ({exc.strerror or exc})"
     return None
 
 

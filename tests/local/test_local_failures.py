@@ -7,6 +7,7 @@ import http.server
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +114,10 @@ def test_an_endpoint_from_the_stack_file_is_refused_at_its_line(nobody, project,
     status, err, _ = timed(command, "verify", "--env", "local")
     assert status == 1
     assert one_error(err) == f"stacks/Pulumi.local.yaml:{line}: error: nothing answers at {nobody} (start an emulator with `meshplane up --local --serve`)"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, where nobody may create a file")
+def test_a_folder_nobody_may_write_into_is_refused_even_for_root(nobody, here, command):
+    status, err, _ = timed(command, "up", "--local", "--env", "local", "--endpoint", nobody, "--out", "/proc/meshplane/manifests")
+    assert status == 1
+    assert one_error(err).startswith("--out:1: error: cannot write the manifests to /proc/meshplane/manifests (and the state beside it): /proc is not writable (")
