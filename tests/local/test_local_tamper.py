@@ -63,6 +63,7 @@ def tamper_keys(kms, kms_b) -> str:
     policy["Statement"] = [s for s in policy["Statement"] if s["Sid"] != "DenyUseOutsideS3"]
     kms.put_key_policy(KeyId=users, PolicyName="default", Policy=json.dumps(policy))
     kms.tag_resource(KeyId=users, Tags=[{"TagKey": "owner", "TagValue": "someone-else@example.com"}])
+    kms.update_key_description(KeyId=users, Description="changed")
     stray = kms.create_key(Description="not the stack's")["KeyMetadata"]["KeyId"]
     kms.update_alias(AliasName="alias/daff-local-podcasts", TargetKeyId=stray)
     kms_b.schedule_key_deletion(KeyId=kms_b.describe_key(KeyId="alias/daff-local-artists")["KeyMetadata"]["KeyId"], PendingWindowInDays=7)
@@ -78,6 +79,7 @@ def tamper_roles(iam, iam_b) -> None:
     iam.put_role_policy(RoleName=PLAYS_JOB, PolicyName="write-own-product", PolicyDocument=json.dumps(wide))
     iam.put_role_policy(RoleName=PLAYS_JOB, PolicyName="backdoor", PolicyDocument=json.dumps(wide))
     iam.tag_role(RoleName=PLAYS_JOB, Tags=[{"Key": "cost-centre", "Value": "nobody"}])
+    iam.update_role(RoleName=PLAYS_JOB, Description="changed")
     slot = f"arn:aws:iam::{B}:policy/meshplane/{SLOT}"
     iam_b.detach_role_policy(RoleName=ROYALTIES_JOB, PolicyArn=slot)
     iam_b.create_policy_version(PolicyArn=slot, PolicyDocument=json.dumps(wide), SetAsDefault=True)
@@ -91,7 +93,7 @@ def tamper_catalog(glue) -> None:
     descriptor = table["StorageDescriptor"]
     descriptor["Location"] = "s3://somewhere-else/"
     descriptor["Columns"] = descriptor["Columns"][1:]  # the first column dropped
-    changed = {"Name": "play_events", "TableType": table["TableType"], "Description": table.get("Description", ""), "PartitionKeys": table.get("PartitionKeys", []),
+    changed = {"Name": "play_events", "TableType": table["TableType"], "Description": "changed", "PartitionKeys": table.get("PartitionKeys", []),
                "Parameters": {**table["Parameters"], "data_classification": "public"}, "StorageDescriptor": descriptor}  # fmt: skip
     glue.update_table(DatabaseName="daff_local_users", TableInput=changed)
 
@@ -117,6 +119,8 @@ def test_every_property_changed_behind_the_stacks_back_is_found_then_repaired(de
     found = errors(err)
     # the bucket: every configuration the program puts, and its tags
     finding(found, PLAYS_FILE + f"bucket encryption {PLAYS}: ", "algorithm is 'AES256', declared 'aws:kms'")
+    finding(found, PLAYS_FILE + f"bucket encryption {PLAYS}: bucketKey is False, declared True")
+    finding(found, PLAYS_FILE + f"bucket encryption {PLAYS}: key is None, declared 'arn:aws:kms:us-east-1:{A}:key/")
     finding(found, PLAYS_FILE + f"public access block {PLAYS}: ", "blockPublicAcls is False, declared True")
     finding(found, PLAYS_FILE + f"bucket ownership {PLAYS}: ", "objectOwnership is 'ObjectWriter', declared 'BucketOwnerEnforced'")
     finding(found, PLAYS_FILE + f"bucket versioning {PLAYS}: ", "status is 'Suspended', declared 'Enabled'")
@@ -128,6 +132,7 @@ def test_every_property_changed_behind_the_stacks_back_is_found_then_repaired(de
     finding(found, USERS_FILE + "KMS key alias/daff-local-users: ", "rotation is False, declared True")
     finding(found, USERS_FILE + "KMS key alias/daff-local-users: policy.Statement[DenyUseOutsideS3] is absent, declared ")
     finding(found, USERS_FILE + "KMS key alias/daff-local-users: tags.owner is 'someone-else@example.com', declared ")
+    finding(found, USERS_FILE + "KMS key alias/daff-local-users: description is 'changed', declared 'Data of domain users'")
     finding(found, PODCASTS_FILE + "KMS alias alias/daff-local-podcasts: ", f"target is '{stray} (a key this stack did not create; its tags: {{}})', declared '")
     finding(found, ARTISTS_FILE + "KMS key alias/daff-local-artists: ", "state is 'PendingDeletion', declared 'Enabled'")
     assert len([f for f in found if f.startswith("domains/podcasts/products/") and "bucket encryption" in f and f"key/{stray}" in f]) == 3
@@ -135,6 +140,7 @@ def test_every_property_changed_behind_the_stacks_back_is_found_then_repaired(de
     finding(found, PLAYS_FILE + f"role {PLAYS_JOB}: trust.Statement[EksPodIdentity].Principal.AWS is 'arn:aws:iam::999999999999:root', declared absent")
     finding(found, PLAYS_FILE + f"role {PLAYS_JOB}: inline policies is [\"backdoor\", \"write-own-product\"], declared [\"write-own-product\"]")
     finding(found, PLAYS_FILE + f"role {PLAYS_JOB}: tags.cost-centre is 'nobody', declared absent")
+    finding(found, PLAYS_FILE + f"role {PLAYS_JOB}: description is 'changed', declared ")
     finding(found, PLAYS_FILE + "inline policy write-own-product: policy.Statement[#0] is {\"Action\": \"s3:*\"", "policy.Statement[OwnList] is absent")
     finding(found, ROYALTIES_FILE + f"role {ROYALTIES_JOB}: attached policies is [], declared [\"arn:aws:iam::{B}:policy/meshplane/{SLOT}\"]")
     finding(found, ROYALTIES_FILE + f"managed policy {SLOT}: policy.Statement[#0] is {{\"Action\": \"s3:*\"", "policy.Statement[ReadInputsThroughAccessPoints] is absent")
@@ -145,10 +151,12 @@ def test_every_property_changed_behind_the_stacks_back_is_found_then_repaired(de
     finding(found, PLAYS_FILE + "Glue table daff_local_users.play_events: columns is ")
     finding(found, PLAYS_FILE + "Glue table daff_local_users.play_events: location is 's3://somewhere-else/', declared 's3://daff-local-users-play-events/'")
     finding(found, PLAYS_FILE + "Glue table daff_local_users.play_events: parameters.data_classification is 'public', declared ")
+    finding(found, PLAYS_FILE + "Glue table daff_local_users.play_events: description is 'changed', declared ")
     # what sits on the stack's resources and nobody declares
     finding(found, PROFILES_FILE + f"bucket {PROFILES}: access point stray-point on it is not declared (in account {A})")
     finding(found, USERS_FILE + "KMS key alias/daff-local-users: key grant stray-grant on it is not declared")
     finding(found, USERS_FILE + f"Glue database daff_local_users: catalog grant to arn:aws:iam::{A}:role/{PLAYS_JOB} on daff_local_users.play_events on it")
+    assert len(found) == 36  # each one asserted above (the podcasts buckets' three encryption findings counted): nothing else
 
     status, out, err = command("up", "--local", "--env", "local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
     assert status == 0, err
