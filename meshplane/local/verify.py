@@ -186,7 +186,8 @@ class Verifier:
                 observed = observe()
             except ClientError as exc:
                 if error_code(exc) not in MISSING:
-                    raise
+                    self.report(r, f"cannot be read: {exc}")  # at the resource, and the others still read
+                    continue
                 observed = None
             checked[SHORT[r.type]] += 1
             if observed is None:

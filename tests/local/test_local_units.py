@@ -265,3 +265,43 @@ def test_only_the_stacks_marker_or_its_journal_lets_a_resource_be_adopted(tmp_pa
         adopt({}, declared, later, tokens.BUCKET, "123456789012", "daff-local-users-other")
     later.close()
     assert not (tmp_path / "journal.jsonl").exists()
+
+
+class Page(dict):
+    def __missing__(self, key):
+        return []
+
+
+class Nothing:
+    """A client every call of which answers nothing: no buckets, roles, keys, access points, grants."""
+
+    def __getattr__(self, name):
+        if name == "get_paginator":
+            return lambda operation: type("Pages", (), {"paginate": lambda _, **kw: [Page()]})()
+        return lambda **kw: Page()
+
+
+class Unreadable(Nothing):
+    def head_bucket(self, Bucket):
+        return DeniedS3().head_bucket(Bucket)
+
+
+class NoRoles(Nothing):
+    def get_role(self, RoleName):
+        raise ClientError({"Error": {"Code": "NoSuchEntity", "Message": RoleName}}, "GetRole")
+
+
+def test_a_resource_verify_cannot_read_is_a_finding_at_it_and_the_rest_is_still_read():
+    from meshplane.local.verify import verify
+
+    project = open_project(ROOT, stack="local")
+    bucket = resource(tokens.BUCKET, "play-events-bucket", {"bucket": "daff-local-users-play-events"}, product="users/play-events", domain="users")
+    role = resource(tokens.ROLE, "play-events-job-role", {"name": "daff-local-users-play-events-job", "assumeRolePolicy": "{}"},
+                    product="users/play-events", domain="users")  # fmt: skip
+    aws = FakeAws(s3=Unreadable(), iam=NoRoles(), kms=Nothing(), s3control=Nothing(), lakeformation=Nothing())
+    report = verify(Evaluation("local", [bucket, role]), project.mesh, project.settings, {"123456789012": aws})
+    assert [str(f) for f in report.findings] == [
+        "domains/users/products/play-events.yaml:1: error: users/play-events: bucket daff-local-users-play-events: cannot be read: "
+        "An error occurred (AccessDenied) when calling the HeadBucket operation: Access Denied",
+        "domains/users/products/play-events.yaml:1: error: users/play-events: role daff-local-users-play-events-job: is missing",
+    ]
