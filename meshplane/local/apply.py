@@ -2,7 +2,9 @@
 
 One applier per resource type, each an upsert, so applying twice converges. A type with no applier
 stops the run before anything is applied; a type the emulator cannot hold is listed in
-`NOT_APPLICABLE` with the reason, reported and recorded, never skipped silently.
+`NOT_APPLICABLE` with the reason, reported and recorded, never skipped silently. An upsert adopts only
+what this stack created (`ownership`): every create is journaled before its call, and what exists under a
+declared name without the stack's marker is refused, at its declaration.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from meshplane.engine import Evaluation
 from meshplane.inventory import Resource, whole
 from meshplane.local.emulator import Aws, error_code
 from meshplane.local.ids import IdMap
+from meshplane.local.ownership import Journal, NotOurs, adopt, customer_keys, find_key, key_tags
+from meshplane.local.subjects import aliases, subject
 from meshplane.manifests import is_kubernetes_object
 from meshplane.problems import MeshError, Problem
 
@@ -49,6 +53,7 @@ class ApplyReport:
     applied: list[Applied] = field(default_factory=list)
     not_applicable: list[tuple[Resource, str]] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)  # role/policy inline policies the program no longer declares
+    notes: list[str] = field(default_factory=list)  # what was found changed behind the stack's back and not followed
     ids: IdMap = field(default_factory=IdMap)
     seconds: float = 0.0
 
@@ -59,7 +64,7 @@ class Context:
     `use(account)` picks the account the next resource lives in (its provider's); `client` answers for it.
     """
 
-    def __init__(self, accounts: dict[str, Aws], evaluation: Evaluation, default: str):
+    def __init__(self, accounts: dict[str, Aws], evaluation: Evaluation, default: str, journal: Journal | None = None):
         self.accounts = accounts
         self.default = default
         self.aws = accounts[default]
@@ -67,12 +72,13 @@ class Context:
         self.account = default
         self.ids = IdMap()
         self.default_tags = _default_tags(evaluation)
-        # a key has no name: a key already in the emulator is found through the alias the program gives it
-        self.alias_of_key = {
-            r.inputs.get("targetKeyId"): r.inputs.get("name") for r in evaluation.resources if r.type == tokens.KEY_ALIAS
-        }
+        # a key has no name: the stack's key is found through the alias the program gives it, else by its tags (ownership)
+        self.alias_of_key = aliases(evaluation.resources)
         self.inline: dict[tuple[str, str], set[str]] = {}  # (account, role) -> inline policies the program declares
         self.declared = Declared()
+        self.journal = journal or Journal(None)
+        self.notes: list[str] = []
+        self._keys: dict[str, list] = {}  # account -> its customer keys, listed once, when a key is not behind its alias
 
     def use(self, resource: Resource) -> None:
         self.account = account_of_provider(resource.provider, self.default)
@@ -83,6 +89,18 @@ class Context:
 
     def client(self, service: str):
         return self.aws.client(service)
+
+    def keys(self) -> list[tuple[dict, dict[str, str]]]:
+        if self.account not in self._keys:
+            self._keys[self.account] = customer_keys(self.client("kms"))
+        return self._keys[self.account]
+
+    def created(self, resource: Resource, name: str, tags: dict[str, str] | None = None) -> None:
+        """Journal the create about to be called (before the call: a run killed after it leaves it adoptable)."""
+        self.journal.before_create(resource.type, self.account, name, tags)
+
+    def adopt(self, resource: Resource, found: dict[str, str], declared: dict[str, str], name: str) -> None:
+        adopt(found, declared, self.journal, resource.type, self.account, name)
 
 
 @dataclass
@@ -116,34 +134,52 @@ def shape(value, renames: dict[str, str] = RENAMES):
     return whole(value)
 
 
-def upsert(create: Callable[[], object], update: Callable[[], object], exists: str) -> str:
-    """Create; where the emulator answers `exists` (an earlier run's), bring it in line instead."""
+def existing(read: Callable[[], dict], missing: str) -> dict | None:
+    """What `read` answers, or None where the cloud answers `missing` (nothing under that name yet)."""
     try:
-        create()
-        return CREATED
+        return read()
     except ClientError as exc:
-        if error_code(exc) != exists:
+        if error_code(exc) != missing:
             raise
-    update()
-    return UPDATED
+        return None
+
+
+def retag(have: dict[str, str], want: dict[str, str], tag: Callable[[dict[str, str]], object], untag: Callable[[list[str]], object]) -> None:
+    """Exactly the declared tags: others removed, changed or missing ones put."""
+    extra = sorted(set(have) - set(want))
+    if extra:
+        untag(extra)
+    if any(have.get(k) != v for k, v in want.items()):
+        tag(want)
 
 
 # S3 -------------------------------------------------------------------------------------------------
 
 
-def s3_bucket(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
-    s3 = ctx.client("s3")
-    name = inputs["bucket"]
+def bucket_tags(s3, name: str) -> dict[str, str] | None:
+    """A bucket's tags ({} when it has none), None when there is no such bucket."""
     try:
-        s3.head_bucket(Bucket=name)  # ours, from an earlier run (us-east-1 would answer a second create with 200)
-        status = UPDATED
+        s3.head_bucket(Bucket=name)  # us-east-1 would answer a second create with 200: look first
     except ClientError as exc:
         if error_code(exc) not in ("404", "NoSuchBucket", "NotFound"):
             raise
+        return None
+    tagging = existing(lambda: s3.get_bucket_tagging(Bucket=name), "NoSuchTagSet") or {"TagSet": []}
+    return {t["Key"]: t["Value"] for t in tagging["TagSet"]}
+
+
+def s3_bucket(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    s3 = ctx.client("s3")
+    name, tags = inputs["bucket"], ctx.tags(inputs)
+    have = bucket_tags(s3, name)
+    if have is None:
         where = {} if ctx.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": ctx.region}}
+        ctx.created(resource, name, tags)  # tagged by the next call only: until then the journal is its marker
         s3.create_bucket(Bucket=name, **where)
         status = CREATED
-    tags = ctx.tags(inputs)
+    else:
+        ctx.adopt(resource, have, tags, name)
+        status = UPDATED
     if tags:
         s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]})
     ctx.declared.add("buckets", ctx.account, name)
@@ -198,6 +234,7 @@ def s3_access_point(ctx: Context, inputs: dict, resource: Resource) -> tuple[dic
         if isinstance(exc, ClientError) and error_code(exc) != "NoSuchAccessPoint":
             raise
         block = shape(inputs.get("publicAccessBlockConfiguration") or {}) or None
+        ctx.created(resource, name)
         control.create_access_point(AccountId=account, Name=name, Bucket=inputs["bucket"], **({"PublicAccessBlockConfiguration": block} if block else {}))
         status = CREATED
     if inputs.get("policy"):
@@ -210,40 +247,57 @@ def s3_access_point(ctx: Context, inputs: dict, resource: Resource) -> tuple[dic
 
 
 def kms_key(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
-    kms = ctx.client("kms")
+    """The domain's key: behind its alias when that key is the stack's, else the stack's own key found by its tags
+    (a repointed alias is not followed), else a new one."""
+    kms, tags = ctx.client("kms"), ctx.tags(inputs)
     alias = ctx.alias_of_key.get(resource.id)
-    meta = None
-    if alias:
-        try:
-            meta = kms.describe_key(KeyId=alias)["KeyMetadata"]
-        except ClientError as exc:
-            if error_code(exc) != "NotFoundException":
-                raise
-    tags = [{"TagKey": k, "TagValue": v} for k, v in sorted(ctx.tags(inputs).items())]
+    key = find_key(kms, alias, tags, ctx.keys)
+    if key.repointed:
+        ctx.notes.append(f"{subject(resource, ctx.alias_of_key)}: the alias named key {key.alias_target}, which this stack did not create "
+                         f"(tags: {json.dumps(dict(key.target_tags), sort_keys=True)}): not adopted; the alias is pointed back at the stack's key")  # fmt: skip
     policy = {"Policy": inputs["policy"]} if inputs.get("policy") else {}
-    status = CREATED if meta is None else UPDATED
+    meta = key.meta
     if meta is None:
-        meta = kms.create_key(Description=inputs.get("description", ""), Tags=tags, **policy)["KeyMetadata"]
+        ctx.created(resource, alias or resource.name)  # the key carries the stack's tags from its create on
+        meta = kms.create_key(Description=inputs.get("description", ""), Tags=[{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())], **policy)["KeyMetadata"]
+        status = CREATED
     else:
-        kms.update_key_description(KeyId=meta["KeyId"], Description=inputs.get("description", ""))
-        if tags:
-            kms.tag_resource(KeyId=meta["KeyId"], Tags=tags)
-        if policy:
-            kms.put_key_policy(KeyId=meta["KeyId"], PolicyName="default", **policy)
-    if inputs.get("enableKeyRotation"):
-        kms.enable_key_rotation(KeyId=meta["KeyId"])
+        repair_key(kms, meta, inputs.get("description", ""), tags, policy)
+        status = UPDATED
+    rotate(kms, meta["KeyId"], bool(inputs.get("enableKeyRotation")))
     ctx.declared.add("keys", ctx.account, meta["KeyId"])
     return {"id": meta["KeyId"], "keyId": meta["KeyId"], "arn": meta["Arn"]}, status
+
+
+def repair_key(kms, meta: dict, description: str, tags: dict[str, str], policy: dict) -> None:
+    """An existing key as declared: usable (a deletion cancelled, enabled), its description, tags and policy."""
+    key = meta["KeyId"]
+    if meta.get("KeyState") == "PendingDeletion":
+        kms.cancel_key_deletion(KeyId=key)  # leaves it disabled
+    if meta.get("KeyState") in ("PendingDeletion", "Disabled"):
+        kms.enable_key(KeyId=key)
+    kms.update_key_description(KeyId=key, Description=description)
+    retag(key_tags(kms, key), tags, lambda want: kms.tag_resource(KeyId=key, Tags=[{"TagKey": k, "TagValue": v} for k, v in sorted(want.items())]),
+          lambda extra: kms.untag_resource(KeyId=key, TagKeys=extra))  # fmt: skip
+    if policy:
+        kms.put_key_policy(KeyId=key, PolicyName="default", **policy)
+
+
+def rotate(kms, key: str, declared: bool) -> None:
+    if kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] != declared:
+        (kms.enable_key_rotation if declared else kms.disable_key_rotation)(KeyId=key)
 
 
 def kms_alias(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
     kms = ctx.client("kms")
     name, target = inputs["name"], inputs["targetKeyId"]
-    status = upsert(
-        lambda: kms.create_alias(AliasName=name, TargetKeyId=target),
-        lambda: kms.update_alias(AliasName=name, TargetKeyId=target),
-        "AlreadyExistsException",
-    )
+    if existing(lambda: kms.describe_key(KeyId=name), "NotFoundException") is None:
+        ctx.created(resource, name)
+        kms.create_alias(AliasName=name, TargetKeyId=target)
+        status = CREATED
+    else:
+        kms.update_alias(AliasName=name, TargetKeyId=target)  # the key applier found the stack's key: never the one named now
+        status = UPDATED
     return {"id": name, "arn": f"arn:aws:kms:{ctx.region}:{ctx.account}:{name}"}, status
 
 
@@ -261,6 +315,7 @@ def kms_grant(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str
         if all(grant.get(k) == v for k, v in terms.items()):
             return {"id": f"{key}:{grant['GrantId']}", "grantId": grant["GrantId"]}, UPDATED
         kms.revoke_grant(KeyId=key, GrantId=grant["GrantId"])
+    ctx.created(resource, f"{key_id}/{name}")
     made = kms.create_grant(KeyId=key, Name=name, **terms)
     return {"id": f"{key}:{made['GrantId']}", "grantId": made["GrantId"]}, CREATED
 
@@ -272,23 +327,30 @@ def list_grants(kms, key: str) -> list[dict]:
 # IAM ------------------------------------------------------------------------------------------------
 
 
+def iam_tags(tags: dict[str, str]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+
+
+def listed_tags(pages) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for page in pages for t in page.get("Tags", [])}
+
+
 def iam_role(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
     iam = ctx.client("iam")
-    name = inputs["name"]
-    tags = [{"Key": k, "Value": v} for k, v in sorted(ctx.tags(inputs).items())]
+    name, tags = inputs["name"], ctx.tags(inputs)
     trust, description = inputs["assumeRolePolicy"], inputs.get("description", "")
-
-    def update() -> None:
+    role = (existing(lambda: iam.get_role(RoleName=name), "NoSuchEntity") or {}).get("Role")
+    if role is None:
+        ctx.created(resource, name)
+        role = iam.create_role(RoleName=name, Path=inputs.get("path", "/"), AssumeRolePolicyDocument=trust, Description=description, Tags=iam_tags(tags))["Role"]
+        status = CREATED
+    else:
+        have = listed_tags(iam.get_paginator("list_role_tags").paginate(RoleName=name))
+        ctx.adopt(resource, have, tags, name)
         iam.update_assume_role_policy(RoleName=name, PolicyDocument=trust)
         iam.update_role(RoleName=name, Description=description)
-        if tags:
-            iam.tag_role(RoleName=name, Tags=tags)
-
-    def create() -> None:
-        iam.create_role(RoleName=name, Path=inputs.get("path", "/"), AssumeRolePolicyDocument=trust, Description=description, Tags=tags)
-
-    status = upsert(create, update, "EntityAlreadyExists")
-    role = iam.get_role(RoleName=name)["Role"]
+        retag(have, tags, lambda want: iam.tag_role(RoleName=name, Tags=iam_tags(want)), lambda extra: iam.untag_role(RoleName=name, TagKeys=extra))
+        status = UPDATED
     ctx.inline.setdefault((ctx.account, name), set())
     ctx.declared.add("roles", ctx.account, name)
     return {"id": name, "name": name, "arn": role["Arn"]}, status
@@ -306,24 +368,33 @@ def iam_policy(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, st
     iam = ctx.client("iam")
     path, name = inputs.get("path", "/"), inputs["name"]
     arn = f"arn:aws:iam::{ctx.account}:policy{path}{name}"
-    tags = [{"Key": k, "Value": v} for k, v in sorted(ctx.tags(inputs).items())]
-    try:
-        iam.create_policy(PolicyName=name, Path=path, PolicyDocument=inputs["policy"], **({"Tags": tags} if tags else {}))
+    tags = ctx.tags(inputs)
+    policy = (existing(lambda: iam.get_policy(PolicyArn=arn), "NoSuchEntity") or {}).get("Policy")
+    if policy is None:
+        ctx.created(resource, arn)
+        iam.create_policy(PolicyName=name, Path=path, PolicyDocument=inputs["policy"], **({"Tags": iam_tags(tags)} if tags else {}))
         status = CREATED
-    except ClientError as exc:
-        if error_code(exc) != "EntityAlreadyExists":
-            raise
-        current = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
-        document = iam.get_policy_version(PolicyArn=arn, VersionId=current)["PolicyVersion"]["Document"]
-        document = json.loads(document) if isinstance(document, str) else document
-        if document != json.loads(inputs["policy"]):
-            versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
-            for old in sorted((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])[: max(0, len(versions) - 4)]:
-                iam.delete_policy_version(PolicyArn=arn, VersionId=old["VersionId"])
-            iam.create_policy_version(PolicyArn=arn, PolicyDocument=inputs["policy"], SetAsDefault=True)
+    else:
+        have = listed_tags(iam.get_paginator("list_policy_tags").paginate(PolicyArn=arn))
+        ctx.adopt(resource, have, tags, arn)
+        retag(have, tags, lambda want: iam.tag_policy(PolicyArn=arn, Tags=iam_tags(want)), lambda extra: iam.untag_policy(PolicyArn=arn, TagKeys=extra))
+        default_version(iam, arn, policy["DefaultVersionId"], inputs["policy"])
         status = UPDATED
     ctx.declared.add("policies", ctx.account, arn)
     return {"id": arn, "arn": arn}, status
+
+
+def default_version(iam, arn: str, current: str, policy: str) -> None:
+    """`policy` as the managed policy's default version: a new version when the document differs, the oldest dropped
+    (IAM keeps five)."""
+    document = iam.get_policy_version(PolicyArn=arn, VersionId=current)["PolicyVersion"]["Document"]
+    document = json.loads(document) if isinstance(document, str) else document
+    if document == json.loads(policy):
+        return
+    versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+    for old in sorted((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])[: max(0, len(versions) - 4)]:
+        iam.delete_policy_version(PolicyArn=arn, VersionId=old["VersionId"])
+    iam.create_policy_version(PolicyArn=arn, PolicyDocument=policy, SetAsDefault=True)
 
 
 def iam_attachments_exclusive(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
@@ -349,6 +420,7 @@ def lf_resource(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, s
     except ClientError as exc:
         if error_code(exc) != "EntityNotFoundException":
             raise
+        ctx.created(resource, arn)
         lf.register_resource(ResourceArn=arn, RoleArn=role)
         return {"id": arn}, CREATED
     if found.get("RoleArn") != role:
@@ -376,33 +448,46 @@ def lf_permissions(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict
 # what the program no longer declares ----------------------------------------------------------------
 
 
-def _prune_access_points(aws: Aws, account: str, declared: Declared) -> list[str]:
+@dataclass(frozen=True)
+class Stray:
+    """Something on a resource the stack declares that the program does not declare (a withdrawn agreement's)."""
+
+    what: str  # "access point NAME", "key grant NAME", "catalog grant to PRINCIPAL on DATABASE.TABLE"
+    on: str  # the declared resource it sits on: a bucket name, a key ID, a database name
+    remove: Callable[[], object]
+
+
+def stray_access_points(aws: Aws, account: str, declared: Declared) -> list[Stray]:
     buckets = declared.buckets.get(account, set())
     if not buckets:
         return []
-    control, pruned = aws.client("s3control"), []
-    for point in control.list_access_points(AccountId=account).get("AccessPointList", []):
-        if point["Bucket"] in buckets and point["Name"] not in declared.access_points.get(account, set()):
-            control.delete_access_point(AccountId=account, Name=point["Name"])
-            pruned.append(f"access point {point['Name']}")
-    return pruned
+    control = aws.client("s3control")
+    points = control.list_access_points(AccountId=account).get("AccessPointList", [])
+    return [
+        Stray(f"access point {p['Name']}", p["Bucket"], lambda name=p["Name"]: control.delete_access_point(AccountId=account, Name=name))
+        for p in points
+        if p["Bucket"] in buckets and p["Name"] not in declared.access_points.get(account, set())
+    ]
 
 
-def _prune_grants(aws: Aws, account: str, declared: Declared) -> list[str]:
-    pruned = []
-    for key in sorted(declared.keys.get(account, set())):
-        for grant in list_grants(aws.client("kms"), key):
-            if grant.get("Name") not in declared.grants.get(key, set()):
-                aws.client("kms").revoke_grant(KeyId=key, GrantId=grant["GrantId"])
-                pruned.append(f"key grant {grant.get('Name') or grant['GrantId']}")
-    return pruned
+def stray_grants(aws: Aws, account: str, declared: Declared) -> list[Stray]:
+    keys = sorted(declared.keys.get(account, set()))
+    if not keys:
+        return []
+    kms = aws.client("kms")
+    return [
+        Stray(f"key grant {g.get('Name') or g['GrantId']}", key, lambda key=key, grant=g["GrantId"]: kms.revoke_grant(KeyId=key, GrantId=grant))
+        for key in keys
+        for g in list_grants(kms, key)
+        if g.get("Name") not in declared.grants.get(key, set())
+    ]
 
 
-def _prune_catalog_grants(aws: Aws, account: str, declared: Declared) -> list[str]:
+def stray_catalog_grants(aws: Aws, account: str, declared: Declared) -> list[Stray]:
     databases = declared.databases.get(account, set())
     if not databases:
         return []
-    lf, pruned = aws.client("lakeformation"), []
+    lf, found = aws.client("lakeformation"), []
     for entry in lf.list_permissions(CatalogId=account).get("PrincipalResourcePermissions", []):
         table = entry.get("Resource", {}).get("Table")
         if not table or table.get("DatabaseName") not in databases:
@@ -410,9 +495,13 @@ def _prune_catalog_grants(aws: Aws, account: str, declared: Declared) -> list[st
         principal = entry["Principal"]["DataLakePrincipalIdentifier"]
         target = {"Table": {k: table[k] for k in ("CatalogId", "DatabaseName", "Name", "TableWildcard") if k in table}}
         if (principal, json.dumps(target, sort_keys=True)) not in declared.permissions.get(account, set()):
-            lf.revoke_permissions(CatalogId=account, Principal=entry["Principal"], Resource=target, Permissions=entry["Permissions"])
-            pruned.append(f"catalog grant to {principal} on {table.get('DatabaseName')}.{table.get('Name', '*')}")
-    return pruned
+            revoke = lambda entry=entry, target=target: lf.revoke_permissions(  # noqa: E731
+                CatalogId=account, Principal=entry["Principal"], Resource=target, Permissions=entry["Permissions"])
+            found.append(Stray(f"catalog grant to {principal} on {table['DatabaseName']}.{table.get('Name', '*')}", table["DatabaseName"], revoke))
+    return found
+
+
+STRAYS = (stray_access_points, stray_grants, stray_catalog_grants)
 
 
 def _prune_managed_policies(aws: Aws, account: str, declared: Declared) -> list[str]:
@@ -434,6 +523,21 @@ def _prune_managed_policies(aws: Aws, account: str, declared: Declared) -> list[
     return pruned
 
 
+def mark_leftovers(ctx: Context) -> list[str]:
+    """Buckets a run that did not finish began, untagged, that this run no longer declares: given the tags their
+    journal line keeps, so that nothing is left unmarked (verify reports them as no longer declared)."""
+    notes = []
+    for (typ, account, name), tags in sorted(ctx.journal.earlier.items()):
+        if typ != tokens.BUCKET or account not in ctx.accounts or name in ctx.declared.buckets.get(account, set()) or not tags:
+            continue
+        s3 = ctx.accounts[account].client("s3")
+        if bucket_tags(s3, name) == {}:
+            s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]})
+            notes.append(f"{tags.get('product') or tags.get('domain')}: bucket {name}: begun by a run that did not finish and no longer declared: "
+                         "tagged as the stack's (verify reports it; remove it, or declare it again)")  # fmt: skip
+    return notes
+
+
 def prune(ctx: Context) -> list[str]:
     """A withdrawn agreement is resources the program no longer registers: remove those of the buckets, keys, roles
     and databases this run declares (never anything else's): access points, key grants, Lake Formation permissions,
@@ -441,9 +545,9 @@ def prune(ctx: Context) -> list[str]:
     pruned: list[str] = []
     declared = ctx.declared
     for account, aws in sorted(ctx.accounts.items()):
-        pruned += _prune_access_points(aws, account, declared)
-        pruned += _prune_grants(aws, account, declared)
-        pruned += _prune_catalog_grants(aws, account, declared)
+        for stray in (s for finder in STRAYS for s in finder(aws, account, declared)):
+            stray.remove()
+            pruned.append(stray.what)
         pruned += _prune_managed_policies(aws, account, declared)
     for (account, role), names in sorted(ctx.inline.items()):
         iam = ctx.accounts[account].client("iam")
@@ -460,26 +564,34 @@ def prune(ctx: Context) -> list[str]:
 
 def glue_database(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
     glue = ctx.client("glue")
-    name = inputs["name"]
+    name, tags = inputs["name"], ctx.tags(inputs)
+    arn = f"arn:aws:glue:{ctx.region}:{ctx.account}:database/{name}"
     database = {"Name": name, "Description": inputs.get("description", "")}
-    status = upsert(
-        lambda: glue.create_database(DatabaseInput=database, Tags=ctx.tags(inputs)),
-        lambda: glue.update_database(Name=name, DatabaseInput=database),
-        "AlreadyExistsException",
-    )
+    if existing(lambda: glue.get_database(Name=name), "EntityNotFoundException") is None:
+        ctx.created(resource, name)
+        glue.create_database(DatabaseInput=database, Tags=tags)
+        status = CREATED
+    else:
+        have = glue.get_tags(ResourceArn=arn).get("Tags") or {}
+        ctx.adopt(resource, have, tags, name)
+        glue.update_database(Name=name, DatabaseInput=database)
+        retag(have, tags, lambda want: glue.tag_resource(ResourceArn=arn, TagsToAdd=want), lambda extra: glue.untag_resource(ResourceArn=arn, TagsToRemove=extra))
+        status = UPDATED
     ctx.declared.add("databases", ctx.account, name)
-    return {"id": name, "arn": f"arn:aws:glue:{ctx.region}:{ctx.account}:database/{name}"}, status
+    return {"id": name, "arn": arn}, status
 
 
 def glue_table(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
     glue = ctx.client("glue")
     database = inputs["databaseName"]
     table = shape({k: v for k, v in inputs.items() if k not in ("databaseName", "catalogId")})
-    status = upsert(
-        lambda: glue.create_table(DatabaseName=database, TableInput=table),
-        lambda: glue.update_table(DatabaseName=database, TableInput=table),
-        "AlreadyExistsException",
-    )
+    if existing(lambda: glue.get_table(DatabaseName=database, Name=table["Name"]), "EntityNotFoundException") is None:
+        ctx.created(resource, f"{database}.{table['Name']}")
+        glue.create_table(DatabaseName=database, TableInput=table)
+        status = CREATED
+    else:
+        glue.update_table(DatabaseName=database, TableInput=table)
+        status = UPDATED
     return {"id": f"{database}:{table['Name']}", "arn": f"arn:aws:glue:{ctx.region}:{ctx.account}:table/{database}/{table['Name']}"}, status
 
 
@@ -524,19 +636,25 @@ def unsupported(evaluation: Evaluation, where: Callable[[Resource], tuple[str, i
     return problems
 
 
+Locate = Callable[[Resource], tuple[str, int]]
+
+
 def apply(
     evaluation: Evaluation,
     accounts: dict[str, Aws],
     default: str,
     progress: Callable[[int, int, float], None] | None = None,
+    journal: Journal | None = None,
+    where: Locate | None = None,
 ) -> ApplyReport:
     """Apply every cloud resource in order, each in its provider's account (`accounts`; `default` the stack's own),
-    translating mock IDs to the emulator's as they become known."""
+    translating mock IDs to the emulator's as they become known. `journal` records each create before its call;
+    `where` locates a resource's declaration for an error."""
     problems = unsupported(evaluation)
     if problems:
         raise ApplyError(problems)
-    ctx = Context(accounts, evaluation, default)
-    report = ApplyReport(ids=ctx.ids)
+    ctx = Context(accounts, evaluation, default, journal)
+    report = ApplyReport(ids=ctx.ids, notes=ctx.notes)
     todo = cloud_resources(evaluation)
     started = time.monotonic()
     for done, resource in enumerate(todo, 1):
@@ -547,16 +665,17 @@ def apply(
             ctx.use(resource)
             try:
                 real, status = APPLIERS[resource.type](ctx, inputs, resource)
-            except (ClientError, BotoCoreError, ParamValidationError, KeyError) as exc:
-                raise ApplyError(
-                    [Problem(resource.urn, 1, f"applying {resource.type} {resource.name!r} failed after {done - 1} of {len(todo)} "
-                             f"resources: {exc}")]
-                ) from None
+            except (ClientError, BotoCoreError, ParamValidationError, KeyError, NotOurs) as exc:
+                path, line = where(resource) if where else ("__main__.py", 1)
+                reason = f"missing input {exc}" if isinstance(exc, KeyError) else str(exc)
+                raise ApplyError([Problem(path, line, f"{subject(resource, ctx.alias_of_key)}: {reason} "
+                                                      f"({done - 1} of {len(todo)} resources applied before it)")]) from None  # fmt: skip
             ctx.ids.learn_outputs({"id": resource.id, **resource.outputs}, real)
             report.applied.append(Applied(resource, real, status))
         if progress:
             progress(done, len(todo), time.monotonic() - started)
     report.pruned = prune(ctx)
+    report.notes += mark_leftovers(ctx)
     report.seconds = time.monotonic() - started
     return report
 

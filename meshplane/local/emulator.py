@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlparse
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
 from meshplane.problems import MeshError, Problem
 
@@ -29,13 +29,14 @@ HOST = "127.0.0.1"
 # moto accepts any signature until enforcement is on; these are the conventional emulator credentials
 EMULATOR_CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
 ADMIN_ROLE = "meshplane-local-admin"  # assumed to reach another account in the emulator (moto keys accounts by credentials)
+PROBE_SECONDS = 4  # to connect, then to read, in one attempt: any endpoint is judged well within 10 s
 
 
 class EmulatorError(MeshError):
     """The emulator is missing, not local, or not moto where moto is needed."""
 
-    def __init__(self, message: str, where: str = "emulator"):
-        super().__init__([Problem(where, 1, message)])
+    def __init__(self, message: str, where: str = "emulator", line: int = 1):
+        super().__init__([Problem(where, line, message)])
 
 
 def port_is_free(port: int) -> bool:
@@ -47,7 +48,11 @@ def port_is_free(port: int) -> bool:
         return True
 
 
-def require_loopback(endpoint: str) -> str:
+Where = tuple[str, int]  # where an endpoint was given: ("--endpoint", 1), or a stack file's line
+GIVEN: Where = ("--endpoint", 1)
+
+
+def require_loopback(endpoint: str, where: Where = GIVEN) -> str:
     """The endpoint itself when it names this machine; commands that write or switch IAM enforcement refuse others."""
     parsed = urlparse(endpoint)
     host = parsed.hostname or ""
@@ -56,8 +61,39 @@ def require_loopback(endpoint: str) -> str:
     except ValueError:
         local = False
     if parsed.scheme not in ("http", "https") or not local:
-        raise EmulatorError(f"endpoint {endpoint!r} is not a local emulator (expected http://127.0.0.1:PORT)", "--endpoint")
+        raise EmulatorError(f"endpoint {endpoint!r} is not a local emulator (expected http://127.0.0.1:PORT)", *where)
     return endpoint.rstrip("/")
+
+
+def check_port(endpoint: str, where: Where = GIVEN) -> None:
+    """An endpoint's port, when it names one, is a number from 1 to 65535 (botocore would raise on another)."""
+    parsed = urlparse(endpoint)
+    try:
+        port = parsed.port
+    except ValueError:
+        port = 0
+    if port == 0 or (port is None and ":" in parsed.netloc.rsplit("]", 1)[-1]):
+        raise EmulatorError(f"endpoint {endpoint!r}: the port is not a number from 1 to 65535", *where)
+
+
+def probe(endpoint: str, region: str, where: Where = GIVEN) -> None:
+    """Refuse, within 10 s, an endpoint that is not an AWS emulator: nothing listening, an HTTP server that answers
+    something else, or one that never answers. One STS call, one attempt, short timeouts; the clients that follow
+    keep the long read timeout some emulator calls need."""
+    check_port(endpoint, where)
+    config = Config(connect_timeout=PROBE_SECONDS, read_timeout=PROBE_SECONDS, retries={"total_max_attempts": 1})
+    sts = boto3.Session(**EMULATOR_CREDENTIALS).client("sts", endpoint_url=endpoint, region_name=region, config=config)
+    try:
+        account = sts.get_caller_identity().get("Account")
+    except (EndpointConnectionError, ConnectTimeoutError):
+        raise EmulatorError(f"nothing answers at {endpoint} (start an emulator with `meshplane up --local --serve`)", *where) from None
+    except ReadTimeoutError:
+        raise EmulatorError(f"{endpoint} accepted a connection but did not answer within {PROBE_SECONDS} s: not an AWS emulator", *where) from None
+    except Exception as exc:  # botocore raises KeyError parsing a 200 that is not AWS's XML, ClientError on an HTTP error
+        reason = str(exc) if isinstance(exc, (BotoCoreError, ClientError)) else f"an answer botocore cannot read ({type(exc).__name__} {exc})"
+        raise EmulatorError(f"{endpoint} answers, but not as an AWS emulator (STS GetCallerIdentity: {reason})", *where) from None
+    if not account:
+        raise EmulatorError(f"{endpoint} answers, but not as an AWS emulator (STS GetCallerIdentity named no account)", *where)
 
 
 class Emulator:

@@ -19,7 +19,7 @@ from meshplane.engine import Evaluation
 from meshplane.local import access as access_
 from meshplane.local import up as up_
 from meshplane.local import verify as verify_
-from meshplane.local.emulator import Emulator, connect, connect_all, port_is_free, require_loopback
+from meshplane.local.emulator import Emulator, connect_all, port_is_free, probe, require_loopback
 from meshplane.problems import MeshError, Problem
 from meshplane.project import Project
 
@@ -61,6 +61,23 @@ def manifests_dir(project: Project, out: Path | None) -> Path:
     return Path(out) if out else project.root / (project.settings.render_manifests or "out/manifests")
 
 
+def given_at(project: Project, flag: str, given: object, key: str) -> tuple[str, int]:
+    """Where a value was chosen: on the command line (`flag`), else at the stack file's `meshplane:<key>` line."""
+    stack = project.stack
+    if given or stack is None or stack.source is None:
+        return (flag, 1)
+    return (stack.source.path, stack.line_of(key))
+
+
+def emulator_at(project: Project, endpoint: str | None) -> str:
+    """`endpoint` (else the stack's), once known to be on this machine, with a valid port, and to answer as an AWS
+    emulator within 10 s."""
+    where = given_at(project, "--endpoint", endpoint, "awsEndpoint")
+    endpoint = require_loopback(endpoint or project.settings.aws_endpoint or "", where)
+    probe(endpoint, project.settings.region, where)
+    return endpoint
+
+
 @aws_errors
 def up_local(
     project: Project,
@@ -74,10 +91,11 @@ def up_local(
 ) -> int:
     """Provision the project's stack into the emulator at `endpoint`, or into a moto server started here (kept with
     `serve`). `then_verify` and `then_check` read the result back and prove the access matrix before the emulator stops."""
-    out = manifests_dir(project, out)
+    where_out, out = given_at(project, "--out", out, "renderManifests"), manifests_dir(project, out)
+    up_.require_writable(out, where_out)
     emulator = None
     if endpoint:
-        endpoint = require_loopback(endpoint)
+        endpoint = emulator_at(project, endpoint)
         if serve:
             echo(f"note: --serve has no effect with --endpoint: the emulator at {endpoint} runs on its own")
     else:
@@ -145,7 +163,11 @@ def serve_hint(result: up_.UpResult) -> str:
 def verify_stack(project: Project, endpoint: str | None = None, echo: Echo = print, err: Echo = _err, as_json: bool = False) -> int:
     """Read the deployed state of the project's stack (the emulator it or --endpoint names, else real AWS) and report
     every departure."""
-    return _verify(project, endpoint or project.settings.aws_endpoint, engine.run(project), echo, err, as_json)
+    if endpoint or project.settings.aws_endpoint:
+        where = given_at(project, "--endpoint", endpoint, "awsEndpoint")
+        endpoint = endpoint or project.settings.aws_endpoint
+        probe(endpoint, project.settings.region, where)
+    return _verify(project, endpoint, engine.run(project), echo, err, as_json)
 
 
 def _verify(project: Project, endpoint: str | None, evaluation: Evaluation, echo: Echo, err: Echo, as_json: bool = False) -> int:
@@ -185,11 +207,10 @@ def access_matrix(
     echo(access_.dumps(matrix) if as_json else access_.render(matrix))
     if not check:
         return 0
-    endpoint = endpoint or settings.aws_endpoint
-    if not endpoint:
+    if not (endpoint or settings.aws_endpoint):
         err(f"meshplane access: error: --check needs a local emulator: --endpoint URL (stack {stack} names none)")
         return 2
-    endpoint = require_loopback(endpoint)
+    endpoint = emulator_at(project, endpoint)
     accounts = connect_all(endpoint, settings)
     evaluation = evaluation or engine.run(project)
     report = access_.check(matrix, evaluation, accounts, settings.account_id, settings.region, endpoint, echo=echo if not as_json else err)

@@ -8,6 +8,7 @@ applier, a Kubernetes object its schema rejects.
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from meshplane.inventory import Resource
 from meshplane.local import apply as applying
 from meshplane.local import manifests as k8s
 from meshplane.local.emulator import Aws, connect_all
+from meshplane.local.ownership import Journal
 from meshplane.mesh import Mesh
 from meshplane.problems import MeshError, Problem
 from meshplane.project import Project
@@ -84,6 +86,35 @@ def state_path(out: Path, stack: str) -> Path:
     return out.parent / f"local-state.{stack}.json"
 
 
+def journal_path(out: Path, stack: str) -> Path:
+    """The creates of a run that has not finished, beside the state file (removed when the run finishes)."""
+    return out.parent / f"local-journal.{stack}.jsonl"
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why `folder` (made when missing) cannot be written into, or None: asked of the nearest part that exists, so
+    nothing is made before the run is known to be able to finish."""
+    part = folder.absolute()
+    while not part.exists() and part.parent != part:
+        part = part.parent
+    if not part.is_dir():
+        return f"{part} is not a folder"
+    try:  # a file made and removed: permissions alone say yes to root, even on a read-only or virtual file system
+        with tempfile.TemporaryFile(dir=part):
+            pass
+    except OSError as exc:
+        return f"{part} is not writable ({exc.strerror or exc})"
+    return None
+
+
+def require_writable(out: Path, where: tuple[str, int]) -> None:
+    """Before anything is applied: the manifests' folder, and beside it the state and the journal, can be written."""
+    for folder in (out, out.parent):
+        reason = unwritable(folder)
+        if reason:
+            raise MeshError([Problem(*where, f"cannot write the manifests to {out} (and the state beside it): {reason}")])
+
+
 def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governance_gate, echo: Echo = print) -> UpResult:
     """Evaluate the program for the project's stack, refuse a mesh with a problem, apply it to the emulator at `endpoint`."""
     started = time.monotonic()
@@ -113,7 +144,9 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
         govern_catalog(aws)
     echo(f"applying {len(cloud)} AWS resources to {endpoint} (accounts {', '.join(accounts)}; {settings.region}); "
          "each account's Lake Formation governs its catalog (the account bootstrap docs/access.md asks for)")
-    report = applying.apply(evaluation, accounts, settings.account_id, _progress(echo) if len(cloud) >= PROGRESS_FROM else None)
+    journal = Journal.open(journal_path(out, stack))
+    progress = _progress(echo) if len(cloud) >= PROGRESS_FROM else None
+    report = applying.apply(evaluation, accounts, settings.account_id, progress, journal, where)
 
     state_file = state_path(out, stack)
     previous = _previous_manifests(state_file, out)
@@ -121,6 +154,7 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
     result = UpResult(project, endpoint, evaluation, report, manifests, out, state_file, advisories, evaluate_seconds)
     result.seconds = time.monotonic() - started
     _write_state(result)
+    journal.close()
     return result
 
 
@@ -184,6 +218,7 @@ def summary(result: UpResult) -> str:
     )
     if result.report.pruned:
         lines.append(f"  removed {len(result.report.pruned)} resource(s) no longer declared: {', '.join(result.report.pruned)}")
+    lines += [f"note: {note}" for note in result.report.notes]
     by_type = Counter(r.type for r, _ in result.report.not_applicable)
     for typ, n in sorted(by_type.items()):
         reason = applying.NOT_APPLICABLE[typ]

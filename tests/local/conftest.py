@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from meshplane import cli
 from meshplane.local.emulator import Emulator, enforcement, reset
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
@@ -78,3 +79,24 @@ def prod():
 
     # a stack of every domain would overlap prod-podcasts: run on the project as loaded, past the stacks' check
     return evaluate("prod", {"meshplane:excludeDomains": "null"}, project=open_project(ROOT))
+
+
+@pytest.fixture
+def command(capsys):
+    """Run a meshplane command in this process: (exit status, stdout, stderr)."""
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        status = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+@pytest.fixture
+def deployed(endpoint, tmp_path, command, monkeypatch):
+    """The local stack, provisioned with `meshplane up --local --endpoint` (its output)."""
+    monkeypatch.chdir(ROOT)
+    status, out, err = command("up", "--local", "--env", "local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert status == 0, err
+    return out

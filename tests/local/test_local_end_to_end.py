@@ -38,15 +38,6 @@ def errors(text: str) -> list[str]:
     return [line for line in lines(text) if ": error: " in line]
 
 
-@pytest.fixture
-def deployed(endpoint, tmp_path, capsys, monkeypatch):
-    """The local stack, provisioned with `meshplane up --local --endpoint`."""
-    monkeypatch.chdir(ROOT)
-    status, out, err = run(capsys, "up", "--local", "--env", "local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
-    assert status == 0, err
-    return out
-
-
 def test_up_provisions_the_sample_mesh_across_two_accounts_and_says_what_it_did(deployed, admin, other, tmp_path):
     here = {b["Name"] for b in admin("s3").list_buckets()["Buckets"]}
     there = {b["Name"] for b in other("s3").list_buckets()["Buckets"]}

@@ -11,6 +11,8 @@ from meshplane.local import up
 from meshplane.problems import MeshError, Problem, Severity
 from meshplane.project import open_project
 
+ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
+
 pytestmark = pytest.mark.slow
 
 
@@ -45,8 +47,6 @@ def test_a_mandatory_governance_finding_provisions_nothing(project, endpoint, ad
 
 
 def test_the_gate_refuses_before_the_emulator_sees_a_request(endpoint, admin, tmp_path):
-    ROOT = Path(__file__).resolve().parents[2]
-
     def gate(project, evaluation):
         return [Problem("domains/users/products/play-events.yaml", 1, "bucket without TLS-only policy", Severity.error, "RES-003"),
                 Problem("domains/users/products/play-events.yaml", 1, "an advisory", Severity.warning, "MESH-009")]
@@ -54,4 +54,13 @@ def test_the_gate_refuses_before_the_emulator_sees_a_request(endpoint, admin, tm
     with pytest.raises(MeshError) as raised:
         up.up(open_project(ROOT, stack="local"), endpoint, tmp_path / "manifests", gate=gate, echo=lambda line: None)
     assert [p.rule for p in raised.value.problems if p.rule] == ["RES-003"]
+    assert nothing_provisioned(admin)
+
+
+def test_an_unwritable_out_provisions_nothing(endpoint, admin, tmp_path, capsys, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    monkeypatch.chdir(ROOT)
+    status = cli.main(["up", "--local", "--endpoint", endpoint, "--out", str(blocker / "manifests")])
+    assert status == 1 and "--out:1: error: cannot write the manifests to " in capsys.readouterr().err
     assert nothing_provisioned(admin)

@@ -78,12 +78,16 @@ class FakeKms:
         self.keys.add(REAL_KEY)
         return {"KeyMetadata": {"KeyId": REAL_KEY, "Arn": REAL_ARN}}
 
+    def get_key_rotation_status(self, KeyId):
+        return {"KeyRotationEnabled": False}
+
     def enable_key_rotation(self, KeyId):
         assert KeyId in self.keys
 
     def get_paginator(self, operation):
-        assert operation == "list_grants"  # after applying, the grants nobody declares are revoked: there are none
-        return type("Pages", (), {"paginate": lambda _, KeyId: [{"Grants": []}]})()
+        # no key carries the stack's tags yet; after applying, the grants nobody declares are revoked: there are none
+        pages = {"list_keys": [{"Keys": []}], "list_grants": [{"Grants": []}]}[operation]
+        return type("Pages", (), {"paginate": lambda _, **kw: pages})()
 
     def create_alias(self, AliasName, TargetKeyId):
         if TargetKeyId not in self.keys:
@@ -214,3 +218,94 @@ def test_local_endpoints_are_accepted(url):
 def test_other_endpoints_are_refused(url):
     with pytest.raises(EmulatorError):
         require_loopback(url)
+
+
+# errors, drift and ownership, as pure functions ------------------------------------------------------
+
+
+class DeniedS3:
+    def head_bucket(self, Bucket):
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, "HeadBucket")
+
+
+def test_an_apply_error_names_the_product_and_the_resource_at_its_declaration():
+    bucket = resource(tokens.BUCKET, "play-events-bucket", {"bucket": "daff-dev-users-play-events"}, id="daff-dev-users-play-events",
+                      product="users/play-events", domain="users")  # fmt: skip
+    with pytest.raises(apply.ApplyError) as raised:
+        apply.apply(Evaluation("dev", [bucket]), {"123456789012": FakeAws(s3=DeniedS3())}, "123456789012",
+                    where=lambda r: ("domains/users/products/play-events.yaml", 1))  # fmt: skip
+    [problem] = raised.value.problems
+    assert str(problem) == (
+        "domains/users/products/play-events.yaml:1: error: users/play-events: bucket daff-dev-users-play-events: An error occurred (AccessDenied) "
+        "when calling the HeadBucket operation: Access Denied (0 of 1 resources applied before it)"
+    )
+
+
+def test_a_departure_names_the_deepest_key_or_statement_that_differs():
+    from meshplane.local.verify import departure
+
+    assert departure("tags", {"domain": "users", "team": "x"}, {"domain": "users"}) == "tags.team is 'x', declared absent"
+    assert departure("rules", [{"Expiration": {"Days": 1}}], [{"Expiration": {"Days": 400.0}}]) == "rules.Expiration.Days is 1, declared 400"
+    have = {"Statement": [{"Sid": "Own", "Effect": "Allow"}]}
+    want = {"Statement": [{"Sid": "Own", "Effect": "Allow"}, {"Sid": "DenyInsecureTransport", "Effect": "Deny"}]}
+    assert departure("policy", have, want) == 'policy.Statement[DenyInsecureTransport] is absent, declared {"Effect": "Deny", "Sid": "DenyInsecureTransport"}'
+    assert departure("policy", want, want) is None and departure("arns", ["a"], "a") is None
+    assert departure("inline policies", ["a", "b"], ["b"]) == 'inline policies is ["a", "b"], declared ["b"]'
+
+
+def test_only_the_stacks_marker_or_its_journal_lets_a_resource_be_adopted(tmp_path):
+    from meshplane.local.ownership import Journal, NotOurs, adopt, owned
+
+    declared = {"managed-by": "meshplane", "environment": "local", "domain": "users", "owner": "a@example.com"}
+    assert owned({**declared, "owner": "changed@example.com"}, declared)  # the marker is who made it, not every tag
+    assert not owned({**declared, "environment": "dev"}, declared) and not owned({}, declared) and not owned({}, {})
+    journal = Journal.open(tmp_path / "journal.jsonl")
+    journal.before_create(tokens.BUCKET, "123456789012", "daff-local-users-play-events")
+    with (tmp_path / "journal.jsonl").open("a") as f:
+        f.write('{"run": "cut')  # the line a kill cut short
+    later = Journal.open(tmp_path / "journal.jsonl")
+    adopt({}, declared, later, tokens.BUCKET, "123456789012", "daff-local-users-play-events")  # begun by a run that did not finish
+    with pytest.raises(NotOurs):
+        adopt({}, declared, later, tokens.BUCKET, "123456789012", "daff-local-users-other")
+    later.close()
+    assert not (tmp_path / "journal.jsonl").exists()
+
+
+class Page(dict):
+    def __missing__(self, key):
+        return []
+
+
+class Nothing:
+    """A client every call of which answers nothing: no buckets, roles, keys, access points, grants."""
+
+    def __getattr__(self, name):
+        if name == "get_paginator":
+            return lambda operation: type("Pages", (), {"paginate": lambda _, **kw: [Page()]})()
+        return lambda **kw: Page()
+
+
+class Unreadable(Nothing):
+    def head_bucket(self, Bucket):
+        return DeniedS3().head_bucket(Bucket)
+
+
+class NoRoles(Nothing):
+    def get_role(self, RoleName):
+        raise ClientError({"Error": {"Code": "NoSuchEntity", "Message": RoleName}}, "GetRole")
+
+
+def test_a_resource_verify_cannot_read_is_a_finding_at_it_and_the_rest_is_still_read():
+    from meshplane.local.verify import verify
+
+    project = open_project(ROOT, stack="local")
+    bucket = resource(tokens.BUCKET, "play-events-bucket", {"bucket": "daff-local-users-play-events"}, product="users/play-events", domain="users")
+    role = resource(tokens.ROLE, "play-events-job-role", {"name": "daff-local-users-play-events-job", "assumeRolePolicy": "{}"},
+                    product="users/play-events", domain="users")  # fmt: skip
+    aws = FakeAws(s3=Unreadable(), iam=NoRoles(), kms=Nothing(), s3control=Nothing(), lakeformation=Nothing())
+    report = verify(Evaluation("local", [bucket, role]), project.mesh, project.settings, {"123456789012": aws})
+    assert [str(f) for f in report.findings] == [
+        "domains/users/products/play-events.yaml:1: error: users/play-events: bucket daff-local-users-play-events: cannot be read: "
+        "An error occurred (AccessDenied) when calling the HeadBucket operation: Access Denied",
+        "domains/users/products/play-events.yaml:1: error: users/play-events: role daff-local-users-play-events-job: is missing",
+    ]
