@@ -59,18 +59,22 @@ def _normal(value):
 SHOWN_DIFFERENCES = 4  # per property: the rest are counted
 
 
-def _statements(value):
-    """A policy's statements keyed by their Sid (else their place), so one missing statement is one difference."""
+KEYED_LISTS = {"Statement": "Sid", "rules": "ID"}  # a policy's statements, a lifecycle's rules: each by its own name
+
+
+def _keyed(value, key: str):
+    """A list's items keyed by their name (else their place), so one missing item is one difference."""
     listed = value if isinstance(value, list) else [value]
     if not all(isinstance(s, dict) for s in listed):
         return value
-    return {f"[{s.get('Sid') or f'#{i}'}]": s for i, s in enumerate(listed)}
+    return {f"[{s.get(key) or f'#{i}'}]": s for i, s in enumerate(listed)}
 
 
 def _differences(have, want, path: str) -> list[str]:
-    """Where `have` departs from `want` (both `_normal`): the deepest key or statement that differs, each once."""
-    if path.endswith(".Statement"):
-        have, want = _statements(have), _statements(want)
+    """Where `have` departs from `want` (both `_normal`): the deepest key, statement or rule that differs, each once."""
+    key = KEYED_LISTS.get(path.rpartition(".")[2])
+    if key:
+        have, want = _keyed(have, key), _keyed(want, key)
     if not (isinstance(have, dict) and isinstance(want, dict)):
         return [] if have == want else [f"{path} is {_shown(have)}, declared {_shown(want)}"]
     found = []
@@ -90,7 +94,7 @@ def departure(prop: str, have, want) -> str | None:
     normal_have, normal_want = _normal(have), _normal(want)
     if normal_have == normal_want:
         return None
-    if not (isinstance(normal_have, dict) and isinstance(normal_want, dict)):
+    if not (isinstance(normal_have, dict) and isinstance(normal_want, dict)) and prop not in KEYED_LISTS:
         return f"{prop} is {_shown(have)}, declared {_shown(want)}"  # as read and as declared
     found = _differences(normal_have, normal_want, prop)
     more = f" (and {len(found) - SHOWN_DIFFERENCES} more)" if len(found) > SHOWN_DIFFERENCES else ""

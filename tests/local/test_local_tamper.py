@@ -124,7 +124,7 @@ def test_every_property_changed_behind_the_stacks_back_is_found_then_repaired(de
     finding(found, PLAYS_FILE + f"public access block {PLAYS}: ", "blockPublicAcls is False, declared True")
     finding(found, PLAYS_FILE + f"bucket ownership {PLAYS}: ", "objectOwnership is 'ObjectWriter', declared 'BucketOwnerEnforced'")
     finding(found, PLAYS_FILE + f"bucket versioning {PLAYS}: ", "status is 'Suspended', declared 'Enabled'")
-    finding(found, PROFILES_FILE + f"bucket lifecycle {PROFILES}: rules.Expiration.Days is 1, declared ")
+    finding(found, PROFILES_FILE + f"bucket lifecycle {PROFILES}: rules[retention].Expiration.Days is 1, declared ")
     finding(found, PROFILES_FILE + f"bucket policy {PROFILES}: policy.Statement[DenyInsecureTransport] is absent, declared ")
     finding(found, PROFILES_FILE + f"bucket {PROFILES}: tags.classification is 'public', declared ")
     # the keys: state, rotation, policy, tags; an alias pointed elsewhere; a key scheduled for deletion

@@ -245,7 +245,10 @@ def test_a_departure_names_the_deepest_key_or_statement_that_differs():
     from meshplane.local.verify import departure
 
     assert departure("tags", {"domain": "users", "team": "x"}, {"domain": "users"}) == "tags.team is 'x', declared absent"
-    assert departure("rules", [{"Expiration": {"Days": 1}}], [{"Expiration": {"Days": 400.0}}]) == "rules.Expiration.Days is 1, declared 400"
+    assert departure("rules", [{"Expiration": {"Days": 1}}], [{"Expiration": {"Days": 400.0}}]) == "rules[#0].Expiration.Days is 1, declared 400"
+    two = lambda days: [{"ID": "retention", "Expiration": {"Days": days}}, {"ID": "expired-delete-markers", "Expiration": {"ExpiredObjectDeleteMarker": True}}]  # noqa: E731
+    assert departure("rules", two(1), two(400)) == "rules[retention].Expiration.Days is 1, declared 400"
+    assert departure("rules", two(400)[:1], two(400)).startswith("rules[expired-delete-markers] is absent, declared")
     have = {"Statement": [{"Sid": "Own", "Effect": "Allow"}]}
     want = {"Statement": [{"Sid": "Own", "Effect": "Allow"}, {"Sid": "DenyInsecureTransport", "Effect": "Deny"}]}
     assert departure("policy", have, want) == 'policy.Statement[DenyInsecureTransport] is absent, declared {"Effect": "Deny", "Sid": "DenyInsecureTransport"}'
