@@ -8,12 +8,12 @@ import sys
 
 from meshplane import findings, governance, snapshot
 from meshplane.baseline import Baseline
+from meshplane.deployments import project_problems
 from meshplane.graph import render
 from meshplane.input_check import input_findings
 from meshplane.mesh import Mesh
 from meshplane.offline import offline
 from meshplane.problems import MeshError, Problem, Severity
-from meshplane.deployments import project_problems
 from meshplane.project import DOMAINS, Project, domain_folders, find_root, open_project
 from meshplane.resolve import resolve
 from meshplane.schema import write_schemas

@@ -309,7 +309,6 @@ def _unreadable(address: str, unreadable: frozenset[str]) -> bool:
 def _check_references(mesh: Mesh, product: DeclaredProduct, unreadable: frozenset[str]) -> list[Problem]:
     problems = []
     src = product.source
-    first: dict[str, int] = {}
     pinned: dict[tuple[str, int], int] = {}  # (address, version) -> line
     read_first: dict[str, int] = {}  # address -> index
     for i, (address, version) in enumerate(product.reads):
@@ -333,12 +332,13 @@ def _check_references(mesh: Mesh, product: DeclaredProduct, unreadable: frozense
                 Problem(src.path, line, f"input {ref!r}: {address} is already read at line {src.line_of(('inputs', earlier))}; "
                         "a product reads one version of each input")
             )  # fmt: skip
+    listed: dict[str, int] = {}  # consumer -> line
     for i, consumer in enumerate(product.spec.consumers):
         line = src.line_of(("consumers", i))
-        if consumer in first:
-            problems.append(Problem(src.path, line, f"consumer {consumer!r} is declared twice (first at line {first[consumer]})"))
+        if consumer in listed:
+            problems.append(Problem(src.path, line, f"consumer {consumer!r} is declared twice (first at line {listed[consumer]})"))
             continue
-        first[consumer] = line
+        listed[consumer] = line
         if _unreadable(consumer, unreadable) or not mesh.knows(consumer):
             continue
         if "/" in consumer:
