@@ -60,6 +60,7 @@ TagValue = Annotated[
 ]
 # Glue's multi-line text (a table's or database's description): no control character but tab and line breaks
 GLUE_TEXT = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F]*$"
+GlueDescription = Annotated[str, Field(min_length=1, max_length=aws.GLUE_DESCRIPTION_MAX, pattern=GLUE_TEXT)]  # a table's or database's
 PII_MARK = " [pii]"  # what a column's Glue comment adds to its description
 
 
@@ -325,10 +326,7 @@ class Product(Spec):
     """One data product: `domains/<domain>/products/<name>.yaml`."""
 
     name: ProductName = Field(description="Product name, unique in its domain; its address is `<domain>/<name>`.")
-    description: str = Field(
-        min_length=1,
-        max_length=aws.GLUE_DESCRIPTION_MAX,
-        pattern=GLUE_TEXT,
+    description: GlueDescription = Field(
         description="What the product offers and to whom: its Glue table's description (2048 characters at most).",
     )
     owner: TagValue = Field(
@@ -418,10 +416,7 @@ class Domain(Spec):
     """A business domain: `domains/<domain>/domain.yaml`."""
 
     name: Name = Field(description="Domain name; must equal its folder's name.")
-    description: str = Field(
-        min_length=1,
-        max_length=aws.GLUE_DESCRIPTION_MAX,
-        pattern=GLUE_TEXT,
+    description: GlueDescription = Field(
         description="The business capability the domain serves: its Glue database's description (2048 characters at most).",
     )
     team: str = Field(min_length=1, max_length=200, description="The team that owns the domain's data products.")
