@@ -14,7 +14,7 @@ from meshplane.input_check import input_findings
 from meshplane.mesh import Mesh
 from meshplane.offline import offline
 from meshplane.problems import MeshError, Problem, Severity
-from meshplane.project import DOMAINS, Project, domain_folders, find_root, open_project
+from meshplane.project import Project, find_root, open_project
 from meshplane.resolve import resolve
 from meshplane.schema import write_schemas
 from meshplane.spec import Environment
@@ -77,7 +77,7 @@ def validate(args: argparse.Namespace) -> int:
     mesh, federation = project.mesh, project.federation
     base = Baseline.of_snapshot(snapshot.of_ref(project.root, args.base, env.value)) if args.base else None
     problems = governance.evaluate_mesh(mesh, federation, env, base)
-    problems += project_problems(project.root, mesh, domain_folders(args.domains or project.root / DOMAINS))
+    problems += project_problems(project.root, mesh, project.domain_folders())
     scope = "mesh rules" + ("" if project.stack else f"; no resource rules: the project has no stack {stack_file(env.value)}")
     resources = 0
     if project.stack is not None and not governance.blocking(problems):  # resources only of a mesh that may deploy
@@ -338,7 +338,7 @@ def catalog(args: argparse.Namespace) -> int:
 
     project = project_of(args)
     mesh, grants = project.mesh, project.mesh.grants(project.federation.open_classifications)
-    stacks = read_stacks(project.root, domain_folders(args.domains or project.root / DOMAINS))
+    stacks = read_stacks(project.root, project.domain_folders())
     site = build_site(mesh, grants, stacks, args.env, args.out or project.root / "out" / "catalog")
     print(f"wrote the catalog of {site.products} products ({site.contracts} ODCS contracts, {site.descriptors} ODPS descriptors): {site.index}")
     return 0

@@ -16,7 +16,7 @@ from meshplane.compose import StackPlan, compose
 from meshplane.deployments import stack_problems
 from meshplane.governance.evaluate import evaluate_mesh
 from meshplane.problems import MeshError, blocking
-from meshplane.project import DOMAINS, Project, domain_folders, open_project
+from meshplane.project import Project, open_project
 from meshplane.shared_names import collisions
 from meshplane.stack import SETTING_KEYS, Stack, StackSettings
 from meshplane.stack_file import read_stack_file
@@ -44,7 +44,7 @@ def load_stack(settings: StackSettings, root: Path | None = None, stack: str | N
         project = open_project(root, around=settings.domains)
         if stack is not None:
             checked = Stack(stack, {}, settings, read_stack_file(project.root, stack, SETTING_KEYS))
-            problems = stack_problems(project.root, checked, domain_folders(project.root / DOMAINS))
+            problems = stack_problems(project.root, checked, project.domain_folders())
             if problems:
                 raise MeshError(problems)
     # deploying: the change was reviewed and merged, so a refusal that stands is a withdrawal or a pending agreement

@@ -27,6 +27,7 @@ class Project:
     root: Path  # the folder holding Pulumi.yaml
     mesh: Mesh
     federation: Federation
+    mesh_root: Path  # the folder of domain folders (`<root>/domains` unless --domains names another)
     stack: Stack | None = None
 
     @property
@@ -34,6 +35,10 @@ class Project:
         if self.stack is None:
             raise ValueError("this project was opened without a stack")
         return self.stack.settings
+
+    def domain_folders(self) -> list[str]:
+        """Every domain of the mesh, as its folders name them: those the mesh was read around, and the others."""
+        return domain_folders(self.mesh_root)
 
     def with_stack(self, name: str, overrides: dict[str, str] | None = None) -> "Project":
         """The same project, working on the stack `name` (its config with `overrides`)."""
@@ -79,6 +84,7 @@ def open_project(
         root=root,
         mesh=load_mesh(mesh_root, around, also, project=root),
         federation=load_federation(federation if federation is not None else root / FEDERATION),
+        mesh_root=mesh_root,
         stack=found,
     )
 
