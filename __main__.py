@@ -5,10 +5,10 @@ import pulumi
 from components.domain import DataDomain
 from components.product import DataProduct
 from components.providers import aws_provider, aws_provider_name, kubernetes_provider
-from meshplane.problems import MeshError
-from meshplane.program import load_stack
-from meshplane.project import find_root
-from meshplane.stack import settings_from, stack_file
+from meshplane.declarations.problems import MeshError
+from meshplane.declarations.stack import settings_from, stack_file
+from meshplane.registrations.program import load_stack
+from meshplane.registrations.project import find_root
 
 config = pulumi.Config("meshplane")
 try:

@@ -38,12 +38,12 @@ from meshgen import Shape, generate, write_project  # noqa: E402
 
 from components import tokens  # noqa: E402
 from meshplane import cli  # noqa: E402
-from meshplane.compose import compose  # noqa: E402
-from meshplane.governance.documents import as_list  # noqa: E402
-from meshplane.inventory_build import build  # noqa: E402
-from meshplane.offline import offline  # noqa: E402
-from meshplane.project import open_project  # noqa: E402
-from meshplane.quotas import QUOTAS, Per  # noqa: E402
+from meshplane.cloud.documents import as_list  # noqa: E402
+from meshplane.cloud.quotas import QUOTAS, Per  # noqa: E402
+from meshplane.compose.stack_plan import compose  # noqa: E402
+from meshplane.registrations.inventory_build import build  # noqa: E402
+from meshplane.registrations.offline import offline  # noqa: E402
+from meshplane.registrations.project import open_project  # noqa: E402
 
 RAISED = {q.id: q.maximum for q in QUOTAS.values() if q.adjustable and q.maximum}  # every quota AWS raises up to a published maximum
 AGREEMENT_TYPES = (tokens.ACCESS_POINT, tokens.LF_PERMISSIONS, tokens.MANAGED_POLICY, tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from meshplane.loader import load_mesh
-from meshplane.mesh import OPEN_TO_MESH
+from meshplane.declarations.loader import load_mesh
+from meshplane.declarations.mesh import OPEN_TO_MESH
 
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 KINDS = ("source-aligned", "aggregate", "consumer-aligned")

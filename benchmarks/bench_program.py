@@ -9,7 +9,7 @@ components. The bare project's program registers the same cloud resources straig
 pulumi-kubernetes classes, from plain data written before it runs: no mesh, no governance, no components,
 every name and document precomputed; where the real program passes one resource's output to another (a
 key's ARN, a bucket's name, a role's name), the bare one passes the same output. Both are evaluated by the
-same mock engine (`meshplane.engine.evaluate`, the cyclic collector off for both, as a command runs it), each
+same mock engine (`meshplane.registrations.engine.evaluate`, the cyclic collector off for both, as a command runs it), each
 in a process of its own so that peak memory (ru_maxrss) is its own. Then:
 
 - the two inventories must hold the same cloud resources (type and logical name) with the same inputs and
@@ -49,8 +49,8 @@ def bare_records(project: Path) -> dict:
     from components.domain import domain_children
     from components.product import product_children
     from components.spec import Ref
-    from meshplane.compose import compose
-    from meshplane.project import open_project
+    from meshplane.compose.stack_plan import compose
+    from meshplane.registrations.project import open_project
 
     loaded = open_project(project, stack=STACK)
     plan = compose(loaded.mesh, loaded.settings, loaded.federation)
@@ -134,8 +134,8 @@ def child(which: str, project: Path, out: Path, profile: bool) -> None:
     import pulumi_aws  # noqa: F401  (imported before the baseline: memory is then the evaluation's own)
     import pulumi_kubernetes  # noqa: F401
 
-    from meshplane import heap
-    from meshplane.engine import evaluate
+    from meshplane.registrations import heap
+    from meshplane.registrations.engine import evaluate
 
     stack = contextlib.ExitStack()
     stack.enter_context(heap.for_the_process())  # as a command runs it: the collector off, no collection at the end

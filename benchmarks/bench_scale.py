@@ -33,12 +33,12 @@ from meshgen import Shape, generate, write_project
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-LOAD = (  # as a command loads: the collector off (meshplane.heap)
-    "from meshplane import heap; from meshplane.project import open_project\n"
+LOAD = (  # as a command loads: the collector off (meshplane.registrations.heap)
+    "from meshplane.registrations import heap; from meshplane.registrations.project import open_project\n"
     "with heap.for_the_process(): print(len(open_project().mesh.products))"
 )
 COUNTS = (
-    "import json; from meshplane.project import open_project; from meshplane.offline import offline; "
+    "import json; from meshplane.registrations.project import open_project; from meshplane.registrations.offline import offline; "
     "s = offline(open_project(stack='prod'), whole_mesh=True); r = s.resources; n = len(s.plan.products); "
     "print(json.dumps({'registrations': len(r), 'cloud': sum(1 for x in r if x.custom and not x.is_provider), 'products': n}))"
 )

@@ -2,7 +2,7 @@
 
 The job reads each input through the access point its producer made for it; the access points it may
 use (its side of each agreement) are packed into managed policies, a few agreements each, so one new
-agreement changes one slot and no role runs out of policy space (meshplane.packing).
+agreement changes one slot and no role runs out of policy space (meshplane.compose.packing).
 """
 
 from __future__ import annotations

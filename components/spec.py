@@ -2,7 +2,7 @@
 
 A component's children are a pure function of its typed arguments. The component registers them with
 the real pulumi-aws / pulumi-kubernetes classes (`components.registry`); meshplane builds the same
-records without the Pulumi engine (`meshplane.inventory.build`), which is how validation sees every
+records without the Pulumi engine (`meshplane.registrations.inventory_build.build`), which is how validation sees every
 resource of a 10,000-product mesh in seconds. A test pins the two equal.
 
 Conventions of `Child.props`: top-level keys are the resource class's Python arguments; nested mappings

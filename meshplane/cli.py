@@ -7,11 +7,12 @@ import os
 import sys
 from pathlib import Path
 
-from meshplane import commands, heap
-from meshplane.findings import FORMATS
-from meshplane.problems import MeshError
-from meshplane.project import find_root
-from meshplane.stack import stack_names
+from meshplane import commands
+from meshplane.declarations.problems import MeshError
+from meshplane.declarations.stack import stack_names
+from meshplane.registrations import heap
+from meshplane.registrations.project import find_root
+from meshplane.review.findings import FORMATS
 
 ENVIRONMENTS = ("dev", "staging", "prod", "local")
 

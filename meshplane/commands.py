@@ -6,19 +6,22 @@ import argparse
 import json
 import sys
 
-from meshplane import findings, governance, snapshot
-from meshplane.baseline import Baseline
-from meshplane.deployments import project_problems
-from meshplane.graph import render
-from meshplane.input_check import input_findings
-from meshplane.mesh import Mesh
-from meshplane.offline import offline
-from meshplane.problems import MeshError, Problem, Severity
-from meshplane.project import Project, find_root, open_project
-from meshplane.resolve import resolve
-from meshplane.schema import write_schemas
-from meshplane.spec import Environment
-from meshplane.stack import stack_file
+from meshplane import snapshot
+from meshplane.declarations.deployments import project_problems
+from meshplane.declarations.mesh import Mesh
+from meshplane.declarations.problems import MeshError, Problem, Severity, blocking
+from meshplane.declarations.resolve import resolve
+from meshplane.declarations.spec import Environment
+from meshplane.declarations.stack import stack_file
+from meshplane.governance.baseline import Baseline
+from meshplane.governance.evaluate import evaluate_mesh, evaluate_resources
+from meshplane.governance.registry import RULES
+from meshplane.registrations.input_check import input_findings
+from meshplane.registrations.offline import offline
+from meshplane.registrations.project import Project, find_root, open_project
+from meshplane.reports.graph import render
+from meshplane.reports.schema import write_schemas
+from meshplane.review import findings
 
 
 def summary(mesh: Mesh, env: Environment, open_to_mesh) -> str:
@@ -76,13 +79,13 @@ def validate(args: argparse.Namespace) -> int:
         project, env = project_of(args), Environment(stack_name(args))
     mesh, federation = project.mesh, project.federation
     base = Baseline.of_snapshot(snapshot.of_ref(project.root, args.base, env.value)) if args.base else None
-    problems = governance.evaluate_mesh(mesh, federation, env, base)
+    problems = evaluate_mesh(mesh, federation, env, base)
     problems += project_problems(project.root, mesh, project.domain_folders())
     scope = "mesh rules" + ("" if project.stack else f"; no resource rules: the project has no stack {stack_file(env.value)}")
     resources = 0
-    if project.stack is not None and not governance.blocking(problems):  # resources only of a mesh that may deploy
+    if project.stack is not None and not blocking(problems):  # resources only of a mesh that may deploy
         stack = offline(project, whole_mesh=True)  # every account's quotas, whatever stack deploys what
-        problems += governance.evaluate_resources(stack.resources, federation, env, mesh, stack.book)
+        problems += evaluate_resources(stack.resources, federation, env, mesh, stack.book)
         problems += input_findings(stack.resources, mesh)
         resources = sum(r.custom for r in stack.resources if mesh.answers_for(r.product or r.domain))
         scope = f"mesh, resource and limit rules over {resources:,} resources"
@@ -100,12 +103,12 @@ def validate(args: argparse.Namespace) -> int:
         errors = sum(p.severity.blocks for p in problems)
         print(f"{len(problems)} governance finding(s): {errors} mandatory, {len(problems) - errors} advisory", file=sys.stderr)
     elif args.format == "text":
-        print(f"governance: {len(governance.RULES)} rules ({scope}), no finding for {env.value}")
-    return 1 if governance.blocking(problems) else 0
+        print(f"governance: {len(RULES)} rules ({scope}), no finding for {env.value}")
+    return 1 if blocking(problems) else 0
 
 
 def rule_descriptors() -> list[findings.Descriptor]:
-    return [findings.Descriptor(r.id, r.title, r.rationale, r.severity, (r.scope.value,)) for r in governance.RULES.values()]
+    return [findings.Descriptor(r.id, r.title, r.rationale, r.severity, (r.scope.value,)) for r in RULES.values()]
 
 
 def report(fmt: str, problems: list[Problem], category: str) -> str:
@@ -133,7 +136,7 @@ def findings_json(env: Environment, project: Project, problems: list[Problem], r
         "domains": project.settings.domains if project.stack else None,
         "products": len([p for p in project.mesh.products if project.mesh.answers_for(p)]),
         "resources": resources,
-        "rules": len(governance.RULES),
+        "rules": len(RULES),
         "findings": [p.as_json() for p in problems],
         "mandatory": errors,
         "advisory": len(problems) - errors,
@@ -141,7 +144,8 @@ def findings_json(env: Environment, project: Project, problems: list[Problem], r
 
 
 def diff(args: argparse.Namespace) -> int:
-    from meshplane import diff as differ, diff_report
+    from meshplane.review import diff as differ
+    from meshplane.review import diff_report
 
     project = project_of(args)
     stack = args.stack or (args.env if (project.root / stack_file(args.env)).is_file() else None)
@@ -164,7 +168,7 @@ def diff(args: argparse.Namespace) -> int:
 
 
 def stacks(args: argparse.Namespace) -> int:
-    from meshplane import affected, stacks_report
+    from meshplane.review import affected, stacks_report
 
     if args.files and args.base:
         print("meshplane stacks: error: name the changed FILEs or --base REF, not both", file=sys.stderr)
@@ -198,7 +202,7 @@ def relative_to(root, name: str) -> str:
 
 
 def codeowners(args: argparse.Namespace) -> int:
-    from meshplane import codeowners as owners
+    from meshplane.review import codeowners as owners
 
     project = project_of(args)
     prefix = owners.prefix_in_repository(project.root)
@@ -227,14 +231,14 @@ def graph(args: argparse.Namespace) -> int:
 
 
 def plan(args: argparse.Namespace) -> int:
-    from meshplane import engine
-    from meshplane.plan import as_json, render
+    from meshplane.registrations import engine
+    from meshplane.reports.plan import as_json, render
 
     project = stack_project(args)
     evaluation = engine.run(project)
     pending = pending_agreements(project)
     if args.state is not None:
-        from meshplane import deployed, plan_changes
+        from meshplane.review import deployed, plan_changes
 
         state = deployed.read(args.state)
         found = plan_changes.against(evaluation.resources, state)
@@ -303,7 +307,7 @@ def access(args: argparse.Namespace) -> int:
 
 
 def quotas(args: argparse.Namespace) -> int:
-    from meshplane import quota_report
+    from meshplane.reports import quota_report
 
     project = stack_project(args, quotas=True)
     rows = offline(project, whole_mesh=True).usage()
@@ -319,7 +323,7 @@ def export(args: argparse.Namespace) -> int:
     from meshplane.export.files import write_documents
 
     if args.standard == "odcs":
-        from meshplane.deployments import read_stacks, stacks_named
+        from meshplane.declarations.deployments import read_stacks, stacks_named
 
         project = project_of(args)
         documents = odcs.contracts(project.mesh, *stacks_named(read_stacks(project.root), args.env))
@@ -334,7 +338,7 @@ def export(args: argparse.Namespace) -> int:
 
 def catalog(args: argparse.Namespace) -> int:
     from meshplane.catalog.site import build_site
-    from meshplane.deployments import read_stacks
+    from meshplane.declarations.deployments import read_stacks
 
     project = project_of(args)
     mesh, grants = project.mesh, project.mesh.grants(project.federation.open_classifications)

@@ -1,7 +1,7 @@
 """What a tree of the project declares and provisions, as plain JSON: the two sides of `meshplane diff`.
 
 The base side is taken by the base's own program: `python -m meshplane.snapshot` runs from a git worktree
-of the base ref (`meshplane.gitref`), so a change to the program itself shows in the resources it
+of the base ref (`meshplane.review.gitref`), so a change to the program itself shows in the resources it
 provisions. A ref whose tree predates this module is read by this program instead, and says so.
 """
 
@@ -20,8 +20,8 @@ FORMAT = 1
 def take(root: Path, env: str, stack: str | None = None) -> dict:
     """The snapshot of the project at `root`: its products as they deploy to `env`, its domains, its agreements, and
     (with `stack`) that stack's cloud resources. A tree that does not load gives its problems instead."""
-    from meshplane.problems import MeshError
-    from meshplane.project import open_project
+    from meshplane.declarations.problems import MeshError
+    from meshplane.registrations.project import open_project
 
     try:
         return of_project(open_project(root), env, stack)
@@ -30,12 +30,11 @@ def take(root: Path, env: str, stack: str | None = None) -> dict:
 
 
 def of_project(project, env: str, stack: str | None = None) -> dict:
-    """The snapshot of a loaded project (`meshplane.project.Project`); MeshError when the stack does not compose."""
-    from meshplane.mesh import input_ref
-    from meshplane.resolve import resolve
-    from meshplane.spec import Environment
-
-    from meshplane.stack import stack_file
+    """The snapshot of a loaded project (`meshplane.registrations.project.Project`); MeshError when the stack does not compose."""
+    from meshplane.declarations.mesh import input_ref
+    from meshplane.declarations.resolve import resolve
+    from meshplane.declarations.spec import Environment
+    from meshplane.declarations.stack import stack_file
 
     if stack and not (project.root / stack_file(stack)).is_file():
         resources: list[dict] | None = []  # a stack this tree does not have provisions nothing
@@ -59,7 +58,7 @@ def of_project(project, env: str, stack: str | None = None) -> dict:
 
 
 def _resources(project) -> list[dict]:
-    from meshplane.offline import offline
+    from meshplane.registrations.offline import offline
 
     return [
         {
@@ -73,7 +72,7 @@ def _resources(project) -> list[dict]:
 
 def of_ref(root: Path, ref: str, env: str, stack: str | None = None) -> dict:
     """The snapshot of the project as it is at git `ref`, taken by that ref's own program where it has this module."""
-    from meshplane.gitref import checkout
+    from meshplane.review.gitref import checkout
 
     with checkout(root, ref) as tree:
         return of_tree(tree, env, stack, ref)
@@ -90,7 +89,7 @@ def of_tree(tree: Path, env: str, stack: str | None = None, what: str = "the wor
     command = [sys.executable, "-m", "meshplane.snapshot", "--env", env, *(["--stack", stack] if stack else [])]
     run = subprocess.run(command, cwd=tree, env=environ, capture_output=True, text=True, timeout=900)
     if run.returncode != 0 or not run.stdout.strip():
-        from meshplane.problems import MeshError, Problem
+        from meshplane.declarations.problems import MeshError, Problem
 
         why = (run.stderr.strip().splitlines() or ["no output"])[-1]
         raise MeshError([Problem("--base", 1, f"the program of {what} could not read its own tree: {why}")])

@@ -1,7 +1,7 @@
 """The CrossGuard policies: every meshplane governance rule, wrapped for `pulumi preview --policy-pack`.
 
 Each policy converts what the engine hands it (type, properties, URN, name) into a
-`meshplane.inventory.Resource` and calls the same rule function `meshplane validate` calls; the
+`meshplane.cloud.inventory.Resource` and calls the same rule function `meshplane validate` calls; the
 federation's file decides, per environment, whether a violation is mandatory or advisory.
 Resource and limit rules become resource or stack policies; the mesh rules run as stack policies
 over the repository's `domains/`.
@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,22 +24,25 @@ from pulumi_policy import (  # noqa: E402
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
-    Severity as PolicySeverity,
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy import (
+    Severity as PolicySeverity,
+)
 from pulumi_policy.policy import Policy  # noqa: E402
 
-from meshplane.baseline import Baseline  # noqa: E402
-from meshplane.federation import Federation  # noqa: E402
-from meshplane.governance import RULES, Rule, Subject, evaluate_mesh, load_federation, severity_of  # noqa: E402
-from meshplane.governance.evaluate import is_suppressed, with_product  # noqa: E402
+from meshplane.cloud.inventory import Resource  # noqa: E402
+from meshplane.declarations.federation import Federation  # noqa: E402
+from meshplane.declarations.loader import load_mesh  # noqa: E402
+from meshplane.declarations.mesh import Mesh  # noqa: E402
+from meshplane.declarations.problems import MeshError, Problem, Severity  # noqa: E402
+from meshplane.declarations.spec import Environment  # noqa: E402
+from meshplane.governance.baseline import Baseline  # noqa: E402
+from meshplane.governance.evaluate import evaluate_mesh, is_suppressed, severity_of, with_product  # noqa: E402  # noqa: E402
+from meshplane.governance.registry import RULES, load_federation  # noqa: E402
+from meshplane.governance.rule import Rule, Subject  # noqa: E402
 from meshplane.governance.usage import usage  # noqa: E402
-from meshplane.inventory import Resource  # noqa: E402
-from meshplane.loader import load_mesh  # noqa: E402
-from meshplane.mesh import Mesh  # noqa: E402
-from meshplane.problems import MeshError, Problem, Severity  # noqa: E402
-from meshplane.spec import Environment  # noqa: E402
 
 PACK_NAME = "meshplane"
 ENVIRONMENT_VARIABLE = "MESHPLANE_ENVIRONMENT"

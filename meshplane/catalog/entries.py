@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 from meshplane.compose.locate import glue_table, location
-from meshplane.mesh import DeclaredProduct, Grant, Mesh
-from meshplane.spec import Domain
-from meshplane.stack import StackSettings
+from meshplane.declarations.mesh import DeclaredProduct, Grant, Mesh
+from meshplane.declarations.spec import Domain
+from meshplane.declarations.stack import StackSettings
 
 
 class State(str, Enum):

@@ -16,11 +16,11 @@ from pathlib import Path
 from meshplane.catalog import domain_matrix_svg, lineage_svg
 from meshplane.catalog.entries import Entry, State, entries
 from meshplane.catalog.pages import Documents, index_page, product_href, product_page
-from meshplane.deployments import deployments, stacks_named
+from meshplane.declarations.deployments import deployments, stacks_named
+from meshplane.declarations.mesh import Grant, Mesh
+from meshplane.declarations.stack import StackSettings
 from meshplane.export import odcs, odps
 from meshplane.export.files import relative_path, write_documents
-from meshplane.mesh import Grant, Mesh
-from meshplane.stack import StackSettings
 
 FULL_LINEAGE_MAX = 60  # products: past this, the front page draws who reads whom between domains
 DEPTH = 2  # hops upstream and downstream a product page draws

@@ -1,7 +1,7 @@
 """Every agreement of the mesh, seen from each side: what the producer's quantum provisions for it, and what the
 consumer's identity names for it.
 
-A grant (`meshplane.mesh.Grant`) is one consumer product reading one producer product. The producer makes
+A grant (`meshplane.declarations.mesh.Grant`) is one consumer product reading one producer product. The producer makes
 the consumer's job an access point and a key grant; the consumer's job names that access point. A
 consumer domain's people read what its products read, through the catalog: the producer grants the
 domain's readers its table (once per domain), the readers name the table.
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from components.sharing import AccessPointAgreement, CatalogShare
 from meshplane.compose import locate
-from meshplane.mesh import DeclaredProduct, Grant, Mesh, domain_of
-from meshplane.packing import Entry
-from meshplane.stack import StackSettings
+from meshplane.compose.packing import Entry
+from meshplane.declarations.mesh import DeclaredProduct, Grant, Mesh, domain_of
+from meshplane.declarations.stack import StackSettings
 
 
 @dataclass

@@ -5,13 +5,13 @@ from __future__ import annotations
 from components.base import DataProtection
 from components.domain import DataDomainArgs, PodBroker
 from components.policies import broker_policy, catalog_reads, readers_policy
-from meshplane import naming
+from meshplane.cloud import naming
 from meshplane.compose import locate
 from meshplane.compose.agreements import Agreements
 from meshplane.compose.slots import slots
 from meshplane.compose.tags import domain_labels, domain_tags
-from meshplane.mesh import Mesh
-from meshplane.stack import StackSettings
+from meshplane.declarations.mesh import Mesh
+from meshplane.declarations.stack import StackSettings
 
 
 def domain_args(mesh: Mesh, settings: StackSettings, domain: str, agreed: Agreements, budget: int, guard: DataProtection) -> DataDomainArgs:
@@ -43,6 +43,6 @@ def broker(settings: StackSettings, domain: str) -> PodBroker | None:
     if locate.broker_arn(settings, domain) is None:
         return None
     # any role of the stack in the domain's account: only the domain's jobs trust this broker, and a name cut to fit
-    # IAM's length (meshplane.naming.fit) may have lost the domain's name
+    # IAM's length (meshplane.cloud.naming.fit) may have lost the domain's name
     jobs = naming.role_arn(settings.account_of(domain), f"{settings.name_prefix}-*")
     return PodBroker(role_name=naming.broker_role_name(settings.name_prefix, domain), policy=broker_policy(jobs))

@@ -7,9 +7,9 @@ consumer's role (and a consumer's stack a producer's access point) without readi
 from __future__ import annotations
 
 from components.policies import DomainPrincipals, Location
-from meshplane import naming
-from meshplane.mesh import DeclaredProduct
-from meshplane.stack import StackSettings
+from meshplane.cloud import naming
+from meshplane.declarations.mesh import DeclaredProduct
+from meshplane.declarations.stack import StackSettings
 
 
 def location(settings: StackSettings, declared: DeclaredProduct, version: int = 1) -> Location:

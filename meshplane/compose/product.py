@@ -13,15 +13,15 @@ from components.policies import OWN_KEY_OPERATIONS, access_point_reads, broker_t
 from components.product import DataProductArgs, PortArgs
 from components.sharing import ProductSharingArgs
 from components.storage import ProductStorageArgs
-from meshplane import naming
+from meshplane.cloud import naming
 from meshplane.compose import locate
 from meshplane.compose.agreements import Agreements
 from meshplane.compose.slots import slots
 from meshplane.compose.tags import product_labels, product_tags
-from meshplane.mesh import DeclaredProduct, Mesh, serves
-from meshplane.resolve import resolve
-from meshplane.spec import Column, OutputPort, Product, Status
-from meshplane.stack import StackSettings
+from meshplane.declarations.mesh import DeclaredProduct, Mesh, serves
+from meshplane.declarations.resolve import resolve
+from meshplane.declarations.spec import Column, OutputPort, Product, Status
+from meshplane.declarations.stack import StackSettings
 
 
 def product_args(

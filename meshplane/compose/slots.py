@@ -1,4 +1,4 @@
-"""A role's side of its agreements as managed policies: its entries packed into slots (meshplane.packing)."""
+"""A role's side of its agreements as managed policies: its entries packed into slots (meshplane.compose.packing)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from components.access import PolicySlot
 from components.policies import document
-from meshplane import naming
-from meshplane.packing import Entry, pack
+from meshplane.cloud import naming
+from meshplane.compose.packing import Entry, pack
 
 
 def slots(role: str, entries: list[Entry], statement: Callable[[list[str]], dict], budget: int) -> list[PolicySlot]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from meshplane.mesh import DeclaredDomain, DeclaredProduct
-from meshplane.spec import Product
+from meshplane.declarations.mesh import DeclaredDomain, DeclaredProduct
+from meshplane.declarations.spec import Product
 
 MANAGED_BY = "meshplane"
 

@@ -6,4 +6,6 @@ outside it is modelled here from AWS's documentation, each in a file of its own 
 `access_points` (a request through an access point needs the access point and its bucket), `grants`
 (KMS grants), `lakeformation` (catalog grants and the queries they authorise). `decide` puts them
 together per principal, product and action; `meshplane.local.readback` reads the documents back.
+
+Other packages import: `decide`, `iam`, `model`.
 """

@@ -6,7 +6,7 @@ A product's output port keeps one contract id through its major versions: versio
 
 from __future__ import annotations
 
-from meshplane.spec import PortStatus, Product
+from meshplane.declarations.spec import PortStatus, Product
 
 PORT = "output"  # the spec's output port (each of its major versions is a version of one contract)
 

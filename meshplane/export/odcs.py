@@ -7,18 +7,18 @@ environment: the product's bucket and its Glue table, named as the program names
 
 from __future__ import annotations
 
-from meshplane import naming
-from meshplane.inventory import whole
-from meshplane import odcs_standard as odcs
-from meshplane.compose import scope
+from meshplane.cloud import naming
+from meshplane.cloud.inventory import whole
 from meshplane.compose.locate import glue_table, location
 from meshplane.compose.product import ports_of
+from meshplane.compose.stack_plan import scope
+from meshplane.declarations import odcs_standard as odcs
+from meshplane.declarations.mesh import DeclaredProduct, Mesh
+from meshplane.declarations.resolve import resolve
+from meshplane.declarations.spec import Column, Format, OutputPort, Product
+from meshplane.declarations.stack import StackSettings
 from meshplane.export.ids import contract_id, document_key, port_status, port_version
 from meshplane.export.people import support, team
-from meshplane.mesh import DeclaredProduct, Mesh
-from meshplane.resolve import resolve
-from meshplane.spec import Column, Format, OutputPort, Product
-from meshplane.stack import StackSettings
 
 
 def contracts(mesh: Mesh, *stacks: StackSettings) -> dict[str, dict]:

@@ -8,6 +8,7 @@ A descriptor is the same in every environment: it says what the product is, who 
 from __future__ import annotations
 
 from meshplane.compose.product import ports_of
+from meshplane.declarations.mesh import DeclaredProduct, Grant, Mesh
 from meshplane.export.ids import PORT, contract_id, port_status, port_version, product_id
 from meshplane.export.odps_model import (
     API_VERSION,
@@ -22,7 +23,6 @@ from meshplane.export.odps_model import (
     Team,
 )
 from meshplane.export.people import support, team
-from meshplane.mesh import DeclaredProduct, Grant, Mesh
 
 
 def descriptors(mesh: Mesh, grants: list[Grant]) -> dict[str, dict]:

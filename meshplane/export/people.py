@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from meshplane.mesh import DeclaredProduct, Mesh
+from meshplane.declarations.mesh import DeclaredProduct, Mesh
 
 
 def team(mesh: Mesh, declared: DeclaredProduct) -> dict:

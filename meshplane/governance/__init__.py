@@ -1,33 +1,12 @@
-"""Federated computational governance: global rules as code, tuned by the federation's data file.
+"""Checking: the federation's global rules as code, tuned by its data file (`governance/federation.yaml`).
 
-    from meshplane.governance import evaluate_mesh, evaluate_resources, blocking
+A rule (`rule.Rule`) is a pure function over one subject: the mesh (`MESH-*`), one resource or a stack's
+resources (`RES-*`), or the quotas' use (`LIM-*`, over `usage` rows). The rules are in `rules/`, one per module;
+`registry` finds them and checks the federation's file against them; `evaluate` runs them, applies the
+federation's modes and the products' suppressions, and locates every finding at a `path:line`.
+`context` is what a mesh rule sees, `baseline` the mesh before the change under review, `storage`,
+`workloads` and `limits` the helpers the resource and limit rules share; `schema_governance` says in a product's
+JSON Schema what the rules will say of it. The CrossGuard pack under `policies/` calls the same functions.
 
-    problems = evaluate_mesh(mesh, federation, "prod")            # MESH-... and LIM-006
-    problems += evaluate_resources(resources, federation, "prod", mesh)  # RES-... and LIM-001..005
-    if blocking(problems): ...                                     # a mandatory finding stands
-
-The resources come from the project's real Pulumi program, run for a stack under the mock engine
-(`meshplane.engine.run`).
-
-Each problem prints as `path:line: RULE-ID severity: message`. The rules are in `rules/`, one per
-module, listed in `RULES`; the Pulumi CrossGuard pack under `policies/` calls the same functions.
+Other packages import: `evaluate`, `registry`, `baseline`, `usage`, `schema_governance`.
 """
-
-from meshplane.governance.evaluate import evaluate_mesh, evaluate_resources, severity_of
-from meshplane.governance.registry import RULES, load_federation
-from meshplane.governance.rule import Finding, Rule, Scope, Subject
-from meshplane.problems import Severity, blocking
-
-__all__ = [
-    "RULES",
-    "Finding",
-    "Rule",
-    "Scope",
-    "Severity",
-    "Subject",
-    "blocking",
-    "evaluate_mesh",
-    "evaluate_resources",
-    "load_federation",
-    "severity_of",
-]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from meshplane.baseline import Baseline
-from meshplane.federation import Federation
-from meshplane.mesh import DeclaredProduct, Mesh
-from meshplane.resolve import resolve
-from meshplane.spec import Environment, Product, Status
+from meshplane.declarations.federation import Federation
+from meshplane.declarations.mesh import DeclaredProduct, Mesh
+from meshplane.declarations.resolve import resolve
+from meshplane.declarations.spec import Environment, Product, Status
+from meshplane.governance.baseline import Baseline
 from meshplane.governance.rule import Finding
 
 

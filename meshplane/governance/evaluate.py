@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from meshplane.baseline import Baseline
-from meshplane.federation import Federation
+from meshplane.cloud.inventory import Resource
+from meshplane.cloud.quotas import DEFAULTS, QuotaBook
+from meshplane.declarations.federation import Federation
+from meshplane.declarations.mesh import Mesh
+from meshplane.declarations.problems import Problem, Severity
+from meshplane.declarations.spec import Environment
+from meshplane.governance.baseline import Baseline
 from meshplane.governance.context import MeshContext
 from meshplane.governance.registry import RULES, rules_for
 from meshplane.governance.rule import Finding, Rule, Subject
 from meshplane.governance.usage import usage
-from meshplane.inventory import Resource
-from meshplane.mesh import Mesh
-from meshplane.problems import Problem, Severity
-from meshplane.quotas import DEFAULTS, QuotaBook
-from meshplane.spec import Environment
+
 
 def severity_of(rule: Rule, federation: Federation, env: Environment) -> Severity:
     """The rule's severity in `env`, as the federation decides."""
@@ -111,7 +112,7 @@ def with_product(finding: Finding) -> Finding:
 def evaluate_mesh(mesh: Mesh, federation: Federation, env: Environment | str, base: Baseline | None = None) -> list[Problem]:
     """Every mesh rule's standing finding, plus invalid suppressions and the declarations' own warnings, as sorted problems.
 
-    `base` is the mesh before the change under review (`meshplane.baseline`); without it every refused input counts
+    `base` is the mesh before the change under review (`meshplane.governance.baseline`); without it every refused input counts
     as one the change adds."""
     env = Environment(env)
     problems = judge(mesh_findings(mesh, federation, env, base), federation, env, mesh)

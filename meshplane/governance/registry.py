@@ -6,10 +6,10 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from meshplane.federation import DEFAULT_PATH, Federation, read_federation
+from meshplane.declarations.federation import DEFAULT_PATH, Federation, read_federation
+from meshplane.declarations.problems import MeshError, Problem
 from meshplane.governance import rules as _package
 from meshplane.governance.rule import Rule, Subject
-from meshplane.problems import MeshError, Problem
 
 
 def _collect() -> dict[str, Rule]:

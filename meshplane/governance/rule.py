@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from meshplane.inventory import Resource
-from meshplane.problems import Severity
-from meshplane.spec import Environment
+from meshplane.cloud.inventory import Resource
+from meshplane.declarations.problems import Severity
+from meshplane.declarations.spec import Environment
 
 
 class Scope(str, Enum):

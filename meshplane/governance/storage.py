@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from components import tokens
-from meshplane.governance.documents import is_unknown
-from meshplane.inventory import Resource
+from meshplane.cloud.documents import is_unknown
+from meshplane.cloud.inventory import Resource
 
 BUCKET_TYPES = (tokens.BUCKET, tokens.BUCKET_V2)
 ENCRYPTION_TYPES = (tokens.BUCKET_ENCRYPTION, tokens.BUCKET_ENCRYPTION_V2)

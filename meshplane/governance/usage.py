@@ -1,4 +1,4 @@
-"""How much of each quota (meshplane.quotas) the resources use: one row per quota and per thing it counts for.
+"""How much of each quota (meshplane.cloud.quotas) the resources use: one row per quota and per thing it counts for.
 
 The limit rules (LIM-...) and `meshplane quotas` read these rows; nothing else counts. A resource's account
 is its provider's (components.providers), so the rows come out the same from the engine's inventory and
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from components import tokens
 from components.providers import account_of_provider
-from meshplane.governance import documents
-from meshplane.inventory import Resource
-from meshplane.quotas import DEFAULTS, QUOTAS, Per, Quota, QuotaBook, Unit
+from meshplane.cloud import documents
+from meshplane.cloud.inventory import Resource
+from meshplane.cloud.quotas import DEFAULTS, QUOTAS, Per, Quota, QuotaBook, Unit
 
 DOCUMENT_QUOTAS = {  # type -> (input, the quota of that document)
     tokens.MANAGED_POLICY: ("policy", "iam.managed-policy-size"),

@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from components import tokens
-from meshplane.inventory import Resource
-
+from meshplane.cloud.inventory import Resource
 
 
 @dataclass(frozen=True)

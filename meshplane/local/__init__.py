@@ -7,4 +7,6 @@
 
 `emulator` starts a moto server on 127.0.0.1 and switches its IAM enforcement; `apply` holds one
 applier per AWS resource type the program registers; `ids` translates the mock's IDs to the emulator's.
+
+Other packages import: `run`.
 """

@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 from botocore.exceptions import ClientError
 
 from meshplane.compose import locate
-from meshplane.engine import Evaluation
+from meshplane.declarations.mesh import Mesh, input_ref, published, serves, split_input
+from meshplane.declarations.problems import Problem
+from meshplane.declarations.spec import Status
 from meshplane.evaluator import iam
 from meshplane.evaluator.decide import MODELLED, PROBE, Action, Decider
 from meshplane.local.emulator import Aws, enforcement, error_code
 from meshplane.local.readback import read_back
-from meshplane.mesh import Mesh, input_ref, published, serves, split_input
-from meshplane.problems import Problem
-from meshplane.project import Project
-from meshplane.spec import Status
+from meshplane.registrations.engine import Evaluation
+from meshplane.registrations.project import Project
 
 ROGUE = "meshplane-access-check-rogue"
 SESSION = "meshplane-access-check"
@@ -113,7 +113,7 @@ def matrix(project: Project) -> Matrix:
 
 
 def locate_scope(project: Project) -> list[str]:
-    from meshplane.compose import scope
+    from meshplane.compose.stack_plan import scope
 
     return scope(project.mesh, project.settings)
 

@@ -18,14 +18,14 @@ from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from components import tokens
 from components.providers import account_of_provider
-from meshplane.engine import Evaluation
-from meshplane.inventory import Resource, whole
+from meshplane.cloud.inventory import Resource, whole
+from meshplane.cloud.manifests import is_kubernetes_object
+from meshplane.declarations.problems import MeshError, Problem
 from meshplane.local.emulator import Aws, error_code
 from meshplane.local.ids import IdMap
 from meshplane.local.ownership import Journal, NotOurs, adopt, customer_keys, find_key, key_tags
 from meshplane.local.subjects import aliases, subject
-from meshplane.manifests import is_kubernetes_object
-from meshplane.problems import MeshError, Problem
+from meshplane.registrations.engine import Evaluation
 
 NOT_APPLICABLE = {
     tokens.POD_IDENTITY: "moto has no EKS Pod Identity API, and no EKS cluster runs locally: the jobs exist as manifests only",

@@ -23,7 +23,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
-from meshplane.problems import MeshError, Problem
+from meshplane.declarations.problems import MeshError, Problem
 
 HOST = "127.0.0.1"
 # moto accepts any signature until enforcement is on; these are the conventional emulator credentials
@@ -204,7 +204,7 @@ def connect(endpoint: str | None, region: str, account: str, role: str | None = 
 
 
 def connect_all(endpoint: str | None, settings) -> dict[str, Aws]:
-    """Clients for every account of a stack (`meshplane.stack.StackSettings`), the default account first."""
+    """Clients for every account of a stack (`meshplane.declarations.stack.StackSettings`), the default account first."""
     return {a: connect(endpoint, settings.region, a, settings.role_of(a)) for a in settings.all_accounts()}
 
 

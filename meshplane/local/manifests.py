@@ -11,9 +11,9 @@ from pathlib import Path
 
 import kubernetes_validate
 
-from meshplane.inventory import Resource
-from meshplane.manifests import file_name, is_kubernetes_object, manifest, write_files
-from meshplane.problems import Problem
+from meshplane.cloud.inventory import Resource
+from meshplane.cloud.manifests import file_name, is_kubernetes_object, manifest, write_files
+from meshplane.declarations.problems import Problem
 
 KUBERNETES_VERSION = kubernetes_validate.latest_version()
 

@@ -14,10 +14,10 @@ from botocore.exceptions import ClientError
 
 from components import tokens
 from components.providers import account_of_provider
-from meshplane.engine import Evaluation
 from meshplane.evaluator.model import AccessPoint, Bucket, CatalogGrant, Deployment, Grant, Key, Principal, Table
 from meshplane.local.apply import list_grants
 from meshplane.local.emulator import Aws, document, error_code
+from meshplane.registrations.engine import Evaluation
 
 
 def principal(aws: Aws, arn: str) -> Principal | None:

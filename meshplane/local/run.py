@@ -14,14 +14,14 @@ from urllib.parse import urlparse
 from botocore.exceptions import BotoCoreError, ClientError
 
 from components import tokens
-from meshplane import engine
-from meshplane.engine import Evaluation
+from meshplane.declarations.problems import MeshError, Problem
 from meshplane.local import access as access_
 from meshplane.local import up as up_
 from meshplane.local import verify as verify_
 from meshplane.local.emulator import Emulator, connect_all, port_is_free, probe, require_loopback
-from meshplane.problems import MeshError, Problem
-from meshplane.project import Project
+from meshplane.registrations import engine
+from meshplane.registrations.engine import Evaluation
+from meshplane.registrations.project import Project
 
 Echo = Callable[[str], None]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from components import tokens
-from meshplane.inventory import Resource
+from meshplane.cloud.inventory import Resource
 
 SHORT = {
     tokens.BUCKET: "bucket", tokens.BUCKET_OWNERSHIP: "bucket ownership", tokens.BUCKET_PUBLIC_ACCESS: "public access block",

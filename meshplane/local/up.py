@@ -17,18 +17,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from components import tokens
-from meshplane import engine
-from meshplane.engine import Evaluation
-from meshplane.input_check import input_findings
-from meshplane.inventory import Resource
+from meshplane.cloud.inventory import Resource
+from meshplane.declarations.mesh import Mesh
+from meshplane.declarations.problems import MeshError, Problem
+from meshplane.declarations.stack import StackSettings
 from meshplane.local import apply as applying
 from meshplane.local import manifests as k8s
 from meshplane.local.emulator import Aws, connect_all
 from meshplane.local.ownership import Journal
-from meshplane.mesh import Mesh
-from meshplane.problems import MeshError, Problem
-from meshplane.project import Project
-from meshplane.stack import StackSettings
+from meshplane.registrations import engine
+from meshplane.registrations.engine import Evaluation
+from meshplane.registrations.input_check import input_findings
+from meshplane.registrations.project import Project
 
 Echo = Callable[[str], None]
 Gate = Callable[[Project, Evaluation], list[Problem]]
@@ -69,14 +69,13 @@ def locator(mesh: Mesh) -> Callable[[Resource], tuple[str, int]]:
 def governance_gate(project: Project, evaluation: Evaluation) -> list[Problem]:
     """The rules `meshplane validate` applies: the program already refuses the mesh rules' mandatory findings; the
     resource rules are what the CrossGuard pack enforces under `pulumi up --policy-pack policies`."""
-    from meshplane import governance
-
-    from meshplane.baseline import Baseline
+    from meshplane.governance.baseline import Baseline
+    from meshplane.governance.evaluate import evaluate_mesh, evaluate_resources
 
     env = project.settings.environment
     merged = Baseline.of(project.mesh, project.federation.open_classifications)  # deploying: the change has merged
-    problems = governance.evaluate_mesh(project.mesh, project.federation, env, merged)
-    problems += governance.evaluate_resources(evaluation.resources, project.federation, env, project.mesh)
+    problems = evaluate_mesh(project.mesh, project.federation, env, merged)
+    problems += evaluate_resources(evaluation.resources, project.federation, env, project.mesh)
     problems += input_findings(evaluation.resources, project.mesh)  # AWS's own rules: what a call would refuse
     return sorted(problems)
 

@@ -21,15 +21,15 @@ from botocore.exceptions import ClientError
 from components import tokens
 from components.access import POLICY_PATH
 from components.providers import account_of_provider
-from meshplane.engine import Evaluation
-from meshplane.inventory import Resource, whole
+from meshplane.cloud.inventory import Resource, whole
+from meshplane.declarations.mesh import Mesh
+from meshplane.declarations.problems import Problem
+from meshplane.declarations.stack import StackSettings
 from meshplane.local.apply import STRAYS, Declared, lf_table, list_grants, listed_tags, shape
 from meshplane.local.emulator import Aws, document, error_code
 from meshplane.local.ownership import KeyFound, customer_keys, find_key, key_tags
 from meshplane.local.subjects import SHORT, aliases, label, subject
-from meshplane.mesh import Mesh
-from meshplane.problems import Problem
-from meshplane.stack import StackSettings
+from meshplane.registrations.engine import Evaluation
 
 MISSING = ("404", "NoSuchBucket", "NotFound", "NoSuchEntity", "NotFoundException", "EntityNotFoundException", "NoSuchAccessPoint")
 ABSENT_CONFIG = {

@@ -13,9 +13,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from browserkit import chromium  # noqa: E402
+
 from meshplane.catalog.site import build_site  # noqa: E402
-from meshplane.deployments import read_stacks  # noqa: E402
-from meshplane.project import open_project  # noqa: E402
+from meshplane.declarations.deployments import read_stacks  # noqa: E402
+from meshplane.registrations.project import open_project  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"

@@ -13,10 +13,11 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(Path(__file__).parent), str(REPO / "benchmarks")]
 
 from browserkit import MISSING, chromium  # noqa: E402
+
 from meshplane.catalog.site import build_site  # noqa: E402
-from meshplane.deployments import read_stacks  # noqa: E402
-from meshplane.mesh import Mesh  # noqa: E402
-from meshplane.project import Project, open_project  # noqa: E402
+from meshplane.declarations.deployments import read_stacks  # noqa: E402
+from meshplane.declarations.mesh import Mesh  # noqa: E402
+from meshplane.registrations.project import Project, open_project  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from meshplane.deployments import read_stacks
-from meshplane.stack import StackSettings
+from meshplane.declarations.deployments import read_stacks
+from meshplane.declarations.stack import StackSettings
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO / "tests" / "unit"), str(REPO / "benchmarks")]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import REPO
+
 from meshplane.catalog.entries import Agreement, State, entries
-from meshplane.deployments import deployments, read_stacks
-from meshplane.problems import MeshError
-from meshplane.stack import stack_names
+from meshplane.declarations.deployments import deployments, read_stacks
+from meshplane.declarations.problems import MeshError
+from meshplane.declarations.stack import stack_names
 
 
 def test_agreements_granted_refused_and_pending(mesh_files, stacks):
@@ -43,7 +43,7 @@ def test_a_domain_that_reads_is_no_longer_pending(mesh_files, stacks):
 
 
 def test_every_stack_deploys_every_domain_unless_it_names_some_or_leaves_some_out(stacks):
-    from meshplane.loader import load_mesh
+    from meshplane.declarations.loader import load_mesh
 
     mesh = load_mesh(REPO / "domains")
     assert set(stacks) == {"dev", "local", "prod", "prod-podcasts", "staging"} == set(stack_names(REPO))

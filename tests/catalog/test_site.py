@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from meshplane import cli
 from meshplane.catalog.site import build_site
-from meshplane.governance import load_federation
-from meshplane.loader import load_mesh
+from meshplane.declarations.loader import load_mesh
+from meshplane.governance.registry import load_federation
 
 LINK = re.compile(r'(?:href|src)="([^"]*)"')
 
@@ -126,7 +126,8 @@ def test_a_product_page_shows_its_status_its_versions_and_required_columns(tmp_p
 
     sys.path.insert(0, str(REPO / "tests" / "program"))
     import portkit
-    from meshplane.project import open_project
+
+    from meshplane.registrations.project import open_project
 
     files = {**portkit.FILES}
     files["producer/events"] = files["producer/events"].replace("The event's identifier.}", "The event's identifier., nullable: false}", 1)

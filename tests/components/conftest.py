@@ -1,6 +1,6 @@
 """Fixtures for the component tests: one evaluation of the real program per stack, shared by the whole session.
 
-An evaluation is isolated (meshplane.engine.evaluate: fresh loop, options, config and monitor), so
+An evaluation is isolated (meshplane.registrations.engine.evaluate: fresh loop, options, config and monitor), so
 sharing its result is safe; tests read it and never change it.
 """
 
@@ -9,13 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from golden_inventory import golden_evaluation
-from meshplane.engine import Evaluation, evaluate
-from meshplane.federation import Federation
-from meshplane.governance import load_federation
-from meshplane.loader import load_mesh
-from meshplane.mesh import Mesh
+
+from meshplane.declarations.federation import Federation
+from meshplane.declarations.loader import load_mesh
+from meshplane.declarations.mesh import Mesh
+from meshplane.governance.registry import load_federation
+from meshplane.registrations.engine import Evaluation, evaluate
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 

@@ -22,9 +22,9 @@ sys.path.insert(0, str(HERE))  # run as a script: mockkit is a sibling
 from mockkit import document, provider_name  # noqa: E402
 
 from components import tokens
-from meshplane.engine import Evaluation, evaluate  # noqa: E402
-from meshplane.inventory import Resource, integral  # noqa: E402
-from meshplane.plan import physical_name  # noqa: E402
+from meshplane.cloud.inventory import Resource, integral  # noqa: E402
+from meshplane.registrations.engine import Evaluation, evaluate  # noqa: E402
+from meshplane.reports.plan import physical_name  # noqa: E402
 
 GOLDEN = HERE.parent / "golden"
 ROOT = HERE.parents[1]  # the repository: the sample project
@@ -38,7 +38,7 @@ def golden_evaluation(stack: str) -> Evaluation:
     """What the golden of `stack` records: the stack's registrations (prod's over every domain)."""
     if stack != "prod":
         return evaluate(stack)
-    from meshplane.project import open_project
+    from meshplane.registrations.project import open_project
 
     # a stack of every domain would overlap prod-podcasts: run on the project as loaded, past the stacks' check
     return evaluate(stack, EVERY_DOMAIN, project=open_project(ROOT))

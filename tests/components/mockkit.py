@@ -1,6 +1,6 @@
 """Helpers for the component tests: an isolated mock run, a temporary project, readers for what was registered.
 
-A mock run is the engine's own (`meshplane.engine.mock_run`), so a test that registers components on its
+A mock run is the engine's own (`meshplane.registrations.engine.mock_run`), so a test that registers components on its
 own never sees another test's resources.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pulumi
 
-from meshplane.engine import Cloud, Recorder, inventory, mock_run, plain
-from meshplane.inventory import Resource
+from meshplane.cloud.inventory import Resource
+from meshplane.registrations.engine import Cloud, Recorder, inventory, mock_run, plain
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 

@@ -8,11 +8,10 @@ stack AND `destroy_data: true` in the product file.
 from __future__ import annotations
 
 import pytest
-
 from mockkit import one, project_copy
 
 from components import tokens
-from meshplane.engine import evaluate
+from meshplane.registrations.engine import evaluate
 
 BUCKET = tokens.BUCKET
 DISPOSABLE = "podcasts/podcast-plays"

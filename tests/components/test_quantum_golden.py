@@ -14,17 +14,15 @@ import inspect
 from collections import Counter
 
 import pytest
-
 from golden_inventory import COMMAND, drift
 from mockkit import document, of_type, one, provider_name
 
-from meshplane.inventory import integral
-
 from components import tokens
-from meshplane import naming
-from meshplane.compose import MANAGED_BY
-from meshplane.resolve import resolve
-from meshplane.spec import Environment
+from meshplane.cloud import naming
+from meshplane.cloud.inventory import integral
+from meshplane.compose.tags import MANAGED_BY
+from meshplane.declarations.resolve import resolve
+from meshplane.declarations.spec import Environment
 
 BUCKET_CONFIG = (
     tokens.BUCKET_OWNERSHIP,

@@ -20,11 +20,11 @@ import jsonschema
 import kubernetes_validate
 import pytest
 from kubernetes_validate.utils import latest_version, major_minor
-from referencing import Registry, Resource as SchemaResource
-
 from mockkit import quantity
+from referencing import Registry
+from referencing import Resource as SchemaResource
 
-from meshplane.inventory import integral
+from meshplane.cloud.inventory import integral
 
 K8S = "1.37"
 SPARK_KIND = "ScheduledSparkApplication"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from mockkit import document, edit, of_type, one, project_copy
 
 from components import tokens
@@ -21,16 +20,16 @@ from components.policies import (
     DomainPrincipals,
     Location,
     access_point_policy,
-    bucket_policy,
     broker_trust,
+    bucket_policy,
     job_policy,
     key_policy,
     people_trust,
     pod_identity_trust,
 )
-from meshplane import naming
-from meshplane.engine import evaluate
-from meshplane.governance.documents import size
+from meshplane.cloud import naming
+from meshplane.cloud.documents import size
+from meshplane.registrations.engine import evaluate
 
 LOC = Location(bucket="daff-prod-users-play-events", key_alias="alias/daff-prod-users", region="eu-west-1", account="333333333333")
 BUCKET = "arn:aws:s3:::daff-prod-users-play-events"

@@ -8,14 +8,13 @@ had (storage, access, compute, catalog), and the bucket, table and role keep the
 from __future__ import annotations
 
 import pytest
-
 from mockkit import edit, one, project_copy
 
 from components import tokens
 from components.domain import DataDomain
 from components.product import DataProduct
-from meshplane.engine import evaluate
-from meshplane.plan import physical_name
+from meshplane.registrations.engine import evaluate
+from meshplane.reports.plan import physical_name
 
 TASTE, OLD_TASTE = "playlists/listener-taste", "playlists/taste-profiles"
 DP = DataProduct.TOKEN

@@ -13,18 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import govkit as k
+
 from components import tokens
-from meshplane.baseline import Baseline
-from meshplane.federation import Federation
+from meshplane.cloud.inventory import Resource
+from meshplane.cloud.quotas import DEFAULTS, QuotaBook
+from meshplane.declarations.federation import Federation
+from meshplane.declarations.mesh import Mesh
+from meshplane.declarations.spec import Environment
+from meshplane.governance.baseline import Baseline
 from meshplane.governance.context import MeshContext
 from meshplane.governance.registry import RULES
 from meshplane.governance.rule import Finding, Subject
 from meshplane.governance.usage import usage
-from meshplane.inventory import Resource
-from meshplane.mesh import Mesh
-from meshplane.quotas import DEFAULTS, QuotaBook
-from meshplane.spec import Environment
-
 
 TODAY = datetime.date(2025, 6, 1)  # deprecation dates are judged against it
 

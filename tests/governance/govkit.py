@@ -13,11 +13,11 @@ from dataclasses import replace
 import yaml
 
 from components import tokens
-from meshplane.federation import Federation
-from meshplane.inventory import Resource
-from meshplane.loader import parse_spec
-from meshplane.mesh import DeclaredDomain, DeclaredProduct, Mesh, Source
-from meshplane.spec import Domain, Product
+from meshplane.cloud.inventory import Resource
+from meshplane.declarations.federation import Federation
+from meshplane.declarations.loader import parse_spec
+from meshplane.declarations.mesh import DeclaredDomain, DeclaredProduct, Mesh, Source
+from meshplane.declarations.spec import Domain, Product
 
 PRODUCT_MODELINE = "# yaml-language-server: $schema=../../../schemas/product.schema.json\n"
 FEDERATION_MODELINE = "# yaml-language-server: $schema=../schemas/federation.schema.json\n"

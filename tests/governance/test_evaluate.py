@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import govkit as k
 import pytest
 
-import govkit as k
 from meshplane import cli
-from meshplane.governance import blocking, evaluate_mesh, evaluate_resources
-from meshplane.loader import load_mesh
-from meshplane.problems import MeshError
+from meshplane.declarations.loader import load_mesh
+from meshplane.declarations.problems import MeshError, blocking
+from meshplane.governance.evaluate import evaluate_mesh, evaluate_resources
 
 LISTENS = "domains/users/products/play-events.yaml"
 PLAYS = "domains/podcasts/products/podcast-plays.yaml"

@@ -7,13 +7,11 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from meshplane.federation import Federation
-from meshplane.governance import load_federation
-from meshplane.problems import Severity
-from meshplane.governance import RULES
-from meshplane.problems import MeshError
-from meshplane.schema import schema_texts
-from meshplane.spec import Classification, ColumnType, Environment
+from meshplane.declarations.federation import Federation
+from meshplane.declarations.problems import MeshError, Severity
+from meshplane.declarations.spec import Classification, ColumnType, Environment
+from meshplane.governance.registry import RULES, load_federation
+from meshplane.reports.schema import schema_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELINE = "# yaml-language-server: $schema=../schemas/federation.schema.json\n"

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import govkit as k
+import meshplane_policies as pack
 import pytest
+from cases import CASES, StackSubject
 from pulumi_policy import (
     EnforcementLevel,
     PolicyCustomTimeouts,
@@ -22,14 +25,11 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
-import govkit as k
-import meshplane_policies as pack
-from cases import CASES, StackSubject
-from meshplane.federation import Federation
-from meshplane.governance import load_federation
-from meshplane.governance import RULES, Subject
-from meshplane.inventory import Resource
-from meshplane.quotas import DEFAULTS
+from meshplane.cloud.inventory import Resource
+from meshplane.cloud.quotas import DEFAULTS
+from meshplane.declarations.federation import Federation
+from meshplane.governance.registry import RULES, load_federation
+from meshplane.governance.rule import Subject
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,10 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-
 from cases import CASES, MeshSubject, run
-from meshplane.governance import RULES, Scope, Severity, Subject
+
+from meshplane.declarations.problems import Severity
 from meshplane.governance import rules as rules_package
+from meshplane.governance.registry import RULES
+from meshplane.governance.rule import Scope, Subject
 
 PREFIX = {Scope.mesh: "MESH", Scope.resource: "RES", Scope.limit: "LIM"}
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import meshplane_policies as pack
 import pytest
 
-import meshplane_policies as pack
 from components import tokens
 from meshplane import cli
-from meshplane.governance import load_federation
-from meshplane.governance import RULES, Subject, evaluate_mesh, evaluate_resources
-from meshplane.loader import load_mesh
-from meshplane.project import open_project
+from meshplane.declarations.loader import load_mesh
+from meshplane.governance.evaluate import evaluate_mesh, evaluate_resources
+from meshplane.governance.registry import RULES, load_federation
+from meshplane.governance.rule import Subject
+from meshplane.registrations.project import open_project
 
 ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -38,7 +39,7 @@ def test_the_sample_mesh_has_no_finding(mesh, federation, env):
 
 @pytest.fixture(scope="module", params=["dev", "prod"])
 def evaluation(request):
-    engine = pytest.importorskip("meshplane.engine")
+    engine = pytest.importorskip("meshplane.registrations.engine")
     return request.param, engine.evaluate(request.param)
 
 
@@ -64,7 +65,7 @@ def test_the_policy_pack_passes_the_program_resources(evaluation, mesh, federati
 
 
 def test_validate_runs_the_resource_rules_on_the_sample(monkeypatch, capsys):
-    pytest.importorskip("meshplane.engine")
+    pytest.importorskip("meshplane.registrations.engine")
     monkeypatch.chdir(ROOT / "domains" / "users")  # any folder of the project: its root is found above
     assert cli.main(["validate", "--env", "prod"]) == 0
     out, err = capsys.readouterr()

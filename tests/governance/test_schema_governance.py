@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import jsonschema
 import pytest
-
 from cases import CASES, Case, MeshSubject
+
 from meshplane.governance.registry import RULES
-from meshplane.schema_governance import FILE_RULES, mandatory_everywhere, product_schema
+from meshplane.governance.schema_governance import FILE_RULES, mandatory_everywhere, product_schema
 
 FILE_CASES = [c for c in CASES if c.rule in FILE_RULES]
 

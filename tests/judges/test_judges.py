@@ -17,8 +17,8 @@ from cloudsplaining.scan.policy_document import PolicyDocument
 from parliament import analyze_policy_string
 
 from components import tokens
-from meshplane.engine import evaluate
-from meshplane.manifests import write_manifests
+from meshplane.cloud.manifests import write_manifests
+from meshplane.registrations.engine import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -65,7 +65,7 @@ def project(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def local_evaluation():
-    from meshplane.engine import evaluate
+    from meshplane.registrations.engine import evaluate
 
     return evaluate("local")
 
@@ -74,8 +74,8 @@ def local_evaluation():
 def prod():
     """The prod environment's registrations, under the mock engine: prod as one stack of every domain (podcasts, which
     deploys alone in prod-podcasts, included), as the program before that split registered it."""
-    from meshplane.engine import evaluate
-    from meshplane.project import open_project
+    from meshplane.registrations.engine import evaluate
+    from meshplane.registrations.project import open_project
 
     # a stack of every domain would overlap prod-podcasts: run on the project as loaded, past the stacks' check
     return evaluate("prod", {"meshplane:excludeDomains": "null"}, project=open_project(ROOT))

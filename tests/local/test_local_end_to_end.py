@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from meshplane import cli
-from meshplane.project import open_project
+from meshplane.registrations.project import open_project
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 

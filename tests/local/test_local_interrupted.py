@@ -10,7 +10,7 @@ import pytest
 
 from meshplane.local import up
 from meshplane.local.emulator import Aws
-from meshplane.project import open_project
+from meshplane.registrations.project import open_project
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 

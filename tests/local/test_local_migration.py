@@ -123,7 +123,7 @@ def test_every_stateful_resource_keeps_its_urn_through_an_alias(before, prod):
     """Under `pulumi up`, state follows URNs: each bucket, key, database and table the old program registered is
     registered again under its URN or an alias to it, with the same physical name, so nothing is replaced."""
     from components import tokens
-    from meshplane.plan import physical_name
+    from meshplane.reports.plan import physical_name
 
     env = {**os.environ, "PYTHONPATH": str(before)}
     old = subprocess.run([sys.executable, "-c", OLD_URNS], cwd=before, env=env, capture_output=True, text=True, timeout=300)

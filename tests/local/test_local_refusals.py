@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from meshplane import cli
+from meshplane.declarations.problems import MeshError, Problem, Severity
 from meshplane.local import up
-from meshplane.problems import MeshError, Problem, Severity
-from meshplane.project import open_project
+from meshplane.registrations.project import open_project
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 

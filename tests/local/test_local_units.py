@@ -8,13 +8,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 from components import tokens
-from meshplane.engine import Evaluation
-from meshplane.inventory import Resource
+from meshplane.cloud.inventory import Resource
 from meshplane.local import access, apply
 from meshplane.local.emulator import EmulatorError, require_loopback
 from meshplane.local.ids import IdMap
 from meshplane.local.manifests import render
-from meshplane.project import open_project
+from meshplane.registrations.engine import Evaluation
+from meshplane.registrations.project import open_project
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 

@@ -12,11 +12,11 @@ import pytest
 
 from components import tokens
 from components.storage import lifecycle_rules
-from meshplane import engine
-from meshplane.offline import offline
-from meshplane.project import open_project
-from meshplane.resolve import resolve
-from meshplane.spec import Environment
+from meshplane.declarations.resolve import resolve
+from meshplane.declarations.spec import Environment
+from meshplane.registrations import engine
+from meshplane.registrations.offline import offline
+from meshplane.registrations.project import open_project
 
 ROOT = Path(__file__).resolve().parents[2]
 

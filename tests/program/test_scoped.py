@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from meshplane import cli
-from meshplane.inventory_build import build
-from meshplane.offline import offline
-from meshplane.problems import MeshError
-from meshplane.project import open_project
+from meshplane.declarations.problems import MeshError
+from meshplane.registrations.inventory_build import build
+from meshplane.registrations.offline import offline
+from meshplane.registrations.project import open_project
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))

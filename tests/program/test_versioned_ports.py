@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 import portkit
-from components import tokens
+import pytest
 from test_inventory_offline import differences
 
-from meshplane.offline import offline
-from meshplane.project import open_project
+from components import tokens
+from meshplane.registrations.offline import offline
+from meshplane.registrations.project import open_project
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +93,7 @@ def test_a_retired_product_keeps_its_data_and_loses_its_job_and_grants(resources
 
 
 def test_the_program_exports_the_current_versions_table(project):
-    from meshplane import engine
+    from meshplane.registrations import engine
 
     outputs = engine.run(project).outputs["products"]
     assert outputs["producer/events"]["table"] == "gen_producer.events__v2"

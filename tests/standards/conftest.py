@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from meshplane.federation import Federation
-from meshplane.loader import load_mesh
-from meshplane.mesh import Mesh
-from meshplane.project import Project, open_project
-from meshplane.stack import StackSettings
+from meshplane.declarations.federation import Federation
+from meshplane.declarations.loader import load_mesh
+from meshplane.declarations.mesh import Mesh
+from meshplane.declarations.stack import StackSettings
+from meshplane.registrations.project import Project, open_project
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO / "benchmarks"), str(REPO / "tests" / "unit")]

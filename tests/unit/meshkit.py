@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from meshplane.loader import load_mesh
-from meshplane.mesh import Mesh
-from meshplane.problems import MeshError
+from meshplane.declarations.loader import load_mesh
+from meshplane.declarations.mesh import Mesh
+from meshplane.declarations.problems import MeshError
 
 PRODUCT_MODELINE = "# yaml-language-server: $schema=../../../schemas/product.schema.json\n"
 DOMAIN_MODELINE = "# yaml-language-server: $schema=../../schemas/domain.schema.json\n"

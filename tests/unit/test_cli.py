@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from meshkit import MeshFiles, domain_text, product_text
+
 from meshplane import cli
-from meshplane.schema import schema_texts
+from meshplane.reports.schema import schema_texts
 
 NOT_IN_A_DOMAIN = (
     "not in a domain folder: products go in `domains/<domain>/products/<product>.yaml`, domains in `domains/<domain>/domain.yaml`"
@@ -134,7 +134,7 @@ def test_a_broken_federation_file_is_a_finding(mesh_files, capsys):
 
 def test_schema_writes_the_published_schemas(tmp_path, capsys):
     ROOT = Path(__file__).resolve().parents[2]
-    from meshplane.governance import load_federation
+    from meshplane.governance.registry import load_federation
 
     assert cli.main(["schema", "--out", str(tmp_path / "out")]) == 0
     written = {p.name: p.read_text() for p in (tmp_path / "out").iterdir()}

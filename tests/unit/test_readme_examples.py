@@ -14,11 +14,12 @@ import jsonschema
 import pytest
 
 from meshplane import cli
-from meshplane.governance import evaluate_mesh, load_federation
-from meshplane.loader import load_mesh
-from meshplane.spec import Environment
-from meshplane.stack import read_stack
-from meshplane.yamlsrc import parse
+from meshplane.declarations.loader import load_mesh
+from meshplane.declarations.spec import Environment
+from meshplane.declarations.stack import read_stack
+from meshplane.declarations.yamlsrc import parse
+from meshplane.governance.evaluate import evaluate_mesh
+from meshplane.governance.registry import load_federation
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from meshplane.graph import render
-from meshplane.project import open_project
+from meshplane.registrations.project import open_project
+from meshplane.reports.graph import render
 
 REPO = Path(__file__).resolve().parents[2]
 BLOCK = re.compile(r"<!-- lineage: meshplane graph --format mermaid -->\n```mermaid\n(.*?)\n```\n<!-- end of lineage -->", re.S)

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from meshplane.commands import summary
-from meshplane.governance import load_federation
-from meshplane.loader import load_mesh
-from meshplane.resolve import resolve
-from meshplane.spec import Classification, Environment
+from meshplane.declarations.loader import load_mesh
+from meshplane.declarations.resolve import resolve
+from meshplane.declarations.spec import Classification, Environment
+from meshplane.governance.registry import load_federation
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from meshplane.governance import load_federation
-from meshplane.loader import MODELINE, SpecError, parse_spec
-from meshplane.schema import schema_texts
-from meshplane.spec import Product
-from meshplane.yamlsrc import parse
+from meshplane.declarations.loader import MODELINE, SpecError, parse_spec
+from meshplane.declarations.spec import Product
+from meshplane.declarations.yamlsrc import parse
+from meshplane.governance.registry import load_federation
+from meshplane.reports.schema import schema_texts
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "schemas"

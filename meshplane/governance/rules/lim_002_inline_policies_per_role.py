@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from meshplane.federation import Federation
+from meshplane.declarations.federation import Federation
 from meshplane.governance.limits import over_limit
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
 from meshplane.governance.usage import Usage

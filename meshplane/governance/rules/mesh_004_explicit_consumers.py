@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshplane.declarations.mesh import Via
 from meshplane.governance.context import MeshContext, at, at_federation
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
-from meshplane.mesh import Via
 
 
 def check(ctx: MeshContext) -> Iterator[Finding]:

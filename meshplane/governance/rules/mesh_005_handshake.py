@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshplane.declarations.spec import Environment
 from meshplane.governance.context import MeshContext, at
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
-from meshplane.spec import Environment
 
 
 def check(ctx: MeshContext) -> Iterator[Finding]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshplane.declarations.mesh import input_ref
+from meshplane.declarations.spec import Deprecation, PortStatus, Product, Status
 from meshplane.governance.context import MeshContext, at
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
-from meshplane.mesh import input_ref
-from meshplane.spec import Deprecation, PortStatus, Product, Status
 
 
 def check(ctx: MeshContext) -> Iterator[Finding]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from meshplane.federation import Federation
+from meshplane.cloud.inventory import Resource
+from meshplane.declarations.federation import Federation
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
 from meshplane.governance.storage import PUBLIC_ACCESS_BLOCK_TYPES, bucket_name, buckets, companions_of
-from meshplane.inventory import Resource
 
 FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 

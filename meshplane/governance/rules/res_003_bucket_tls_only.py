@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from meshplane.federation import Federation
-from meshplane.governance import documents
+from meshplane.cloud import documents
+from meshplane.cloud.inventory import Resource
+from meshplane.declarations.federation import Federation
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
 from meshplane.governance.storage import POLICY_TYPES, bucket_name, buckets, companions_of
-from meshplane.inventory import Resource
 
 
 def denies_plain_http(statement: Mapping) -> bool:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshplane.federation import Federation
+from meshplane.cloud.inventory import Resource
+from meshplane.declarations.federation import Federation
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
 from meshplane.governance.workloads import containers
-from meshplane.inventory import Resource
 
 
 def check(resource: Resource, federation: Federation) -> Iterator[Finding]:

@@ -1,0 +1,438 @@
+"""The declarations domain teams write: one model per file kind, every field described.
+
+These models are the single source of truth for defaults: the loader, the JSON Schemas under
+`schemas/` and the docs all derive from them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from enum import Enum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from meshplane.cloud import aws_inputs as aws
+from meshplane.cloud import cron
+
+NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+ADDRESS_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+INPUT_PATTERN = ADDRESS_PATTERN.removesuffix("$") + r"(@[1-9][0-9]{0,2})?$"  # an address, pinned to a major version
+HANDLE_PATTERN = r"^@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*$"  # a code host's user or team
+COLUMN_PATTERN = r"^[a-z][a-z0-9_]*$"
+CONTRACTS_FOLDER = "contracts"  # in a domain's folder: the ODCS contracts its products may take their schema from
+CONTRACT_PATTERN = rf"^{CONTRACTS_FOLDER}/[a-z0-9][a-z0-9._-]*\.ya?ml$"
+
+# scalars are never coerced: an integer field refuses true, 1.5 and "30"; a boolean one anything but true and false
+Integer = Annotated[int, Strict()]
+Boolean = Annotated[bool, Strict()]
+Number = Annotated[float, Strict()]  # a whole number is a number too
+
+
+
+def _iso_day(value: object) -> object:
+    if isinstance(value, datetime.date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        return value
+    raise PydanticCustomError("day", "expected a day, YYYY-MM-DD, got {got}", {"got": repr(value)})
+
+
+Day = Annotated[datetime.date, BeforeValidator(_iso_day)]  # a day written out, never a number read as a timestamp
+
+Name = Annotated[str, Field(pattern=NAME_PATTERN, min_length=2, max_length=40)]
+Email = Annotated[
+    str,
+    Field(pattern=aws.EMAIL_PATTERN, max_length=aws.EMAIL_MAX, json_schema_extra={"format": "email"}),
+]
+
+def _not_reserved_tag(value: str) -> str:
+    if value.lower().startswith(aws.TAG_RESERVED_PREFIX):
+        raise ValueError(f"{value!r} starts with 'aws:', which AWS reserves in tags")
+    return value
+
+
+# a value every resource of the product carries as a tag: AWS's tag rules
+TagValue = Annotated[
+    str,
+    AfterValidator(_not_reserved_tag),
+    Field(pattern=aws.TAG_VALUE_PATTERN, max_length=aws.TAG_VALUE_MAX, json_schema_extra={"not": {"pattern": "^[aA][wW][sS]:"}}),
+]
+# Glue's multi-line text (a table's or database's description): no control character but tab and line breaks
+GLUE_TEXT = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F]*$"
+GlueDescription = Annotated[str, Field(min_length=1, max_length=aws.GLUE_DESCRIPTION_MAX, pattern=GLUE_TEXT)]  # a table's or database's
+PII_MARK = " [pii]"  # what a column's Glue comment adds to its description
+
+
+def _bucket_suffix(value: str) -> str:
+    """A product's (oldest) name ends its bucket's name: none that S3 reserves for a bucket's end."""
+    reserved = next((s for s in aws.BUCKET_RESERVED_SUFFIXES if value.endswith(s)), None)
+    if reserved:
+        raise ValueError(f"{value!r} ends with {reserved!r}: it would end the product's S3 bucket name, and S3 reserves that ending")
+    return value
+
+
+ProductName = Annotated[Name, AfterValidator(_bucket_suffix), Field(json_schema_extra={"not": {"pattern": "-s3alias$"}})]
+
+
+def _schedule(value: str) -> str:
+    wrong = cron.problem(value)
+    if wrong:
+        raise ValueError(wrong)
+    return value
+
+
+Schedule = Annotated[str, AfterValidator(_schedule), Field(json_schema_extra={"pattern": cron.PATTERN})]
+
+# what a pattern asks for, in words: a value that does not match is told this, not the expression
+PATTERN_WORDS = {
+    NAME_PATTERN: "a name of lowercase letters and digits in words joined by single hyphens, starting with a letter",
+    ADDRESS_PATTERN: "a product's address, `<domain>/<product>`",
+    INPUT_PATTERN: "a product's address, `<domain>/<product>` or `<domain>/<product>@<major>`",
+    COLUMN_PATTERN: "a column name: lowercase letters, digits and underscores, starting with a letter",
+    aws.EMAIL_PATTERN: "an e-mail address (letters, digits and . _ + - before the @: AWS allows no other mark in a tag)",
+    aws.EKS_CLUSTER_PATTERN: "an EKS cluster's name: letters, digits, _ and -, starting with a letter or a digit",
+    aws.TAG_VALUE_PATTERN: "a tag's value: letters, digits, spaces and _ . : / = + - @ (AWS allows no other mark in a tag)",
+    aws.GLUE_SINGLE_LINE: "one line (Glue refuses a line break or a control character in a column comment)",
+    GLUE_TEXT: "text without control characters (Glue refuses them in a description)",
+}
+Address = Annotated[
+    str,
+    Field(pattern=ADDRESS_PATTERN, description="A product's address: `<domain>/<product>`."),
+]
+InputRef = Annotated[
+    str,
+    Field(
+        pattern=INPUT_PATTERN,
+        description="An upstream product's address, `<domain>/<product>`, reading its output port's major version 1; "
+        "`<domain>/<product>@<major>` reads another major version.",
+    ),
+]
+Handle = Annotated[str, Field(pattern=HANDLE_PATTERN, description="A code host's user (`@user`) or team (`@org/team`).")]
+
+
+def located(message: str, *at: str | int) -> PydanticCustomError:
+    """A model's error about one of its fields: the loader shows it at that field's line."""
+    return PydanticCustomError("located", "{message}", {"message": message, "at": at})
+
+
+class Spec(BaseModel):
+    """Base of every declaration: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class Kind(str, Enum):
+    source_aligned = "source-aligned"
+    aggregate = "aggregate"
+    consumer_aligned = "consumer-aligned"
+
+
+class Classification(str, Enum):
+    """Ordered from least to most sensitive."""
+
+    public = "public"
+    internal = "internal"
+    confidential = "confidential"
+    restricted = "restricted"
+
+    @property
+    def rank(self) -> int:
+        return list(Classification).index(self)
+
+
+class Format(str, Enum):
+    parquet = "parquet"
+    json = "json"
+    csv = "csv"
+
+
+class ColumnType(str, Enum):
+    string = "string"
+    int = "int"
+    bigint = "bigint"
+    double = "double"
+    boolean = "boolean"
+    date = "date"
+    timestamp = "timestamp"
+    decimal = "decimal(18,2)"
+
+
+class Engine(str, Enum):
+    kubernetes = "kubernetes"
+    spark = "spark"
+
+
+class Status(str, Enum):
+    """Where a product is in its life: only an active or deprecated product promises its contract to consumers."""
+
+    draft = "draft"  # being built: readable by agreed consumers, but its schema may change without a new version
+    active = "active"
+    deprecated = "deprecated"  # still served; its consumers are warned, with the date it will be retired
+    retired = "retired"  # no longer served: no grants, no job; its data is kept unless both destruction keys are turned
+
+
+class PortStatus(str, Enum):
+    """An earlier major version of the output port, kept beside the current one."""
+
+    deprecated = "deprecated"  # still written and served until its deprecation date
+    retired = "retired"  # no longer written or served; its bucket and table keep the data
+
+
+class Environment(str, Enum):
+    dev = "dev"
+    staging = "staging"
+    prod = "prod"
+    local = "local"
+
+
+class Column(Spec):
+    name: str = Field(pattern=COLUMN_PATTERN, max_length=128, description="Column name (snake_case).")
+    type: ColumnType = Field(description="Column type, as the catalog stores it.")
+    description: str = Field(
+        min_length=1,
+        max_length=aws.GLUE_COMMENT_MAX - len(PII_MARK),
+        pattern=aws.GLUE_SINGLE_LINE,
+        description="What the column holds, for its readers: one line, its Glue comment (255 characters with ' [pii]').",
+    )
+    pii: Boolean = Field(default=False, description="True when the column holds personal data.")
+    nullable: Boolean = Field(
+        default=True,
+        description="False promises every row a value; making a non-nullable column nullable again breaks its consumers.",
+    )
+    polyseme: str | None = Field(
+        default=None,
+        pattern=COLUMN_PATTERN,
+        description="The shared identifier this column carries across domains (from the federation's vocabulary).",
+    )
+
+
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+class OutputPort(Spec):
+    version: Integer = Field(
+        default=1,
+        ge=1,
+        le=999,
+        description="The port's major version. A change that breaks consumers is published as a new major version, with the "
+        "old one kept in `previous_outputs` (each version has its own bucket and table).",
+    )
+    format: Format = Field(default=Format.parquet, description="File format of the product's data.")
+    columns: tuple[Column, ...] = Field(
+        default=(),
+        min_length=1,
+        description="The schema of the output port (unless it is taken from `contract`).",
+        json_schema_extra=_no_default,
+    )
+    partitions: tuple[Column, ...] = Field(
+        default=(), description="Partition keys (columns of their own, as in the catalog)."
+    )
+    contract: str | None = Field(
+        default=None,
+        pattern=CONTRACT_PATTERN,
+        description="An Open Data Contract Standard (v3) file in the domain's `contracts/` folder, such as "
+        "`contracts/play-events.odcs.yaml`: the port's columns and partitions are taken from its one schema object.",
+    )
+
+    model_config = {**Spec.model_config, "json_schema_extra": {"oneOf": [{"required": ["columns"]}, {"required": ["contract"]}]}}
+
+    @model_validator(mode="after")
+    def _one_schema_source(self) -> "OutputPort":
+        if self.contract is not None and (self.columns or self.partitions):
+            raise ValueError("the port takes its schema from `contract` or declares `columns` and `partitions`, not both")
+        if self.contract is None and not self.columns:
+            raise ValueError("the port declares its `columns`, or takes them from an ODCS `contract`")
+        return self
+
+    @model_validator(mode="after")
+    def _unique_columns(self) -> "OutputPort":
+        names = [c.name for c in (*self.columns, *self.partitions)]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate column names: {', '.join(dupes)}")
+        return self
+
+
+class Deprecation(Spec):
+    """When a deprecated product (or an earlier port version) stops being served, and what replaces it."""
+
+    date: Day = Field(description="The day it is retired (YYYY-MM-DD); its consumers are warned until then.")
+    replaced_by: Address | None = Field(
+        default=None, description="The product consumers should move to (a product's earlier port is replaced by its current one)."
+    )
+
+
+class PreviousOutput(OutputPort):
+    """An earlier major version of the output port, kept beside the current one until its consumers have moved."""
+
+    version: Integer = Field(ge=1, le=999, description="The major version this port was published as.")
+    status: PortStatus = Field(
+        default=PortStatus.deprecated, description="deprecated: still written and served; retired: kept as data only."
+    )
+    deprecation: Deprecation = Field(description="When this version is retired; its consumers are warned until then.")
+
+    @model_validator(mode="after")
+    def _replaced_by_current(self) -> "PreviousOutput":
+        if self.deprecation.replaced_by is not None:
+            raise located("an earlier port version is replaced by the product's current `output`: drop it", "deprecation", "replaced_by")
+        return self
+
+
+class ServiceLevels(Spec):
+    freshness_hours: Number = Field(gt=0, le=8760, description="Maximum age of the newest data, in hours.")
+    availability: Number = Field(gt=0, le=100, description="Availability objective of the output port, in percent.")
+
+
+class Resources(Spec):
+    cpu: str = Field(default="500m", pattern=r"^[0-9]+(\.[0-9]+)?m?$", description="CPU request and limit.")
+    memory: str = Field(default="1Gi", pattern=r"^[0-9]+(Mi|Gi)$", description="Memory request and limit.")
+
+
+class Job(Spec):
+    image: str = Field(
+        min_length=3,
+        pattern=r"^[a-z0-9][a-z0-9.\-/:_@]*$",
+        description="Container image of the job that produces the product (pin it: digest or immutable tag).",
+    )
+    schedule: Schedule = Field(
+        default="0 3 * * *",
+        description="Cron schedule of the job: five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6) "
+        "or @hourly, @daily, @weekly, @monthly.",
+    )
+    engine: Engine = Field(default=Engine.kubernetes, description="Kubernetes CronJob, or Spark on Kubernetes.")
+    resources: Resources = Field(default_factory=Resources, description="Resources of each pod.")
+    replicas: Integer = Field(default=1, ge=1, le=100, description="Pods (kubernetes) or executors (spark).")
+    suspended: Boolean = Field(default=False, description="Suspend the schedule (no new runs).")
+
+
+class Override(Spec):
+    """Only what makes sense to vary between environments."""
+
+    retention_days: Integer | None = Field(default=None, ge=1, le=3650, description="Retention in this environment.")
+    schedule: Schedule | None = Field(default=None, description="Job schedule in this environment (as `job.schedule`).")
+    replicas: Integer | None = Field(default=None, ge=1, le=100, description="Job replicas in this environment.")
+    resources: Resources | None = Field(default=None, description="Job resources in this environment.")
+    suspended: Boolean | None = Field(default=None, description="Suspend the job in this environment.")
+
+
+class Suppression(Spec):
+    rule: str = Field(pattern=r"^[A-Z]+-[0-9]{3}$", description="ID of the governance rule suppressed.")
+    reason: str = Field(min_length=10, description="Why the rule does not apply (required, reviewed).")
+
+
+class Product(Spec):
+    """One data product: `domains/<domain>/products/<name>.yaml`."""
+
+    name: ProductName = Field(description="Product name, unique in its domain; its address is `<domain>/<name>`.")
+    description: GlueDescription = Field(
+        description="What the product offers and to whom: its Glue table's description (2048 characters at most).",
+    )
+    owner: TagValue = Field(
+        min_length=1,
+        description="The product owner's e-mail address (a person or a team): a tag on its resources, so letters, digits, spaces "
+        "and _ . : / = + - @ only, 256 at most (MESH-001 asks for an e-mail address).",
+    )
+    kind: Kind = Field(description="Source-aligned, aggregate or consumer-aligned.")
+    classification: Classification = Field(description="Sensitivity of the product's data.")
+    status: Status = Field(default=Status.active, description="draft, active, deprecated (with `deprecation`) or retired.")
+    deprecation: Deprecation | None = Field(
+        default=None, description="For a deprecated or retired product: when it is (or was) retired and what replaces it."
+    )
+    output: OutputPort = Field(description="The output port: major version, format, schema, partitions.")
+    previous_outputs: tuple[PreviousOutput, ...] = Field(
+        default=(),
+        description="Earlier major versions of the output port still kept beside the current one, each with its deprecation date.",
+    )
+    declassification: str | None = Field(
+        default=None,
+        min_length=20,
+        description="Why the product is classified below an input it reads (classification flows along lineage): "
+        "what was removed or aggregated, and who decided.",
+    )
+    inputs: tuple[InputRef, ...] = Field(
+        default=(),
+        description="Upstream products read, by address (`<domain>/<product>`, or `<domain>/<product>@<major>`), each once.",
+        json_schema_extra={"uniqueItems": True},
+    )
+    consumers: tuple[str, ...] = Field(
+        default=(),
+        description="Domains (`<domain>`) or products (`<domain>/<product>`) this product agrees to serve, each once.",
+        json_schema_extra={"uniqueItems": True, "items": {"type": "string", "pattern": f"{NAME_PATTERN[:-1]}(/{NAME_PATTERN[1:-1]})?$"}},
+    )
+    service_levels: ServiceLevels | None = Field(default=None, description="Freshness and availability objectives.")
+    retention_days: Integer = Field(default=365, ge=1, le=3650, description="Days an object is kept before expiry.")
+    job: Job = Field(description="The job that produces the product.")
+    environments: dict[Environment, Override] = Field(
+        default_factory=dict, description="Per-environment overrides (precedence: defaults < product < environment)."
+    )
+    previous_names: tuple[ProductName, ...] = Field(
+        default=(),
+        description="Earlier names, oldest first, each once: a rename keeps the data (physical names stay the oldest name's).",
+        json_schema_extra={"uniqueItems": True},
+    )
+    destroy_data: Boolean = Field(
+        default=False,
+        description="Second key for destroying data: effective only where the stack also allows data destruction.",
+    )
+    suppressions: tuple[Suppression, ...] = Field(default=(), description="Advisory governance rules suppressed, with reasons.")
+
+    @field_validator("consumers")
+    @classmethod
+    def _consumer_syntax(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if not (re.match(NAME_PATTERN, item) or re.match(ADDRESS_PATTERN, item)):
+                raise ValueError(f"consumer {item!r} is neither a domain name nor a `<domain>/<product>` address")
+        return value
+
+    @model_validator(mode="after")
+    def _lifecycle(self) -> "Product":
+        if self.status is Status.deprecated and self.deprecation is None:
+            raise located("a deprecated product says when it is retired: add `deprecation: {date: YYYY-MM-DD}`", "status")
+        if self.deprecation is not None and self.status in (Status.draft, Status.active):
+            raise located(f"only a deprecated or retired product has one: set `status: deprecated` (it is {self.status.value})", "deprecation")
+        return self
+
+    @model_validator(mode="after")
+    def _older_versions(self) -> "Product":
+        seen: set[int] = set()
+        for i, port in enumerate(self.previous_outputs):
+            if port.version >= self.output.version:
+                raise located(f"{port.version} is not older than the current output's version {self.output.version}", "previous_outputs", i, "version")
+            if port.version in seen:
+                raise located(f"{port.version} is listed twice", "previous_outputs", i, "version")
+            seen.add(port.version)
+        return self
+
+    @model_validator(mode="after")
+    def _no_self_rename(self) -> "Product":
+        if self.name in self.previous_names:
+            raise ValueError(f"previous_names repeats the current name {self.name!r}")
+        return self
+
+
+class Domain(Spec):
+    """A business domain: `domains/<domain>/domain.yaml`."""
+
+    name: Name = Field(description="Domain name; must equal its folder's name.")
+    description: GlueDescription = Field(
+        description="The business capability the domain serves: its Glue database's description (2048 characters at most).",
+    )
+    team: str = Field(min_length=1, max_length=200, description="The team that owns the domain's data products.")
+    contact: Email = Field(description="E-mail address of the owning team; a tag on the domain's resources.")
+    code_owners: tuple[Handle, ...] = Field(
+        default=(),
+        description="The owning team's handles on the code host (`@org/team`, `@user`): `meshplane codeowners` makes them "
+        "the required reviewers of the domain's folder.",
+        json_schema_extra={"uniqueItems": True},
+    )
+
+    @model_validator(mode="after")
+    def _owners_once(self) -> "Domain":
+        first: dict[str, int] = {}
+        for i, handle in enumerate(self.code_owners):
+            if handle in first:
+                raise located(f"{handle!r} is listed twice (first as item {first[handle] + 1})", "code_owners", i)
+            first[handle] = i
+        return self

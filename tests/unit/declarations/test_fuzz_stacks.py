@@ -1,0 +1,158 @@
+"""Whatever a platform engineer commits as a stack file, `meshplane validate --stack` ends in exit 0, or in exit 1 with
+every problem a located `path:line: error:` line: never a traceback, never an internal error. Whatever command line
+is typed ends the same way, or in exit 2 for a usage error.
+
+Each example writes `stacks/Pulumi.fuzz.yaml`, the only stack of one temporary copy of the sample project (its domains and
+governance), so a stack file that reads clean goes on through every check of validate, and runs the command in this
+process, as the tests of the CLI do."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from meshplane import cli
+from meshplane.declarations.stack import SETTING_KEYS
+
+ROOT = Path(__file__).resolve().parents[3]
+FUZZ = settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+SAMPLES = sorted(p.name for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+KEYS = [f"meshplane:{k}" for k in SETTING_KEYS] + ["pulumi:disable-default-providers", "aws:region", "domains", "meshplane:domain"]
+
+LOCATED = re.compile(r"^\S[^\n]*:[0-9]+: (?:[A-Z]+-[0-9]{3} )?(?:error|warning|note): \S.*$")
+SUMMARY = re.compile(r"^[0-9]+ (?:problem\(s\) found|governance finding\(s\): [0-9]+ mandatory, [0-9]+ advisory)$")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A copy of the sample project without its stacks: what `validate` reads, and nothing it does not."""
+    root = tmp_path_factory.mktemp("fuzz") / "project"
+    root.mkdir()
+    shutil.copy(ROOT / "Pulumi.yaml", root / "Pulumi.yaml")
+    for folder in ("domains", "governance"):
+        shutil.copytree(ROOT / folder, root / folder)
+    (root / "stacks").mkdir()
+    return root
+
+
+def validate(project: Path, raw: bytes) -> tuple[int, str, str]:
+    """`meshplane validate --stack fuzz` with `raw` as the stack's file: its exit status, stdout and stderr."""
+    (project / "stacks" / "Pulumi.fuzz.yaml").write_bytes(raw)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(project), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["validate", "--stack", "fuzz"])
+    return code, out.getvalue(), err.getvalue()
+
+
+def check(project: Path, raw: bytes) -> tuple[int, str]:
+    """Run the command on `raw` and hold it to the contract: exit 0, or exit 1 with every problem located. Its exit
+    status and stderr."""
+    code, out, err = validate(project, raw)
+    assert "Traceback" not in out + err, err
+    assert code in (0, 1), f"exit {code}: {err}"
+    lines = err.splitlines()
+    for line in lines:
+        assert LOCATED.match(line) or SUMMARY.match(line), f"not a located problem: {line!r}"
+    errors = [line for line in lines if re.search(r"\berror\b", line)]
+    assert all(LOCATED.match(line) for line in errors), errors
+    if code == 1:
+        assert errors, err
+    return code, err
+
+
+# YAML-ish text: the characters YAML gives meaning to, so the parser goes down many paths
+yamlish = st.text(alphabet=st.sampled_from(list("ab01 -:#&*!|>[]{},?'\"\n\t%@`~<=.\\xc\u00e9\ufeff\x00")), max_size=160)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=12), st.sampled_from(KEYS))
+structures = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def sample(name: str) -> dict:
+    return yaml.safe_load((ROOT / "stacks" / name).read_text())
+
+
+@FUZZ
+@given(yamlish)
+def test_yamlish_text(project, text):
+    check(project, text.encode("utf-8", "surrogatepass"))
+    check(project, ("config:\n  " + text).encode("utf-8", "surrogatepass"))
+
+
+@FUZZ
+@given(st.binary(max_size=200))
+def test_arbitrary_bytes(project, raw):
+    check(project, raw)
+
+
+@FUZZ
+@given(st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=10), structures, max_size=6), st.sampled_from(("config", "Config", "confg")))
+def test_generated_config(project, config, top):
+    check(project, yaml.safe_dump({top: config}, allow_unicode=True).encode())
+
+
+@FUZZ
+@given(st.sampled_from(SAMPLES), st.data())
+def test_one_setting_of_a_sample_stack_replaced_or_dropped(project, name, data):
+    config = sample(name)["config"]
+    key = data.draw(st.sampled_from(sorted(config)))
+    if data.draw(st.booleans()):
+        config[key] = data.draw(structures)
+    else:
+        del config[key]
+    check(project, yaml.safe_dump({"config": config}, allow_unicode=True, sort_keys=False).encode())
+
+
+@FUZZ
+@given(st.sampled_from(SAMPLES), st.data())
+def test_lines_of_a_sample_stack_shuffled_and_cut(project, name, data):
+    lines = (ROOT / "stacks" / name).read_bytes().splitlines(keepends=True)
+    kept = data.draw(st.lists(st.sampled_from(lines), max_size=len(lines) + 2))
+    check(project, b"".join(kept) + data.draw(st.binary(max_size=6)))
+
+
+WORDS = ["validate", "quotas", "graph", "stacks", "codeowners", "--check", "--env", "--stack", "--domain", "--format", "--json",
+         "--base", "--changed", "dev", "prod", "local", "staging", "prod-podcasts", "fuzz", "users", "podcasts", "json", "text",
+         "sarif", "github", "mermaid", "--domains", "--federation", "domains", "nowhere", "-"]
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(WORDS) | st.text(max_size=6), min_size=1, max_size=6), st.sampled_from(SAMPLES))
+def test_command_lines(project, argv, name):
+    """Any command line over a sample stack: exit 0, 1 with located problems, or 2 for a usage error; never a traceback."""
+    (project / "stacks" / "Pulumi.fuzz.yaml").write_bytes((ROOT / "stacks" / name).read_bytes())
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(project), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(argv)
+        except SystemExit as usage:  # argparse: the usage and the error, exit 2
+            code = usage.code
+    assert "Traceback" not in out.getvalue() + err.getvalue()
+    assert code in (0, 1, 2), f"exit {code}: {err.getvalue()}"
+    if code == 1:
+        lines = [line for line in err.getvalue().splitlines() if re.search(r"\berror\b", line)]
+        assert lines and all(LOCATED.match(line) for line in lines), err.getvalue()
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_each_sample_stack_as_it_stands_passes(project, name):
+    """The fuzz starts from stack files that pass: each of the sample's, as the project's only stack."""
+    code, err = check(project, (ROOT / "stacks" / name).read_bytes())
+    assert code == 0, err
+
+
+def test_a_typo_in_a_key_of_a_sample_stack_fails_at_its_line(project):
+    text = (ROOT / "stacks" / "Pulumi.prod-podcasts.yaml").read_text().replace("meshplane:domains:", "meshplane:domain:")
+    code, err = check(project, text.encode())
+    assert code == 1
+    assert "stacks/Pulumi.fuzz.yaml:4: error: unknown key 'meshplane:domain' (did you mean 'meshplane:domains'?)" in err.splitlines()
