@@ -38,10 +38,10 @@ $(JQ):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq
 
 test: setup $(CHECKOV_VENV)/bin/checkov $(CHROMIUM) $(JQ)
-	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov MESHPLANE_DATACONTRACT=$(BIN)/datacontract MESHPLANE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov MESHPLANE_DATACONTRACT=$(BIN)/datacontract MESHPLANE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n auto
 
 test-fast: setup $(CHROMIUM) $(JQ)
-	$(BIN)/pytest -m 'not slow'
+	$(BIN)/pytest -n auto -m 'not slow'
 
 golden: setup
 	$(BIN)/python tests/components/golden_inventory.py --update
