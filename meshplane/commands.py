@@ -148,11 +148,11 @@ def diff(args: argparse.Namespace) -> int:
     from meshplane.review import diff_report
 
     project = project_of(args)
-    stack = args.stack or (args.env if (project.root / stack_file(args.env)).is_file() else None)
-    base = snapshot.of_ref(project.root, args.base, args.env, stack)
-    # the working tree read by its own program (this process, when it runs from the working tree); --domains: this one
-    head = snapshot.of_project(project, args.env, stack) if args.domains else snapshot.of_tree(project.root, args.env, stack)
-    found = differ.build(base, head, project, args.base, args.env, stack)
+
+    def head(stacks: list[str]) -> dict:  # read by its own program (this process, when it runs from the working tree); --domains: this one
+        return snapshot.of_project(project, args.env, stacks) if args.domains else snapshot.of_tree(project.root, args.env, stacks)
+
+    found = differ.build(*snapshot.sides(project.root, args.base, args.env, args.stack, head), project, args.base, args.env)
     if args.format == "text":
         print(diff_report.text(found))
     elif args.format == "json":

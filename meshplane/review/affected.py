@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from meshplane.declarations.deployments import deployed
 from meshplane.declarations.mesh import Mesh, domain_of, find_cycles
 from meshplane.declarations.stack import Stack, read_stack, stack_names
 from meshplane.registrations.project import Project, open_project
@@ -59,7 +60,7 @@ class Affected:
 def every_stack(project: Project) -> Affected:
     """Every stack of the project, in waves (the nightly drift check's list)."""
     stacks = {name: read_stack(project.root, name) for name in stack_names(project.root)}
-    selected = [Selected(n, s.settings.environment.value, sorted(s.settings.domains or project.mesh.domains), [], emulated=emulated(s)) for n, s in stacks.items()]
+    selected = [Selected(n, s.settings.environment.value, deployed(s.settings, project.mesh.domains), [], emulated=emulated(s)) for n, s in stacks.items()]
     order(selected, stacks, project.mesh)
     return Affected([], None, [], selected, [])
 
@@ -98,7 +99,7 @@ def affected(project: Project, files: Iterable[str], base: Project | None, ref: 
             candidates = set(changed) | agreement_partners(base, project, changed)
         checks: dict[str, list[str]] = {}
         for name, stack in stacks.items():
-            scope = set(stack.settings.domains or project.mesh.domains) | (set(stack.settings.domains or base.mesh.domains) if base else set())
+            scope = set(deployed(stack.settings, project.mesh.domains)) | (set(deployed(stack.settings, base.mesh.domains)) if base else set())
             checks[name] = sorted(candidates & scope)
         moved = moved_domains(base, project, stacks, checks) if base is not None else {n: set(c) for n, c in checks.items()}
         for name in stacks:
@@ -147,7 +148,7 @@ def moved_domains(base: Project, head: Project, stacks: dict[str, Stack], checks
     groups: dict[str, list[str]] = defaultdict(list)
     for name, stack in stacks.items():
         if checks[name]:
-            groups[stack.settings.model_copy(update={"domains": None}).model_dump_json()].append(name)
+            groups[stack.settings.model_copy(update={"domains": None, "exclude_domains": None}).model_dump_json()].append(name)
     found: dict[str, set[str]] = {name: set() for name in stacks}
     for names in groups.values():
         stack, union = stacks[names[0]], sorted({d for n in names for d in checks[n]})
@@ -165,7 +166,7 @@ def _by_domain(project: Project, stack: Stack, check: list[str]) -> dict[str, li
     present = [d for d in check if d in project.mesh.domains]
     if not present:
         return {}
-    settings = stack.settings.model_copy(update={"domains": tuple(present)})
+    settings = stack.settings.model_copy(update={"domains": tuple(present), "exclude_domains": None})
     found: dict[str, list] = defaultdict(list)
     for r in build(compose(project.mesh, settings, project.federation), stack.name):
         if r.custom and not r.is_provider and r.domain:
@@ -176,7 +177,7 @@ def _by_domain(project: Project, stack: Stack, check: list[str]) -> dict[str, li
 def order(selected: list[Selected], stacks: dict[str, Stack], mesh: Mesh) -> None:
     """Waves: a consumer's stack before its producer's, within an environment; a cycle shares a wave, in two passes."""
     names = [s.stack for s in selected]
-    deploys = {n: set(stacks[n].settings.domains or mesh.domains) for n in names}
+    deploys = {n: set(deployed(stacks[n].settings, mesh.domains)) for n in names}
     env = {n: stacks[n].settings.environment for n in names}
     graph: dict[str, list[str]] = {n: [] for n in names}  # consumer stack -> producer stacks
     for g in mesh.grants():

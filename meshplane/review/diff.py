@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from meshplane.declarations.mesh import Mesh, split_input
 from meshplane.declarations.problems import Problem, Severity
 from meshplane.declarations.spec import Environment
+from meshplane.declarations.stack import stack_file
 from meshplane.governance.evaluate import severity_of
 from meshplane.governance.registry import RULES
 from meshplane.registrations.project import Project
@@ -49,10 +50,10 @@ class Diff:
     ref: str
     program: str  # "own": the base was read by its own program; "this": by the working tree's
     env: str
-    stack: str | None
+    stacks: list[str]  # the stacks whose resources are compared: the one named, else every stack of the environment
     products: dict[str, list[Classed]] = field(default_factory=dict)
     grants: list[GrantChange] = field(default_factory=list)
-    resources: list[ResourceChange] = field(default_factory=list)
+    resources: dict[str, list[ResourceChange]] = field(default_factory=dict)  # stack -> its resources' changes
     problems: list[Problem] = field(default_factory=list)
     base_problems: list[dict] = field(default_factory=list)
 
@@ -69,9 +70,11 @@ def readers(snapshot: dict) -> dict[Port, set[str]]:
     return found
 
 
-def build(base: dict, head: dict, project: Project, ref: str, env: str, stack: str | None) -> Diff:
-    """The diff of two snapshots; `project` is the working tree's (where its findings are located)."""
-    diff = Diff(ref, base.get("program", "this"), env, stack, base_problems=base.get("problems") or [])
+def build(base: dict, head: dict, project: Project, ref: str, env: str) -> Diff:
+    """The diff of two snapshots (their stacks': both take the same); `project` is the working tree's (where its findings
+    are located)."""
+    stacks = head.get("stacks") or {}
+    diff = Diff(ref, base.get("program", "this"), env, sorted(stacks), base_problems=base.get("problems") or [])
     mesh = project.mesh
     old_readers, new_readers = readers(base), readers(head)
     base_products, head_products = base.get("products") or {}, head.get("products") or {}
@@ -81,8 +84,9 @@ def build(base: dict, head: dict, project: Project, ref: str, env: str, stack: s
         if found:
             diff.products[address] = [classify(c, before, after, old_readers, new_readers) for c in found]
     diff.grants = grant_changes(base, head, project, Environment(env))
-    if stack and base.get("resources") is not None and head.get("resources") is not None:
-        diff.resources = changes([_record(r) for r in base["resources"]], [_record(r) for r in head["resources"]])
+    before = base.get("stacks") or {}
+    for name in diff.stacks:  # a base that does not load has no resources: everything shows as new
+        diff.resources[name] = changes([_record(r) for r in before.get(name) or ()], [_record(r) for r in stacks[name]])
     diff.problems = _problems(diff, mesh, base_products)
     return diff
 
@@ -177,10 +181,10 @@ def _problems(diff: Diff, mesh: Mesh, base_products: dict) -> list[Problem]:
         path, line = where(g.consumer, ("inputs", index) if index is not None else ())
         rule = g.rule or f"grant-{g.what.replace(' ', '-')}"
         found.append(Problem(path, line, f"grant {g.what}: {g.consumer} reads {g.producer}: {g.detail}", g.severity, rule))
-    for r in diff.resources:
+    for stack, r in ((s, r) for s, found in diff.resources.items() for r in found):
         if r.protected and r.action in (Action.replace, Action.delete):
             owner = r.record.product or r.record.domain or ""
-            path, line = where(owner) if owner in mesh.products or owner in base_products else (f"stacks/Pulumi.{diff.stack}.yaml", 1)
+            path, line = where(owner) if owner in mesh.products or owner in base_products else (stack_file(stack), 1)
             verb = "replaced" if r.action is Action.replace else "deleted"
             because = f" (because of {', '.join(r.properties)})" if r.properties else ""
             found.append(
