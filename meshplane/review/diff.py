@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from meshplane.declarations.mesh import Mesh, split_input
+from meshplane.declarations.mesh import Mesh, input_ref, split_input
 from meshplane.declarations.problems import Problem, Severity
 from meshplane.declarations.spec import Environment
 from meshplane.declarations.stack import stack_file
@@ -72,15 +72,22 @@ def readers(snapshot: dict) -> dict[Port, set[str]]:
 
 def build(base: dict, head: dict, project: Project, ref: str, env: str) -> Diff:
     """The diff of two snapshots (their stacks': both take the same); `project` is the working tree's (where its findings
-    are located)."""
+    are located). A product renamed (its old name among its `previous_names`) is compared with what it was."""
     stacks = head.get("stacks") or {}
     diff = Diff(ref, base.get("program", "this"), env, sorted(stacks), base_problems=base.get("problems") or [])
     mesh = project.mesh
+    head_products = head.get("products") or {}
+    moved = renamed_products(base.get("products") or {}, head_products)
+    base = under_new_addresses(base, moved)
+    base_products = base.get("products") or {}
     old_readers, new_readers = readers(base), readers(head)
-    base_products, head_products = base.get("products") or {}, head.get("products") or {}
     for address in sorted(base_products.keys() | head_products.keys()):
         before, after = base_products.get(address), head_products.get(address)
         found = compare(address, before and before["spec"], after and after["spec"])
+        if address in moved.values():
+            old = next(o for o, n in moved.items() if n == address)
+            at = ("previous_names", after["spec"]["previous_names"].index(old.split("/", 1)[1]))
+            found.insert(0, Change(KINDS["product-renamed"], address, f"renamed from {old}: its data, names and grants are kept", at=at))
         if found:
             diff.products[address] = [classify(c, before, after, old_readers, new_readers) for c in found]
     diff.grants = grant_changes(base, head, project, Environment(env))
@@ -89,6 +96,33 @@ def build(base: dict, head: dict, project: Project, ref: str, env: str) -> Diff:
         diff.resources[name] = changes([_record(r) for r in before.get(name) or ()], [_record(r) for r in stacks[name]])
     diff.problems = _problems(diff, mesh, base_products)
     return diff
+
+
+def renamed_products(base: dict, head: dict) -> dict[str, str]:
+    """Old address -> new address: a product of the working tree that lists among its previous names a product of the
+    base that the working tree no longer has."""
+    found: dict[str, str] = {}
+    for address, product in head.items():
+        for old in product["spec"].get("previous_names") or ():
+            was = f"{product['domain']}/{old}"
+            if was in base and was not in head:
+                found.setdefault(was, address)
+    return found
+
+
+def under_new_addresses(snapshot: dict, moved: dict[str, str]) -> dict:
+    """The snapshot with every renamed product at its new address: its own entry, and both ends of every agreement."""
+    if not moved:
+        return snapshot
+    at = lambda address: moved.get(address, address)  # noqa: E731
+    pairs = lambda key: [{**x, "producer": at(x["producer"]), "consumer": at(x["consumer"])} for x in snapshot.get(key) or ()]  # noqa: E731
+    declared = [{**d, "input": input_ref(at(split_input(d["input"])[0]), split_input(d["input"])[1])} for d in pairs("declared")]
+    return {
+        **snapshot,
+        "products": {at(address): p for address, p in (snapshot.get("products") or {}).items()},
+        **{key: pairs(key) for key in ("grants", "refused", "pending")},
+        "declared": declared,
+    }
 
 
 def classify(change: Change, before: dict | None, after: dict | None, old_readers: dict, new_readers: dict) -> Classed:

@@ -8,13 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
+from statekit import exported
 
 from meshplane import cli
 from meshplane.declarations.problems import MeshError
 from meshplane.registrations import engine
 from meshplane.registrations.project import open_project
 from meshplane.review import deployed
-from meshplane.review.resource_changes import STACK_QUALIFIER, canonical
+from meshplane.review.resource_changes import STACK_QUALIFIER
 
 ROOT = Path(__file__).resolve().parents[3]
 STATES = Path(__file__).resolve().parent / "states"
@@ -45,20 +46,6 @@ def test_a_state_that_is_not_one_is_a_located_error(tmp_path, text, message):
     with pytest.raises(MeshError) as caught:
         deployed.read(path)
     assert [str(p) for p in caught.value.problems] == [f"{path}:1: error: {message}"]
-
-
-def exported(evaluation: engine.Evaluation) -> dict:
-    """The stack as `pulumi stack export` writes it after `pulumi up` of the same program: URNs as a real engine
-    spells them, every resource with its inputs and protection."""
-    resources = [{"urn": f"urn:pulumi:{evaluation.stack}::meshplane::pulumi:pulumi:Stack::meshplane-{evaluation.stack}", "custom": False, "type": "pulumi:pulumi:Stack"}]
-    for r in evaluation.resources:
-        entry = {"urn": canonical(r.urn), "custom": r.custom, "type": r.type, "inputs": copy.deepcopy(r.inputs), "protect": r.protect}
-        if r.parent:
-            entry["parent"] = canonical(r.parent)
-        if r.retain_on_delete:
-            entry["retainOnDelete"] = True
-        resources.append(entry)
-    return {"version": 3, "deployment": {"manifest": {"version": "v3.272.0"}, "resources": resources}}
 
 
 @pytest.fixture(scope="module")
