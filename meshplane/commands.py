@@ -78,7 +78,7 @@ def validate(args: argparse.Namespace) -> int:
     else:  # an environment without a stack of its own: the declarations alone
         project, env = project_of(args), Environment(stack_name(args))
     mesh, federation = project.mesh, project.federation
-    base = Baseline.of_snapshot(snapshot.of_ref(project.root, args.base, env.value)) if args.base else None
+    base, against = baseline(project, env, args.base)
     problems = evaluate_mesh(mesh, federation, env, base)
     problems += project_problems(project.root, mesh, project.domain_folders())
     scope = "mesh rules" + ("" if project.stack else f"; no resource rules: the project has no stack {stack_file(env.value)}")
@@ -92,9 +92,11 @@ def validate(args: argparse.Namespace) -> int:
         if stack.book.partial:
             scope += f"; the account-wide quotas of {', '.join(sorted(stack.book.partial))} are the whole environment's run's"
     if args.format == "json":
-        print(json.dumps(findings_json(env, project, problems, resources), indent=2))
+        print(json.dumps({**findings_json(env, project, problems, resources), "base": against}, indent=2))
     elif args.format == "text":
         print(summary(mesh, env, federation.open_classifications))
+        if against:
+            print(f"refused inputs judged against {against}")
     else:
         print(report(args.format, problems, f"meshplane/validate/{env.value}"))
     for problem in problems:
@@ -105,6 +107,27 @@ def validate(args: argparse.Namespace) -> int:
     elif args.format == "text":
         print(f"governance: {len(RULES)} rules ({scope}), no finding for {env.value}")
     return 1 if blocking(problems) else 0
+
+
+def baseline(project: Project, env: Environment, ref: str | None) -> tuple[Baseline | None, str | None]:
+    """The mesh before the change under review, and what it is: `--base REF`'s; without one, inside a git checkout, the
+    merge-base with the upstream branch's (`gitref.upstream_base`); else none, and a refused input is only a warning.
+    Read only when an input is refused, the one thing a baseline decides."""
+    from meshplane.review.gitref import commit_of, upstream_base
+
+    if ref:
+        commit_of(project.root, ref)  # a ref that is not there is an error, needed or not
+    if not project.mesh.refused_inputs(project.federation.open_classifications):
+        return None, None
+    if ref:
+        return Baseline.of_snapshot(snapshot.of_ref(project.root, ref, env.value)), ref
+    found = upstream_base(project.root)
+    if found is None:
+        return None, None
+    taken = snapshot.of_ref(project.root, found[0], env.value)
+    if taken.get("problems"):  # a base that does not load tells nothing: every refusal is a warning
+        return None, None
+    return Baseline.of_snapshot(taken), found[1]
 
 
 def rule_descriptors() -> list[findings.Descriptor]:
