@@ -342,17 +342,16 @@ def quotas(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
+    from meshplane.declarations.deployments import read_stacks, stacks_named
     from meshplane.export import odcs, odps
     from meshplane.export.files import write_documents
 
+    project = project_of(args)
+    stacks = read_stacks(project.root, project.domain_folders())
     if args.standard == "odcs":
-        from meshplane.declarations.deployments import read_stacks, stacks_named
-
-        project = project_of(args)
-        documents = odcs.contracts(project.mesh, *stacks_named(read_stacks(project.root), args.env))
+        documents = odcs.contracts(project.mesh, *stacks_named(stacks, args.env))
     else:
-        project = project_of(args)
-        documents = odps.descriptors(project.mesh, project.mesh.grants(project.federation.open_classifications))
+        documents = odps.descriptors(project.mesh, project.mesh.grants(project.federation.open_classifications), stacks)
     out = args.out or project.root / "out" / args.standard
     written = write_documents(out, documents, args.standard)
     print(f"wrote {len(written)} {args.standard.upper()} documents into {out}")

@@ -138,12 +138,21 @@ def classify(change: Change, before: dict | None, after: dict | None, old_reader
         return Classed(change, Severity.warning, "breaking, but nothing reads it", ())
     if change.kind.id in PRODUCT_WIDE and before is not None and after is not None and _published_beside(before["spec"], after["spec"], address, hurt, new_readers):
         return Classed(change, Severity.warning, "breaking, published as a new major version beside the deprecated old ones", tuple(hurt))
-    fix = (
-        "publish it as a new major version beside this one (bump `output.version`, keep this one in `previous_outputs` with a deprecation date)"
-        if change.version is not None
-        else "publish a new major version beside the old ones, each old one deprecated with a date"
-    )
+    if change.version is not None and after is not None and _kept_earlier(after["spec"], change.version):
+        fix = (
+            f"version {change.version} is kept in `previous_outputs` for its readers: copy it there exactly as it was "
+            "(its columns, its partitions and its format)"
+        )
+    elif change.version is not None:
+        fix = "publish it as a new major version beside this one (bump `output.version`, keep this one in `previous_outputs` with a deprecation date)"
+    else:
+        fix = "publish a new major version beside the old ones, each old one deprecated with a date"
     return Classed(change, Severity.error, f"breaks {', '.join(hurt)}: {fix}", tuple(hurt))
+
+
+def _kept_earlier(spec: dict, version: int) -> bool:
+    """The product keeps major version `version` beside a newer current one."""
+    return any(p.get("version") == version for p in spec.get("previous_outputs") or ())
 
 
 def _published_beside(before: dict, after: dict, address: str, hurt: list[str], new_readers: dict) -> bool:
