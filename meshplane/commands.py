@@ -18,7 +18,8 @@ from meshplane.governance.evaluate import evaluate_mesh, evaluate_resources
 from meshplane.governance.registry import RULES
 from meshplane.registrations.input_check import input_findings
 from meshplane.registrations.offline import offline
-from meshplane.registrations.project import Project, find_root, open_project
+from meshplane.declarations.targets import DEFAULT_ENVIRONMENT, target
+from meshplane.registrations.project import DOMAINS, Project, domain_folders, find_root, open_project
 from meshplane.reports.graph import render
 from meshplane.reports.schema import write_schemas
 from meshplane.review import findings
@@ -53,30 +54,28 @@ def project_of(args: argparse.Namespace) -> Project:
 
 
 def stack_name(args: argparse.Namespace) -> str:
-    """The stack a command works on: --stack, else the environment's (--env, else the command's default)."""
-    return args.stack or args.env or args.default_env
+    """The stack a command works on: --stack, else the environment's (--env, else every command's default) or, with
+    --domain, the stack of that environment deploying those domains (`meshplane.declarations.targets`)."""
+    root = find_root()
+    return target(root, args.env, args.stack, args.domain or [], domain_folders(args.domains or root / DOMAINS))
 
 
-def stack_project(args: argparse.Namespace, quotas: bool = False) -> Project:
-    """The project on the command's stack, narrowed by --domain; the mesh read around the domains it deploys
-    (with `quotas`, around every domain sharing their accounts too)."""
+def stack_project(args: argparse.Namespace, quotas: bool = False, name: str | None = None) -> Project:
+    """The project on the command's stack (`name`, else the command line's), narrowed by --domain; the mesh read around
+    the domains it deploys (with `quotas`, around every domain sharing their accounts too)."""
     overrides = {"meshplane:domains": json.dumps(args.domain)} if args.domain else None
-    project = open_project(
-        domains=args.domains, federation=args.federation, stack=stack_name(args), overrides=overrides, scoped=True, quotas=quotas
+    return open_project(
+        domains=args.domains, federation=args.federation, stack=name or stack_name(args), overrides=overrides, scoped=True, quotas=quotas
     )
-    env = project.settings.environment.value
-    if args.env is not None and args.stack is not None and env != args.env:
-        raise MeshError([Problem(stack_file(args.stack), 1, f"stack {args.stack!r} deploys environment {env!r}, not --env {args.env}")])
-    return project
 
 
 def validate(args: argparse.Namespace) -> int:
-    narrowed = args.stack is not None or bool(args.domain)
-    if narrowed or (find_root() / stack_file(stack_name(args))).is_file():
-        project = stack_project(args, quotas=True)
+    name = stack_name(args)
+    if args.stack is not None or args.domain or (find_root() / stack_file(name)).is_file():
+        project = stack_project(args, quotas=True, name=name)
         env = project.settings.environment
     else:  # an environment without a stack of its own: the declarations alone
-        project, env = project_of(args), Environment(stack_name(args))
+        project, env = project_of(args), Environment(name)
     mesh, federation = project.mesh, project.federation
     base, against = baseline(project, env, args.base)
     problems = evaluate_mesh(mesh, federation, env, base)
@@ -146,8 +145,8 @@ def problems_report(args: argparse.Namespace, problems: list[Problem]) -> str | 
     if args.format == "json":
         return json.dumps({"problems": [p.as_json() for p in problems]}, indent=2)
     if args.format in ("sarif", "github"):
-        target = getattr(args, "env", None) or getattr(args, "stack", None) or getattr(args, "default_env", "")
-        return report(args.format, problems, f"meshplane/{args.command}/{target}")
+        named = getattr(args, "env", None) or getattr(args, "stack", None) or DEFAULT_ENVIRONMENT
+        return report(args.format, problems, f"meshplane/{args.command}/{named}")
     return None
 
 

@@ -5,9 +5,10 @@ errors); `loader` reads every domain file under `mesh_tree`'s rules into the cro
 lineage, the handshake); `odcs_import` and `odcs_standard` take a port's schema from an ODCS contract;
 `federation` is the federation's file; `stack_file`, `stack` and `deployments` are the stack files, their
 settings and which stacks deploy which domains; `resolve` gives a product's values for an environment;
-`shared_names` refuses two declarations meeting in one physical name; `problems` (every `path:line`
-problem) and `suggest` (did-you-mean) are the vocabulary of every refusal.
+`shared_names` refuses two declarations meeting in one physical name; `targets` is what a command line names
+(the stack of `--env`, `--stack` and `--domain`, every command's default environment); `problems` (every
+`path:line` problem) and `suggest` (did-you-mean) are the vocabulary of every refusal.
 
 Other packages import: `problems`, `spec`, `mesh`, `loader`, `federation`, `stack`, `stack_file`,
-`deployments`, `resolve`, `shared_names`, `odcs_standard`, `suggest`.
+`deployments`, `resolve`, `shared_names`, `odcs_standard`, `suggest`, `targets`.
 """

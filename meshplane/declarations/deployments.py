@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from meshplane.declarations.mesh import Mesh
-from meshplane.declarations.problems import MeshError, Problem, Severity
+from meshplane.declarations.problems import MeshError, Problem, Severity, UsageError
 from meshplane.declarations.stack import Stack, StackSettings, read_stack, role_problems, stack_file, stack_names
 from meshplane.declarations.suggest import did_you_mean
 
@@ -51,14 +51,15 @@ def deployed(settings: StackSettings, domains: Iterable[str]) -> list[str]:
 
 
 def stacks_named(stacks: dict[str, StackSettings], name: str) -> list[StackSettings]:
-    """The stacks `name` stands for: an environment's (every stack of it), else the stack of that name."""
+    """The stacks `name` (the command line's `--env`) stands for: an environment's (every stack of it), else the stack of
+    that name; a UsageError at `--env` otherwise."""
     of_env = [settings for _, settings in sorted(stacks.items()) if settings.environment.value == name]
     if of_env:
         return of_env
     if name in stacks:
         return [stacks[name]]
-    known = ", ".join(sorted({s.environment.value for s in stacks.values()} | set(stacks)))
-    raise MeshError([Problem(stack_file(name), 1, f"no environment or stack {name!r}{did_you_mean(name, stacks)} (known: {known})")])
+    known = sorted({s.environment.value for s in stacks.values()} | set(stacks))
+    raise UsageError([Problem("--env", 1, f"no environment or stack {name!r}{did_you_mean(name, known)} (known: {', '.join(known)})")])
 
 
 def deployments(mesh: Mesh, stacks: dict[str, StackSettings]) -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
-from meshplane.declarations.problems import Severity
+from meshplane.declarations.problems import MeshError, Problem, Severity, display_path
 from meshplane.declarations.spec import COLUMN_PATTERN, Classification, ColumnType, Environment, Handle, Integer, Number, Spec
 
 DEFAULT_PATH = Path("governance/federation.yaml")
@@ -187,6 +187,10 @@ def read_federation(path: Path | str = DEFAULT_PATH) -> Federation:
 
     path = Path(path)
     if not path.exists():
+        misnamed = sorted(p for p in path.parent.glob("*") if p.name.lower() in (path.name.lower(), path.with_suffix(".yml").name.lower())) if path.parent.is_dir() else []
+        if misnamed:  # the federation's decisions would be lost in silence: the defaults would apply
+            shown = display_path(misnamed[0], path.parent)
+            raise MeshError([Problem(shown, 1, f"the federation's file is read as {path.name}: rename it (its decisions are not read)")])
         return Federation()
     federation, source = read_spec(path, Federation)
     return federation.located(source)

@@ -44,8 +44,13 @@ def import_port(port: P, path: Path, shown: str) -> P:
         raise MeshError([Problem(shown, doc.line_of(("schema",)), f"the contract has {found}: a product's output port takes exactly one")])
     columns: list[tuple[int, Column]] = []
     partitions: list[tuple[int, int, Column]] = []
+    first: dict[object, int] = {}
     for i, prop in enumerate(objects[0].get("properties") or []):
         where = ("schema", 0, "properties", i)
+        if first.setdefault(prop.get("name"), i) != i:  # each repeat at its own line, never the port's
+            message = f"{odcs.dotted((*where, 'name'))}: property {prop.get('name')!r} is declared twice (first as property {first[prop.get('name')] + 1})"
+            problems.append(Problem(shown, doc.line_of((*where, "name")), message))
+            continue
         column = _column(prop, where, doc, shown, problems)
         if column is None:
             continue

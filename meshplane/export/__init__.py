@@ -3,5 +3,5 @@
 `odcs` and `odps` build the documents (`odps_model` is ODPS's schema as models), `ids` and `people` the
 identifiers and the team they share, `files` writes them under their folder.
 
-Other packages import: `files`, `odcs`, `odps`.
+Other packages import: `files`, `ids`, `odcs`, `odps`.
 """

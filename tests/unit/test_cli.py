@@ -151,8 +151,8 @@ def test_schema_writes_into_the_project_it_is_run_in_from_a_subfolder(mesh_files
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["deploy"], ["validate", "--env", "qa"], ["graph", "--format", "png"], ["validate", "--verbose"]],
-    ids=["no-command", "unknown-command", "unknown-env", "unknown-format", "unknown-option"],
+    [[], ["deploy"], ["graph", "--format", "png"], ["validate", "--verbose"]],
+    ids=["no-command", "unknown-command", "unknown-format", "unknown-option"],
 )
 def test_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
@@ -164,5 +164,4 @@ def test_usage_errors_exit_2(argv, capsys):
 def test_the_installed_command_exits_2_on_usage_errors(tmp_path):
     run = subprocess.run([str(Path(sys.executable).with_name("meshplane")), "validate", "--env", "qa"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
-    assert "--env qa: not an environment (dev, staging, prod, local)" in run.stderr
-    assert "Traceback" not in run.stderr
+    assert run.stderr == "--env:1: error: 'qa' is not an environment: dev, staging, prod, local\n"

@@ -111,7 +111,7 @@ def test_a_contract_with_one_schema_object_and_a_column(mesh_files: MeshFiles):
     assert mesh_files.errors() == [
         f"{C}/alpha.odcs.yaml:6: error: the contract has 2 schema objects: a product's output port takes exactly one",
         f"{C}/beta.yaml:9: error: schema.0.properties: every property is a partition: the port needs at least one column",
-        f"{C}/gamma.yaml:9: error: schema.0.properties: duplicate column names: listener_id",
+        f"{C}/gamma.yaml:17: error: schema.0.properties.1.name: property 'listener_id' is declared twice (first as property 1)",
     ]
 
 
