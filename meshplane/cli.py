@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product; against a state, the changes")
     stack_options(p, "the resources")
     format_option(p)
-    p.add_argument("--state", type=Path, metavar="FILE", help="what is deployed: `pulumi stack export` JSON (deployment version 3), or up --local's state file")
+    p.add_argument("--state", type=Path, metavar="FILE", help="what is deployed: `pulumi stack export` JSON (deployment version 3), or up --local's state file; a renamed resource shows the alias the state matched")
+    p.add_argument("--aliases", action="store_true", help="also every URN alias each resource carries (the URNs it had under earlier names and parents)")
     p.set_defaults(run=commands.plan)
 
     p = sub.add_parser("diff", help="what the change does against a git ref, product by product: contract changes classed compatible or breaking, grants, resources")

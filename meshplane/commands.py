@@ -271,9 +271,9 @@ def plan(args: argparse.Namespace) -> int:
             print(agreements_text(pending))
         return 0
     if args.format == "json":
-        print(json.dumps({**as_json(project.stack.name, evaluation.resources), "agreements": pending}, indent=2))
+        print(json.dumps({**as_json(project.stack.name, evaluation.resources, args.aliases), "agreements": pending}, indent=2))
     else:
-        print(render(project.stack.name, evaluation.resources))
+        print(render(project.stack.name, evaluation.resources, args.aliases))
         print(agreements_text(pending))
     return 0
 

@@ -43,7 +43,7 @@ def text(d: Diff) -> str:
             for r in by_owner[owner]:
                 flag = "  [protected]" if r.protected and r.action in (Action.replace, Action.delete) else ""
                 props = f"  ({', '.join(r.properties)})" if r.properties else ""
-                renamed = f"  (was {r.renamed_from.rsplit('::', 1)[-1]})" if r.renamed_from else ""
+                renamed = f"  ({r.was})" if r.renamed_from else ""
                 lines.append(f"    {r.action.sign:<2} {short_type(r.record.type):<34} {physical_name_of(r.record.type, r.record.inputs) or r.record.name}{props}{renamed}{flag}")
     blocking = [p for p in d.problems if p.severity.blocks]
     if not d.products and not d.grants and not any(d.resources.values()):

@@ -104,6 +104,51 @@ def test_a_state_under_the_old_urns_plans_renames_not_replacements(tmp_path, mon
     code, found = plan(tmp_path, monkeypatch, capsys, state)
     assert found["counts"] == {"create": 0, "update": 7, "replace": 0, "delete": 0}
     assert all(c["renamed_from"] and c["properties"] == [] for c in found["changes"])
+    cli.main(["plan", "--env", "prod", "--state", str(tmp_path / "state.json")])
+    text = capsys.readouterr().out
+    assert text.count("[moved from under meshplane:index:ProductStorage]") == 7  # the alias the state matched, shortly
+    assert "urn:pulumi" not in text and "alias" not in text
+
+
+def test_a_plan_prints_no_alias_unless_asked(monkeypatch, capsys):
+    """Every product's resources carry the URNs of its former sub-components: a plan of a stack never deployed prints
+    none of them, unless asked (--aliases); JSON neither."""
+    monkeypatch.chdir(ROOT)
+    cli.main(["plan", "--env", "prod"])
+    text = capsys.readouterr().out
+    assert "urn:pulumi" not in text and max(len(line) for line in text.splitlines() if not line.startswith("by type")) < 160
+    cli.main(["plan", "--env", "prod", "--format", "json"])
+    assert all("aliases" not in r for r in json.loads(capsys.readouterr().out)["resources"])
+    cli.main(["plan", "--env", "prod", "--aliases"])
+    assert capsys.readouterr().out.count("urn:pulumi:prod::meshplane::meshplane:index:DataProduct$meshplane:index:ProductStorage$") > 40
+    cli.main(["plan", "--env", "prod", "--aliases", "--format", "json"])
+    assert sum(bool(r["aliases"]) for r in json.loads(capsys.readouterr().out)["resources"]) > 100
+
+
+def test_a_plan_against_a_state_prints_only_the_aliases_it_matched(tmp_path, monkeypatch, capsys, prod):
+    """A product renamed since the state was taken: each of its resources says which alias carried it over, and no other."""
+    import shutil
+
+    project = tmp_path / "p"
+    for name in ("Pulumi.yaml", "__main__.py", "governance", "stacks", "schemas"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).symlink_to(ROOT / name)
+    shutil.copytree(ROOT / "domains", project / "domains")
+    old = project / "domains/users/products/profile-updates.yaml"
+    text = old.read_text().replace("\nname: profile-updates\n", "\nname: profile-changes\n", 1) + "previous_names: [profile-updates]\n"
+    (project / "domains/users/products/profile-changes.yaml").write_text(text)
+    old.unlink()
+    for path in project.glob("domains/*/products/*.yaml"):
+        path.write_text(path.read_text().replace("users/profile-updates", "users/profile-changes"))
+    (tmp_path / "state.json").write_text(json.dumps(exported(prod)))
+    monkeypatch.chdir(project)
+    capsys.readouterr()
+    assert cli.main(["plan", "--env", "prod", "--state", str(tmp_path / "state.json")]) == 0
+    text = capsys.readouterr().out
+    assert "0 to create" in text and "0 to replace" in text and "0 to delete" in text
+    renamed = [line for line in text.splitlines() if "[renamed from " in line]
+    assert len(renamed) >= 15 and all("[renamed from users/profile-updates-" in line for line in renamed)
+    assert "urn:pulumi" not in text
 
 
 def test_pending_agreements_show_in_the_plan(tmp_path, monkeypatch, capsys):
