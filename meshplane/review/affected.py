@@ -38,6 +38,8 @@ class Selected:
     wave: int = 0
     cycle: list[str] = field(default_factory=list)  # the stacks it converges with, in two passes
     emulated: bool = False  # it deploys to a local emulator (meshplane:awsEndpoint), not to a cloud account
+    cluster: str = ""  # the EKS cluster its jobs run on, and its region: where a pipeline gets the cluster's credentials
+    region: str = ""
 
 
 @dataclass
@@ -60,13 +62,14 @@ class Affected:
 def every_stack(project: Project) -> Affected:
     """Every stack of the project, in waves (the nightly drift check's list)."""
     stacks = {name: read_stack(project.root, name) for name in stack_names(project.root)}
-    selected = [Selected(n, s.settings.environment.value, deployed(s.settings, project.mesh.domains), [], emulated=emulated(s)) for n, s in stacks.items()]
+    selected = [Selected(n, s.settings.environment.value, deployed(s.settings, project.mesh.domains), [], **placed(s)) for n, s in stacks.items()]
     order(selected, stacks, project.mesh)
     return Affected([], None, [], selected, [])
 
 
-def emulated(stack: Stack) -> bool:
-    return stack.settings.aws_endpoint is not None
+def placed(stack: Stack) -> dict:
+    """Where the stack deploys: an emulator (meshplane:awsEndpoint) or not, and its cluster and region."""
+    return {"emulated": stack.settings.aws_endpoint is not None, "cluster": stack.settings.cluster, "region": stack.settings.region}
 
 
 def is_platform(path: str) -> bool:
@@ -106,7 +109,7 @@ def affected(project: Project, files: Iterable[str], base: Project | None, ref: 
             for d in sorted(moved[name]):
                 touched[name].add(d)
                 why[name].append(f"{d}: {'its files changed' if d in changed else 'a grant partner of ' + ', '.join(sorted(set(changed)))}")
-    selected = [Selected(n, stacks[n].settings.environment.value, sorted(touched[n]), why[n], emulated=emulated(stacks[n])) for n in sorted(touched)]
+    selected = [Selected(n, stacks[n].settings.environment.value, sorted(touched[n]), why[n], **placed(stacks[n])) for n in sorted(touched)]
     order(selected, stacks, project.mesh)
     return Affected(files, ref, platform, selected, removed, unseen=base is None and bool(changed))
 
