@@ -63,7 +63,9 @@ def stacks(root: Path, monkeypatch, capsys, *args: str) -> dict:
 
 
 def diff(root: Path, monkeypatch, capsys, *args: str) -> tuple[int, dict]:
-    code, out, err = meshplane(root, monkeypatch, capsys, "diff", "--base", "main", "--format", "json", *args)
+    """`diff --base main` in JSON, for prod (the pull request's) unless `args` name an environment or stack."""
+    env = () if "--env" in args or "--stack" in args else ("--env", "prod")
+    code, out, err = meshplane(root, monkeypatch, capsys, "diff", "--base", "main", "--format", "json", *env, *args)
     assert "Traceback" not in err, err
     return code, json.loads(out)
 
