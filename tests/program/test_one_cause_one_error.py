@@ -6,24 +6,17 @@ did-you-mean, exit 2."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from gitkit import PROJECT, ROOT, meshplane
+from gitkit import ROOT, meshplane, project_copy
 
 PLAYS = "domains/users/products/play-events.yaml"
 
 
 @pytest.fixture
 def copy(tmp_path) -> Path:
-    for name in PROJECT:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
-        else:
-            shutil.copy2(source, tmp_path / name)
-    return tmp_path
+    return project_copy(tmp_path / "project")
 
 
 def errors(root: Path, monkeypatch, capsys, *args: str) -> tuple[int, list[str]]:

@@ -125,8 +125,8 @@ def test_a_plan_prints_no_alias_unless_asked(monkeypatch, capsys):
     assert sum(bool(r["aliases"]) for r in json.loads(capsys.readouterr().out)["resources"]) > 100
 
 
-def test_a_plan_against_a_state_prints_only_the_aliases_it_matched(tmp_path, monkeypatch, capsys, prod):
-    """A product renamed since the state was taken: each of its resources says which alias carried it over, and no other."""
+def mesh_copy(tmp_path: Path) -> Path:
+    """The sample project with a copy of its mesh to edit (the rest linked)."""
     import shutil
 
     project = tmp_path / "p"
@@ -134,6 +134,12 @@ def test_a_plan_against_a_state_prints_only_the_aliases_it_matched(tmp_path, mon
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).symlink_to(ROOT / name)
     shutil.copytree(ROOT / "domains", project / "domains")
+    return project
+
+
+def test_a_plan_against_a_state_prints_only_the_aliases_it_matched(tmp_path, monkeypatch, capsys, prod):
+    """A product renamed since the state was taken: each of its resources says which alias carried it over, and no other."""
+    project = mesh_copy(tmp_path)
     old = project / "domains/users/products/profile-updates.yaml"
     text = old.read_text().replace("\nname: profile-updates\n", "\nname: profile-changes\n", 1) + "previous_names: [profile-updates]\n"
     (project / "domains/users/products/profile-changes.yaml").write_text(text)
@@ -152,13 +158,7 @@ def test_a_plan_against_a_state_prints_only_the_aliases_it_matched(tmp_path, mon
 
 
 def test_pending_agreements_show_in_the_plan(tmp_path, monkeypatch, capsys):
-    import shutil
-
-    project = tmp_path / "p"
-    for name in ("Pulumi.yaml", "__main__.py", "governance", "stacks", "schemas"):
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).symlink_to(ROOT / name)
-    shutil.copytree(ROOT / "domains", project / "domains")
+    project = mesh_copy(tmp_path)
     plays = project / "domains/users/products/play-events.yaml"
     plays.write_text(plays.read_text().replace("consumers:\n  - playlists\n", "consumers:\n"))
     monkeypatch.chdir(project)
