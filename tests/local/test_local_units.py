@@ -86,7 +86,7 @@ class FakeKms:
 
     def get_paginator(self, operation):
         # no key carries the stack's tags yet; after applying, the grants nobody declares are revoked: there are none
-        pages = {"list_keys": [{"Keys": []}], "list_grants": [{"Grants": []}]}[operation]
+        pages = {"list_keys": [{"Keys": []}], "list_grants": [{"Grants": []}], "list_aliases": [{"Aliases": []}]}[operation]
         return type("Pages", (), {"paginate": lambda _, **kw: pages})()
 
     def create_alias(self, AliasName, TargetKeyId):
@@ -242,7 +242,7 @@ def test_an_apply_error_names_the_product_and_the_resource_at_its_declaration():
 
 
 def test_a_departure_names_the_deepest_key_or_statement_that_differs():
-    from meshplane.local.verify import departure
+    from meshplane.local.readers import departure
 
     assert departure("tags", {"domain": "users", "team": "x"}, {"domain": "users"}) == "tags.team is 'x', declared absent"
     assert departure("rules", [{"Expiration": {"Days": 1}}], [{"Expiration": {"Days": 400.0}}]) == "rules[#0].Expiration.Days is 1, declared 400"
