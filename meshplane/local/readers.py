@@ -113,6 +113,9 @@ class Reading:
         self._found: dict[str, KeyFound] = {}  # the program's key ID -> the stack's key in the cloud
         self._account_keys: dict[str, list] = {}
         self._grants: dict[tuple[str, str], dict[str, dict]] = {}
+        self._iam: dict[str, IamRead] = {}  # account -> its roles and managed policies, read in a few calls
+        self._tables: dict[tuple[str, str], dict[str, dict]] = {}  # (account, database) -> its tables by name
+        self._catalog_grants: dict[str, dict] = {}  # catalog (account) -> its Lake Formation permissions
         self._resolved: dict[tuple[str, str], str] = {}  # (account, alias or key reference) -> the key's ARN
         self.calls: Counter = Counter()  # resource kind -> API calls made to read them
         self.reading = "listings"  # what the calls made now are counted for
@@ -157,6 +160,54 @@ class Reading:
             kms = self.kms(account)
             self._grants[(account, key_id)] = {g["Name"]: g for g in reversed(list_grants(kms, key_id)) if g.get("Name")}
         return self._grants[(account, key_id)]
+
+    def iam_of(self, account: str) -> "IamRead":
+        """The account's roles (trust, description, tags, inline and attached policies) and meshplane's managed policies
+        (their versions), read in a few paginated calls (GetAccountAuthorizationDetails, ListRoles) and kept."""
+        if account not in self._iam:
+            iam = self.counted(self.accounts[account].client("iam"))
+            roles, policies = {}, {}
+            for page in iam.get_paginator("get_account_authorization_details").paginate(Filter=["Role", "LocalManagedPolicy"]):
+                roles.update({role["RoleName"]: role for role in page.get("RoleDetailList", [])})
+                policies.update({policy["Arn"]: policy for policy in page.get("Policies", [])})
+            for page in iam.get_paginator("list_roles").paginate():  # the description is not in the details
+                for role in page["Roles"]:
+                    if role["RoleName"] in roles:
+                        roles[role["RoleName"]]["Description"] = role.get("Description", "")
+            self._iam[account] = IamRead(roles, policies)
+        return self._iam[account]
+
+    def tables_of(self, account: str, database: str) -> dict[str, dict]:
+        """A database's tables by name, listed once (GetTables); {} when there is no such database."""
+        if (account, database) not in self._tables:
+            glue = self.counted(self.accounts[account].client("glue"))
+            try:
+                found = {t["Name"]: t for page in glue.get_paginator("get_tables").paginate(DatabaseName=database) for t in page["TableList"]}
+            except ClientError as exc:
+                if error_code(exc) not in MISSING:
+                    raise
+                found = {}
+            self._tables[(account, database)] = found
+        return self._tables[(account, database)]
+
+    def catalog_grants_of(self, catalog: str) -> dict[tuple[str, str], set[str]]:
+        """The Lake Formation permissions of a catalog, (principal, its table resource) -> permissions, listed once."""
+        if catalog not in self._catalog_grants:
+            lf, found = self.counted(self.accounts[catalog].client("lakeformation")), {}
+            token = None
+            while True:
+                page = lf.list_permissions(CatalogId=catalog, **({"NextToken": token} if token else {}))
+                for entry in page.get("PrincipalResourcePermissions", []):
+                    table = entry.get("Resource", {}).get("Table")
+                    if table:
+                        target = {"Table": {k: table[k] for k in ("CatalogId", "DatabaseName", "Name", "TableWildcard") if k in table}}
+                        key = (entry["Principal"]["DataLakePrincipalIdentifier"], json.dumps(target, sort_keys=True))
+                        found.setdefault(key, set()).update(entry.get("Permissions", []))
+                token = page.get("NextToken")
+                if not token:
+                    break
+            self._catalog_grants[catalog] = found
+        return self._catalog_grants[catalog]
 
     def stack_key(self, key: Resource) -> KeyFound:
         """The stack's key for a declared one: behind its alias when that key carries the stack's marker, else the
@@ -262,6 +313,12 @@ class Reading:
         return [m for prop, want in declared.items() if (m := departure(prop, observed.get(prop), want))]
 
     # the comparison -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IamRead:
+    roles: dict[str, dict]  # name -> the role's details (GetAccountAuthorizationDetails) with its description
+    policies: dict[str, dict]  # ARN -> the managed policy's details, its versions' documents included
 
 
 @dataclass
@@ -420,18 +477,18 @@ def key_grant(v: Reading, r: Resource):
 
 
 def role(v: Reading, r: Resource):
-    iam, name = v.client(r, "iam"), r.inputs["name"]
+    name = r.inputs["name"]
     inline = sorted(p.inputs["name"] for p in v.resources if p.type == tokens.ROLE_POLICY and p.inputs.get("role") == name and v.account(p) == v.account(r))
     attached = sorted({a for p in v.resources if p.type == tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE and p.inputs.get("roleName") == name
                        and v.account(p) == v.account(r) for a in p.inputs.get("policyArns") or ()})  # fmt: skip
 
     def observe():
-        found = iam.get_role(RoleName=name)["Role"]
-        tags = listed_tags(iam.get_paginator("list_role_tags").paginate(RoleName=name))
-        names = sorted(n for page in iam.get_paginator("list_role_policies").paginate(RoleName=name) for n in page["PolicyNames"])
-        arns = sorted(p["PolicyArn"] for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name) for p in page["AttachedPolicies"])
-        return {"trust": document(found.get("AssumeRolePolicyDocument")), "description": found.get("Description", ""), "tags": tags,
-                "inline policies": names, "attached policies": arns}  # fmt: skip
+        found = v.iam_of(v.account(r)).roles.get(name)
+        if found is None:
+            return None
+        return {"trust": document(found.get("AssumeRolePolicyDocument")), "description": found.get("Description", ""),
+                "tags": {t["Key"]: t["Value"] for t in found.get("Tags") or ()}, "inline policies": sorted(p["PolicyName"] for p in found.get("RolePolicyList") or ()),
+                "attached policies": sorted(p["PolicyArn"] for p in found.get("AttachedManagedPolicies") or ())}  # fmt: skip
 
     declared = {"trust": json.loads(r.inputs["assumeRolePolicy"]), "description": r.inputs.get("description", ""),
                 "tags": v.tags(r), "inline policies": inline, "attached policies": attached}  # fmt: skip
@@ -439,8 +496,11 @@ def role(v: Reading, r: Resource):
 
 
 def role_policy(v: Reading, r: Resource):
-    iam = v.client(r, "iam")
-    observe = lambda: {"policy": document(iam.get_role_policy(RoleName=r.inputs["role"], PolicyName=r.inputs["name"])["PolicyDocument"])}  # noqa: E731
+    def observe():
+        found = v.iam_of(v.account(r)).roles.get(r.inputs["role"]) or {}
+        policy = next((p["PolicyDocument"] for p in found.get("RolePolicyList") or () if p["PolicyName"] == r.inputs["name"]), None)
+        return None if policy is None else {"policy": document(policy)}
+
     return {"policy": json.loads(r.inputs["policy"])}, observe
 
 
@@ -449,17 +509,18 @@ def managed_policy(v: Reading, r: Resource):
     arn = f"arn:aws:iam::{v.account(r)}:policy{r.inputs.get('path', '/')}{r.inputs['name']}"
 
     def observe():
-        version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
-        tags = listed_tags(iam.get_paginator("list_policy_tags").paginate(PolicyArn=arn))
-        return {"policy": document(iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]), "tags": tags}
+        found = v.iam_of(v.account(r)).policies.get(arn)
+        if found is None:
+            return None
+        default = next(p["Document"] for p in found["PolicyVersionList"] if p["IsDefaultVersion"])
+        return {"policy": document(default), "tags": listed_tags(iam.get_paginator("list_policy_tags").paginate(PolicyArn=arn))}
 
     return {"policy": json.loads(r.inputs["policy"]), "tags": v.tags(r)}, observe
 
 
 def attachments(v: Reading, r: Resource):
     """The role's reader reports extra or missing attachments; this one only says the role is there to hold them."""
-    iam = v.client(r, "iam")
-    return {}, lambda: iam.get_role(RoleName=r.inputs["roleName"])["Role"]
+    return {}, lambda: v.iam_of(v.account(r)).roles.get(r.inputs["roleName"])
 
 
 def database(v: Reading, r: Resource):
@@ -474,14 +535,16 @@ def database(v: Reading, r: Resource):
 
 
 def table(v: Reading, r: Resource):
-    glue, i = v.client(r, "glue"), r.inputs
+    i = r.inputs
     sd = i["storageDescriptor"]
 
     def columns(items, fields=("name", "type", "comment")):
         return [[c.get(f) for f in fields] for c in items or ()]
 
     def observe():
-        t = glue.get_table(DatabaseName=i["databaseName"], Name=i["name"])["Table"]
+        t = v.tables_of(v.account(r), i["databaseName"]).get(i["name"])
+        if t is None:
+            return None
         asd = t.get("StorageDescriptor") or {}
         return {
             "columns": columns(asd.get("Columns"), ("Name", "Type", "Comment")),
@@ -512,12 +575,11 @@ def lf_resource(v: Reading, r: Resource):
 
 
 def lf_permissions(v: Reading, r: Resource):
-    lf, i = v.client(r, "lakeformation"), r.inputs
+    i = r.inputs
     target = lf_table(i)
 
     def observe():
-        found = lf.list_permissions(CatalogId=i.get("catalogId") or v.account(r), Principal={"DataLakePrincipalIdentifier": i["principal"]}, Resource=target)
-        granted = sorted({p for e in found.get("PrincipalResourcePermissions", []) for p in e.get("Permissions", [])})
+        granted = sorted(v.catalog_grants_of(i.get("catalogId") or v.account(r)).get((i["principal"], json.dumps(target, sort_keys=True)), ()))
         return {"permissions": granted} if granted else None
 
     return {"permissions": sorted(i["permissions"])}, observe

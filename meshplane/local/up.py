@@ -171,11 +171,14 @@ def govern_catalog(aws: Aws) -> None:
 
 
 def _progress(echo: Echo) -> Callable[[int, int, float], None]:
-    step = {"next": 0.25}
+    """A line per quarter, with the rate of that quarter: a rate that falls as the run goes on is a cost that grows."""
+    step = {"next": 0.25, "done": 0, "seconds": 0.0}
 
     def progress(done: int, total: int, seconds: float) -> None:
         if done / total >= step["next"] or done == total:
-            echo(f"  {done}/{total} applied ({seconds:.1f} s)")
+            rate = (done - step["done"]) / max(seconds - step["seconds"], 1e-6)
+            echo(f"  {done}/{total} applied ({seconds:.1f} s; {rate:.0f} resources/s)")
+            step["done"], step["seconds"] = done, seconds
             while step["next"] <= done / total:
                 step["next"] += 0.25
 

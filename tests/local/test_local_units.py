@@ -47,6 +47,16 @@ def test_learned_values_are_replaced_inside_strings_longest_first():
     assert ids.substitutions == 2
 
 
+def test_learned_values_are_replaced_where_a_word_begins_and_no_pattern_grows_with_them():
+    ids = IdMap()
+    for n in range(2000):  # a large mesh's learned IDs: indexed, never compiled into one pattern
+        ids.learn(f"{n:08d}-mock-key", f"{n:08d}-real-key")
+    ids.learn(MOCK_KEY, REAL_KEY)
+    text = f'arn:aws:kms:us-east-1:123456789012:key/{MOCK_KEY} "{MOCK_KEY}" x{MOCK_KEY} 00001999-mock-key/*'
+    assert ids.translate(text) == f'arn:aws:kms:us-east-1:123456789012:key/{REAL_KEY} "{REAL_KEY}" x{MOCK_KEY} 00001999-real-key/*'
+    assert not hasattr(ids, "_pattern")
+
+
 def test_equal_short_or_missing_values_are_not_learned():
     ids = IdMap()
     ids.learn("same-name", "same-name")
