@@ -50,6 +50,7 @@ def _wait_forever() -> None:
     """Until Ctrl-C, or SIGTERM (a service manager's stop), either of which stops the emulator cleanly."""
 
     def stop(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # stopping: a second signal does not cut the stop short
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
