@@ -111,7 +111,7 @@ def test_the_command_reports_an_unknown_stack_in_one_line(tmp_path, monkeypatch,
 
 
 def test_a_port_taken_from_a_contract_says_so_on_its_page(mesh_files, tmp_path, stacks):
-    from test_odcs_import import CONTRACT, with_contract
+    from meshkit import CONTRACT, with_contract
 
     mesh_files.product("users", "alpha", with_contract("alpha"))
     mesh_files.write("users/contracts/alpha.odcs.yaml", CONTRACT)
