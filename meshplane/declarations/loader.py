@@ -64,7 +64,7 @@ def load_mesh(
     problems.extend(shared_names(mesh))
     terms = [p for d in mesh.products.values() if d.contracts and d.domain in mesh.domains and mesh.answers_for(d.address) for p in review(mesh, d)]
     problems.extend(p for p in terms if p.severity.blocks)
-    warnings = tuple(p for p in terms if not p.severity.blocks)
+    warnings = tuple(sorted(p for p in terms if not p.severity.blocks))
     if problems:
         raise MeshError([*problems, *warnings])
     return replace(mesh, notices=(*mesh.notices, *warnings))

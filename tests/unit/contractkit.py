@@ -122,7 +122,7 @@ def full_range(api_version: str = "v3.2.0", version: str = "1.4.2") -> str:
         "        transformLogic: select distinct listener from raw_plays",
         "        transformDescription: The listener of each play, as recorded.",
         "        authoritativeDefinitions:",
-        "          - {type: businessDefinition, url: 'https://wiki.daff.example/listener'}",
+        "          - {type: glossary, url: 'https://wiki.daff.example/listener'}",  # datacontract lint fetches a property's businessDefinition
         "        customProperties:",
         "          - {property: pii, value: true}",
         "          - {property: polyseme, value: listener_id}",
