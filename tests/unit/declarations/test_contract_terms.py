@@ -27,11 +27,7 @@ schema:
         logicalType: string
         description: Pseudonymous listener.
         classification: confidential
-      - name: device
-        logicalType: object
-        description: The device.
-        properties:
-          - {name: family, logicalType: string, description: Family., classification: public}
+      - {name: plays, logicalType: integer, description: Plays counted., classification: public}
 slaProperties:
   - {property: latency, value: 24, unit: h}
   - {property: availability, value: 99.5, unit: '%'}
@@ -73,9 +69,9 @@ def test_a_property_classified_above_its_product_is_an_error_naming_both(mesh_fi
         f"{C}:15: error: schema.0.properties.0.classification: restricted is above its product's classification confidential "
         f"({P}:6): classify the product restricted, or the property lower"
     ]
-    nested = edit(TERMS, "classification: public}", "classification: restricted}")
-    assert problems(mesh_files, nested) == [
-        f"{C}:20: error: schema.0.properties.1.properties.0.classification: restricted is above its product's classification "
+    device = "      - {name: device, logicalType: object, description: Its device., properties: [{name: os, logicalType: string, classification: restricted}]}\n"
+    assert problems(mesh_files, edit(TERMS, "slaProperties:\n", device + "slaProperties:\n")) == [
+        f"{C}:17: error: schema.0.properties.2.properties.0.classification: restricted is above its product's classification "
         f"confidential ({P}:6): classify the product restricted, or the property lower"
     ]
 
@@ -119,9 +115,9 @@ def test_a_major_version_other_than_the_ports_is_an_error_at_both_lines(mesh_fil
 def test_a_retention_other_than_the_products_is_an_error_at_both_lines(mesh_files: MeshFiles):
     # 30 days of retention came back as the product's 400 before (issue 21, Silent changes)
     assert problems(mesh_files, edit(TERMS, "value: 1095, unit: d", "value: 30, unit: d")) == [
-        f"{C}:24: error: slaProperties.2: retention 30 d (30 days) is not the 1095 days the product keeps its data in dev, "
+        f"{C}:20: error: slaProperties.2: retention 30 d (30 days) is not the 1095 days the product keeps its data in dev, "
         f"staging, prod, local ({P}:11)",
-        f"{P}:11: error: retention_days: 1095 days in dev, staging, prod, local, but its contract ({C}:24) promises a retention of 30 d",
+        f"{P}:11: error: retention_days: 1095 days in dev, staging, prod, local, but its contract ({C}:20) promises a retention of 30 d",
     ]
 
 
@@ -130,8 +126,8 @@ def test_retention_is_held_to_each_environments_resolved_retention(mesh_files: M
     assert problems(mesh_files, three_years) == []  # units converted: a year of 365 days
     dev = product(extra="environments:\n  dev: {retention_days: 7}\n")
     assert problems(mesh_files, three_years, dev) == [
-        f"{C}:24: error: slaProperties.2: retention 3 y (1095 days) is not the 7 days the product keeps its data in dev ({P}:15)",
-        f"{P}:15: error: environments.dev.retention_days: 7 days in dev, but its contract ({C}:24) promises a retention of 3 y",
+        f"{C}:20: error: slaProperties.2: retention 3 y (1095 days) is not the 7 days the product keeps its data in dev ({P}:15)",
+        f"{P}:15: error: environments.dev.retention_days: 7 days in dev, but its contract ({C}:20) promises a retention of 3 y",
     ]
 
 
@@ -139,31 +135,31 @@ def test_latency_and_availability_are_compared_after_converting_units(mesh_files
     assert problems(mesh_files, edit(TERMS, "value: 24, unit: h", "value: 1, unit: day")) == []
     assert problems(mesh_files, edit(TERMS, "value: 24, unit: h", "value: 1440, unit: minutes")) == []
     assert problems(mesh_files, edit(TERMS, "value: 24, unit: h", "value: 2, unit: d")) == [
-        f"{C}:22: error: slaProperties.0: latency 2 d (48 hours) is not the product's freshness of 24 hours ({P}:10)",
-        f"{P}:10: error: service_levels.freshness_hours: 24, but its contract ({C}:22) promises a latency of 2 d",
+        f"{C}:18: error: slaProperties.0: latency 2 d (48 hours) is not the product's freshness of 24 hours ({P}:10)",
+        f"{P}:10: error: service_levels.freshness_hours: 24, but its contract ({C}:18) promises a latency of 2 d",
     ]
     assert problems(mesh_files, edit(TERMS, "value: 99.5, unit: '%'", "value: 99.9, unit: '%'")) == [
-        f"{C}:23: error: slaProperties.1: availability 99.9% is not the product's 99.5% ({P}:10)",
-        f"{P}:10: error: service_levels.availability: 99.5, but its contract ({C}:23) promises 99.9%",
+        f"{C}:19: error: slaProperties.1: availability 99.9% is not the product's 99.5% ({P}:10)",
+        f"{P}:10: error: service_levels.availability: 99.5, but its contract ({C}:19) promises 99.9%",
     ]
 
 
 def test_a_unit_meshplane_cannot_convert_is_an_error_at_its_line(mesh_files: MeshFiles):
     assert problems(mesh_files, edit(TERMS, "value: 24, unit: h", "value: 1, unit: fortnight")) == [
-        f"{C}:22: error: slaProperties.0: latency 1 with unit 'fortnight' is no unit meshplane converts: say it in ms, s, m (minutes), "
+        f"{C}:18: error: slaProperties.0: latency 1 with unit 'fortnight' is no unit meshplane converts: say it in ms, s, m (minutes), "
         "h, d, w or y (365 days), or their names"
     ]
     assert problems(mesh_files, edit(TERMS, "{property: retention, value: 1095, unit: d}", "{property: retention, value: 1095}")) == [
-        f"{C}:24: error: slaProperties.2: retention 1095 with no unit: say it in ms, s, m (minutes), h, d, w or y (365 days), or their names"
+        f"{C}:20: error: slaProperties.2: retention 1095 with no unit: say it in ms, s, m (minutes), h, d, w or y (365 days), or their names"
     ]
 
 
 def test_a_promise_its_product_does_not_make_is_an_error(mesh_files: MeshFiles):
     silent = edit(product(), "service_levels: {freshness_hours: 24, availability: 99.5}\n", "")
     assert problems(mesh_files, text=silent) == [
-        f"{C}:22: error: slaProperties.0: latency 24 h: its product declares no service levels ({P}:2), so nobody watches this "
+        f"{C}:18: error: slaProperties.0: latency 24 h: its product declares no service levels ({P}:2), so nobody watches this "
         "promise: declare `service_levels`",
-        f"{C}:23: error: slaProperties.1: availability 99.5%: its product declares no service levels ({P}:2), so nobody watches "
+        f"{C}:19: error: slaProperties.1: availability 99.5%: its product declares no service levels ({P}:2), so nobody watches "
         "this promise: declare `service_levels`",
     ]
 
@@ -195,7 +191,7 @@ def test_what_meshplane_states_is_a_warning_where_the_contract_says_otherwise(me
         f"{C}:8: warning: servers: meshplane states the servers (each stack's S3 bucket and Glue table): the exported contract has "
         "meshplane's, not this one",
         f"{C}:12: warning: schema.0.physicalName: 'plays_table': meshplane states the Glue table, 'alpha': the exported contract names it",
-        f"{C}:29: warning: customProperties.0: meshplane states 'kind' ('source-aligned'): the exported contract has meshplane's",
+        f"{C}:25: warning: customProperties.0: meshplane states 'kind' ('source-aligned'): the exported contract has meshplane's",
     ]
 
 
