@@ -35,6 +35,7 @@ JSON_TYPES = {
     "boolean": "true or false", "null": "nothing (null)",
 }  # fmt: skip
 Path_ = tuple[str | int, ...]
+UNKNOWN = ("additionalProperties", "unevaluatedProperties")  # the kinds of error that name keys nobody declared
 
 
 class StandardMissing(Exception):
@@ -80,8 +81,9 @@ def judged_by(document: object) -> tuple[str | None, list[tuple[Path_, str]]]:
 def violations(document: object, version: str) -> list[tuple[Path_, str]]:
     """Every way `document` breaks ODCS `version`'s schema, as (path of the offending value, message), each once, in order."""
     found: dict[tuple[Path_, str], None] = {}
-    judge = _Judge(version, document)
-    for error in _validator(version).iter_errors(document):
+    errors = list(_validator(version).iter_errors(document))
+    judge = _Judge(version, document, [tuple(e.instance_path) for e in errors if e.kind.name not in UNKNOWN])
+    for error in errors:
         for item in judge.render(error):
             found.setdefault(item, None)
     return sorted(found, key=lambda item: ([str(p) for p in item[0]], item[1]))
@@ -90,14 +92,15 @@ def violations(document: object, version: str) -> list[tuple[Path_, str]]:
 class _Judge:
     """Renders one version's errors about one document."""
 
-    def __init__(self, version: str, document: object):
+    def __init__(self, version: str, document: object, faults: list[Path_]):
         self.version, self.document, self.root = version, document, schema(version)
+        self.faults = faults  # where the document breaks the schema, unknown keys aside
 
     def render(self, error: jsonschema_rs.ValidationError) -> list[tuple[Path_, str]]:
         path, kind, value = tuple(error.instance_path), error.kind, error.instance
         where = dotted(path)
         name = kind.name
-        if name in ("additionalProperties", "unevaluatedProperties"):
+        if name in UNKNOWN:
             return self._unknown(path, value, list(kind.unexpected), error.schema_path)
         if name in ("anyOf", "oneOf") and kind.context:
             return self._alternatives(path, value, kind.context)
@@ -106,35 +109,47 @@ class _Judge:
         return [(path, f"{where + ': ' if where else ''}{_expects(kind, value)}")]
 
     def _unknown(self, path: Path_, value: object, keys: list[str], schema_path: list) -> list[tuple[Path_, str]]:
-        declared = self._declared(_at(self.root, list(schema_path)[:-1]), value)
+        taken, untaken = self._declared(_at(self.root, list(schema_path)[:-1]), value)
         found = []
         for key in keys:
-            if key in declared:
+            if key in taken:
                 continue  # a valid key, left unevaluated by a branch that failed: that failure is reported on its own
-            later = [f"v{v}" for v in SCHEMAS if v > self.version and key in _all_keys(v)]
+            if key in untaken and any(fault[: len(path)] == path for fault in self.faults):
+                continue  # it belongs to a branch the value would take but for another fault (its logicalType), reported
+            where = f"unknown key {dotted((*path, key))!r}: ODCS v{self.version} has "
+            if key in untaken:
+                found.append(((*path, key), f"{where}it only where {untaken[key]}"))
+                continue
+            later = [f"v{v}" for v in SCHEMAS if v > self.version and key in _all_keys(v) and key not in _all_keys(self.version)]
             hint = f" (ODCS {' and '.join(later)} {'has' if len(later) == 1 else 'have'} it: declare that apiVersion)" if later else ""
-            found.append(((*path, key), f"unknown key {dotted((*path, key))!r}: ODCS v{self.version} has no such key here{hint}"
-                          f"{did_you_mean(key, sorted(declared)) if not later else ''}"))  # fmt: skip
+            found.append(((*path, key), f"{where}no such key here{hint}{'' if later else did_you_mean(key, sorted(taken))}"))
         return found
 
-    def _declared(self, node: object, value: object, depth: int = 0) -> set[str]:
-        """The keys `node` declares for `value`: its own properties and those of every branch the value takes."""
+    def _declared(self, node: object, value: object, depth: int = 0) -> tuple[set[str], dict[str, str]]:
+        """The keys `node` declares for `value` (its own properties and those of every branch the value takes), and those
+        declared by a branch it does not take, with that branch's condition in words."""
+        taken: set[str] = set()
+        untaken: dict[str, str] = {}
         if not isinstance(node, dict) or depth > 32:
-            return set()
-        keys = set(node.get("properties") or {})
-        if "$ref" in node:
-            keys |= self._declared(_at(self.root, _pointer(node["$ref"])), value, depth + 1)
-        for sub in node.get("allOf") or ():
-            keys |= self._declared(sub, value, depth + 1)
+            return taken, untaken
+        subs = [_at(self.root, _pointer(node["$ref"]))] if "$ref" in node else []
+        subs += list(node.get("allOf") or ())
         for kind in ("anyOf", "oneOf"):
-            subs = node.get(kind) or []
-            taken = [sub for sub in subs if self._holds(sub, value)]
-            for sub in taken or subs:
-                keys |= self._declared(sub, value, depth + 1)
+            options = node.get(kind) or []
+            subs += [sub for sub in options if self._holds(sub, value)] or options
+        taken |= set(node.get("properties") or {})
         if "if" in node:
-            branch = node.get("then") if self._holds(node["if"], value) else node.get("else")
-            keys |= self._declared(branch, value, depth + 1)
-        return keys
+            holds = self._holds(node["if"], value)
+            subs.append(node.get("then") if holds else node.get("else"))
+            other = node.get("else") if holds else node.get("then")
+            if isinstance(other, dict):
+                words = _condition(node["if"], holds)
+                untaken |= {key: words for key in self._declared(other, value, depth + 1)[0]}
+        for sub in subs:
+            more, elsewhere = self._declared(sub, value, depth + 1)
+            taken |= more
+            untaken |= elsewhere
+        return taken, {k: v for k, v in untaken.items() if k not in taken}
 
     def _holds(self, sub: object, value: object) -> bool:
         return _sub_validator(self.version, json.dumps(sub, sort_keys=True)).is_valid(value)
@@ -144,8 +159,11 @@ class _Judge:
             wanted = [t for b in branches for t in b[0].kind.types]
             words = list(dict.fromkeys(JSON_TYPES.get(t, t) for t in wanted))
             return [(path, f"{dotted(path) + ': ' if path else ''}expected {_either(words)}; got {shown(value)}")]
+        failed = [b for b in branches if b]
+        if not failed:
+            return [(path, f"{dotted(path) + ': ' if path else ''}expected exactly one of the shapes ODCS allows here; got {shown(value)}")]
         # the branch that came closest: its errors lie deepest, and are fewest
-        best = min(branches, key=lambda b: (-max(len(e.instance_path) for e in b), len(b)))
+        best = min(failed, key=lambda b: (-max(len(e.instance_path) for e in b), len(b)))
         return [item for error in best for item in self.render(error)]
 
     def _needed_by(self, schema_path: list) -> str:
@@ -185,6 +203,18 @@ def _expects(kind: jsonschema_rs.ValidationErrorKind, value: object) -> str:
     if name == "falseSchema":
         return f"expected nothing here; got {got}"
     return f"{got} breaks the schema's {name!r} rule"
+
+
+def _condition(rule: object, held: bool) -> str:
+    """An `if` of the schema in words (`logicalType is array`), or its negation when it `held`."""
+    alternatives = rule.get("anyOf", [rule]) if isinstance(rule, dict) else []
+    said = []
+    for alternative in alternatives:
+        for key, sub in (alternative.get("properties") or {}).items() if isinstance(alternative, dict) else ():
+            if isinstance(sub, dict) and "const" in sub:
+                said.append(f"{key} is {_option(sub['const'])}")
+    words = " or ".join(said) or "another shape applies"
+    return f"not ({words})" if held else words
 
 
 def _option(value: object) -> str:
