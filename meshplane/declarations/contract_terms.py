@@ -181,7 +181,7 @@ class _Terms:
                 if unit not in (None, "%", "percent"):
                     yield self.error((*path, "unit"), f"{dotted(path)}.unit: availability {unit!r}: expected % (a percentage of the time)")
                 else:
-                    yield from self._availability(path, float(value))
+                    yield from self._level(path, f"availability {value:g}%", float(value), "availability", "{:g}%")
                 continue
             seconds = SECONDS.get(unit) if isinstance(unit, str) else None
             if seconds is None:
@@ -189,33 +189,22 @@ class _Terms:
                 yield self.error((*path, "unit") if unit is not None else path, f"{dotted(path)}: {prop} {value:g} with {said}: "
                                  f"say it in {UNIT_WORDS}")  # fmt: skip
             elif prop == "latency":
-                yield from self._latency(path, value, unit, value * seconds / 3600)
+                hours = value * seconds / 3600
+                yield from self._level(path, f"latency {value:g} {unit} ({hours:g} hours)", hours, "freshness_hours", "freshness of {:g} hours")
             else:
                 yield from self._retention(path, value, unit, value * seconds / 86400, spec)
 
-    def _latency(self, path: Path_, value: float, unit: str, hours: float) -> Iterator[Problem]:
+    def _level(self, path: Path_, said: str, theirs: float, field: str, ours_words: str) -> Iterator[Problem]:
+        """A level the product declares as `service_levels.<field>`, against the contract's (`theirs`, in its units)."""
         levels = self.declared.spec.service_levels
         if levels is None:
-            yield self.error(path, f"{dotted(path)}: latency {value:g} {unit}: its product declares no service levels "
-                             f"({self.product_line(('name',))}), so nobody watches this promise: declare `service_levels`")  # fmt: skip
-        elif not math.isclose(hours, levels.freshness_hours, rel_tol=1e-9):
-            where = ("service_levels", "freshness_hours")
-            yield self.error(path, f"{dotted(path)}: latency {value:g} {unit} ({hours:g} hours) is not the product's freshness of "
-                             f"{levels.freshness_hours:g} hours ({self.product_line(where)})")  # fmt: skip
-            yield self.at_product(where, f"{dotted(where)}: {levels.freshness_hours:g}, but its contract ({self.contract_line(path)}) "
-                                  f"promises a latency of {value:g} {unit}")  # fmt: skip
-
-    def _availability(self, path: Path_, value: float) -> Iterator[Problem]:
-        levels = self.declared.spec.service_levels
-        if levels is None:
-            yield self.error(path, f"{dotted(path)}: availability {value:g}%: its product declares no service levels "
-                             f"({self.product_line(('name',))}), so nobody watches this promise: declare `service_levels`")  # fmt: skip
-        elif not math.isclose(value, levels.availability, rel_tol=1e-9):
-            where = ("service_levels", "availability")
-            yield self.error(path, f"{dotted(path)}: availability {value:g}% is not the product's {levels.availability:g}% "
-                             f"({self.product_line(where)})")  # fmt: skip
-            yield self.at_product(where, f"{dotted(where)}: {levels.availability:g}, but its contract ({self.contract_line(path)}) "
-                                  f"promises {value:g}%")  # fmt: skip
+            yield self.error(path, f"{dotted(path)}: {said}: its product declares no service levels ({self.product_line(('name',))}), "
+                             "so nobody watches this promise: declare `service_levels`")  # fmt: skip
+            return
+        ours, where = getattr(levels, field), ("service_levels", field)
+        if not math.isclose(theirs, ours, rel_tol=1e-9):
+            yield self.error(path, f"{dotted(path)}: {said} is not the product's {ours_words.format(ours)} ({self.product_line(where)})")
+            yield self.at_product(where, f"{dotted(where)}: {ours:g}, but its contract ({self.contract_line(path)}) promises {said}")
 
     def _retention(self, path: Path_, value: float, unit: str, days: float, spec: Product) -> Iterator[Problem]:
         differing: dict[int, list[Environment]] = {}

@@ -171,37 +171,31 @@ class _Judge:
         return f" (ODCS v{self.version}'s {names[-1]} needs it)" if names else ""
 
 
+LIMITS = {  # a keyword's limit, in words
+    "minItems": "at least {} item(s)", "maxItems": "at most {} item(s)", "minLength": "at least {} character(s)",
+    "maxLength": "at most {} character(s)", "minProperties": "at least {} key(s)", "maxProperties": "at most {} key(s)",
+    "minimum": "a number of at least {}", "maximum": "a number of at most {}", "exclusiveMinimum": "a number above {}",
+    "exclusiveMaximum": "a number below {}",
+}  # fmt: skip
+EXPECTED = {  # what another keyword asks for, in words
+    "const": lambda k: _option(k.expected_value), "type": lambda k: _either([JSON_TYPES.get(t, t) for t in k.types]),
+    "pattern": lambda k: f"text matching the pattern {k.pattern}", "format": lambda k: f"a {k.format}",
+    "multipleOf": lambda k: f"a multiple of {k.multiple_of}", "uniqueItems": lambda k: "every item once",
+    "oneOf": lambda k: "exactly one of the shapes ODCS allows here (it fits several)", "falseSchema": lambda k: "nothing here",
+}  # fmt: skip
+
+
 def _expects(kind: jsonschema_rs.ValidationErrorKind, value: object) -> str:
     name, got = kind.name, shown(value)
     if name == "enum":
         options = [_option(o) for o in kind.options]
         return f"expected {options[0] if len(options) == 1 else 'one of ' + ', '.join(options)}; got {got}"
-    if name == "const":
-        return f"expected {_option(kind.expected_value)}; got {got}"
-    if name == "type":
-        return f"expected {_either([JSON_TYPES.get(t, t) for t in kind.types])}; got {got}"
-    limits = {
-        "minItems": "at least {} item(s)", "maxItems": "at most {} item(s)", "minLength": "at least {} character(s)",
-        "maxLength": "at most {} character(s)", "minProperties": "at least {} key(s)", "maxProperties": "at most {} key(s)",
-        "minimum": "a number of at least {}", "maximum": "a number of at most {}", "exclusiveMinimum": "a number above {}",
-        "exclusiveMaximum": "a number below {}",
-    }  # fmt: skip
-    if name in limits:
-        return f"expected {limits[name].format(kind.limit)}; got {got}"
-    if name == "pattern":
-        return f"expected text matching the pattern {kind.pattern}; got {got}"
-    if name == "format":
-        return f"expected a {kind.format}; got {got}"
-    if name == "multipleOf":
-        return f"expected a multiple of {kind.multiple_of}; got {got}"
-    if name == "uniqueItems":
-        return "expected every item once; an item is repeated"
-    if name == "oneOf":
-        return f"expected exactly one of the shapes ODCS allows here; got {got}, which fits several"
+    if name in LIMITS:
+        return f"expected {LIMITS[name].format(kind.limit)}; got {got}"
+    if name in EXPECTED:
+        return f"expected {EXPECTED[name](kind)}; got {got}"
     if name == "not":
         return f"{got} is a value ODCS refuses here"
-    if name == "falseSchema":
-        return f"expected nothing here; got {got}"
     return f"{got} breaks the schema's {name!r} rule"
 
 

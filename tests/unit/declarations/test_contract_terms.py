@@ -136,11 +136,11 @@ def test_latency_and_availability_are_compared_after_converting_units(mesh_files
     assert problems(mesh_files, edit(TERMS, "value: 24, unit: h", "value: 1440, unit: minutes")) == []
     assert problems(mesh_files, edit(TERMS, "value: 24, unit: h", "value: 2, unit: d")) == [
         f"{C}:18: error: slaProperties.0: latency 2 d (48 hours) is not the product's freshness of 24 hours ({P}:10)",
-        f"{P}:10: error: service_levels.freshness_hours: 24, but its contract ({C}:18) promises a latency of 2 d",
+        f"{P}:10: error: service_levels.freshness_hours: 24, but its contract ({C}:18) promises latency 2 d (48 hours)",
     ]
     assert problems(mesh_files, edit(TERMS, "value: 99.5, unit: '%'", "value: 99.9, unit: '%'")) == [
         f"{C}:19: error: slaProperties.1: availability 99.9% is not the product's 99.5% ({P}:10)",
-        f"{P}:10: error: service_levels.availability: 99.5, but its contract ({C}:19) promises 99.9%",
+        f"{P}:10: error: service_levels.availability: 99.5, but its contract ({C}:19) promises availability 99.9%",
     ]
 
 
@@ -157,7 +157,7 @@ def test_a_unit_meshplane_cannot_convert_is_an_error_at_its_line(mesh_files: Mes
 def test_a_promise_its_product_does_not_make_is_an_error(mesh_files: MeshFiles):
     silent = edit(product(), "service_levels: {freshness_hours: 24, availability: 99.5}\n", "")
     assert problems(mesh_files, text=silent) == [
-        f"{C}:18: error: slaProperties.0: latency 24 h: its product declares no service levels ({P}:2), so nobody watches this "
+        f"{C}:18: error: slaProperties.0: latency 24 h (24 hours): its product declares no service levels ({P}:2), so nobody watches this "
         "promise: declare `service_levels`",
         f"{C}:19: error: slaProperties.1: availability 99.5%: its product declares no service levels ({P}:2), so nobody watches "
         "this promise: declare `service_levels`",
