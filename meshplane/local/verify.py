@@ -496,15 +496,15 @@ def table(v: Verifier, r: Resource):
     glue, i = v.client(r, "glue"), r.inputs
     sd = i["storageDescriptor"]
 
-    def columns(items, fields=("name", "type", "comment")):
-        return [[c.get(f) for f in fields] for c in items or ()]
+    def columns(items, fields=("name", "type", "comment", "parameters")):
+        return [[*(c.get(f) for f in fields[:3]), c.get(fields[3]) or {}] for c in items or ()]
 
     def observe():
         t = glue.get_table(DatabaseName=i["databaseName"], Name=i["name"])["Table"]
         asd = t.get("StorageDescriptor") or {}
         return {
-            "columns": columns(asd.get("Columns"), ("Name", "Type", "Comment")),
-            "partition keys": columns(t.get("PartitionKeys"), ("Name", "Type", "Comment")),
+            "columns": columns(asd.get("Columns"), ("Name", "Type", "Comment", "Parameters")),
+            "partition keys": columns(t.get("PartitionKeys"), ("Name", "Type", "Comment", "Parameters")),
             "location": asd.get("Location"),
             "formats": [asd.get("InputFormat"), asd.get("OutputFormat"), (asd.get("SerdeInfo") or {}).get("SerializationLibrary")],
             "parameters": t.get("Parameters") or {},
