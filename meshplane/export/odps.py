@@ -8,8 +8,9 @@ A descriptor is the same in every environment: it says what the product is, who 
 from __future__ import annotations
 
 from meshplane.compose.product import ports_of
+from meshplane.declarations.ids import PORT, contract_id, contract_version, port_status, port_version, product_id
 from meshplane.declarations.mesh import DeclaredProduct, Grant, Mesh
-from meshplane.export.ids import PORT, contract_id, port_status, port_version, product_id
+from meshplane.declarations.people import support, team
 from meshplane.export.odps_model import (
     API_VERSION,
     CustomProperty,
@@ -22,7 +23,6 @@ from meshplane.export.odps_model import (
     Support,
     Team,
 )
-from meshplane.export.people import support, team
 
 
 def descriptors(mesh: Mesh, grants: list[Grant]) -> dict[str, dict]:
@@ -58,7 +58,7 @@ def descriptor(mesh: Mesh, declared: DeclaredProduct, agreed: dict[tuple[str, st
         input_ports=tuple(
             InputPort(
                 name=address,
-                version=port_version(version),
+                version=contract_version(mesh.products[address], version),
                 contract_id=contract_id(address),
                 custom_properties=(_custom("agreement", "granted" if (address, declared.address) in agreed else "refused"),),
             )
@@ -70,9 +70,9 @@ def descriptor(mesh: Mesh, declared: DeclaredProduct, agreed: dict[tuple[str, st
                 name=PORT,
                 description=f"{port.format.value} files in S3, catalogued as a Glue table ({port_status(spec, version)})",
                 type="table",
-                version=port_version(version),
+                version=contract_version(declared, version),
                 contract_id=contract_id(declared.address),
-                input_contracts=tuple(InputContract(id=contract_id(a), version=port_version(v)) for a, v in reads) or None,
+                input_contracts=tuple(InputContract(id=contract_id(a), version=contract_version(mesh.products[a], v)) for a, v in reads) or None,
             )
             for version, port in ports_of(spec)
         ),

@@ -538,8 +538,8 @@ def table(v: Reading, r: Resource):
     i = r.inputs
     sd = i["storageDescriptor"]
 
-    def columns(items, fields=("name", "type", "comment")):
-        return [[c.get(f) for f in fields] for c in items or ()]
+    def columns(items, fields=("name", "type", "comment", "parameters")):
+        return [[*(c.get(f) for f in fields[:3]), c.get(fields[3]) or {}] for c in items or ()]
 
     def observe():
         t = v.tables_of(v.account(r), i["databaseName"]).get(i["name"])
@@ -547,8 +547,8 @@ def table(v: Reading, r: Resource):
             return None
         asd = t.get("StorageDescriptor") or {}
         return {
-            "columns": columns(asd.get("Columns"), ("Name", "Type", "Comment")),
-            "partition keys": columns(t.get("PartitionKeys"), ("Name", "Type", "Comment")),
+            "columns": columns(asd.get("Columns"), ("Name", "Type", "Comment", "Parameters")),
+            "partition keys": columns(t.get("PartitionKeys"), ("Name", "Type", "Comment", "Parameters")),
             "location": asd.get("Location"),
             "formats": [asd.get("InputFormat"), asd.get("OutputFormat"), (asd.get("SerdeInfo") or {}).get("SerializationLibrary")],
             "parameters": t.get("Parameters") or {},
