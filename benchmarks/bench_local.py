@@ -11,7 +11,8 @@ from the kernel (wait4):
 - rerun: `meshplane up --local --env prod --endpoint URL` against that emulator, which holds the deployment
   (it must report 0 created and 0 updated);
 - verify: `meshplane verify --env prod --endpoint URL` (it must be clean), with its API calls per resource.
-The emulator is stopped after each mesh. The growth between sizes is printed (x time / x products: 1.0 is
+CPU seconds are counted beside wall seconds (for the rerun and verify, the client's and the emulator's): on a shared
+machine they say what the wall clock would on a quiet one. The emulator is stopped after each mesh. The growth between sizes is printed (x time / x products: 1.0 is
 linear). Writes local.json and local.md into --out.
 """
 
@@ -42,8 +43,17 @@ def shape(products: int) -> Shape:
     return Shape(products=products, domains=max(10, products // 50))
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
-    """Wall seconds, peak memory (MiB) and output of one command, in a process of its own."""
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds a running process has used so far (/proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(command: list[str], cwd: Path, emulator: int | None = None) -> tuple[float, int, str, float]:
+    """Wall seconds, peak memory (MiB), output and CPU seconds of one command, in a process of its own; with
+    `emulator`, the CPU seconds that process (the served emulator) spent meanwhile are added: on a shared machine
+    CPU seconds say what wall seconds would be on a quiet one."""
+    before = cpu_seconds(emulator) if emulator else 0.0
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
@@ -53,7 +63,8 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
         text = out.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{text[-3000:]}")
-    return seconds, usage.ru_maxrss // 1024, text
+    cpu = usage.ru_utime + usage.ru_stime + (cpu_seconds(emulator) - before if emulator else 0.0)
+    return seconds, usage.ru_maxrss // 1024, text, cpu
 
 
 def measure(products: int, accounts: str, work: Path) -> dict:
@@ -73,23 +84,23 @@ def measure(products: int, accounts: str, work: Path) -> dict:
             endpoint = found.group(1) if found else None
             if serving.poll() is not None:
                 raise RuntimeError(f"up --local --serve stopped:\n{text[-3000:]}")
-        row["up_s"] = round(time.perf_counter() - started, 1)
+        row["up_s"], row["up_cpu_s"] = round(time.perf_counter() - started, 1), round(cpu_seconds(serving.pid), 1)
         done = APPLIED.findall(text)
         row["resources"], row["apply_s"] = int(done[-1][1]), float(done[-1][2])
         row["apply_s_per_1000"] = round(row["apply_s"] / row["resources"] * 1000, 2)
         print(f"  {products:>5} {accounts:<10} up      {row['up_s']:7.1f} s (apply {row['apply_s']} s, {row['resources']} resources)", file=sys.stderr)
 
-        seconds, mib, out = timed([MESHPLANE, "up", "--local", "--env", "prod", "--endpoint", endpoint], root)
+        seconds, mib, out, cpu = timed([MESHPLANE, "up", "--local", "--env", "prod", "--endpoint", endpoint], root, serving.pid)
         counts = SUMMARY.search(out)
         if counts is None or counts.group(2) != "0" or counts.group(3) != "0":
             raise RuntimeError(f"the rerun changed something:\n{out[-3000:]}")
-        row["rerun_s"], row["rerun_mib"] = round(seconds, 1), mib
-        print(f"  {products:>5} {accounts:<10} rerun   {seconds:7.1f} s {mib:6d} MiB ({counts.group(0)})", file=sys.stderr)
+        row["rerun_s"], row["rerun_mib"], row["rerun_cpu_s"] = round(seconds, 1), mib, round(cpu, 1)
+        print(f"  {products:>5} {accounts:<10} rerun   {seconds:7.1f} s ({cpu:.1f} CPU s) {mib:6d} MiB ({counts.group(0)})", file=sys.stderr)
 
-        seconds, mib, out = timed([MESHPLANE, "verify", "--env", "prod", "--endpoint", endpoint], root)
-        row["verify_s"], row["verify_mib"] = round(seconds, 1), mib
+        seconds, mib, out, cpu = timed([MESHPLANE, "verify", "--env", "prod", "--endpoint", endpoint], root, serving.pid)
+        row["verify_s"], row["verify_mib"], row["verify_cpu_s"] = round(seconds, 1), mib, round(cpu, 1)
         row["verify_calls"] = CALLS.search(out).group(1)
-        print(f"  {products:>5} {accounts:<10} verify  {seconds:7.1f} s {mib:6d} MiB", file=sys.stderr)
+        print(f"  {products:>5} {accounts:<10} verify  {seconds:7.1f} s ({cpu:.1f} CPU s) {mib:6d} MiB", file=sys.stderr)
     finally:
         serving.send_signal(signal.SIGTERM)
         _, status, usage = os.wait4(serving.pid, 0)
@@ -102,7 +113,7 @@ def growth(rows: list[dict]) -> list[str]:
     for accounts in sorted({r["accounts"] for r in rows}):
         mine = [r for r in rows if r["accounts"] == accounts]
         for a, b in [(a, b) for i, a in enumerate(mine) for b in mine[i + 1 :]]:
-            parts = ", ".join(f"{k.removesuffix('_s')} x{b[k] / a[k]:.1f}" for k in ("apply_s", "rerun_s", "verify_s"))
+            parts = ", ".join(f"{k.removesuffix('_s')} x{b[k] / a[k]:.1f}" for k in ("apply_s", "rerun_s", "verify_s", "rerun_cpu_s", "verify_cpu_s"))
             per = b["apply_s_per_1000"] / a["apply_s_per_1000"]
             lines.append(f"{accounts}: {a['products']:,} -> {b['products']:,} products (x{b['products'] / a['products']:.0f}): {parts}; "
                          f"apply seconds per 1,000 resources x{per:.2f}")  # fmt: skip
@@ -110,11 +121,12 @@ def growth(rows: list[dict]) -> list[str]:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| products (domains), accounts | AWS resources | up --local (apply; s per 1,000 resources) | rerun, nothing to change | verify |",
+    lines = ["| products (domains), accounts | AWS resources | up --local: wall (CPU), memory; apply, s per 1,000 resources | rerun, nothing to change: wall (CPU), memory | verify: wall (CPU), memory |",
              "|---|---|---|---|---|"]  # fmt: skip
     for r in rows:
-        lines.append(f"| {r['products']:,} ({r['domains']}), {r['accounts']} | {r['resources']:,} | {r['up_s']} s, {r['up_mib']} MiB "
-                     f"(apply {r['apply_s']} s; {r['apply_s_per_1000']}) | {r['rerun_s']} s, {r['rerun_mib']} MiB | {r['verify_s']} s, {r['verify_mib']} MiB |")  # fmt: skip
+        lines.append(f"| {r['products']:,} ({r['domains']}), {r['accounts']} | {r['resources']:,} | {r['up_s']} s ({r['up_cpu_s']} s), {r['up_mib']} MiB; "
+                     f"apply {r['apply_s']} s, {r['apply_s_per_1000']} | {r['rerun_s']} s ({r['rerun_cpu_s']} s), {r['rerun_mib']} MiB | "
+                     f"{r['verify_s']} s ({r['verify_cpu_s']} s), {r['verify_mib']} MiB |")  # fmt: skip
     return "\n".join(lines)
 
 
