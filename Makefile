@@ -53,6 +53,8 @@ bench: setup
 	$(BIN)/python benchmarks/bench_access.py
 	$(BIN)/python benchmarks/bench_catalog.py
 	$(BIN)/python benchmarks/bench_stacks.py
+	$(BIN)/python benchmarks/bench_local.py
+	$(BIN)/python benchmarks/bench_contracts.py
 
 # the README's pictures of the sample mesh's catalog (docs/catalog.png, docs/catalog-product.png)
 catalog-screenshot: setup $(CHROMIUM)

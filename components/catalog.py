@@ -33,6 +33,7 @@ class CatalogColumn:
     name: str
     type: str
     comment: str
+    parameters: Mapping[str, str] = field(default_factory=dict)  # what the port's contract says of it (primary key, ...)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class ProductCatalogArgs:
 
 
 def _column(c: CatalogColumn) -> dict:
-    return {"name": c.name, "type": c.type, "comment": c.comment}
+    return {"name": c.name, "type": c.type, "comment": c.comment, **({"parameters": dict(c.parameters)} if c.parameters else {})}
 
 
 def catalog_children(args: ProductCatalogArgs) -> list[Child]:

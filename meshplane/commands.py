@@ -262,7 +262,8 @@ def plan(args: argparse.Namespace) -> int:
     if args.state is not None:
         from meshplane.review import deployed, plan_changes
 
-        state = deployed.read(args.state)
+        stack, name = deployed.urn_parts(evaluation.resources[0].urn) if evaluation.resources else (project.stack.name, None)
+        state = deployed.read(args.state, stack, name)
         found = plan_changes.against(evaluation.resources, state)
         if args.format == "json":
             print(json.dumps({**plan_changes.as_json(project.stack.name, str(args.state), found), "agreements": pending}, indent=2))

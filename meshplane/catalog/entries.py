@@ -16,7 +16,7 @@ from meshplane.compose.locate import glue_table, location
 from meshplane.compose.product import ports_of
 from meshplane.declarations.mesh import DeclaredProduct, Grant, Mesh
 from meshplane.declarations.resolve import resolve
-from meshplane.export.ids import port_status
+from meshplane.declarations.ids import port_status
 from meshplane.declarations.spec import Domain
 from meshplane.declarations.stack import StackSettings
 

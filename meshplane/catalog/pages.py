@@ -6,10 +6,12 @@ Links are relative, so the site works from `file://` wherever it is copied.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 
 from meshplane.catalog.entries import Agreement, Entry, State
+from meshplane.declarations.odcs_import import facts
 
 SEARCH_FIELDS = ("product", "domain", "owner", "column", "classification", "kind")
 VIA = {"product": "the producer lists this product", "domain": "the producer lists its domain", "mesh": "open to every mesh member"}
@@ -151,27 +153,49 @@ def _mail(who: str) -> str:
     return f'<a href="mailto:{escape(who)}">{escape(who)}</a>' if "@" in who else escape(who)
 
 
-def _flags(column) -> list[str]:
+def _flags(column, facts: dict[str, str]) -> list[str]:
+    key = facts.get("primaryKeyPosition", "")
     return [
-        *(["personal data"] if column.pii else []),
-        *([f"shared id {escape(column.polyseme)}"] if column.polyseme else []),
-        *(["required"] if not column.nullable else []),
+        *(["personal data"] if getattr(column, "pii", False) else []),
+        *([f"shared id {escape(column.polyseme)}"] if getattr(column, "polyseme", None) else []),
+        *(["required"] if not getattr(column, "nullable", True) else []),
+        *([f"primary key{' ' + escape(key) if key not in ('', '-1') else ''}"] if facts.get("primaryKey") == "true" else []),
+        *(["unique"] if facts.get("unique") == "true" else []),
+        *(["critical data element"] if facts.get("criticalDataElement") == "true" else []),
+        *([f"classified {escape(facts['classification'])}"] if "classification" in facts else []),
+        *([f"tags {escape(facts['tags'])}"] if "tags" in facts else []),
     ]
 
 
 def _schema(entry: Entry) -> str:
-    port = entry.product.spec.output
-    rows = [(c, "") for c in port.columns] + [(c, "partition") for c in port.partitions]
-    body = "".join(
-        f"<tr><td><code>{escape(c.name)}</code></td><td>{escape(c.type.value)}</td><td>{escape(c.description)}</td>"
-        f"<td>{' · '.join(_flags(c))}</td><td>{role}</td></tr>"
-        for c, role in rows
-    )
+    declared = entry.product
+    port = declared.spec.output
+    contract = declared.contracts.get(port.version)
+    rows: list[str] = []
+    for part, role in (("columns", ""), ("partitions", "partition")):
+        for i, column in enumerate(getattr(port, part)):
+            prop = contract.property_of(part, i) if contract is not None else {}
+            rows += _rows(column, column.name, role, prop)
     source = f'<p class="caption">Taken from the ODCS contract <code>{escape(port.contract)}</code>.</p>' if port.contract else ""
     return (
         f'{source}<table class="schema"><thead><tr><th>Column</th><th>Type</th><th>Description</th><th>Flags</th>'
-        f"<th>Role</th></tr></thead><tbody>{body}</tbody></table>"
+        f"<th>Role</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _rows(element, label: str, role: str, prop: Mapping) -> list[str]:
+    """A column's row, then a row for each field of a struct (`address.city`) or the element of an array (`tags[]`)."""
+    shown = facts(prop)
+    business = f"{escape(shown['businessName'])}: " if "businessName" in shown else ""
+    rows = [
+        f"<tr><td><code>{escape(label)}</code></td><td>{escape(element.type)}</td><td>{business}{escape(element.description or '')}</td>"
+        f"<td>{' · '.join(_flags(element, shown))}</td><td>{role}</td></tr>"
+    ]
+    for i, field in enumerate(element.fields):
+        rows += _rows(field, f"{label}.{field.name}", "field", (prop.get("properties") or [{}] * (i + 1))[i])
+    if element.items is not None:
+        rows += _rows(element.items, f"{label}[]", "element", prop.get("items") or {})
+    return rows
 
 
 def _agreements(agreements: tuple[Agreement, ...], root: str, none: str) -> str:

@@ -21,7 +21,7 @@ from meshplane.declarations.mesh import Grant, Mesh
 from meshplane.declarations.stack import StackSettings
 from meshplane.export import odcs, odps
 from meshplane.export.files import relative_path, write_documents
-from meshplane.export.ids import document_key
+from meshplane.declarations.ids import document_key
 
 FULL_LINEAGE_MAX = 60  # products: past this, the front page draws who reads whom between domains
 DEPTH = 2  # hops upstream and downstream a product page draws

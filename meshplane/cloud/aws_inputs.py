@@ -40,6 +40,8 @@ IAM_DESCRIPTION_MAX = 1000
 GLUE_NAME_MAX = 255
 GLUE_DESCRIPTION_MAX = 2048  # a table's or a database's
 GLUE_COMMENT_MAX = 255  # a column's
+GLUE_TYPE_MAX = 131072  # a column's type: a struct spells every field
+GLUE_PARAMETER_KEY_MAX, GLUE_PARAMETER_VALUE_MAX = 255, 512000  # a column's parameters (what its contract says of it)
 GLUE_SINGLE_LINE = r"^[^\u0000-\u0008\u000A-\u001F]*$"  # Glue's single-line strings: no control character but tab
 
 # KMS, S3 access points, Kubernetes
@@ -179,4 +181,8 @@ def _table_problems(i: Mapping) -> list[str | None]:
     found = [text_problem("Glue table name", i["name"], GLUE_NAME_MAX, True), text_problem("Glue table description", i.get("description", ""), GLUE_DESCRIPTION_MAX)]
     for c in columns:
         found.append(text_problem(f"Glue comment of column {c['name']!r}", c.get("comment", ""), GLUE_COMMENT_MAX, True))
+        found.append(text_problem(f"Glue type of column {c['name']!r}", c.get("type", ""), GLUE_TYPE_MAX, True))
+        for key, value in (c.get("parameters") or {}).items():
+            found.append(text_problem(f"Glue parameter {key[:60]!r} of column {c['name']!r}", key, GLUE_PARAMETER_KEY_MAX, True))
+            found.append(text_problem(f"Glue parameter {key[:60]!r} of column {c['name']!r}: its value", value, GLUE_PARAMETER_VALUE_MAX))
     return found

@@ -20,7 +20,7 @@ from meshplane.compose.slots import slots
 from meshplane.compose.tags import product_labels, product_tags
 from meshplane.declarations.mesh import DeclaredProduct, Mesh, serves
 from meshplane.declarations.resolve import resolve
-from meshplane.declarations.spec import Column, OutputPort, Product, Status
+from meshplane.declarations.spec import PII_MARK, Column, OutputPort, Product, Status
 from meshplane.declarations.stack import StackSettings
 
 
@@ -172,6 +172,7 @@ def compute_args(settings: StackSettings, declared: DeclaredProduct, product: Pr
 
 def catalog_args(settings: StackSettings, declared: DeclaredProduct, product: Product, version: int, port: OutputPort) -> ProductCatalogArgs:
     own = locate.location(settings, declared, version)
+    contract = declared.contracts.get(version)  # what it says of a column beyond its type: the column's parameters
     slo = product.service_levels
     database, table = locate.glue_table(settings, declared, version)
     return ProductCatalogArgs(
@@ -181,8 +182,8 @@ def catalog_args(settings: StackSettings, declared: DeclaredProduct, product: Pr
         bucket_arn=own.bucket_arn,
         lakeformation_role=locate.domain_principals(settings, declared.domain).lakeformation,
         format=port.format.value,
-        columns=[_column(c) for c in port.columns],
-        partitions=[_column(c) for c in port.partitions],
+        columns=[_column(c, contract.facts("columns", i) if contract else {}) for i, c in enumerate(port.columns)],
+        partitions=[_column(c, contract.facts("partitions", i) if contract else {}) for i, c in enumerate(port.partitions)],
         description=product.description,
         parameters={
             "meshplane_address": declared.address,
@@ -191,7 +192,7 @@ def catalog_args(settings: StackSettings, declared: DeclaredProduct, product: Pr
             "data_classification": product.classification.value,
             "retention_days": str(product.retention_days),
             "inputs": ",".join(product.inputs),
-            "pii_columns": ",".join(c.name for c in port.columns if c.pii),
+            "pii_columns": ",".join(c.name for c in port.columns if c.holds_pii),
             **({"freshness_hours": f"{slo.freshness_hours:g}", "availability": f"{slo.availability:g}"} if slo else {}),
             **({} if version == 1 else {"port_version": str(version)}),
             **({} if product.status is Status.active else {"status": product.status.value}),
@@ -199,9 +200,9 @@ def catalog_args(settings: StackSettings, declared: DeclaredProduct, product: Pr
     )
 
 
-def _column(column: Column) -> CatalogColumn:
-    flags = " [pii]" if column.pii else ""
-    return CatalogColumn(name=column.name, type=column.type.value, comment=f"{column.description}{flags}"[:255])
+def _column(column: Column, parameters: dict[str, str]) -> CatalogColumn:
+    flags = PII_MARK if column.holds_pii else ""
+    return CatalogColumn(name=column.name, type=column.glue_type, comment=f"{column.description}{flags}"[:255], parameters=parameters)
 
 
 def _env_key(address: str) -> str:

@@ -16,7 +16,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
 from meshplane.declarations.problems import MeshError, Problem, Severity, display_path
-from meshplane.declarations.spec import COLUMN_PATTERN, Classification, ColumnType, Environment, Handle, Integer, Number, Spec
+from meshplane.declarations.spec import COLUMN_PATTERN, Classification, Environment, Handle, Integer, Number, ScalarType, Spec
 
 DEFAULT_PATH = Path("governance/federation.yaml")
 RULE_ID_PATTERN = r"^[A-Z]+-[0-9]{3}$"
@@ -70,7 +70,7 @@ class ClassificationPolicy(Spec):
 class Polyseme(Spec):
     """An identifier that crosses domains: every column carrying it has this name and type."""
 
-    type: ColumnType = Field(description="The column type every product uses for this identifier.")
+    type: ScalarType = Field(description="The column type every product uses for this identifier.")
     description: str = Field(min_length=1, description="What the identifier identifies, and who issues it.")
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from meshplane.declarations.contract_terms import review
 from meshplane.declarations.mesh import DeclaredDomain, DeclaredProduct, Mesh, Source, check_mesh
 from meshplane.declarations.mesh_tree import MeshTree, walk
-from meshplane.declarations.odcs_import import import_port
+from meshplane.declarations.odcs_import import ImportedContract, import_port
 from meshplane.declarations.problems import MeshError, Problem, display_path
 from meshplane.declarations.shared_names import shared_names
 from meshplane.declarations.spec import CONTRACTS_FOLDER, Domain, OutputPort, Product
@@ -60,9 +62,12 @@ def load_mesh(
     mesh = Mesh.build(reader.domains, reader.products, None if around is None else frozenset(around), unread)
     problems.extend(check_mesh(mesh, reader.unreadable))
     problems.extend(shared_names(mesh))
+    terms = [p for d in mesh.products.values() if d.contracts and d.domain in mesh.domains and mesh.answers_for(d.address) for p in review(mesh, d)]
+    problems.extend(p for p in terms if p.severity.blocks)
+    warnings = tuple(sorted(p for p in terms if not p.severity.blocks))
     if problems:
-        raise MeshError(problems)
-    return mesh
+        raise MeshError([*problems, *warnings])
+    return replace(mesh, notices=(*mesh.notices, *warnings))
 
 
 class _Reader:
@@ -114,9 +119,10 @@ class _Reader:
                     self.problems.append(Problem(shown, source.line_of(("name",)), f"product name {spec.name!r} differs from its file name {path.stem!r}"))
                     self.unreadable.add(f"{parts[0]}/{path.stem}")
                     return
+                contracts: dict[int, ImportedContract] = {}
                 if spec.output.contract is not None or any(p.contract is not None for p in spec.previous_outputs):
-                    spec = _with_contract(spec, self.root / parts[0], source, self.problems, self.refused)
-                self.products.append(DeclaredProduct(domain=parts[0], spec=spec, source=source))
+                    spec, contracts = _with_contract(spec, self.root / parts[0], source, self.problems, self.refused)
+                self.products.append(DeclaredProduct(domain=parts[0], spec=spec, source=source, contracts=contracts))
         elif len(parts) == 3 and parts[1] == CONTRACTS_FOLDER:
             return  # read when a product names it
         else:
@@ -166,16 +172,22 @@ def _read_around(reader: _Reader, files: list[tuple[str, ...]], folders: list[st
     return frozenset(folders) - whole
 
 
-def _with_contract(spec: Product, domain_folder: Path, source: Source, problems: list[Problem], refused: set[tuple[str, ...]]) -> Product:
-    """The product with each output port's schema taken from the ODCS contract it names (`refused`: links not followed)."""
-    output = _imported(spec.output, ("output",), domain_folder, source, problems, refused)
+def _with_contract(
+    spec: Product, domain_folder: Path, source: Source, problems: list[Problem], refused: set[tuple[str, ...]]
+) -> tuple[Product, dict[int, ImportedContract]]:
+    """The product with each output port's schema taken from the ODCS contract it names (`refused`: links not followed),
+    and the contracts read, by port version."""
+    contracts: dict[int, ImportedContract] = {}
+    output = _imported(spec.output, ("output",), domain_folder, source, problems, refused, contracts)
     previous = tuple(
-        _imported(port, ("previous_outputs", i), domain_folder, source, problems, refused) for i, port in enumerate(spec.previous_outputs)
+        _imported(port, ("previous_outputs", i), domain_folder, source, problems, refused, contracts) for i, port in enumerate(spec.previous_outputs)
     )
-    return spec.model_copy(update={"output": output, "previous_outputs": previous})
+    return spec.model_copy(update={"output": output, "previous_outputs": previous}), contracts
 
 
-def _imported(port: P, where: tuple, domain_folder: Path, source: Source, problems: list[Problem], refused: set[tuple[str, ...]]) -> P:
+def _imported(
+    port: P, where: tuple, domain_folder: Path, source: Source, problems: list[Problem], refused: set[tuple[str, ...]], contracts: dict[int, ImportedContract]
+) -> P:
     if port.contract is None or (domain_folder.name, *port.contract.split("/")) in refused:  # a refused link: said once
         return port
     path = domain_folder / port.contract
@@ -184,10 +196,10 @@ def _imported(port: P, where: tuple, domain_folder: Path, source: Source, proble
         problems.append(Problem(source.path, source.line_of((*where, "contract")), f"{'.'.join(map(str, where))}.contract: no such file {shown!r}"))
         return port
     try:
-        return import_port(port, path, display_path(path, domain_folder.parent))
+        port, contracts[port.version] = import_port(port, path, display_path(path, domain_folder.parent))
     except MeshError as exc:
         problems.extend(exc.problems)
-        return port
+    return port
 
 
 def _tree(root: Path, project: Path | None, shown: str) -> MeshTree:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property
 
+from meshplane.declarations.odcs_import import ImportedContract
 from meshplane.declarations.problems import Problem, Severity
 from meshplane.declarations.spec import Classification, Domain, PortStatus, Product, Status
 from meshplane.declarations.suggest import closest, did_you_mean
@@ -39,6 +40,7 @@ class DeclaredProduct:
     domain: str
     spec: Product
     source: Source
+    contracts: Mapping[int, ImportedContract] = field(default_factory=dict, compare=False, repr=False)  # port version -> its contract
 
     @property
     def address(self) -> str:
@@ -48,6 +50,19 @@ class DeclaredProduct:
     def reads(self) -> tuple[tuple[str, int], ...]:
         """(address, major version) of every input, in the order declared."""
         return tuple(split_input(ref) for ref in self.spec.inputs)
+
+    def locate(self, path: tuple) -> tuple[str, int]:
+        """The file and line of what `path` names in the product's file; a column of a port taken from a contract is
+        found at its property's line in the contract."""
+        port: tuple = ()
+        if path[:1] == ("output",):
+            port, version = path[1:], self.spec.output.version
+        elif path[:1] == ("previous_outputs",) and len(path) > 1 and isinstance(path[1], int) and path[1] < len(self.spec.previous_outputs):
+            port, version = path[2:], self.spec.previous_outputs[path[1]].version
+        contract = self.contracts.get(version) if port[:1] in (("columns",), ("partitions",)) else None
+        if contract is not None:
+            return contract.path, contract.locate(port)
+        return self.source.path, self.source.line_of(path)
 
     @property
     def identity(self) -> str:
@@ -225,8 +240,8 @@ class Mesh:
         """Where a resource of `product` (else of `domain`) is declared: the product's file at `field`'s line, else the
         domain's file; None for a resource of neither (a stack-level one)."""
         if product in self.products:
-            source = self.products[product].source
-            return source.path, source.line_of(field) if field else 1
+            declared = self.products[product]
+            return declared.locate(field) if field else (declared.source.path, 1)
         if domain in self.domains:
             return self.domains[domain].source.path, 1
         return None

@@ -153,15 +153,49 @@ class Format(str, Enum):
     csv = "csv"
 
 
-class ColumnType(str, Enum):
-    string = "string"
-    int = "int"
-    bigint = "bigint"
-    double = "double"
-    boolean = "boolean"
-    date = "date"
-    timestamp = "timestamp"
-    decimal = "decimal(18,2)"
+SCALAR_TYPES = ("string", "int", "bigint", "double", "boolean", "date", "timestamp")  # and decimal(p,s)
+STRUCT, ARRAY = "struct", "array"  # a column holding fields of its own, a column holding a list of elements
+DECIMAL_MAX = 38  # Glue's (and Hive's, Spark's, Athena's) largest decimal precision
+DECIMAL = re.compile(r"decimal\((\d+),(\d+)\)")
+_DIGITS = r"([0-9]|[1-2][0-9]|3[0-8])"
+DECIMAL_PATTERN = rf"^decimal\(([1-9]|[1-2][0-9]|3[0-8]),{_DIGITS}\)$"  # the scale is at most the precision: checked in code
+SCALAR_WORDS = f"{', '.join(SCALAR_TYPES)} or decimal(p,s) (precision p 1 to {DECIMAL_MAX}, scale s 0 to p)"
+TYPE_WORDS = f"{', '.join(SCALAR_TYPES)}, decimal(p,s) (precision p 1 to {DECIMAL_MAX}, scale s 0 to p), {STRUCT} (with `fields`) or {ARRAY} (with `items`)"
+
+
+def decimal(precision: int, scale: int) -> str:
+    return f"decimal({precision},{scale})"
+
+
+def decimal_of(column_type: str) -> tuple[int, int] | None:
+    """(precision, scale) of a `decimal(p,s)` type, else None."""
+    found = DECIMAL.fullmatch(column_type)
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def _column_type(value: object, nested: bool = True) -> object:
+    if not isinstance(value, str):
+        return value  # the str field says what it expects
+    if value in SCALAR_TYPES or (nested and value in (STRUCT, ARRAY)):
+        return value
+    digits = decimal_of(value)
+    if digits is not None and 1 <= digits[0] <= DECIMAL_MAX and 0 <= digits[1] <= digits[0]:
+        return value
+    if digits is not None:
+        raise PydanticCustomError("column_type", "{got}: a decimal's precision is 1 to {max} and its scale 0 to its precision",
+                                  {"got": value, "max": DECIMAL_MAX})  # fmt: skip
+    words = TYPE_WORDS if nested else SCALAR_WORDS
+    raise PydanticCustomError("column_type", "expected a column type: {types}; got {got}", {"types": words, "got": repr(value)})
+
+
+_TYPE_SCHEMA = [{"enum": list(SCALAR_TYPES)}, {"type": "string", "pattern": DECIMAL_PATTERN}]
+# a column's type as Glue stores it: a scalar, decimal(p,s), or (for columns and their fields) struct or array
+ColumnType = Annotated[
+    str, BeforeValidator(_column_type), Field(json_schema_extra={"anyOf": [*_TYPE_SCHEMA, {"enum": [STRUCT, ARRAY]}]})
+]
+ScalarType = Annotated[
+    str, BeforeValidator(lambda v: _column_type(v, nested=False)), Field(json_schema_extra={"anyOf": _TYPE_SCHEMA})
+]
 
 
 class Engine(str, Enum):
@@ -192,9 +226,61 @@ class Environment(str, Enum):
     local = "local"
 
 
-class Column(Spec):
-    name: str = Field(pattern=COLUMN_PATTERN, max_length=128, description="Column name (snake_case).")
-    type: ColumnType = Field(description="Column type, as the catalog stores it.")
+class Element(Spec):
+    """An array column's element: its type, and its own fields (a struct) or elements (an array)."""
+
+    type: ColumnType = Field(description=f"Its type, as the catalog stores it: {TYPE_WORDS}.")
+    description: str | None = Field(
+        default=None, min_length=1, description="What it holds, for its readers (the catalog's page and the exported contract show it)."
+    )
+    fields: tuple[StructField, ...] = Field(default=(), description="type struct: its fields, in order, each once.")
+    items: Element | None = Field(default=None, description="type array: what each element of the list is.")
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Element":
+        if self.type == STRUCT and not self.fields:
+            raise located("a struct lists its `fields`", "type")
+        if self.type != STRUCT and self.fields:
+            raise located(f"only a struct has `fields` (this is {self.type})", "fields")
+        if self.type == ARRAY and self.items is None:
+            raise located("an array says what its elements are: `items: {type: ...}`", "type")
+        if self.type != ARRAY and self.items is not None:
+            raise located(f"only an array has `items` (this is {self.type})", "items")
+        seen: set[str] = set()
+        for i, member in enumerate(self.fields):
+            if member.name in seen:
+                raise located(f"field {member.name!r} is listed twice", "fields", i, "name")
+            seen.add(member.name)
+        return self
+
+    @property
+    def glue_type(self) -> str:
+        """The type as Glue (and Hive, Athena, Spark) spell it: `struct<a:string,b:array<int>>`."""
+        if self.type == STRUCT:
+            return f"struct<{','.join(f'{f.name}:{f.glue_type}' for f in self.fields)}>"
+        if self.items is not None:
+            return f"array<{self.items.glue_type}>"
+        return self.type
+
+    @property
+    def holds_pii(self) -> bool:
+        """Whether it, or anything nested in it, holds personal data."""
+        return any(f.holds_pii for f in self.fields) or (self.items is not None and self.items.holds_pii)
+
+
+class StructField(Element):
+    """A field of a struct column."""
+
+    name: str = Field(pattern=COLUMN_PATTERN, max_length=128, description="Field name (snake_case).")
+    pii: Boolean = Field(default=False, description="True when the field holds personal data.")
+    nullable: Boolean = Field(default=True, description="False promises every value a value for this field.")
+
+    @property
+    def holds_pii(self) -> bool:
+        return self.pii or super().holds_pii
+
+
+class Column(StructField):
     description: str = Field(
         min_length=1,
         max_length=aws.GLUE_COMMENT_MAX - len(PII_MARK),
@@ -211,6 +297,9 @@ class Column(Spec):
         pattern=COLUMN_PATTERN,
         description="The shared identifier this column carries across domains (from the federation's vocabulary).",
     )
+
+
+Element.model_rebuild()  # an element's fields are struct fields, defined after it
 
 
 def _no_default(schema: dict) -> None:
@@ -250,6 +339,17 @@ class OutputPort(Spec):
             raise ValueError("the port takes its schema from `contract` or declares `columns` and `partitions`, not both")
         if self.contract is None and not self.columns:
             raise ValueError("the port declares its `columns`, or takes them from an ODCS `contract`")
+        return self
+
+    @model_validator(mode="after")
+    def _flat_where_it_must_be(self) -> "OutputPort":
+        for i, column in enumerate(self.partitions):
+            if column.type in (STRUCT, ARRAY):
+                raise located(f"a partition key holds one value per folder ({SCALAR_WORDS}), not a {column.type}", "partitions", i, "type")
+        if self.format is Format.csv:
+            for i, column in enumerate(self.columns):
+                if column.type in (STRUCT, ARRAY):
+                    raise located(f"a CSV file holds one value per column: {'an' if column.type == ARRAY else 'a'} {column.type} column needs parquet or json", "columns", i, "type")
         return self
 
     @model_validator(mode="after")

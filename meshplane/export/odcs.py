@@ -7,18 +7,21 @@ environment: the product's bucket and its Glue table, named as the program names
 
 from __future__ import annotations
 
+import copy
+
 from meshplane.cloud import naming
 from meshplane.cloud.inventory import whole
 from meshplane.compose.locate import glue_table, location
 from meshplane.compose.product import ports_of
 from meshplane.compose.stack_plan import scope
-from meshplane.declarations import odcs_standard as odcs
+from meshplane.declarations.contract_terms import STATED, stated
+from meshplane.declarations.ids import document_key, port_status, port_version
 from meshplane.declarations.mesh import DeclaredProduct, Mesh
+from meshplane.declarations.odcs_import import ImportedContract
+from meshplane.declarations.odcs_types import logical_type
 from meshplane.declarations.resolve import resolve
-from meshplane.declarations.spec import Column, Format, OutputPort, Product
+from meshplane.declarations.spec import Column, Element, Format, OutputPort, Product, StructField
 from meshplane.declarations.stack import StackSettings
-from meshplane.export.ids import contract_id, document_key, port_status, port_version
-from meshplane.export.people import support, team
 
 
 def contracts(mesh: Mesh, *stacks: StackSettings) -> dict[str, dict]:
@@ -34,19 +37,22 @@ def contracts(mesh: Mesh, *stacks: StackSettings) -> dict[str, dict]:
 
 
 def contract(mesh: Mesh, declared: DeclaredProduct, settings: StackSettings, version: int | None = None) -> dict:
-    """The contract of one major version of the product's output port (the current one by default), as it deploys with `settings`."""
+    """The contract of one major version of the product's output port (the current one by default), as it deploys with
+    `settings`. A port taken from a contract exports that contract as its author wrote it, with only what meshplane
+    states replaced (`meshplane.declarations.contract_terms`) and what it leaves unsaid filled in."""
     product = resolve(declared.spec, settings.environment)
     version = product.output.version if version is None else version
     port = dict(ports_of(product))[version]
     classification = product.classification.value
-    return {
-        "apiVersion": odcs.API_VERSION,
+    mine = stated(mesh, declared, product, version)
+    own = {
+        "apiVersion": mine["apiVersion"],
         "kind": "DataContract",
-        "id": contract_id(declared.address),
-        "name": declared.address,
+        "id": mine["id"],
+        "name": mine["name"],
         "version": port_version(version),
         "status": port_status(product, version),
-        "domain": declared.domain,
+        "domain": mine["domain"],
         "tags": [product.kind.value, classification],
         "description": {
             "purpose": product.description,
@@ -56,28 +62,38 @@ def contract(mesh: Mesh, declared: DeclaredProduct, settings: StackSettings, ver
         },
         "schema": [_object(product, port, glue_table(settings, declared, version)[1])],
         "servers": _servers(declared, product, port, version, settings),
-        "team": team(mesh, declared),
-        "support": support(mesh, declared),
+        "team": mine["team"],
+        "support": mine["support"],
         "slaProperties": _service_levels(product),
-        "customProperties": [
-            {"property": "meshplaneAddress", "value": declared.address},
-            {"property": "kind", "value": product.kind.value},
-            {"property": "dataClassification", "value": classification},
-            {"property": "inputs", "value": list(product.inputs)},
-            {"property": "consumers", "value": list(product.consumers)},
-            *_deprecation(declared.address, product, version),
-        ],
+        "customProperties": mine["customProperties"],
     }
+    imported = declared.contracts.get(version)
+    return own if imported is None else _carried(imported, own)
 
 
-def _deprecation(address: str, product: Product, version: int) -> list[dict]:
-    """When the port version stops being served, and what replaces it (ODCS has no field of its own for it)."""
-    earlier = next((p for p in product.previous_outputs if p.version == version), None)
-    deprecation = earlier.deprecation if earlier is not None else product.deprecation
-    if deprecation is None:
-        return []
-    replaced = deprecation.replaced_by or (None if earlier is None else f"{contract_id(address)} {port_version(product.output.version)}")
-    return [{"property": "deprecationDate", "value": str(deprecation.date)}, *([{"property": "replacedBy", "value": replaced}] if replaced else [])]
+def _carried(imported: ImportedContract, own: dict) -> dict:
+    """The contract as its author wrote it, with what meshplane states in place and what the author left unsaid filled in
+    (each key where the author put it, meshplane's own after them); what the exported version refuses is left out (the
+    import warned of it)."""
+    carried = copy.deepcopy(dict(imported.document))
+    for path, _ in reversed(imported.left_out):  # the last first: an earlier item's index stays right
+        parent = carried
+        for step in path[:-1]:
+            parent = parent[step]
+        del parent[path[-1]]
+    for key in (*STATED, "apiVersion"):
+        carried[key] = own[key]
+    carried["schema"][0]["physicalName"] = own["schema"][0]["physicalName"]
+    for key in ("description", "tags", "status"):
+        carried.setdefault(key, own[key])
+    said = {str(item.get("property", "")).lower() for item in carried.get("slaProperties") or []}
+    levels = [level for level in own["slaProperties"] if level["property"] not in said]
+    if levels:
+        carried["slaProperties"] = [*(carried.get("slaProperties") or []), *levels]
+    mine = {item["property"]: item for item in own["customProperties"]}
+    custom = [mine.pop(item.get("property"), item) for item in carried.get("customProperties") or []]
+    carried["customProperties"] = [*custom, *mine.values()]
+    return carried
 
 
 def _object(product: Product, port: OutputPort, table: str) -> dict:
@@ -95,20 +111,29 @@ def _object(product: Product, port: OutputPort, table: str) -> dict:
 
 
 def _property(column: Column, classification: str, partition: int | None = None) -> dict:
-    logical, options = odcs.logical_type(column.type)
-    prop: dict = {"name": column.name, "logicalType": logical}
-    if options:
-        prop["logicalTypeOptions"] = options
-    prop.update(physicalType=column.type.value, description=column.description, classification=classification)
-    if not column.nullable:
-        prop["required"] = True
+    prop = {"name": column.name, **_element(column), "classification": classification}
     if partition is not None:
         prop.update(partitioned=True, partitionKeyPosition=partition)
-    custom = [{"property": "pii", "value": True}] if column.pii else []
     if column.polyseme:
-        custom.append({"property": "polyseme", "value": column.polyseme})
-    if custom:
-        prop["customProperties"] = custom
+        prop["customProperties"] = [*prop.get("customProperties", []), {"property": "polyseme", "value": column.polyseme}]
+    return prop
+
+
+def _element(element: Element) -> dict:
+    """A column, a struct's field or an array's element as an ODCS property (its name aside)."""
+    logical, options = logical_type(element.type)
+    prop: dict = {"logicalType": logical, **({"logicalTypeOptions": options} if options else {}), "physicalType": element.glue_type}
+    if element.description:
+        prop["description"] = element.description
+    if isinstance(element, StructField):
+        if not element.nullable:
+            prop["required"] = True
+        if element.pii:
+            prop["customProperties"] = [{"property": "pii", "value": True}]
+    if element.fields:
+        prop["properties"] = [{"name": f.name, **_element(f)} for f in element.fields]
+    if element.items is not None:
+        prop["items"] = _element(element.items)
     return prop
 
 

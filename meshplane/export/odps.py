@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from meshplane.compose.locate import glue_table, location
 from meshplane.compose.product import ports_of
 from meshplane.declarations.deployments import deployments
+from meshplane.declarations.ids import PORT, contract_id, contract_version, port_status, port_version, product_id
 from meshplane.declarations.mesh import DeclaredProduct, Grant, Mesh
+from meshplane.declarations.people import support, team
 from meshplane.declarations.stack import StackSettings
-from meshplane.export.ids import PORT, contract_id, port_status, port_version, product_id
 from meshplane.export.odps_model import (
     API_VERSION,
     CustomProperty,
@@ -28,7 +29,6 @@ from meshplane.export.odps_model import (
     Support,
     Team,
 )
-from meshplane.export.people import support, team
 
 
 def descriptors(mesh: Mesh, grants: list[Grant], stacks: Mapping[str, StackSettings] | None = None) -> dict[str, dict]:
@@ -71,7 +71,7 @@ def descriptor(
         input_ports=tuple(
             InputPort(
                 name=address,
-                version=port_version(version),
+                version=contract_version(mesh.products[address], version),
                 contract_id=contract_id(address),
                 custom_properties=(_custom("agreement", "granted" if (address, declared.address) in agreed else "refused"),),
             )
@@ -83,9 +83,9 @@ def descriptor(
                 name=PORT,
                 description=f"{port.format.value} files in S3, catalogued as a Glue table ({port_status(spec, version)})",
                 type="table",
-                version=port_version(version),
+                version=contract_version(declared, version),
                 contract_id=contract_id(declared.address),
-                input_contracts=tuple(InputContract(id=contract_id(a), version=port_version(v)) for a, v in reads) or None,
+                input_contracts=tuple(InputContract(id=contract_id(a), version=contract_version(mesh.products[a], v)) for a, v in reads) or None,
                 custom_properties=(_custom("locations", _locations(declared, version, stacks or {})),) if stacks else None,
             )
             for version, port in ports_of(spec)

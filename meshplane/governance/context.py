@@ -53,8 +53,10 @@ class MeshContext:
 
 
 def at(declared: DeclaredProduct, path: tuple, message: str) -> Finding:
-    """A finding in a product's file, at the line of `path`; the product's suppressions apply."""
-    return Finding(message=message, path=declared.source.path, line=declared.source.line_of(path), product=declared.address)
+    """A finding in a product's file, at the line of `path` (a column taken from a contract: at its line of the contract); the
+    product's suppressions apply."""
+    file, line = declared.locate(path)
+    return Finding(message=message, path=file, line=line, product=declared.address)
 
 
 def at_federation(federation: Federation, path: tuple, message: str) -> Finding:

@@ -49,7 +49,7 @@ def product_schema(federation: Federation) -> dict:
         column["properties"]["polyseme"]["anyOf"][0]["enum"] = sorted(vocabulary)
         for name, entry in sorted(vocabulary.items()):
             carries = {"properties": {"polyseme": {"const": name}}, "required": ["polyseme"]}
-            columns.append({"if": carries, "then": {"properties": {"name": {"const": name}, "type": {"const": entry.type.value}}}})
+            columns.append({"if": carries, "then": {"properties": {"name": {"const": name}, "type": {"const": entry.type}}}})
     if "MESH-007" in rules and vocabulary:
         named = {"properties": {"name": {"enum": sorted(vocabulary)}}, "required": ["name"]}
         columns.append({"if": named, "then": {"properties": {"polyseme": {"type": "string"}}, "required": ["polyseme"]}})

@@ -6,7 +6,9 @@
     access.matrix(project) / access.check  who may read and write what, and a probe of it with IAM enforcement on
 
 `emulator` starts a moto server on 127.0.0.1 and switches its IAM enforcement; `apply` holds one
-applier per AWS resource type the program registers; `ids` translates the mock's IDs to the emulator's.
+applier per AWS resource type the program registers, `readers` one reader per type (what `verify` compares and
+`apply` reads before it writes); `lock` keeps one writer per stack; `ids` translates the mock's IDs to the
+emulator's.
 
 Other packages import: `run`.
 """

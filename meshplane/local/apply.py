@@ -23,29 +23,32 @@ from meshplane.cloud.manifests import is_kubernetes_object
 from meshplane.declarations.problems import MeshError, Problem
 from meshplane.local.emulator import Aws, error_code
 from meshplane.local.ids import IdMap
-from meshplane.local.ownership import Journal, NotOurs, adopt, customer_keys, find_key, key_tags
+from meshplane.local.ownership import Journal, KeyFound, NotOurs, adopt, customer_keys, duplicates, find_key, key_tags
+from meshplane.local.readers import Declared, Reading
+from meshplane.local.shapes import iam_tags, lf_table, list_grants, listed_tags, shape
 from meshplane.local.subjects import aliases, subject
 from meshplane.registrations.engine import Evaluation
 
 NOT_APPLICABLE = {
     tokens.POD_IDENTITY: "moto has no EKS Pod Identity API, and no EKS cluster runs locally: the jobs exist as manifests only",
 }
-FREE_MAPS = frozenset({"parameters", "tags"})  # user data: their keys are not API field names
-RENAMES = {"id": "ID", "kmsMasterKeyId": "KMSMasterKeyID", "sseAlgorithm": "SSEAlgorithm", "serDeInfo": "SerdeInfo"}
 
 
 class ApplyError(MeshError):
     pass
 
 
-CREATED, UPDATED, PUT = "created", "updated", "put"  # new; already there and brought in line; a configuration written
+# new; there and a property departed from its declaration (brought in line); there as declared (nothing written)
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+PUT = "put"  # what an applier that does not read first returns: created or updated, as the reading before it says
 
 
 @dataclass
 class Applied:
     resource: Resource
     real: dict  # what the emulator answered: id, arn, keyId...
-    status: str  # CREATED, UPDATED or PUT
+    status: str  # CREATED, UPDATED or UNCHANGED
+    changes: tuple[str, ...] = ()  # what departed from the declaration and was repaired (UPDATED)
 
 
 @dataclass
@@ -64,7 +67,8 @@ class Context:
     `use(account)` picks the account the next resource lives in (its provider's); `client` answers for it.
     """
 
-    def __init__(self, accounts: dict[str, Aws], evaluation: Evaluation, default: str, journal: Journal | None = None):
+    def __init__(self, accounts: dict[str, Aws], evaluation: Evaluation, default: str, journal: Journal | None = None,
+                 known_keys: frozenset[str] = frozenset()):
         self.accounts = accounts
         self.default = default
         self.aws = accounts[default]
@@ -74,11 +78,12 @@ class Context:
         self.default_tags = _default_tags(evaluation)
         # a key has no name: the stack's key is found through the alias the program gives it, else by its tags (ownership)
         self.alias_of_key = aliases(evaluation.resources)
-        self.inline: dict[tuple[str, str], set[str]] = {}  # (account, role) -> inline policies the program declares
-        self.declared = Declared()
+        self.declared = Declared()  # what the program declares, known once the run has found the stack's keys
         self.journal = journal or Journal(None)
+        self.known_keys = known_keys  # the key IDs the last state names: a domain's key among duplicates
         self.notes: list[str] = []
         self._keys: dict[str, list] = {}  # account -> its customer keys, listed once, when a key is not behind its alias
+        self._grants: dict[tuple[str, str], KeyGrants] = {}  # (account, key ID or ARN) -> its grants
 
     def use(self, resource: Resource) -> None:
         self.account = account_of_provider(resource.provider, self.default)
@@ -95,6 +100,19 @@ class Context:
             self._keys[self.account] = customer_keys(self.client("kms"))
         return self._keys[self.account]
 
+    def forget_keys(self) -> None:
+        self._keys.pop(self.account, None)
+
+    def grants(self, key: str) -> "KeyGrants":
+        """The grants of the key `key` names (its ID or ARN) in the current account, listed once per run."""
+        cache_key = (self.account, key)
+        if cache_key not in self._grants:
+            kms = self.client("kms")
+            key_id = kms.describe_key(KeyId=key)["KeyMetadata"]["KeyId"]
+            found = self._grants.get((self.account, key_id)) or KeyGrants(key_id, {g["Name"]: g for g in list_grants(kms, key_id) if g.get("Name")})
+            self._grants[cache_key] = self._grants[(self.account, key_id)] = found
+        return self._grants[cache_key]
+
     def created(self, resource: Resource, name: str, tags: dict[str, str] | None = None) -> None:
         """Journal the create about to be called (before the call: a run killed after it leaves it adoptable)."""
         self.journal.before_create(resource.type, self.account, name, tags)
@@ -103,35 +121,7 @@ class Context:
         adopt(found, declared, self.journal, resource.type, self.account, name)
 
 
-@dataclass
-class Declared:
-    """What this run declares in each account, so that what it no longer declares can be removed (a revoked agreement)."""
-
-    buckets: dict[str, set[str]] = field(default_factory=dict)  # account -> bucket names
-    access_points: dict[str, set[str]] = field(default_factory=dict)  # account -> access point names
-    keys: dict[str, set[str]] = field(default_factory=dict)  # account -> key IDs
-    grants: dict[str, set[str]] = field(default_factory=dict)  # key ID -> grant names
-    roles: dict[str, set[str]] = field(default_factory=dict)  # account -> role names
-    policies: dict[str, set[str]] = field(default_factory=dict)  # account -> managed policy ARNs
-    databases: dict[str, set[str]] = field(default_factory=dict)  # account -> Glue databases
-    permissions: dict[str, set[tuple]] = field(default_factory=dict)  # account -> Lake Formation permissions (principal, resource, grant)
-
-    def add(self, kind: str, account: str, value) -> None:
-        getattr(self, kind).setdefault(account, set()).add(value)
-
-
 Applier = Callable[[Context, dict, Resource], tuple[dict, str]]  # (translated inputs, the record) -> (real outputs, status)
-
-
-def shape(value, renames: dict[str, str] = RENAMES):
-    """Pulumi's camelCase inputs as AWS API shapes: PascalCase keys, whole numbers as ints; user maps as they are."""
-    if isinstance(value, dict):
-        return {
-            renames.get(k, k[:1].upper() + k[1:]): (dict(v) if k in FREE_MAPS else shape(v, renames)) for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [shape(v, renames) for v in value]
-    return whole(value)
 
 
 def existing(read: Callable[[], dict], missing: str) -> dict | None:
@@ -182,7 +172,6 @@ def s3_bucket(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str
         status = UPDATED
     if tags:
         s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]})
-    ctx.declared.add("buckets", ctx.account, name)
     return {"id": name, "bucket": name, "arn": f"arn:aws:s3:::{name}"}, status
 
 
@@ -239,8 +228,11 @@ def s3_access_point(ctx: Context, inputs: dict, resource: Resource) -> tuple[dic
         status = CREATED
     if inputs.get("policy"):
         control.put_access_point_policy(AccountId=account, Name=name, Policy=inputs["policy"])
-    ctx.declared.add("access_points", account, name)
-    return {"id": f"{account}:{name}", "arn": f"arn:aws:s3:{ctx.region}:{account}:accesspoint/{name}"}, status
+    return access_point_outputs(ctx, account, name), status
+
+
+def access_point_outputs(ctx: Context, account: str, name: str) -> dict:
+    return {"id": f"{account}:{name}", "arn": f"arn:aws:s3:{ctx.region}:{account}:accesspoint/{name}"}
 
 
 # KMS ------------------------------------------------------------------------------------------------
@@ -251,10 +243,9 @@ def kms_key(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
     (a repointed alias is not followed), else a new one."""
     kms, tags = ctx.client("kms"), ctx.tags(inputs)
     alias = ctx.alias_of_key.get(resource.id)
-    key = find_key(kms, alias, tags, ctx.keys)
+    key = find_key(kms, alias, tags, ctx.keys, ctx.known_keys)
     if key.repointed:
-        ctx.notes.append(f"{subject(resource, ctx.alias_of_key)}: the alias named key {key.alias_target}, which this stack did not create "
-                         f"(tags: {json.dumps(dict(key.target_tags), sort_keys=True)}): not adopted; the alias is pointed back at the stack's key")  # fmt: skip
+        ctx.notes.append(repointed(ctx, resource, key))
     policy = {"Policy": inputs["policy"]} if inputs.get("policy") else {}
     meta = key.meta
     if meta is None:
@@ -265,8 +256,12 @@ def kms_key(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
         repair_key(kms, meta, inputs.get("description", ""), tags, policy)
         status = UPDATED
     rotate(kms, meta["KeyId"], bool(inputs.get("enableKeyRotation")))
-    ctx.declared.add("keys", ctx.account, meta["KeyId"])
     return {"id": meta["KeyId"], "keyId": meta["KeyId"], "arn": meta["Arn"]}, status
+
+
+def repointed(ctx: Context, resource: Resource, key: KeyFound) -> str:
+    return (f"{subject(resource, ctx.alias_of_key)}: the alias named key {key.alias_target}, which this stack did not create "
+            f"(tags: {json.dumps(dict(key.target_tags), sort_keys=True)}): not adopted; the alias is pointed back at the stack's key")
 
 
 def repair_key(kms, meta: dict, description: str, tags: dict[str, str], policy: dict) -> None:
@@ -281,6 +276,24 @@ def repair_key(kms, meta: dict, description: str, tags: dict[str, str], policy: 
           lambda extra: kms.untag_resource(KeyId=key, TagKeys=extra))  # fmt: skip
     if policy:
         kms.put_key_policy(KeyId=key, PolicyName="default", **policy)
+
+
+DUPLICATE_KEY_DAYS = 30  # the longest window KMS gives: data a duplicate encrypted stays readable until then
+
+
+def retire_duplicates(ctx: Context, reading: Reading, resource: Resource, kept: str) -> list[str]:
+    """Keys with the stack's marker for this domain besides its key `kept` (two runs at once each made one): each
+    scheduled for deletion and named, so that one key per domain remains."""
+    kms, notes = ctx.client("kms"), []
+    for duplicate in duplicates(kept, ctx.tags(resource.inputs), ctx.keys()):
+        kms.schedule_key_deletion(KeyId=duplicate, PendingWindowInDays=DUPLICATE_KEY_DAYS)
+        notes.append(f"{subject(resource, ctx.alias_of_key)}: key {duplicate} duplicates the stack's key {kept} (the one its alias "
+                     f"{'and the last state name' if kept in ctx.known_keys else 'names'}; two runs at once each made one): scheduled "
+                     f"for deletion in {DUPLICATE_KEY_DAYS} days (`aws kms cancel-key-deletion --key-id {duplicate}` keeps it)")  # fmt: skip
+    if notes:
+        ctx.forget_keys()
+        reading.forget_keys(ctx.account)
+    return notes
 
 
 def rotate(kms, key: str, declared: bool) -> None:
@@ -307,32 +320,26 @@ def kms_grant(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str
     key, name = inputs["keyId"], inputs["name"]
     constraints = {k[:1].upper() + k[1:]: dict(v) for c in inputs.get("constraints") or () for k, v in c.items()}  # user maps: keys as they are
     terms = {"GranteePrincipal": inputs["granteePrincipal"], "Operations": list(inputs["operations"]), **({"Constraints": constraints} if constraints else {})}
-    key_id = kms.describe_key(KeyId=key)["KeyMetadata"]["KeyId"]
-    ctx.declared.add("grants", key_id, name)
-    for grant in list_grants(kms, key):
-        if grant.get("Name") != name:
-            continue
+    grants = ctx.grants(key)  # the key's grants, listed once per run: listing them for each grant was quadratic
+    grant = grants.named.get(name)
+    if grant is not None:
         if all(grant.get(k) == v for k, v in terms.items()):
             return {"id": f"{key}:{grant['GrantId']}", "grantId": grant["GrantId"]}, UPDATED
         kms.revoke_grant(KeyId=key, GrantId=grant["GrantId"])
-    ctx.created(resource, f"{key_id}/{name}")
+        del grants.named[name]
+    ctx.created(resource, f"{grants.key_id}/{name}")
     made = kms.create_grant(KeyId=key, Name=name, **terms)
+    grants.named[name] = {"Name": name, "GrantId": made["GrantId"], **terms}
     return {"id": f"{key}:{made['GrantId']}", "grantId": made["GrantId"]}, CREATED
 
 
-def list_grants(kms, key: str) -> list[dict]:
-    return [g for page in kms.get_paginator("list_grants").paginate(KeyId=key) for g in page["Grants"]]
+@dataclass
+class KeyGrants:
+    key_id: str
+    named: dict[str, dict]  # grant name -> the grant as KMS lists it
 
 
 # IAM ------------------------------------------------------------------------------------------------
-
-
-def iam_tags(tags: dict[str, str]) -> list[dict[str, str]]:
-    return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
-
-
-def listed_tags(pages) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for page in pages for t in page.get("Tags", [])}
 
 
 def iam_role(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
@@ -351,15 +358,12 @@ def iam_role(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]
         iam.update_role(RoleName=name, Description=description)
         retag(have, tags, lambda want: iam.tag_role(RoleName=name, Tags=iam_tags(want)), lambda extra: iam.untag_role(RoleName=name, TagKeys=extra))
         status = UPDATED
-    ctx.inline.setdefault((ctx.account, name), set())
-    ctx.declared.add("roles", ctx.account, name)
     return {"id": name, "name": name, "arn": role["Arn"]}, status
 
 
 def iam_role_policy(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
     role, name = inputs["role"], inputs["name"]
     ctx.client("iam").put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=inputs["policy"])
-    ctx.inline.setdefault((ctx.account, role), set()).add(name)
     return {"id": f"{role}:{name}"}, PUT
 
 
@@ -367,7 +371,7 @@ def iam_policy(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, st
     """A managed policy (an agreement slot): a new default version when its document changed, the oldest dropped."""
     iam = ctx.client("iam")
     path, name = inputs.get("path", "/"), inputs["name"]
-    arn = f"arn:aws:iam::{ctx.account}:policy{path}{name}"
+    arn = policy_arn(ctx, inputs)
     tags = ctx.tags(inputs)
     policy = (existing(lambda: iam.get_policy(PolicyArn=arn), "NoSuchEntity") or {}).get("Policy")
     if policy is None:
@@ -380,8 +384,11 @@ def iam_policy(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, st
         retag(have, tags, lambda want: iam.tag_policy(PolicyArn=arn, Tags=iam_tags(want)), lambda extra: iam.untag_policy(PolicyArn=arn, TagKeys=extra))
         default_version(iam, arn, policy["DefaultVersionId"], inputs["policy"])
         status = UPDATED
-    ctx.declared.add("policies", ctx.account, arn)
     return {"id": arn, "arn": arn}, status
+
+
+def policy_arn(ctx: Context, inputs: dict) -> str:
+    return f"arn:aws:iam::{ctx.account}:policy{inputs.get('path', '/')}{inputs['name']}"
 
 
 def default_version(iam, arn: str, current: str, policy: str) -> None:
@@ -398,7 +405,7 @@ def default_version(iam, arn: str, current: str, policy: str) -> None:
 
 
 def iam_attachments_exclusive(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
-    """Exactly these managed policies on the role: the missing attached, any other detached."""
+    """Exactly these managed policies on the role: the missing attached, any other detached (it compares for itself)."""
     iam = ctx.client("iam")
     role, wanted = inputs["roleName"], set(inputs.get("policyArns") or ())
     have = {p["PolicyArn"] for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=role) for p in page["AttachedPolicies"]}
@@ -406,7 +413,10 @@ def iam_attachments_exclusive(ctx: Context, inputs: dict, resource: Resource) ->
         iam.attach_role_policy(RoleName=role, PolicyArn=arn)
     for arn in sorted(have - wanted):
         iam.detach_role_policy(RoleName=role, PolicyArn=arn)
-    return {"id": role}, PUT
+    changes = [f"{arn} attached" for arn in sorted(wanted - have)] + [f"{arn} detached" for arn in sorted(have - wanted)]
+    if not changes:
+        return {"id": role}, UNCHANGED
+    return {"id": role, "changes": [f"attached policies: {', '.join(changes)}"]}, UPDATED
 
 
 # Lake Formation --------------------------------------------------------------------------------------
@@ -429,19 +439,10 @@ def lf_resource(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, s
     return {"id": arn}, UPDATED
 
 
-def lf_table(inputs: dict) -> dict:
-    """The Lake Formation resource of a permission on a table (or every table of a database)."""
-    table = inputs["table"]
-    found = {"CatalogId": table["catalogId"], "DatabaseName": table["databaseName"]}
-    return {"Table": {**found, **({"TableWildcard": {}} if table.get("wildcard") else {"Name": table["name"]})}}
-
-
 def lf_permissions(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
     lf = ctx.client("lakeformation")
     principal, target, permissions = inputs["principal"], lf_table(inputs), sorted(inputs["permissions"])
-    catalog = inputs.get("catalogId") or ctx.account
-    lf.grant_permissions(CatalogId=catalog, Principal={"DataLakePrincipalIdentifier": principal}, Resource=target, Permissions=permissions)
-    ctx.declared.add("permissions", catalog, (principal, json.dumps(target, sort_keys=True)))
+    lf.grant_permissions(CatalogId=inputs.get("catalogId") or ctx.account, Principal={"DataLakePrincipalIdentifier": principal}, Resource=target, Permissions=permissions)
     return {"id": f"{principal}:{json.dumps(target, sort_keys=True)}"}, PUT
 
 
@@ -549,7 +550,7 @@ def prune(ctx: Context) -> list[str]:
             stray.remove()
             pruned.append(stray.what)
         pruned += _prune_managed_policies(aws, account, declared)
-    for (account, role), names in sorted(ctx.inline.items()):
+    for (account, role), names in sorted(declared.inline.items()):
         iam = ctx.accounts[account].client("iam")
         for page in iam.get_paginator("list_role_policies").paginate(RoleName=role):
             for name in page["PolicyNames"]:
@@ -577,7 +578,6 @@ def glue_database(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict,
         glue.update_database(Name=name, DatabaseInput=database)
         retag(have, tags, lambda want: glue.tag_resource(ResourceArn=arn, TagsToAdd=want), lambda extra: glue.untag_resource(ResourceArn=arn, TagsToRemove=extra))
         status = UPDATED
-    ctx.declared.add("databases", ctx.account, name)
     return {"id": name, "arn": arn}, status
 
 
@@ -592,7 +592,11 @@ def glue_table(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, st
     else:
         glue.update_table(DatabaseName=database, TableInput=table)
         status = UPDATED
-    return {"id": f"{database}:{table['Name']}", "arn": f"arn:aws:glue:{ctx.region}:{ctx.account}:table/{database}/{table['Name']}"}, status
+    return table_outputs(ctx, database, table["Name"]), status
+
+
+def table_outputs(ctx: Context, database: str, name: str) -> dict:
+    return {"id": f"{database}:{name}", "arn": f"arn:aws:glue:{ctx.region}:{ctx.account}:table/{database}/{name}"}
 
 
 APPLIERS: dict[str, Applier] = {
@@ -615,6 +619,54 @@ APPLIERS: dict[str, Applier] = {
     tokens.LF_PERMISSIONS: lf_permissions,
     tokens.DATABASE: glue_database,
     tokens.TABLE: glue_table,
+}
+
+
+BUCKET_CONFIGURATIONS = (tokens.BUCKET_OWNERSHIP, tokens.BUCKET_PUBLIC_ACCESS, tokens.BUCKET_ENCRYPTION, tokens.BUCKET_VERSIONING,
+                         tokens.BUCKET_LIFECYCLE, tokens.BUCKET_POLICY)  # fmt: skip
+PARENT_TYPES = (tokens.BUCKET, tokens.KEY, tokens.ROLE, tokens.DATABASE)  # what others stand on, by name or key ID
+PARENTS: dict[str, Callable[[dict], str]] = {  # what a resource stands on: made by this run, the resource cannot be there yet
+    **{t: (lambda i: i["bucket"]) for t in BUCKET_CONFIGURATIONS},
+    tokens.KEY_GRANT: lambda i: i["keyId"].rsplit("/", 1)[-1],
+    tokens.ROLE_POLICY: lambda i: i["role"],
+    tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE: lambda i: i["roleName"],
+    tokens.TABLE: lambda i: i["databaseName"],
+    tokens.LF_PERMISSIONS: lambda i: i["table"]["databaseName"],
+}
+COMPARES_ITSELF = frozenset({tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE})  # reads and writes only what differs on its own
+
+Outputs = Callable[[Context, Reading, dict, Resource], dict]
+
+
+def _key_outputs(ctx: Context, reading: Reading, inputs: dict, r: Resource) -> dict:
+    meta = reading.stack_key(r).meta
+    return {"id": meta["KeyId"], "keyId": meta["KeyId"], "arn": meta["Arn"]}
+
+
+def _grant_outputs(ctx: Context, reading: Reading, inputs: dict, r: Resource) -> dict:
+    key_id = reading.stack_key_id(reading.declared_key(r.inputs["keyId"]))
+    grant = reading.grants_of(ctx.account, key_id)[inputs["name"]]
+    return {"id": f"{inputs['keyId']}:{grant['GrantId']}", "grantId": grant["GrantId"]}
+
+
+def _of_bucket(ctx: Context, reading: Reading, inputs: dict, r: Resource) -> dict:
+    return {"id": inputs["bucket"]}
+
+
+OUTPUTS: dict[str, Outputs] = {  # what an applier answers, for a resource found as declared (nothing applied)
+    tokens.BUCKET: lambda ctx, reading, i, r: {"id": i["bucket"], "bucket": i["bucket"], "arn": f"arn:aws:s3:::{i['bucket']}"},
+    **{t: _of_bucket for t in BUCKET_CONFIGURATIONS},
+    tokens.ACCESS_POINT: lambda ctx, reading, i, r: access_point_outputs(ctx, i.get("accountId") or ctx.account, i["name"]),
+    tokens.KEY: _key_outputs,
+    tokens.KEY_ALIAS: lambda ctx, reading, i, r: {"id": i["name"], "arn": f"arn:aws:kms:{ctx.region}:{ctx.account}:{i['name']}"},
+    tokens.KEY_GRANT: _grant_outputs,
+    tokens.ROLE: lambda ctx, reading, i, r: {"id": i["name"], "name": i["name"], "arn": f"arn:aws:iam::{ctx.account}:role{i.get('path', '/')}{i['name']}"},
+    tokens.ROLE_POLICY: lambda ctx, reading, i, r: {"id": f"{i['role']}:{i['name']}"},
+    tokens.MANAGED_POLICY: lambda ctx, reading, i, r: {"id": policy_arn(ctx, i), "arn": policy_arn(ctx, i)},
+    tokens.LF_RESOURCE: lambda ctx, reading, i, r: {"id": i["arn"]},
+    tokens.LF_PERMISSIONS: lambda ctx, reading, i, r: {"id": f"{i['principal']}:{json.dumps(lf_table(i), sort_keys=True)}"},
+    tokens.DATABASE: lambda ctx, reading, i, r: {"id": i["name"], "arn": f"arn:aws:glue:{ctx.region}:{ctx.account}:database/{i['name']}"},
+    tokens.TABLE: lambda ctx, reading, i, r: table_outputs(ctx, i["databaseName"], i["name"]),
 }
 
 
@@ -646,16 +698,19 @@ def apply(
     progress: Callable[[int, int, float], None] | None = None,
     journal: Journal | None = None,
     where: Locate | None = None,
+    known_keys: frozenset[str] = frozenset(),
 ) -> ApplyReport:
     """Apply every cloud resource in order, each in its provider's account (`accounts`; `default` the stack's own),
     translating mock IDs to the emulator's as they become known. `journal` records each create before its call;
-    `where` locates a resource's declaration for an error."""
+    `where` locates a resource's declaration for an error; `known_keys` are the key IDs the last state names."""
     problems = unsupported(evaluation)
     if problems:
         raise ApplyError(problems)
-    ctx = Context(accounts, evaluation, default, journal)
+    ctx = Context(accounts, evaluation, default, journal, known_keys)
+    reading = Reading(evaluation, accounts, default, ctx.region, known_keys)
     report = ApplyReport(ids=ctx.ids, notes=ctx.notes)
     todo = cloud_resources(evaluation)
+    fresh: set[str] = set()  # the buckets, keys, roles and databases this run created: nothing stands on them yet
     started = time.monotonic()
     for done, resource in enumerate(todo, 1):
         if resource.type in NOT_APPLICABLE:
@@ -664,20 +719,46 @@ def apply(
             inputs = ctx.ids.translate(resource.inputs)
             ctx.use(resource)
             try:
-                real, status = APPLIERS[resource.type](ctx, inputs, resource)
+                applied = converge(ctx, reading, inputs, resource, fresh)
             except (ClientError, BotoCoreError, ParamValidationError, KeyError, NotOurs) as exc:
                 path, line = where(resource) if where else ("__main__.py", 1)
                 reason = f"missing input {exc}" if isinstance(exc, KeyError) else str(exc)
                 raise ApplyError([Problem(path, line, f"{subject(resource, ctx.alias_of_key)}: {reason} "
                                                       f"({done - 1} of {len(todo)} resources applied before it)")]) from None  # fmt: skip
-            ctx.ids.learn_outputs({"id": resource.id, **resource.outputs}, real)
-            report.applied.append(Applied(resource, real, status))
+            ctx.ids.learn_outputs({"id": resource.id, **resource.outputs}, applied.real)
+            if resource.type == tokens.KEY and applied.status != CREATED:
+                report.notes += retire_duplicates(ctx, reading, resource, applied.real["keyId"])
+            report.applied.append(applied)
         if progress:
             progress(done, len(todo), time.monotonic() - started)
+    ctx.declared = reading.declared_here()[0]
     report.pruned = prune(ctx)
     report.notes += mark_leftovers(ctx)
     report.seconds = time.monotonic() - started
     return report
+
+
+def converge(ctx: Context, reading: Reading, inputs: dict, resource: Resource, fresh: set[str]) -> Applied:
+    """Read the resource, then write only what departs from its declaration: nothing when nothing does. What stands on
+    a resource this run created (a new bucket's configuration, a new key's grants) is created without a read."""
+    parent = PARENTS.get(resource.type, lambda i: None)(inputs)
+    read_first = resource.type not in COMPARES_ITSELF and parent not in fresh
+    found = reading.departures(resource) if read_first else None
+    if found == []:
+        if resource.type == tokens.KEY and reading.stack_key(resource).repointed:  # the alias's own reading repairs it
+            ctx.notes.append(repointed(ctx, resource, reading.stack_key(resource)))
+        return Applied(resource, OUTPUTS[resource.type](ctx, reading, inputs, resource), UNCHANGED)
+    real, status = APPLIERS[resource.type](ctx, inputs, resource)
+    if resource.type == tokens.KEY:
+        reading.learn_key(resource, {"KeyId": real["keyId"], "Arn": real["arn"], "KeyState": "Enabled"})
+    elif resource.type == tokens.KEY_ALIAS:
+        reading.forget_aliases()
+    if found:  # it was there and departed: whatever the applier had to do, it brought these in line
+        return Applied(resource, real, UPDATED, tuple(found))
+    if status == CREATED and resource.type in PARENT_TYPES:
+        fresh.add(real.get("keyId") or real["id"])
+    changes = tuple(real.pop("changes", ()))  # an applier that compares for itself says what it changed
+    return Applied(resource, real, CREATED if status == PUT or parent in fresh else status, () if parent in fresh else changes)
 
 
 def _default_tags(evaluation: Evaluation) -> dict[str, str]:

@@ -103,6 +103,9 @@ class Emulator:
     def __init__(self, port: int = 0):
         from moto.server import ThreadedMotoServer
 
+        from meshplane.local import moto_indexes
+
+        moto_indexes.install()
         if port and not port_is_free(port):
             raise EmulatorError(f"port {port} on {HOST} is taken")  # moto's thread would wait forever on it
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise

@@ -7,8 +7,10 @@ a create and the call that tags it (a bucket: S3's CreateBucket takes no tags in
 leaves the resource adoptable; a successful run removes the journal, its state file then says what exists.
 
 A KMS key has no name: the stack's key for a domain is the one its alias names when that key carries the
-domain's marker, else the oldest key of the account that does (a key a killed run created before its alias,
-or the domain's own key behind an alias repointed elsewhere). A repointed alias is never followed.
+domain's marker, else the one the last state names, else the oldest key of the account that does (a key a
+killed run created before its alias, or the domain's own key behind an alias repointed elsewhere). A
+repointed alias is never followed. Another key with the same marker is a duplicate (two runs at once each
+made one): it is scheduled for deletion, with the longest window, and named.
 """
 
 from __future__ import annotations
@@ -122,8 +124,10 @@ class KeyFound:
         return self.alias_target is not None and (self.meta is None or self.meta["KeyId"] != self.alias_target)
 
 
-def find_key(kms, alias: str | None, declared: Mapping[str, str], keys: Callable[[], list[tuple[dict, dict[str, str]]]]) -> KeyFound:
-    """The stack's key for a declaration whose alias is `alias` and tags `declared` (`keys`: the account's, on demand)."""
+def find_key(kms, alias: str | None, declared: Mapping[str, str], keys: Callable[[], list[tuple[dict, dict[str, str]]]],
+             known: frozenset[str] = frozenset()) -> KeyFound:
+    """The stack's key for a declaration whose alias is `alias` and tags `declared` (`keys`: the account's, on demand):
+    the key the alias names when it is the stack's, else the one the last state names (`known`), else the oldest."""
     target = None
     if alias:
         try:
@@ -134,5 +138,13 @@ def find_key(kms, alias: str | None, declared: Mapping[str, str], keys: Callable
     tags = key_tags(kms, target["KeyId"]) if target is not None else {}
     if target is not None and owned(tags, declared):
         return KeyFound(target, target["KeyId"], tags)
-    mine = next((meta for meta, found in keys() if owned(found, declared)), None)
-    return KeyFound(mine, target["KeyId"] if target is not None else None, tags)
+    mine = [meta for meta, found in keys() if owned(found, declared)]
+    chosen = next((meta for meta in mine if meta["KeyId"] in known), mine[0] if mine else None)
+    return KeyFound(chosen, target["KeyId"] if target is not None else None, tags)
+
+
+def duplicates(kept: str, declared: Mapping[str, str], keys: list[tuple[dict, dict[str, str]]]) -> list[str]:
+    """The IDs of the keys that carry the same marker as the stack's key `kept` and are not being deleted: what two runs
+    at once, each creating the domain's key, leave behind."""
+    return [meta["KeyId"] for meta, tags in keys
+            if owned(tags, declared) and meta["KeyId"] != kept and meta.get("KeyState") != "PendingDeletion"]  # fmt: skip

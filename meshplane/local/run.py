@@ -8,6 +8,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -19,11 +20,13 @@ from meshplane.local import access as access_
 from meshplane.local import up as up_
 from meshplane.local import verify as verify_
 from meshplane.local.emulator import Emulator, connect_all, port_is_free, probe, require_loopback
+from meshplane.local.lock import StackLock, lock_path
 from meshplane.registrations import engine
 from meshplane.registrations.engine import Evaluation
 from meshplane.registrations.project import Project
 
 Echo = Callable[[str], None]
+CHECK_WAITS = 600.0  # seconds `access --check` waits for a run that writes the stack (up --local stops at once instead)
 
 
 def aws_errors(command):
@@ -47,6 +50,7 @@ def _wait_forever() -> None:
     """Until Ctrl-C, or SIGTERM (a service manager's stop), either of which stops the emulator cleanly."""
 
     def stop(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # stopping: a second signal does not cut the stop short
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
@@ -93,23 +97,26 @@ def up_local(
     `serve`). `then_verify` and `then_check` read the result back and prove the access matrix before the emulator stops."""
     where_out, out = given_at(project, "--out", out, "renderManifests"), manifests_dir(project, out)
     up_.require_writable(out, where_out)
+    lock = StackLock(lock_path(out.parent, project.stack.name), project.stack.name, echo)
+    lock.acquire()  # before an emulator starts or anything is read: a second run stops at once, naming the holder
     emulator = None
-    if endpoint:
-        endpoint = emulator_at(project, endpoint)
-        if serve:
-            echo(f"note: --serve has no effect with --endpoint: the emulator at {endpoint} runs on its own")
-    else:
-        emulator = Emulator(_serve_port(project) if serve else 0)
-        endpoint = emulator.start()
-        echo(f"started a moto server at {endpoint}")
     try:
+        if endpoint:
+            endpoint = emulator_at(project, endpoint)
+            if serve:
+                echo(f"note: --serve has no effect with --endpoint: the emulator at {endpoint} runs on its own")
+        else:
+            emulator = Emulator(_serve_port(project) if serve else 0)
+            endpoint = emulator.start()
+            echo(f"started a moto server at {endpoint}")
         result = up_.up(project, endpoint, out, echo=echo)
         echo(up_.summary(result))
         status = 0
         if then_verify:  # the program as just applied: not evaluated a second time
             status = max(status, _verify(project, endpoint, result.evaluation, echo, _err))
         if then_check:
-            status = max(status, access_matrix(project, True, endpoint, echo=echo, evaluation=result.evaluation))
+            status = max(status, access_matrix(project, True, endpoint, echo=echo, evaluation=result.evaluation, locked=True))
+        lock.release()  # what follows only serves the emulator: other runs may write to it
         if emulator is None:
             return status
         if not serve:
@@ -122,6 +129,7 @@ def up_local(
             echo("\nstopping the emulator")
         return status
     finally:
+        lock.release()
         if emulator is not None:
             emulator.stop()
 
@@ -177,9 +185,10 @@ def _verify(project: Project, endpoint: str | None, evaluation: Evaluation, echo
     where = endpoint or f"AWS accounts {', '.join(accounts)} ({settings.region})"
     report = verify_.verify(evaluation, project.mesh, settings, accounts)
     if as_json:
-        echo(json.dumps({"stack": stack, "at": where, "products": report.products, "domains": report.domains, "checked": report.checked,
+        echo(json.dumps({"stack": stack, "at": where, "products": report.products, "domains": report.domains, "checked": report.checked, "calls": report.calls,
                          "findings": [f.as_json() for f in report.findings]}, indent=2))  # fmt: skip
     checked = ", ".join(f"{n} {what}" for what, n in report.checked.items())
+    (err if as_json else echo)(calls_per_resource(report))
     if report.findings:
         for finding in report.findings:
             err(str(finding))
@@ -191,6 +200,14 @@ def _verify(project: Project, endpoint: str | None, evaluation: Evaluation, echo
     return 0
 
 
+def calls_per_resource(report: verify_.VerifyReport) -> str:
+    """The API calls verify made per resource of each type (the same at any mesh size: nothing is read per pair), and
+    those made to list what nobody declares."""
+    per = ", ".join(f"{what} {report.calls.get(what, 0) / n:.1f}" for what, n in sorted(report.checked.items()))
+    listings, total = report.calls.get("listings", 0), max(1, sum(report.checked.values()))
+    return f"verify: API calls per resource: {per}; and {listings / total:.1f} per resource to find what nobody declares ({listings} calls)"
+
+
 @aws_errors
 def access_matrix(
     project: Project,
@@ -200,8 +217,10 @@ def access_matrix(
     echo: Echo = print,
     err: Echo = _err,
     evaluation: Evaluation | None = None,
+    locked: bool = False,
 ) -> int:
-    """Print the access matrix of the project's stack; with `check`, prove it against the deployment in the emulator."""
+    """Print the access matrix of the project's stack; with `check`, prove it against the deployment in the emulator (it
+    lifts bucket policies while it probes: it holds the stack's lock, waiting for a run that holds it, unless `locked`)."""
     stack, settings = project.stack.name, project.settings
     matrix = access_.matrix(project)
     echo(access_.dumps(matrix) if as_json else access_.render(matrix))
@@ -211,9 +230,11 @@ def access_matrix(
         err(f"meshplane access: error: --check needs a local emulator: --endpoint URL (stack {stack} names none)")
         return 2
     endpoint = emulator_at(project, endpoint)
-    accounts = connect_all(endpoint, settings)
-    evaluation = evaluation or engine.run(project)
-    report = access_.check(matrix, evaluation, accounts, settings.account_id, settings.region, endpoint, echo=echo if not as_json else err)
+    lock = StackLock(lock_path(manifests_dir(project, None).parent, stack), stack, err, wait=CHECK_WAITS)
+    with nullcontext() if locked else lock:
+        accounts = connect_all(endpoint, settings)
+        evaluation = evaluation or engine.run(project)
+        report = access_.check(matrix, evaluation, accounts, settings.account_id, settings.region, endpoint, echo=echo if not as_json else err)
     for mismatch in report.mismatches:
         err(str(mismatch))
     if report.mismatches:

@@ -25,6 +25,7 @@ from meshplane.local import apply as applying
 from meshplane.local import manifests as k8s
 from meshplane.local.emulator import Aws, connect_all
 from meshplane.local.ownership import Journal
+from meshplane.local.subjects import aliases, subject
 from meshplane.registrations import engine
 from meshplane.registrations.engine import Evaluation
 from meshplane.registrations.input_check import input_findings
@@ -145,9 +146,8 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
          "each account's Lake Formation governs its catalog (the account bootstrap docs/access.md asks for)")
     journal = Journal.open(journal_path(out, stack))
     progress = _progress(echo) if len(cloud) >= PROGRESS_FROM else None
-    report = applying.apply(evaluation, accounts, settings.account_id, progress, journal, where)
-
     state_file = state_path(out, stack)
+    report = applying.apply(evaluation, accounts, settings.account_id, progress, journal, where, known_keys(state_file))
     previous = _previous_manifests(state_file, out)
     k8s.write(manifests, out, previous)
     result = UpResult(project, endpoint, evaluation, report, manifests, out, state_file, advisories, evaluate_seconds)
@@ -171,11 +171,14 @@ def govern_catalog(aws: Aws) -> None:
 
 
 def _progress(echo: Echo) -> Callable[[int, int, float], None]:
-    step = {"next": 0.25}
+    """A line per quarter, with the rate of that quarter: a rate that falls as the run goes on is a cost that grows."""
+    step = {"next": 0.25, "done": 0, "seconds": 0.0}
 
     def progress(done: int, total: int, seconds: float) -> None:
         if done / total >= step["next"] or done == total:
-            echo(f"  {done}/{total} applied ({seconds:.1f} s)")
+            rate = (done - step["done"]) / max(seconds - step["seconds"], 1e-6)
+            echo(f"  {done}/{total} applied ({seconds:.1f} s; {rate:.0f} resources/s)")
+            step["done"], step["seconds"] = done, seconds
             while step["next"] <= done / total:
                 step["next"] += 0.25
 
@@ -212,9 +215,10 @@ def summary(result: UpResult) -> str:
         )
     status = Counter(a.status for a in result.report.applied)
     lines.append(
-        f"  {len(result.report.applied)} AWS resources applied ({status[applying.CREATED]} created, {status[applying.UPDATED]} updated, "
-        f"{status[applying.PUT]} configurations put); {result.report.ids.substitutions} mock ID(s) in later inputs replaced by the emulator's"
+        f"  {len(result.report.applied)} AWS resources: {status[applying.CREATED]} created, {status[applying.UPDATED]} updated, "
+        f"{status[applying.UNCHANGED]} unchanged; {result.report.ids.substitutions} mock ID(s) in later inputs replaced by the emulator's"
     )
+    lines += repairs(result.report.applied)
     if result.report.pruned:
         lines.append(f"  removed {len(result.report.pruned)} resource(s) no longer declared: {', '.join(result.report.pruned)}")
     lines += [f"note: {note}" for note in result.report.notes]
@@ -231,6 +235,27 @@ def summary(result: UpResult) -> str:
     if result.advisories:
         lines.append(f"  governance: {len(result.advisories)} advisory finding(s) (`meshplane validate --env {result.settings.environment.value}` lists them)")
     return "\n".join(lines)
+
+
+SHOWN_REPAIRS = 20  # lines: the state file keeps every one
+
+
+def repairs(applied: list[applying.Applied]) -> list[str]:
+    """What each update changed: the properties that departed from their declarations, as verify names them."""
+    updated, names = [a for a in applied if a.status == applying.UPDATED], aliases(a.resource for a in applied)
+    shown = [f"  updated {subject(a.resource, names)}: {'; '.join(a.changes) or 'rewritten'}" for a in updated[:SHOWN_REPAIRS]]
+    if len(updated) > SHOWN_REPAIRS:
+        shown.append(f"  ... and {len(updated) - SHOWN_REPAIRS} more update(s), each with what it changed in the state file")
+    return shown
+
+
+def known_keys(state_file: Path) -> frozenset[str]:
+    """The KMS key IDs the last run's state names (the stack's keys, should duplicates be found)."""
+    try:
+        state = json.loads(state_file.read_text())
+        return frozenset(a["real"]["keyId"] for a in state["applied"] if a.get("type") == tokens.KEY and a.get("real", {}).get("keyId"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return frozenset()  # no state, or one this run cannot read: the keys are found through their aliases and tags
 
 
 def _previous_manifests(state_file: Path, out: Path) -> list[str]:
@@ -252,7 +277,7 @@ def _write_state(result: UpResult) -> None:
         "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "applied": [
             {"urn": a.resource.urn, "type": a.resource.type, "name": a.resource.name, "product": a.resource.product,
-             "domain": a.resource.domain, "status": a.status, "real": a.real, "protect": a.resource.protect, "inputs": a.resource.inputs}
+             "domain": a.resource.domain, "status": a.status, **({"changes": list(a.changes)} if a.changes else {}), "real": a.real, "protect": a.resource.protect, "inputs": a.resource.inputs}
             for a in report.applied
         ],
         "not_applicable": [

@@ -208,7 +208,7 @@ def _columns(port: dict, old: list[dict], new: list[dict], csv: bool, change) ->
     renamed: dict[str, str] = {}
     for name in removed:  # the same type and description at the same place: a rename, not a removal and an addition
         i, column = before[name]
-        twin = next((a for a in added if after[a][0] == i and after[a][1]["type"] == column["type"] and after[a][1].get("description") == column.get("description")), None)
+        twin = next((a for a in added if after[a][0] == i and glue_type(after[a][1]) == glue_type(column) and after[a][1].get("description") == column.get("description")), None)
         if twin is not None:
             renamed[name] = twin
             added.remove(twin)
@@ -223,7 +223,7 @@ def _columns(port: dict, old: list[dict], new: list[dict], csv: bool, change) ->
         inside = csv and any(after[k][0] > i for k in kept)  # CSV is read by position: only an appended column is harmless
         kind = "column-added-inside-csv" if inside else "column-added"
         nullable = "nullable" if column.get("nullable", True) else "required"
-        found.append(change(kind, f"column {name} ({column['type']}, {nullable}) added", "columns", i))
+        found.append(change(kind, f"column {name} ({glue_type(column)}, {nullable}) added", "columns", i))
     if csv and kept != [n for n in before if n in after]:
         found.append(change("column-moved-in-csv", "columns reordered", "columns"))
     for name in kept:
@@ -235,8 +235,8 @@ def _columns(port: dict, old: list[dict], new: list[dict], csv: bool, change) ->
 
 def _column(name: str, i: int, old: dict, new: dict, change) -> list[Change]:
     found = []
-    if old["type"] != new["type"]:
-        found.append(change("column-retyped", f"column {name} {old['type']} -> {new['type']}", "columns", i, "type"))
+    if glue_type(old) != glue_type(new):  # a decimal's precision or scale, a struct's field or an array's element too
+        found.append(change("column-retyped", f"column {name} {glue_type(old)} -> {glue_type(new)}", "columns", i, "type"))
     was, now = old.get("nullable", True), new.get("nullable", True)
     if was != now:
         kind = "column-made-nullable" if now else "column-made-required"
@@ -249,6 +249,15 @@ def _column(name: str, i: int, old: dict, new: dict, change) -> list[Change]:
     if old.get("description") != new.get("description"):
         found.append(change("column-described", f"column {name} described anew", "columns", i, "description"))
     return found
+
+
+def glue_type(column: dict) -> str:
+    """A column's (a field's, an element's) whole type, as Glue spells it, from its JSON (a base's may have no nesting)."""
+    if column.get("fields"):
+        return "struct<" + ",".join(f"{f['name']}:{glue_type(f)}" for f in column["fields"]) + ">"
+    if column.get("items"):
+        return f"array<{glue_type(column['items'])}>"
+    return str(column["type"])
 
 
 def _date(text: str) -> datetime.date:

@@ -110,7 +110,7 @@ def test_the_command_reports_an_unknown_stack_in_one_line(tmp_path, monkeypatch,
 
 
 def test_a_port_taken_from_a_contract_says_so_on_its_page(mesh_files, tmp_path, stacks):
-    from test_odcs_import import CONTRACT, with_contract
+    from meshkit import CONTRACT, with_contract
 
     mesh_files.product("users", "alpha", with_contract("alpha"))
     mesh_files.write("users/contracts/alpha.odcs.yaml", CONTRACT)
@@ -137,3 +137,20 @@ def test_a_product_page_shows_its_status_its_versions_and_required_columns(tmp_p
     assert "<td>required</td>" in events
     gone = next((tmp_path / "site").rglob("gone.html")).read_text()
     assert "<tr><th>Status</th><td>retired (retired on 2024-01-01, replaced by <code>producer/events</code>)</td></tr>" in gone
+
+
+def test_a_contracts_columns_show_their_fields_and_what_the_contract_says_of_them(mesh_files, tmp_path, stacks):
+    from contractkit import full_range, product
+
+    mesh_files.product("users", "alpha", product())
+    mesh_files.write("users/contracts/alpha.odcs.yaml", full_range())
+    build_site(mesh_files.load(), [], {"dev": stacks["dev"]}, "dev", tmp_path / "site")
+    page = (tmp_path / "site/products/users/alpha.html").read_text()
+    assert (
+        "<tr><td><code>listener_id</code></td><td>string</td><td>listener: Pseudonymous listener, as the users domain issues it.</td>"
+        "<td>personal data · shared id listener_id · required · primary key 1 · critical data element · classified confidential · "
+        "tags identity</td><td></td></tr>"
+    ) in page
+    assert "<tr><td><code>device.model.maker</code></td><td>string</td><td>Who made it.</td><td></td><td>field</td></tr>" in page
+    assert "<tr><td><code>genres[]</code></td><td>string</td><td>A genre of the catalogue.</td><td></td><td>element</td></tr>" in page
+    assert "<tr><td><code>revenue</code></td><td>decimal(10,2)</td>" in page

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from meshplane.declarations.federation import Federation
 from meshplane.declarations.problems import MeshError, Severity
-from meshplane.declarations.spec import Classification, ColumnType, Environment
+from meshplane.declarations.spec import Classification, Environment
 from meshplane.governance.registry import RULES, load_federation
 from meshplane.reports.schema import schema_texts
 
@@ -34,7 +34,7 @@ def _in_tmp(tmp_path, monkeypatch):
 def test_the_repository_file_loads_and_names_only_known_rules():
     federation = load_federation(ROOT / "governance" / "federation.yaml")
     assert set(federation.rules) <= set(RULES)
-    assert federation.vocabulary["listener_id"].type is ColumnType.string
+    assert federation.vocabulary["listener_id"].type == "string"
     assert federation.policy_for(Classification.confidential).retention.max_days == 1095
     assert federation.severity_of("MESH-010", Environment.dev, Severity.error) is Severity.warning
     assert federation.severity_of("MESH-010", Environment.prod, Severity.error) is Severity.error
@@ -100,7 +100,7 @@ def test_retention_bounds_must_be_ordered(tmp_path):
 
 def test_a_polyseme_needs_a_known_type(tmp_path):
     errors = errors_of(tmp_path, "vocabulary:\n  listener_id: {type: uuid, description: x}\n")
-    assert errors[0].startswith("governance/federation.yaml:3: error: vocabulary.listener_id.type: expected 'string', 'int'")
+    assert errors[0].startswith("governance/federation.yaml:3: error: vocabulary.listener_id.type: expected a column type: string, int, ")
 
 
 def test_no_file_means_the_defaults(tmp_path):

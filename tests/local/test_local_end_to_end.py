@@ -165,11 +165,38 @@ def test_up_again_converges_and_removes_what_is_no_longer_declared(deployed, end
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*"}]}))
     status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
     assert status == 0, err
-    assert "(0 created, " in out
+    assert "192 AWS resources: 0 created, 1 updated, 191 unchanged" in out
+    assert ('  updated users: role daff-local-users-readers: inline policies is ["read-own-domain", "read-something-revoked"], '
+            'declared ["read-own-domain"]') in lines(out)  # fmt: skip
     assert "inline policy daff-local-users-readers/read-something-revoked" in out
     assert len(admin("kms").list_keys()["Keys"]) == 2  # keys found again through their aliases, not created twice
     status, out, err = run(capsys, "verify", "--endpoint", endpoint)
     assert (status, err) == (0, "")
+
+
+def test_up_with_nothing_to_change_reads_and_writes_nothing(deployed, endpoint, capsys, tmp_path, monkeypatch):
+    from meshplane.local.emulator import Aws
+
+    first = json.loads((tmp_path / "local-state.local.json").read_text())
+    calls: list[str] = []
+    made = Aws.client
+
+    def counted(self, service):
+        client = made(self, service)
+        if not getattr(client, "_counted_by_test", False):
+            client.meta.events.register("before-call", lambda model, **_: calls.append(model.name))
+            client._counted_by_test = True
+        return client
+
+    monkeypatch.setattr(Aws, "client", counted)
+    status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert status == 0, err
+    assert "192 AWS resources: 0 created, 0 updated, 192 unchanged" in out and "updated " not in out
+    writes = sorted({c for c in calls if not c.startswith(("Get", "List", "Describe", "Head"))})
+    assert writes == ["AssumeRole", "PutDataLakeSettings"], writes  # into the second account; its bootstrap, idempotent
+    again = json.loads((tmp_path / "local-state.local.json").read_text())
+    assert {a["urn"]: a["real"] for a in again["applied"]} == {a["urn"]: a["real"] for a in first["applied"]}
+    assert {a["status"] for a in again["applied"]} == {"unchanged"}
 
 
 def test_another_environment_lands_in_its_own_account_of_the_emulator(endpoint, admin, capsys, tmp_path, monkeypatch):

@@ -162,7 +162,9 @@ def test_every_property_changed_behind_the_stacks_back_is_found_then_repaired(de
     assert status == 0, err
     note = next(line for line in out.splitlines() if line.startswith("note: podcasts: KMS key alias/daff-local-podcasts: "))
     assert f"the alias named key {stray}, which this stack did not create" in note and "not adopted" in note
-    assert "(0 created, " in out  # nothing made again: every resource adopted, the podcasts key found by its tags
+    assert " AWS resources: 0 created, " in out  # nothing made again: every resource adopted, the podcasts key found by its tags
+    assert f"  updated users/play-events: bucket versioning {PLAYS}: status is 'Suspended', declared 'Enabled'" in out.splitlines()
+    assert f"  updated artists/artist-royalties: attached policies {ROYALTIES_JOB}: attached policies: arn:aws:iam::{B}:policy/meshplane/{SLOT} attached" in out.splitlines()
     assert "inline policy daff-local-users-play-events-job/backdoor" in out
     assert all(stray in out for stray in ("access point stray-point", "key grant stray-grant", f"catalog grant to arn:aws:iam::{A}:role/{PLAYS_JOB}"))
     status, out, err = command("verify", "--env", "local", "--endpoint", endpoint)

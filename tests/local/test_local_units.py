@@ -47,6 +47,16 @@ def test_learned_values_are_replaced_inside_strings_longest_first():
     assert ids.substitutions == 2
 
 
+def test_learned_values_are_replaced_where_a_word_begins_and_no_pattern_grows_with_them():
+    ids = IdMap()
+    for n in range(2000):  # a large mesh's learned IDs: indexed, never compiled into one pattern
+        ids.learn(f"{n:08d}-mock-key", f"{n:08d}-real-key")
+    ids.learn(MOCK_KEY, REAL_KEY)
+    text = f'arn:aws:kms:us-east-1:123456789012:key/{MOCK_KEY} "{MOCK_KEY}" x{MOCK_KEY} 00001999-mock-key/*'
+    assert ids.translate(text) == f'arn:aws:kms:us-east-1:123456789012:key/{REAL_KEY} "{REAL_KEY}" x{MOCK_KEY} 00001999-real-key/*'
+    assert not hasattr(ids, "_pattern")
+
+
 def test_equal_short_or_missing_values_are_not_learned():
     ids = IdMap()
     ids.learn("same-name", "same-name")
@@ -86,7 +96,7 @@ class FakeKms:
 
     def get_paginator(self, operation):
         # no key carries the stack's tags yet; after applying, the grants nobody declares are revoked: there are none
-        pages = {"list_keys": [{"Keys": []}], "list_grants": [{"Grants": []}]}[operation]
+        pages = {"list_keys": [{"Keys": []}], "list_grants": [{"Grants": []}], "list_aliases": [{"Aliases": []}]}[operation]
         return type("Pages", (), {"paginate": lambda _, **kw: pages})()
 
     def create_alias(self, AliasName, TargetKeyId):
@@ -242,7 +252,7 @@ def test_an_apply_error_names_the_product_and_the_resource_at_its_declaration():
 
 
 def test_a_departure_names_the_deepest_key_or_statement_that_differs():
-    from meshplane.local.verify import departure
+    from meshplane.local.readers import departure
 
     assert departure("tags", {"domain": "users", "team": "x"}, {"domain": "users"}) == "tags.team is 'x', declared absent"
     assert departure("rules", [{"Expiration": {"Days": 1}}], [{"Expiration": {"Days": 400.0}}]) == "rules[#0].Expiration.Days is 1, declared 400"

@@ -64,7 +64,7 @@ contact: team@example.com
 
 COLUMNS = "  columns:\n    - name: id\n      type: string\n      description: Identifier.\n"
 
-# an ODCS contract for users/alpha; its lines are fixed: tests/unit/test_odcs_import.py asserts them
+# an ODCS contract for users/alpha; its lines are fixed: tests/unit/declarations/test_odcs_import.py asserts them
 CONTRACT = """\
 apiVersion: v3.2.0
 kind: DataContract
@@ -107,6 +107,19 @@ def product_text(name: str, classification: str = "internal", inputs=(), consume
     """The template, with `extra` lines appended from line 16."""
     text = PRODUCT.format(name=name, classification=classification, inputs=", ".join(inputs), consumers=", ".join(consumers), image=IMAGE)
     return text + extra
+
+
+def with_contract(name: str, contract: str = "contracts/alpha.odcs.yaml", **fields) -> str:
+    """The template with its columns replaced by `contract:` (line 8); inputs are then line 9."""
+    text = product_text(name, **fields)
+    assert text.count(COLUMNS) == 1
+    return text.replace(COLUMNS, f"  contract: {contract}\n")
+
+
+def edit(text: str, old: str, new: str) -> str:
+    """`text` with its one `old` replaced by `new`."""
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
 
 
 def domain_text(name: str) -> str:

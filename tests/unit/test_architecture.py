@@ -67,6 +67,7 @@ def test_every_package_is_in_a_layer():
         ("meshplane/governance/rules/mesh_001_owner.py", "import meshplane.governance.rules.mesh_002_description", "one governance rule per file"),
         ("meshplane/declarations/yamlsrc.py", "import meshplane.declarations.loader", "no import cycle"),
         ("meshplane/export/odcs.py", "import datacontract", "datacontract-cli is a judge"),
+        ("meshplane/declarations/odcs_standard.py", "import jsonschema", "contracts are judged by jsonschema-rs"),
     ],
 )
 def test_a_forbidden_edge_breaks_its_contract(tmp_path, module, line, contract):

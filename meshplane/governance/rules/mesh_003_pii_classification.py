@@ -15,7 +15,7 @@ def check(ctx: MeshContext) -> Iterator[Finding]:
             continue
         for part in ("columns", "partitions"):
             for i, column in enumerate(getattr(product.output, part)):
-                if column.pii:
+                if column.holds_pii:
                     yield at(
                         declared,
                         ("output", part, i, "pii"),

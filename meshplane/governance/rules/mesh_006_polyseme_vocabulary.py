@@ -27,7 +27,7 @@ def check(ctx: MeshContext) -> Iterator[Finding]:
                     yield at(
                         declared,
                         (*where, "type"),
-                        f"column {column.name!r} carries polyseme {column.polyseme!r}, which is {entry.type.value}, not {column.type.value}",
+                        f"column {column.name!r} carries polyseme {column.polyseme!r}, which is {entry.type}, not {column.type}",
                     )
 
 

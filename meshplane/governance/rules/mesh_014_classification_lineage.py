@@ -16,7 +16,7 @@ def check(ctx: MeshContext) -> Iterator[Finding]:
         if product.declassification is not None or declared.address in reported:
             continue
         source = upstream.spec
-        holds_pii = any(c.pii for port in (source.output, *source.previous_outputs) for c in (*port.columns, *port.partitions))
+        holds_pii = any(c.holds_pii for port in (source.output, *source.previous_outputs) for c in (*port.columns, *port.partitions))
         floor = personal if holds_pii and personal.rank > source.classification.rank else source.classification
         if product.classification.rank < floor.rank:
             reported.add(declared.address)  # once per product: its classification line

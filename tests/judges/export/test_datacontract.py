@@ -49,3 +49,25 @@ def test_datacontract_lint_accepts_every_sample_contract_and_refuses_a_broken_on
     rejected = {p.name: r.stdout for p, r in results.items() if r.returncode != 0 or "Data contract is valid" not in r.stdout}
     assert list(rejected) == ["broken.odcs.yaml"], rejected
     assert "logicalType" in rejected["broken.odcs.yaml"]
+
+
+def test_datacontract_lint_accepts_the_export_of_a_contract_at_each_version(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "tests" / "unit"))
+    from contractkit import VERSIONS, full_range, product
+    from meshkit import MeshFiles
+
+    from meshplane.declarations.deployments import read_stacks as stacks_of
+
+    written = []
+    for api_version in VERSIONS:
+        project = tmp_path / api_version
+        project.mkdir()
+        monkeypatch.chdir(project)
+        mesh_files = MeshFiles(project)
+        mesh_files.product("users", "alpha", product())
+        mesh_files.write("users/contracts/alpha.odcs.yaml", full_range(api_version))
+        written += write_documents(project / "out", contracts(mesh_files.load(), stacks_of(ROOT)["prod"]), "odcs")
+    results = lint(written)
+    assert len(written) == len(VERSIONS)
+    assert {p.parent.parent.parent.name: r.returncode for p, r in results.items()} == dict.fromkeys(VERSIONS, 0)
+    assert all("Data contract is valid" in r.stdout for r in results.values()), [r.stdout for r in results.values()]

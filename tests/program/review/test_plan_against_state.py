@@ -164,3 +164,37 @@ def test_pending_agreements_show_in_the_plan(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(project)
     assert cli.main(["plan", "--env", "staging"]) == 0
     assert "  ? refused  playlists/listener-taste reads users/play-events: the producer does not list it (no grant)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("old, new, stack, project", [("urn:pulumi:prod::", "urn:pulumi:staging::", "staging", "meshplane"),
+                                                      ("::meshplane::", "::lakehouse::", "prod", "lakehouse")])  # fmt: skip
+def test_a_state_of_another_stack_or_project_is_refused_at_its_first_urn(tmp_path, monkeypatch, capsys, prod, old, new, stack, project):
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(exported(prod), indent=2).replace(old, new))
+    monkeypatch.chdir(ROOT)
+    capsys.readouterr()
+    assert cli.main(["plan", "--env", "prod", "--state", str(path)]) == 1
+    err = capsys.readouterr().err
+    (line,) = [line for line in err.splitlines() if ": error: " in line]
+    urn = line.split("(its URNs say so: ", 1)[1].split(")", 1)[0]
+    number = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if f'"urn": "{urn}"' in text)
+    assert line.startswith(f"{path}:{number}: error: this state is of stack '{stack}' of project '{project}' (its URNs say so: urn:pulumi:{stack}::{project}::")
+    assert line.endswith("not of stack 'prod' of project 'meshplane': refused, nothing is planned against it")
+
+
+def test_a_damaged_local_state_entry_is_a_located_error_not_a_crash(tmp_path, monkeypatch, capsys):
+    good = {"urn": "urn:pulumi:local::meshplane::aws:s3/bucket:Bucket::b", "type": "aws:s3/bucket:Bucket", "name": "b", "inputs": {}}
+    state = {"stack": "local", "applied": [good, "oops", {**good, "urn": 5}, {**good, "inputs": [1]}], "not_applicable": [{**good, "name": None}]}
+    path = tmp_path / "local-state.local.json"
+    path.write_text(json.dumps(state, indent=2))
+    monkeypatch.chdir(ROOT)
+    capsys.readouterr()
+    assert cli.main(["plan", "--env", "local", "--state", str(path)]) == 1
+    lines = path.read_text().splitlines()
+    at = [n for n, text in enumerate(lines, 1) if text in ("    {", '    "oops",')]
+    assert [line for line in capsys.readouterr().err.splitlines() if ": error: " in line] == [
+        f"{path}:{at[1]}: error: applied[1]: an entry must be an object, not str (run `meshplane up --local` again to write a new state)",
+        f"{path}:{at[2]}: error: applied[2]: urn must be a text, found 5 (run `meshplane up --local` again to write a new state)",
+        f"{path}:{at[3]}: error: applied[3]: inputs must be an object, not list (run `meshplane up --local` again to write a new state)",
+        f"{path}:{at[4]}: error: not_applicable[0]: name must be a text, found null (run `meshplane up --local` again to write a new state)",
+    ]

@@ -94,7 +94,7 @@ def test_the_schema_has_logical_and_physical_types_and_the_classification(mesh, 
         declared = [*spec.output.columns, *spec.output.partitions]
         assert [p["name"] for p in properties] == [c.name for c in declared]
         for prop, column in zip(properties, declared):
-            assert (prop["logicalType"], prop["physicalType"]) == (LOGICAL[column.type.value], column.type.value)
+            assert (prop["logicalType"], prop["physicalType"]) == (LOGICAL[column.type], column.type)
             assert prop["classification"] == spec.classification.value
             assert prop["description"] == column.description
             custom = {c["property"]: c["value"] for c in prop.get("customProperties", [])}

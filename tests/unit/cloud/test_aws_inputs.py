@@ -103,3 +103,17 @@ def test_the_schemas_pattern_takes_what_the_check_takes(schedule):
 def test_ranges_by_name_are_compared_by_their_place():
     assert cron.problem("0 3 * DEC-JAN *") == "month 'DEC-JAN': the range 'DEC-JAN' starts after it ends"
     assert cron.problem("0 3 * JAN-DEC SUN-SAT") is None
+
+
+def test_a_columns_type_and_parameters_are_held_to_glues_limits():
+    project = open_project(ROOT, stack="prod")
+    table = next(r for r in offline(project).resources if r.type == tokens.TABLE and r.product == "users/play-events")
+    storage = table.inputs["storageDescriptor"]
+    wide = {"name": "wide", "type": "struct<" + ",".join(f"f{i}:string" for i in range(20000)) + ">", "comment": "Wide.",
+            "parameters": {"businessName": "x" * 512001, "k" * 256: "v"}}  # fmt: skip
+    broken = dataclasses.replace(table, inputs={**table.inputs, "storageDescriptor": {**storage, "columns": [*storage["columns"], wide]}})
+    assert sorted(p.message for p in input_findings([broken], project.mesh)) == sorted([
+        "users/play-events: Glue type of column 'wide' is 268897 characters: AWS allows 131072",
+        "users/play-events: Glue parameter 'businessName' of column 'wide': its value is 512001 characters: AWS allows 512000",
+        f"users/play-events: Glue parameter {'k' * 60!r} of column 'wide' is 256 characters: AWS allows 255",
+    ])

@@ -468,8 +468,8 @@ def bad_enum(files, broken):
 def bad_nested_enum(files, broken):
     one_product(files, broken, "      type: string", "      type: varchar")
     return [
-        f"{P}/alpha.yaml:10: error: output.columns.0.type: expected 'string', 'int', 'bigint', 'double', 'boolean', "
-        "'date', 'timestamp' or 'decimal(18,2)', got 'varchar'"
+        f"{P}/alpha.yaml:10: error: output.columns.0.type: expected a column type: string, int, bigint, double, boolean, date, "
+        "timestamp, decimal(p,s) (precision p 1 to 38, scale s 0 to p), struct (with `fields`) or array (with `items`); got 'varchar'"
     ]
 
 

@@ -139,3 +139,42 @@ def test_a_product_wide_break_passes_with_a_new_major_version_and_the_old_deprec
     assert classed(BASE, head, read) == [("retention-shortened", "warning"), ("version-deprecated", "note"), ("version-added", "note")]
     head["previous_outputs"][0]["columns"] = head["previous_outputs"][0]["columns"][:1]  # but version 1 changed in place
     assert ("column-removed", "error") in classed(BASE, head, read)
+
+
+def spec_of(tmp_path, column: str) -> dict:
+    """A product file's resolved spec as `diff` compares it (JSON), its one column written as `column`."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from meshkit import COLUMNS, MeshFiles, edit, product_text
+
+    from meshplane.declarations.resolve import resolve
+    from meshplane.declarations.spec import Environment
+
+    folder = tmp_path / f"mesh{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    mesh_files = MeshFiles(folder)
+    mesh_files.product("users", "alpha", edit(product_text("alpha"), COLUMNS, f"  columns:\n    - {column}\n"))
+    return resolve(mesh_files.load().products["users/alpha"].spec, Environment.prod).model_dump(mode="json")
+
+
+@pytest.mark.parametrize(
+    "old, new, detail",
+    [
+        ("decimal(10,2)", "decimal(12,2)", "column price decimal(10,2) -> decimal(12,2)"),
+        ("decimal(10,2)", "decimal(10,4)", "column price decimal(10,2) -> decimal(10,4)"),
+    ],
+)
+def test_a_decimals_precision_or_scale_changed_is_a_retype(tmp_path, old, new, detail):
+    base = spec_of(tmp_path, f"{{name: price, type: '{old}', description: The price.}}")
+    head = spec_of(tmp_path, f"{{name: price, type: '{new}', description: The price.}}")
+    assert [(c.kind.id, c.detail) for c in compare("users/alpha", base, head)] == [("column-retyped", f"version 1: {detail}")]
+
+
+def test_a_struct_whose_field_changes_type_is_a_retype(tmp_path):
+    field = "{{name: device, type: struct, description: The device., fields: [{{name: family, type: {}}}]}}"
+    base, head = spec_of(tmp_path, field.format("string")), spec_of(tmp_path, field.format("int"))
+    assert [(c.kind.id, c.detail) for c in compare("users/alpha", base, head)] == [
+        ("column-retyped", "version 1: column device struct<family:string> -> struct<family:int>")
+    ]

@@ -1,11 +1,13 @@
-"""How exported documents name and link each other: ids, the output port, its versions and status.
+"""How the documents of the open standards name and link a product: ids, the output port, its versions and status.
 
 A product's output port keeps one contract id through its major versions: version N is that contract at
-`N.0.0` (a major version is the only kind the spec has), each in a file of its own.
+`N.0.0` (a major version is the only kind the spec has), or at the version its own contract says (whose major
+is N), each in a file of its own.
 """
 
 from __future__ import annotations
 
+from meshplane.declarations.mesh import DeclaredProduct
 from meshplane.declarations.spec import PortStatus, Product
 
 PORT = "output"  # the spec's output port (each of its major versions is a version of one contract)
@@ -24,6 +26,12 @@ def contract_id(address: str, port: str = PORT) -> str:
 def port_version(version: int) -> str:
     """A major version of the spec as the standards write versions (semantic)."""
     return f"{version}.0.0"
+
+
+def contract_version(declared: DeclaredProduct, version: int) -> str:
+    """The version of the contract of the port's major `version`: its own contract's (minor and patch kept), else `N.0.0`."""
+    imported = declared.contracts.get(version)
+    return str(imported.document["version"]) if imported is not None else port_version(version)
 
 
 def port_status(product: Product, version: int) -> str:
