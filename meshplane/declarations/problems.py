@@ -21,6 +21,10 @@ class Severity(str, Enum):
         return self is Severity.error
 
 
+# The characters other than layout whitespace that str.splitlines() breaks a line at, written as their escapes.
+_ESCAPED_BREAKS = {ord(c): c.encode("unicode_escape").decode() for c in "\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     path: str
@@ -30,9 +34,12 @@ class Problem:
     rule: str | None = None
 
     def __post_init__(self) -> None:
-        """A problem is one line, whatever its message quotes (an HTTP body, a YAML value with newlines)."""
-        if any(c in self.message for c in "\n\r\t\v\f"):
-            object.__setattr__(self, "message", " ".join(self.message.split()))
+        """A problem is one line, whatever its message quotes (an HTTP body, a YAML value with newlines, a pattern
+        holding a record separator): layout whitespace becomes one space, any other line break its escape."""
+        message = self.message
+        if any(c in message for c in "\n\r\t\v\f"):
+            message = " ".join(message.split())
+        object.__setattr__(self, "message", message.translate(_ESCAPED_BREAKS))
 
     def __str__(self) -> str:
         label = f"{self.rule} {self.severity.value}" if self.rule else self.severity.value

@@ -227,6 +227,23 @@ def test_every_federation_key_takes_any_value(project, path, data):
         file.write_bytes(kept)
 
 
+@pytest.mark.parametrize("pattern", ["\x1e", "^a\u2028b$"], ids=["record-separator", "line-separator"])
+def test_a_pattern_holding_a_line_break_is_quoted_on_one_line(project, pattern):
+    """Found by the fuzz: a column pattern of one record separator was quoted raw, and the finding split in two lines."""
+    file = project / "governance" / "federation.yaml"
+    kept = file.read_bytes()
+    try:
+        federation = copy.deepcopy(SAMPLE_FEDERATION)
+        federation["naming"]["column_pattern"] = pattern
+        modeline = kept.decode().splitlines(keepends=True)[0]
+        file.write_text(modeline + yaml.safe_dump(federation, allow_unicode=True, sort_keys=False))
+        code, err = check(project, (ROOT / "stacks" / "Pulumi.prod.yaml").read_bytes())
+        assert code == 1 and "MESH-011" in err, err
+        assert pattern.encode("unicode_escape").decode() in err
+    finally:
+        file.write_bytes(kept)
+
+
 @pytest.mark.parametrize("name", SAMPLES)
 def test_each_sample_stack_as_it_stands_passes(project, name):
     """The fuzz starts from stack files that pass: each of the sample's, as the project's only stack."""
