@@ -109,7 +109,7 @@ def up_local(
             emulator = Emulator(_serve_port(project) if serve else 0)
             endpoint = emulator.start()
             echo(f"started a moto server at {endpoint}")
-        result = up_.up(project, endpoint, out, echo=echo)
+        result = up_.up(project, endpoint, out, echo=echo, on_its_own=emulator is None)
         echo(up_.summary(result))
         status = 0
         if then_verify:  # the program as just applied: not evaluated a second time
