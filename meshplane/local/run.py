@@ -21,7 +21,6 @@ from meshplane.local import up as up_
 from meshplane.local import verify as verify_
 from meshplane.local.emulator import Emulator, connect_all, port_is_free, probe, require_loopback
 from meshplane.local.lock import StackLock, lock_path
-from meshplane.registrations import engine
 from meshplane.registrations.engine import Evaluation
 from meshplane.registrations.project import Project
 
@@ -40,6 +39,10 @@ def aws_errors(command):
             raise MeshError([Problem("aws", 1, str(exc))]) from None
 
     return wrapper
+
+
+def _quiet(line: str) -> None:
+    pass
 
 
 def _err(line: str) -> None:
@@ -175,7 +178,8 @@ def verify_stack(project: Project, endpoint: str | None = None, echo: Echo = pri
         where = given_at(project, "--endpoint", endpoint, "awsEndpoint")
         endpoint = endpoint or project.settings.aws_endpoint
         probe(endpoint, project.settings.region, where)
-    return _verify(project, endpoint, engine.run(project), echo, err, as_json)
+    evaluation, _ = up_.registrations(project, manifests_dir(project, None).parent, _quiet, write=False)
+    return _verify(project, endpoint, evaluation, echo, err, as_json)
 
 
 def _verify(project: Project, endpoint: str | None, evaluation: Evaluation, echo: Echo, err: Echo, as_json: bool = False) -> int:
@@ -233,7 +237,7 @@ def access_matrix(
     lock = StackLock(lock_path(manifests_dir(project, None).parent, stack), stack, err, wait=CHECK_WAITS)
     with nullcontext() if locked else lock:
         accounts = connect_all(endpoint, settings)
-        evaluation = evaluation or engine.run(project)
+        evaluation = evaluation or up_.registrations(project, manifests_dir(project, None).parent, _quiet, write=False)[0]
         report = access_.check(matrix, evaluation, accounts, settings.account_id, settings.region, endpoint, echo=echo if not as_json else err)
     for mismatch in report.mismatches:
         err(str(mismatch))

@@ -26,7 +26,7 @@ from meshplane.local import manifests as k8s
 from meshplane.local.emulator import Aws, connect_all
 from meshplane.local.ownership import Journal
 from meshplane.local.subjects import aliases, subject
-from meshplane.registrations import engine
+from meshplane.registrations import engine, memo
 from meshplane.registrations.engine import Evaluation
 from meshplane.registrations.input_check import input_findings
 from meshplane.registrations.project import Project
@@ -120,13 +120,13 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
     (`on_its_own`: an emulator in a process of its own, which the last run may have deployed to: read ahead)."""
     started = time.monotonic()
     stack, settings = project.stack.name, project.settings
-    echo(f"running the program for stack {stack} under the mock engine")
-    evaluation = engine.run(project)  # MeshError: the mesh has problems, nothing is provisioned
+    evaluation, kept = registrations(project, out.parent, echo)  # MeshError: the mesh has problems, nothing is provisioned
     evaluate_seconds = time.monotonic() - started
     where = locator(project.mesh)
     cloud = applying.cloud_resources(evaluation)
-    echo(f"evaluated the program for stack {stack}: {len(evaluation.custom())} resources "
-         f"({len(cloud)} AWS, {len(evaluation.custom()) - len(cloud)} Kubernetes) in {evaluate_seconds:.1f} s")
+    how = "the last run's registrations: nothing the program reads has changed" if kept else "evaluated the program"
+    echo(f"{how} for stack {stack}: {len(evaluation.custom())} resources ({len(cloud)} AWS, {len(evaluation.custom()) - len(cloud)} Kubernetes) "
+         f"in {evaluate_seconds:.1f} s")
 
     advisories: list[Problem] = []
     if gate is not None:
@@ -157,6 +157,17 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
     _write_state(result)
     journal.close()
     return result
+
+
+def registrations(project: Project, folder: Path, echo: Echo = print, write: bool = True) -> tuple[Evaluation, bool]:
+    """The program's registrations for the project's stack: those the last run in `folder` kept when nothing the
+    program reads has changed (`registrations.memo`), else the program's, run under the mock engine now."""
+
+    def run(project: Project) -> Evaluation:
+        echo(f"running the program for stack {project.stack.name} under the mock engine")
+        return engine.run(project)
+
+    return memo.evaluate(project, folder, run, write)
 
 
 def govern_catalog(aws: Aws) -> None:
