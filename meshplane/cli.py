@@ -8,23 +8,39 @@ import sys
 from pathlib import Path
 
 from meshplane import commands
-from meshplane.declarations.problems import MeshError
+from meshplane.declarations.problems import MeshError, UsageError
 from meshplane.declarations.stack import stack_names
+from meshplane.declarations.targets import DEFAULT_ENVIRONMENT, ENVIRONMENTS, environment
 from meshplane.registrations import heap
 from meshplane.registrations.project import find_root
 from meshplane.review.findings import FORMATS
 
-ENVIRONMENTS = ("dev", "staging", "prod", "local")
+DEFAULT = f"default: {DEFAULT_ENVIRONMENT}, every command's"
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("meshplane")
+    except PackageNotFoundError:  # run from a tree that is not installed
+        return "unknown (not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="meshplane", description="The provisioning plane of the data mesh.")
+    parser = argparse.ArgumentParser(
+        prog="meshplane",
+        description="The provisioning plane of the data mesh.",
+        epilog=f"Every command works on environment {DEFAULT_ENVIRONMENT} (the local emulator's stack) unless --env or --stack names another.",
+    )
+    parser.add_argument("--version", action="version", version=f"meshplane {version()}")
     parser.add_argument("--domains", type=Path, help="the mesh's folder (default: the project's domains/)")
     parser.add_argument("--federation", type=Path, help="the federation's file (default: the project's governance/federation.yaml)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="load and check the mesh, apply the governance rules; print its summary")
-    stack_options(p, "dev", "the mesh, its resources and its accounts' quotas")
+    stack_options(p, "the mesh, its resources and its accounts' quotas")
     findings_option(p)
     p.add_argument("--base", metavar="REF", help="the git ref the change is reviewed against: an input the change adds without its producer's agreement is MESH-005's, one declared before is MESH-015's")
     p.set_defaults(run=commands.validate)
@@ -35,25 +51,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="the mesh in open standards: ODCS contracts (per output port) or ODPS descriptors (per product)")
     p.add_argument("standard", choices=("odcs", "odps"), help="odcs: Open Data Contract Standard v3.2.0; odps: Open Data Product Standard v1.0.0")
-    p.add_argument("--env", metavar="STACK", default="prod", help="odcs: the stack whose bucket and Glue table the contracts' servers name (default: prod)")
+    p.add_argument("--env", metavar="STACK", default=DEFAULT_ENVIRONMENT, help=f"odcs: the environment (or stack) whose buckets and Glue tables the contracts' servers name ({DEFAULT})")
     p.add_argument("--out", metavar="DIR", type=Path, help="folder to write into, one file per product (default: out/<standard> in the project)")
     p.set_defaults(run=commands.export)
 
     p = sub.add_parser("catalog", help="the mesh as a static site that works offline (file://): search, product pages, lineage")
     p.add_argument("--out", metavar="DIR", type=Path, help="the site's folder; open DIR/index.html (default: out/catalog in the project)")
-    p.add_argument("--env", metavar="STACK", default="prod", help="the stack the site's ODCS contracts name buckets and tables of (default: prod)")
+    p.add_argument("--env", metavar="STACK", default=DEFAULT_ENVIRONMENT, help=f"the environment (or stack) the site's ODCS contracts name buckets and tables of ({DEFAULT})")
     p.set_defaults(run=commands.catalog)
 
     p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product; against a state, the changes")
-    stack_options(p, "dev", "the resources")
+    stack_options(p, "the resources")
     format_option(p)
-    p.add_argument("--state", type=Path, metavar="FILE", help="what is deployed: `pulumi stack export` JSON (deployment version 3), or up --local's state file")
+    p.add_argument("--state", type=Path, metavar="FILE", help="what is deployed: `pulumi stack export` JSON (deployment version 3), or up --local's state file; a renamed resource shows the alias the state matched")
+    p.add_argument("--aliases", action="store_true", help="also every URN alias each resource carries (the URNs it had under earlier names and parents)")
     p.set_defaults(run=commands.plan)
 
     p = sub.add_parser("diff", help="what the change does against a git ref, product by product: contract changes classed compatible or breaking, grants, resources")
     p.add_argument("--base", metavar="REF", required=True, help="the git ref to compare with (its tree is read by its own program)")
-    p.add_argument("--env", choices=ENVIRONMENTS, default="prod", help="the environment products are resolved for (default: prod)")
-    p.add_argument("--stack", help="the stack whose resources are compared (default: the environment's, when the project has it)")
+    p.add_argument("--env", default=DEFAULT_ENVIRONMENT, help=f"the environment products are resolved for, whose every stack's resources are compared ({DEFAULT})")
+    p.add_argument("--stack", help="only this stack's resources (default: every stack of the environment)")
     findings_option(p)
     p.set_defaults(run=commands.diff)
 
@@ -70,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=commands.codeowners)
 
     p = sub.add_parser("quotas", help="each account's use of every AWS limit, the tightest first (exit 1 when one is over)")
-    stack_options(p, "prod", "the accounts")
+    stack_options(p, "the accounts")
     format_option(p)
     p.set_defaults(run=commands.quotas)
 
@@ -80,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("up", help="provision the stack; --local: into a local AWS emulator, without the Pulumi CLI")
     p.add_argument("--local", action="store_true", help="apply the program to a local AWS emulator (moto, started here unless --endpoint)")
-    stack_options(p, "local", "the resources")
+    stack_options(p, "the resources")
     p.add_argument("--endpoint", help="a running emulator on this machine, e.g. http://127.0.0.1:5000 (moto or LocalStack)")
     p.add_argument("--serve", action="store_true", help="keep the emulator running until Ctrl-C, to explore it with the aws CLI or boto3")
     p.add_argument("--out", type=Path, help="folder for the Kubernetes manifests (default: the stack's renderManifests, else out/manifests)")
@@ -89,13 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=commands.up)
 
     p = sub.add_parser("verify", help="read the deployed state with boto3; report drift from the declarations and non-compliance")
-    stack_options(p, "local", "what is read back")
+    stack_options(p, "what is read back")
     format_option(p)
     p.add_argument("--endpoint", help="an emulator (default: the stack's meshplane:awsEndpoint, else real AWS by the default credential chain)")
     p.set_defaults(run=commands.verify)
 
     p = sub.add_parser("access", help="the effective access matrix (principal x product); --check proves it against the emulator")
-    stack_options(p, "local", "the matrix")
+    stack_options(p, "the matrix")
     p.add_argument("--check", action="store_true", help="with IAM enforcement on, act as every principal on every product and compare")
     p.add_argument("--endpoint", help="the emulator to check (default: the stack's meshplane:awsEndpoint)")
     format_option(p)
@@ -103,12 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def stack_options(p: argparse.ArgumentParser, default_env: str, narrowed: str) -> None:
+def stack_options(p: argparse.ArgumentParser, narrowed: str) -> None:
     """One vocabulary for the commands that work on a stack: --env, --stack, --domain."""
-    p.add_argument("--env", help=f"the environment, whose stack is stacks/Pulumi.<env>.yaml (default: {default_env})")
+    p.add_argument("--env", help=f"the environment, whose stack is stacks/Pulumi.<env>.yaml, or with --domain the one deploying those domains ({DEFAULT})")
     p.add_argument("--stack", help="a stack of the project by name, such as prod-podcasts (its environment is its file's)")
     p.add_argument("--domain", action="append", metavar="DOMAIN", help=f"narrow {narrowed} to this domain, as a stack of its own would (repeatable)")
-    p.set_defaults(default_env=default_env)
+    p.set_defaults(on_a_stack=True)
 
 
 def format_option(p: argparse.ArgumentParser) -> None:
@@ -135,14 +152,18 @@ def names_a_stack(name: str) -> bool:
 
 
 def check_target(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """--env names an environment (a stack's name there still works, with a warning); a domain is named once."""
-    if not hasattr(args, "default_env"):
+    """--env names an environment (a stack's name there still works, with a warning, where a stack is meant); a domain
+    is named once. A name that is not there is a UsageError at its option."""
+    if args.command == "diff":
+        environment(args.env)
+    if not getattr(args, "on_a_stack", False):
         return
     if args.env is not None and args.env not in ENVIRONMENTS:
-        if args.stack is not None or not names_a_stack(args.env):
-            parser.error(f"--env {args.env}: not an environment ({', '.join(ENVIRONMENTS)})")
-        print(f"meshplane: warning: --env {args.env} names a stack, not an environment: write --stack {args.env}", file=sys.stderr)
-        args.stack, args.env = args.env, None
+        if args.stack is None and names_a_stack(args.env):
+            print(f"meshplane: warning: --env {args.env} names a stack, not an environment: write --stack {args.env}", file=sys.stderr)
+            args.stack, args.env = args.env, None
+        else:
+            environment(args.env)
     seen: set[str] = set()
     for domain in args.domain or ():
         if domain in seen:
@@ -168,9 +189,13 @@ def entry() -> None:
 def run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    check_target(parser, args)
     try:
+        check_target(parser, args)
         return args.run(args)
+    except UsageError as exc:  # the command line names what is not there: located at the option, as argparse exits
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
     except MeshError as exc:
         if getattr(args, "reports", False):  # a program reading stdout gets the problems too, in its format
             report = commands.problems_report(args, exc.problems)

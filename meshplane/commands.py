@@ -18,7 +18,8 @@ from meshplane.governance.evaluate import evaluate_mesh, evaluate_resources
 from meshplane.governance.registry import RULES
 from meshplane.registrations.input_check import input_findings
 from meshplane.registrations.offline import offline
-from meshplane.registrations.project import Project, find_root, open_project
+from meshplane.declarations.targets import DEFAULT_ENVIRONMENT, target
+from meshplane.registrations.project import DOMAINS, Project, domain_folders, find_root, open_project
 from meshplane.reports.graph import render
 from meshplane.reports.schema import write_schemas
 from meshplane.review import findings
@@ -53,32 +54,30 @@ def project_of(args: argparse.Namespace) -> Project:
 
 
 def stack_name(args: argparse.Namespace) -> str:
-    """The stack a command works on: --stack, else the environment's (--env, else the command's default)."""
-    return args.stack or args.env or args.default_env
+    """The stack a command works on: --stack, else the environment's (--env, else every command's default) or, with
+    --domain, the stack of that environment deploying those domains (`meshplane.declarations.targets`)."""
+    root = find_root()
+    return target(root, args.env, args.stack, args.domain or [], domain_folders(args.domains or root / DOMAINS))
 
 
-def stack_project(args: argparse.Namespace, quotas: bool = False) -> Project:
-    """The project on the command's stack, narrowed by --domain; the mesh read around the domains it deploys
-    (with `quotas`, around every domain sharing their accounts too)."""
+def stack_project(args: argparse.Namespace, quotas: bool = False, name: str | None = None) -> Project:
+    """The project on the command's stack (`name`, else the command line's), narrowed by --domain; the mesh read around
+    the domains it deploys (with `quotas`, around every domain sharing their accounts too)."""
     overrides = {"meshplane:domains": json.dumps(args.domain)} if args.domain else None
-    project = open_project(
-        domains=args.domains, federation=args.federation, stack=stack_name(args), overrides=overrides, scoped=True, quotas=quotas
+    return open_project(
+        domains=args.domains, federation=args.federation, stack=name or stack_name(args), overrides=overrides, scoped=True, quotas=quotas
     )
-    env = project.settings.environment.value
-    if args.env is not None and args.stack is not None and env != args.env:
-        raise MeshError([Problem(stack_file(args.stack), 1, f"stack {args.stack!r} deploys environment {env!r}, not --env {args.env}")])
-    return project
 
 
 def validate(args: argparse.Namespace) -> int:
-    narrowed = args.stack is not None or bool(args.domain)
-    if narrowed or (find_root() / stack_file(stack_name(args))).is_file():
-        project = stack_project(args, quotas=True)
+    name = stack_name(args)
+    if args.stack is not None or args.domain or (find_root() / stack_file(name)).is_file():
+        project = stack_project(args, quotas=True, name=name)
         env = project.settings.environment
     else:  # an environment without a stack of its own: the declarations alone
-        project, env = project_of(args), Environment(stack_name(args))
+        project, env = project_of(args), Environment(name)
     mesh, federation = project.mesh, project.federation
-    base = Baseline.of_snapshot(snapshot.of_ref(project.root, args.base, env.value)) if args.base else None
+    base, against = baseline(project, env, args.base)
     problems = evaluate_mesh(mesh, federation, env, base)
     problems += project_problems(project.root, mesh, project.domain_folders())
     scope = "mesh rules" + ("" if project.stack else f"; no resource rules: the project has no stack {stack_file(env.value)}")
@@ -92,9 +91,11 @@ def validate(args: argparse.Namespace) -> int:
         if stack.book.partial:
             scope += f"; the account-wide quotas of {', '.join(sorted(stack.book.partial))} are the whole environment's run's"
     if args.format == "json":
-        print(json.dumps(findings_json(env, project, problems, resources), indent=2))
+        print(json.dumps({**findings_json(env, project, problems, resources), "base": against}, indent=2))
     elif args.format == "text":
         print(summary(mesh, env, federation.open_classifications))
+        if against:
+            print(f"refused inputs judged against {against}")
     else:
         print(report(args.format, problems, f"meshplane/validate/{env.value}"))
     for problem in problems:
@@ -105,6 +106,27 @@ def validate(args: argparse.Namespace) -> int:
     elif args.format == "text":
         print(f"governance: {len(RULES)} rules ({scope}), no finding for {env.value}")
     return 1 if blocking(problems) else 0
+
+
+def baseline(project: Project, env: Environment, ref: str | None) -> tuple[Baseline | None, str | None]:
+    """The mesh before the change under review, and what it is: `--base REF`'s; without one, inside a git checkout, the
+    merge-base with the upstream branch's (`gitref.upstream_base`); else none, and a refused input is only a warning.
+    Read only when an input is refused, the one thing a baseline decides."""
+    from meshplane.review.gitref import commit_of, upstream_base
+
+    if ref:
+        commit_of(project.root, ref)  # a ref that is not there is an error, needed or not
+    if not project.mesh.refused_inputs(project.federation.open_classifications):
+        return None, None
+    if ref:
+        return Baseline.of_snapshot(snapshot.of_ref(project.root, ref, env.value)), ref
+    found = upstream_base(project.root)
+    if found is None:
+        return None, None
+    taken = snapshot.of_ref(project.root, found[0], env.value)
+    if taken.get("problems"):  # a base that does not load tells nothing: every refusal is a warning
+        return None, None
+    return Baseline.of_snapshot(taken), found[1]
 
 
 def rule_descriptors() -> list[findings.Descriptor]:
@@ -123,8 +145,8 @@ def problems_report(args: argparse.Namespace, problems: list[Problem]) -> str | 
     if args.format == "json":
         return json.dumps({"problems": [p.as_json() for p in problems]}, indent=2)
     if args.format in ("sarif", "github"):
-        target = getattr(args, "env", None) or getattr(args, "stack", None) or getattr(args, "default_env", "")
-        return report(args.format, problems, f"meshplane/{args.command}/{target}")
+        named = getattr(args, "env", None) or getattr(args, "stack", None) or DEFAULT_ENVIRONMENT
+        return report(args.format, problems, f"meshplane/{args.command}/{named}")
     return None
 
 
@@ -148,11 +170,11 @@ def diff(args: argparse.Namespace) -> int:
     from meshplane.review import diff_report
 
     project = project_of(args)
-    stack = args.stack or (args.env if (project.root / stack_file(args.env)).is_file() else None)
-    base = snapshot.of_ref(project.root, args.base, args.env, stack)
-    # the working tree read by its own program (this process, when it runs from the working tree); --domains: this one
-    head = snapshot.of_project(project, args.env, stack) if args.domains else snapshot.of_tree(project.root, args.env, stack)
-    found = differ.build(base, head, project, args.base, args.env, stack)
+
+    def head(stacks: list[str]) -> dict:  # read by its own program (this process, when it runs from the working tree); --domains: this one
+        return snapshot.of_project(project, args.env, stacks) if args.domains else snapshot.of_tree(project.root, args.env, stacks)
+
+    found = differ.build(*snapshot.sides(project.root, args.base, args.env, args.stack, head), project, args.base, args.env)
     if args.format == "text":
         print(diff_report.text(found))
     elif args.format == "json":
@@ -250,9 +272,9 @@ def plan(args: argparse.Namespace) -> int:
             print(agreements_text(pending))
         return 0
     if args.format == "json":
-        print(json.dumps({**as_json(project.stack.name, evaluation.resources), "agreements": pending}, indent=2))
+        print(json.dumps({**as_json(project.stack.name, evaluation.resources, args.aliases), "agreements": pending}, indent=2))
     else:
-        print(render(project.stack.name, evaluation.resources))
+        print(render(project.stack.name, evaluation.resources, args.aliases))
         print(agreements_text(pending))
     return 0
 
@@ -320,17 +342,16 @@ def quotas(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
+    from meshplane.declarations.deployments import read_stacks, stacks_named
     from meshplane.export import odcs, odps
     from meshplane.export.files import write_documents
 
+    project = project_of(args)
+    stacks = read_stacks(project.root, project.domain_folders())
     if args.standard == "odcs":
-        from meshplane.declarations.deployments import read_stacks, stacks_named
-
-        project = project_of(args)
-        documents = odcs.contracts(project.mesh, *stacks_named(read_stacks(project.root), args.env))
+        documents = odcs.contracts(project.mesh, *stacks_named(stacks, args.env))
     else:
-        project = project_of(args)
-        documents = odps.descriptors(project.mesh, project.mesh.grants(project.federation.open_classifications))
+        documents = odps.descriptors(project.mesh, project.mesh.grants(project.federation.open_classifications), stacks)
     out = args.out or project.root / "out" / args.standard
     written = write_documents(out, documents, args.standard)
     print(f"wrote {len(written)} {args.standard.upper()} documents into {out}")

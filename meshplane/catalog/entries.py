@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from enum import Enum
 
 from meshplane.compose.locate import glue_table, location
+from meshplane.compose.product import ports_of
 from meshplane.declarations.mesh import DeclaredProduct, Grant, Mesh
+from meshplane.declarations.resolve import resolve
+from meshplane.declarations.ids import port_status
 from meshplane.declarations.spec import Domain
 from meshplane.declarations.stack import StackSettings
 
@@ -37,8 +40,12 @@ class Agreement:
 
 @dataclass(frozen=True)
 class Deployment:
+    """Where one major version of the product's output port keeps its data in one stack."""
+
     stack: str
     environment: str
+    version: int
+    status: str  # the version's: the product's own for the current one; deprecated or retired for an earlier one
     bucket: str
     table: str
 
@@ -71,7 +78,7 @@ def entries(mesh: Mesh, grants: list[Grant], stacks: dict[str, StackSettings], d
             domain=mesh.domains[p.domain].spec,
             inputs=tuple(_agreement(a, agreed.get((a, p.address))) for a, _ in p.reads if a in mesh.products),
             consumers=_consumers(p, readers[p.address], agreed, waiting.get(p.address, [])),
-            deployments=tuple(_deployment(name, stacks[name], p) for name in deployed.get(p.address, [])),
+            deployments=tuple(d for name in deployed.get(p.address, []) for d in _deployments(name, stacks[name], p)),
         )
         for p in mesh.products.values()
     ]
@@ -87,10 +94,17 @@ def _consumers(product: DeclaredProduct, readers: list[str], agreed: dict[tuple[
     return (*found, *(Agreement(listed, State.pending) for listed in waiting))
 
 
-def _deployment(stack: str, settings: StackSettings, product: DeclaredProduct) -> Deployment:
-    return Deployment(
-        stack=stack,
-        environment=settings.environment.value,
-        bucket=location(settings, product).bucket,
-        table=".".join(glue_table(settings, product)),
-    )
+def _deployments(stack: str, settings: StackSettings, product: DeclaredProduct) -> list[Deployment]:
+    """Each kept major version's bucket and table in the stack, the current version first."""
+    resolved = resolve(product.spec, settings.environment)
+    return [
+        Deployment(
+            stack=stack,
+            environment=settings.environment.value,
+            version=version,
+            status=port_status(resolved, version),
+            bucket=location(settings, product, version).bucket,
+            table=".".join(glue_table(settings, product, version)),
+        )
+        for version, _ in reversed(ports_of(resolved))
+    ]

@@ -21,7 +21,7 @@ VIA = {"product": "the producer lists this product", "domain": "the producer lis
 class Documents:
     """Where a product's exported documents are, relative to the site's root (None: not exported)."""
 
-    odcs: str | None
+    odcs: tuple[tuple[int, str], ...]  # (major version, its contract), the current version first; none: not exported
     odps: str
 
 
@@ -99,8 +99,9 @@ def product_page(entry: Entry, lineage: str, documents: Documents, contracts_sta
         if slo
         else '<tr><td colspan="2">No service level objectives declared.</td></tr>'
     )
+    versions = ", ".join(f'<a href="{root}{href}">version {version}</a>' for version, href in documents.odcs)
     odcs = (
-        f'<a href="{root}{documents.odcs}">ODCS contract</a> (Open Data Contract Standard v3.2.0, stack {escape(contracts_stack)})'
+        f"ODCS contract of each version: {versions} (Open Data Contract Standard v3.2.0, stack {escape(contracts_stack)})"
         if documents.odcs
         else f"no ODCS contract: stack {escape(contracts_stack)} does not deploy this product"
     )
@@ -226,11 +227,12 @@ def _deployments(entry: Entry) -> str:
     if not entry.deployments:
         return "<p>No stack deploys this product.</p>"
     rows = "".join(
-        f"<tr><td>{escape(d.stack)}</td><td>{escape(d.environment)}</td><td><code>s3://{escape(d.bucket)}/</code></td>"
-        f"<td><code>{escape(d.table)}</code></td></tr>"
+        f"<tr><td>{escape(d.stack)}</td><td>{escape(d.environment)}</td><td>{d.version} ({escape(d.status)})</td>"
+        f"<td><code>s3://{escape(d.bucket)}/</code></td><td><code>{escape(d.table)}</code></td></tr>"
         for d in entry.deployments
     )
-    return f'<table class="deployments"><thead><tr><th>Stack</th><th>Environment</th><th>Bucket</th><th>Glue table</th></tr></thead><tbody>{rows}</tbody></table>'
+    head = "<th>Stack</th><th>Environment</th><th>Version</th><th>Bucket</th><th>Glue table</th>"
+    return f'<table class="deployments"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def _legend() -> str:

@@ -21,6 +21,7 @@ from meshplane.declarations.mesh import Grant, Mesh
 from meshplane.declarations.stack import StackSettings
 from meshplane.export import odcs, odps
 from meshplane.export.files import relative_path, write_documents
+from meshplane.declarations.ids import document_key
 
 FULL_LINEAGE_MAX = 60  # products: past this, the front page draws who reads whom between domains
 DEPTH = 2  # hops upstream and downstream a product page draws
@@ -42,7 +43,7 @@ def build_site(mesh: Mesh, grants: list[Grant], stacks: dict[str, StackSettings]
     named = stacks_named(stacks, contracts_stack)
     catalog = entries(mesh, grants, stacks, deployments(mesh, stacks))
     contracts = odcs.contracts(mesh, *named)
-    descriptors = odps.descriptors(mesh, grants)
+    descriptors = odps.descriptors(mesh, grants, stacks)
     _clear(out)
     write_documents(out / "odcs", contracts, "odcs")
     write_documents(out / "odps", descriptors, "odps")
@@ -51,7 +52,7 @@ def build_site(mesh: Mesh, grants: list[Grant], stacks: dict[str, StackSettings]
     edges = _edges(catalog)
     for entry in catalog:
         documents = Documents(
-            odcs=f"odcs/{relative_path(entry.address, 'odcs')}" if entry.address in contracts else None,
+            odcs=tuple((v, f"odcs/{relative_path(key, 'odcs')}") for v, key in _versions(entry, contracts)),
             odps=f"odps/{relative_path(entry.address, 'odps')}",
         )
         near = _neighbourhood(entry.address, edges)
@@ -80,6 +81,14 @@ def build_site(mesh: Mesh, grants: list[Grant], stacks: dict[str, StackSettings]
 
 def _mark(page: str) -> str:
     return page.replace('<meta charset="utf-8">', f'<meta charset="utf-8">{GENERATOR}', 1)
+
+
+def _versions(entry: Entry, contracts: dict[str, dict]) -> list[tuple[int, str]]:
+    """(major version, the key of its contract) for each kept version exported, the current one first."""
+    current = entry.product.spec.output.version
+    kept = [current, *sorted((p.version for p in entry.product.spec.previous_outputs), reverse=True)]
+    keys = [(v, document_key(entry.address, v, current)) for v in kept]
+    return [(v, key) for v, key in keys if key in contracts]
 
 
 def _clear(out: Path) -> None:

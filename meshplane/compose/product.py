@@ -153,7 +153,7 @@ def compute_args(settings: StackSettings, declared: DeclaredProduct, product: Pr
     env.update({f"INPUT_{_env_key(producer)}": access_point for producer, access_point in agreed.inputs.get(declared.address, [])})
     return ProductComputeArgs(
         namespace=naming.k8s_name(declared.domain),
-        service_account=naming.k8s_name(product.name),
+        service_account=naming.k8s_name(declared.identity),  # the job's objects keep the oldest name too: a rename replaces none
         cluster_name=settings.cluster,
         role_arn=locate.broker_arn(settings, declared.domain) or locate.job_role_arn(settings, declared),
         target_role_arn=locate.job_role_arn(settings, declared) if locate.broker_arn(settings, declared.domain) else None,

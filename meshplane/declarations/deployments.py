@@ -13,8 +13,8 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from meshplane.declarations.mesh import Mesh
-from meshplane.declarations.problems import MeshError, Problem, Severity
-from meshplane.declarations.stack import Stack, StackSettings, read_stack, stack_file, stack_names
+from meshplane.declarations.problems import MeshError, Problem, Severity, UsageError
+from meshplane.declarations.stack import Stack, StackSettings, read_stack, role_problems, stack_file, stack_names
 from meshplane.declarations.suggest import did_you_mean
 
 
@@ -36,7 +36,7 @@ def read_all(root: Path, domains: Collection[str] | None = None) -> dict[str, St
             problems.extend(exc.problems)
             continue
         if domains is not None:
-            problems += [p for p in unknown_domains(stacks[name], domains) if p.severity.blocks]
+            problems += [p for p in setting_problems(stacks[name], domains) if p.severity.blocks]
     if problems:
         raise MeshError(problems)
     return stacks
@@ -51,14 +51,15 @@ def deployed(settings: StackSettings, domains: Iterable[str]) -> list[str]:
 
 
 def stacks_named(stacks: dict[str, StackSettings], name: str) -> list[StackSettings]:
-    """The stacks `name` stands for: an environment's (every stack of it), else the stack of that name."""
+    """The stacks `name` (the command line's `--env`) stands for: an environment's (every stack of it), else the stack of
+    that name; a UsageError at `--env` otherwise."""
     of_env = [settings for _, settings in sorted(stacks.items()) if settings.environment.value == name]
     if of_env:
         return of_env
     if name in stacks:
         return [stacks[name]]
-    known = ", ".join(sorted({s.environment.value for s in stacks.values()} | set(stacks)))
-    raise MeshError([Problem(stack_file(name), 1, f"no environment or stack {name!r}{did_you_mean(name, stacks)} (known: {known})")])
+    known = sorted({s.environment.value for s in stacks.values()} | set(stacks))
+    raise UsageError([Problem("--env", 1, f"no environment or stack {name!r}{did_you_mean(name, known)} (known: {', '.join(known)})")])
 
 
 def deployments(mesh: Mesh, stacks: dict[str, StackSettings]) -> dict[str, list[str]]:
@@ -71,9 +72,17 @@ def deployments(mesh: Mesh, stacks: dict[str, StackSettings]) -> dict[str, list[
     return found
 
 
+def setting_problems(stack: Stack, domains: Collection[str]) -> list[Problem]:
+    """What the stack's settings contradict: a domain the mesh does not hold, a deployer role out of its account or two
+    roles for one account; each at the line that writes it."""
+    roles = [Problem(stack.file, stack.line_of(*where), message) for where, message in role_problems(stack.settings)]
+    return unknown_domains(stack, domains) + roles
+
+
 def unknown_domains(stack: Stack, domains: Collection[str]) -> list[Problem]:
     """A domain the stack names that the mesh does not hold: one it deploys is an error (it would deploy nothing), one it
-    leaves out a warning (nothing to leave out; a typo there is an overlap with the domain's own stack, an error)."""
+    leaves out a warning (nothing to leave out; a typo there is an overlap with the domain's own stack, an error), one it
+    places in an account an error (the domain meant would stay in the default account)."""
     problems = []
     for key, listed in (("domains", stack.settings.domains), ("excludeDomains", stack.settings.exclude_domains)):
         for i, domain in enumerate(listed or ()):
@@ -81,6 +90,10 @@ def unknown_domains(stack: Stack, domains: Collection[str]) -> list[Problem]:
                 message = f"meshplane:{key}: {domain!r} is not a domain of the mesh{did_you_mean(domain, domains)}"
                 severity = Severity.error if key == "domains" else Severity.warning
                 problems.append(Problem(stack.file, stack.line_of(key, i), message, severity))
+    for domain in stack.settings.accounts:  # a typo would leave the domain in the default account, silently
+        if domain not in domains:
+            message = f"meshplane:accounts: {domain!r} is not a domain of the mesh{did_you_mean(domain, domains)}: its account would place nothing"
+            problems.append(Problem(stack.file, stack.line_of("accounts", domain), message))
     return problems
 
 
@@ -133,7 +146,7 @@ def stack_problems(root: Path, stack: Stack, domains: Collection[str]) -> list[P
                 others.append(read_stack(root, name))
             except MeshError:
                 continue
-    return [p for p in unknown_domains(stack, domains) if p.severity.blocks] + overlaps(stack, others, domains)
+    return [p for p in setting_problems(stack, domains) if p.severity.blocks] + overlaps(stack, others, domains)
 
 
 def project_problems(root: Path, mesh: Mesh, domains: Collection[str]) -> list[Problem]:
@@ -141,7 +154,7 @@ def project_problems(root: Path, mesh: Mesh, domains: Collection[str]) -> list[P
     stacks = read_all(root)
     problems = []
     for stack in stacks.values():
-        problems += unknown_domains(stack, domains) + overlaps(stack, stacks.values(), domains)
+        problems += setting_problems(stack, domains) + overlaps(stack, stacks.values(), domains)
     return problems + undeployed(stacks, mesh, domains)
 
 

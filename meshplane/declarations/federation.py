@@ -8,13 +8,14 @@ per environment. AWS's limits themselves are a table in code (`meshplane.cloud.q
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
-from meshplane.declarations.problems import Severity
+from meshplane.declarations.problems import MeshError, Problem, Severity, display_path
 from meshplane.declarations.spec import COLUMN_PATTERN, Classification, Environment, Handle, Integer, Number, ScalarType, Spec
 
 DEFAULT_PATH = Path("governance/federation.yaml")
@@ -22,6 +23,18 @@ RULE_ID_PATTERN = r"^[A-Z]+-[0-9]{3}$"
 
 RuleId = Annotated[str, Field(pattern=RULE_ID_PATTERN, description="A governance rule's ID, such as `MESH-001`.")]
 PolysemeName = Annotated[str, Field(pattern=COLUMN_PATTERN, description="The shared identifier's column name.")]
+
+
+def _compiles(pattern: str) -> str:
+    """A pattern the rules will match with is checked where it is written, not where a rule first uses it."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression: {exc}") from None
+    return pattern
+
+
+RegularExpression = Annotated[str, AfterValidator(_compiles), Field(json_schema_extra={"format": "regex"})]
 
 
 class Mode(str, Enum):
@@ -73,7 +86,7 @@ class RuleSetting(Spec):
 class Naming(Spec):
     """Naming and documentation conventions of the declarations."""
 
-    column_pattern: str = Field(
+    column_pattern: RegularExpression = Field(
         default=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$",
         description="Regular expression every column and partition name matches (snake_case).",
     )
@@ -87,7 +100,7 @@ class Naming(Spec):
 class Images(Spec):
     """What a pinned job image is."""
 
-    immutable_tag_pattern: str = Field(
+    immutable_tag_pattern: RegularExpression = Field(
         default=r"^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$",
         description="Tags the registry keeps immutable (released versions); any other tag must be replaced by a digest.",
     )
@@ -174,6 +187,10 @@ def read_federation(path: Path | str = DEFAULT_PATH) -> Federation:
 
     path = Path(path)
     if not path.exists():
+        misnamed = sorted(p for p in path.parent.glob("*") if p.name.lower() in (path.name.lower(), path.with_suffix(".yml").name.lower())) if path.parent.is_dir() else []
+        if misnamed:  # the federation's decisions would be lost in silence: the defaults would apply
+            shown = display_path(misnamed[0], path.parent)
+            raise MeshError([Problem(shown, 1, f"the federation's file is read as {path.name}: rename it (its decisions are not read)")])
         return Federation()
     federation, source = read_spec(path, Federation)
     return federation.located(source)

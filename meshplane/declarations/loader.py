@@ -88,7 +88,7 @@ class _Reader:
         self.problems.append(Problem(str(self.base.joinpath(*parts)), 1, why))
         if len(parts) == 1:  # a domain's folder: the domain and its products
             self.unreadable.update((parts[0], f"{parts[0]}/*"))
-        elif len(parts) == 2 and parts[1] in DOMAIN_FILES:
+        elif len(parts) == 2 and parts[1].lower() in DOMAIN_FILES:
             self.unreadable.add(parts[0])
         elif parts[1:] == ("products",):
             self.unreadable.add(f"{parts[0]}/*")
@@ -115,8 +115,10 @@ class _Reader:
                 self.unreadable.add(f"{parts[0]}/{Path(parts[2]).stem}")
             else:
                 spec, source = declared
-                if spec.name != path.stem:
+                if spec.name != path.stem:  # one cause, one error: its readers and its namesake are not blamed for it
                     self.problems.append(Problem(shown, source.line_of(("name",)), f"product name {spec.name!r} differs from its file name {path.stem!r}"))
+                    self.unreadable.add(f"{parts[0]}/{path.stem}")
+                    return
                 contracts: dict[int, ImportedContract] = {}
                 if spec.output.contract is not None or any(p.contract is not None for p in spec.previous_outputs):
                     spec, contracts = _with_contract(spec, self.root / parts[0], source, self.problems, self.refused)

@@ -1,7 +1,8 @@
 """The files of a mesh's folder, links included: a link is followed when it stays inside the project, and refused, with
 its reason, when it leads outside, leads nowhere, loops back to a folder it is in, or names a folder read already.
 
-Nothing is skipped in silence: what a domain team links into the mesh is read, or the run says why it is not. A link
+Nothing is skipped in silence: what a domain team links into the mesh is read, or the run says why it is not (a YAML
+file whose extension is in capitals, `.YAML`, included). A link
 out of the project is refused because the project is what is reviewed: a declaration living elsewhere would deploy
 without its code owners seeing the change. Real folders are read before any link, so a link, never the folder it
 names, is the one refused for naming a folder twice.
@@ -69,6 +70,8 @@ def _scan(folder: Path, parts: Parts, w: _Walk) -> None:
             _enter(Path(entry.path), here, w)
         elif _is_yaml(entry.name) and entry.is_file(follow_symlinks=False):
             w.tree.files.append(here)
+        elif _in_capitals(entry.name):
+            w.tree.refused[here] = _capitals(entry.name)
 
 
 def _enter(folder: Path, here: Parts, w: _Walk) -> None:
@@ -90,6 +93,8 @@ def _follow(link: Path, here: Parts, w: _Walk) -> None:
             _enter(link, here, w)
     elif _is_yaml(link.name) and link.is_file():
         w.tree.files.append(here)
+    elif _in_capitals(link.name):
+        w.tree.refused[here] = _capitals(link.name)
 
 
 def _link_problem(link: Path, w: _Walk) -> str | None:
@@ -111,6 +116,17 @@ def _link_problem(link: Path, w: _Walk) -> str | None:
 
 def _is_yaml(name: str) -> bool:
     return os.path.splitext(name)[1] in YAML_SUFFIXES
+
+
+def _in_capitals(name: str) -> bool:
+    """A YAML file whose extension is not written in lower case (`.YAML`, `.Yml`): refused, never skipped in silence."""
+    suffix = os.path.splitext(name)[1]
+    return suffix.lower() in YAML_SUFFIXES and suffix not in YAML_SUFFIXES
+
+
+def _capitals(name: str) -> str:
+    stem, suffix = os.path.splitext(name)
+    return f"a YAML file's extension is written in lower case: rename it {stem}{suffix.lower()} (a {suffix} file is not read)"
 
 
 def _identity(path: Path) -> tuple[int, int]:

@@ -29,6 +29,11 @@ class Problem:
     severity: Severity = Severity.error
     rule: str | None = None
 
+    def __post_init__(self) -> None:
+        """A problem is one line, whatever its message quotes (an HTTP body, a YAML value with newlines)."""
+        if any(c in self.message for c in "\n\r\t\v\f"):
+            object.__setattr__(self, "message", " ".join(self.message.split()))
+
     def __str__(self) -> str:
         label = f"{self.rule} {self.severity.value}" if self.rule else self.severity.value
         return f"{self.path}:{self.line}: {label}: {self.message}"
@@ -59,3 +64,7 @@ def display_path(path: Path, root: Path) -> str:
             return str(path.resolve().relative_to(root.resolve().parent))
         except ValueError:
             return str(path)
+
+
+class UsageError(MeshError):
+    """A command line that names what is not there: its problems are located at the option (`--domain:1: ...`), exit 2."""

@@ -23,13 +23,13 @@ SHOWN = 3  # names listed in one message, the rest counted
 
 
 def shared_names(mesh: Mesh) -> list[Problem]:
-    """Products of two domains whose names collide for every stack: the same `<domain>-<name>` (for the names of their
-    data, under their oldest name) or the same `<domain>-<current name>` (for their jobs' Kubernetes manifests). In one
-    domain the same strings are the same address or a previous name claimed twice: the mesh's checks say so."""
+    """Products of two domains whose names collide for every stack: the same `<domain>-<name>`, under their oldest name
+    (the names of their data and of their jobs' Kubernetes manifests). In one domain the same strings are the same
+    address or a previous name claimed twice: the mesh's checks say so."""
     entries: list[Entry] = []
     for p in mesh.products.values():
         entries.append(("bucket, roles and table", f"<prefix>-{p.domain}-{p.identity}", p.address))
-        entries.append(("job manifests", f"<kind>-{p.domain}-{p.spec.name}.yaml", p.address))
+        entries.append(("job manifests", f"<kind>-{p.domain}-{p.identity}.yaml", p.address))
     return _clashes(mesh, entries, across_domains_only=True)
 
 
@@ -49,14 +49,14 @@ def physical_names(mesh: Mesh, prefix: str) -> Iterator[Entry]:
             yield "IAM role", role(prefix, domain), domain
         yield "Kubernetes namespace", namespace[domain], domain
     for p in mesh.products.values():
-        d, identity, name = p.domain, p.identity, p.spec.name
+        d, identity = p.domain, p.identity
         ns = namespace.get(d) or naming.k8s_name(d)
         yield "S3 bucket", naming.bucket_name(prefix, d, identity), p.address
         yield "IAM role", naming.job_role_name(prefix, d, identity), p.address
         yield "Glue table", f"{database.get(d) or naming.glue_database(prefix, d)}.{naming.glue_table(identity)}", p.address
         yield "access point prefix", naming.access_point_prefix(prefix, d, identity), p.address
         yield "agreement key", naming.digest(f"{d}/{identity}", 10), p.address  # the consumer's half of an access point's name
-        yield "Kubernetes objects and manifests", naming.manifest_file("<kind>", ns, naming.k8s_name(name)), p.address
+        yield "Kubernetes objects and manifests", naming.manifest_file("<kind>", ns, naming.k8s_name(identity)), p.address
 
 
 def _clashes(mesh: Mesh, entries: Iterable[Entry], across_domains_only: bool = False) -> list[Problem]:

@@ -11,8 +11,8 @@ import re
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from meshplane.cloud import aws_inputs as aws
 from meshplane.cloud import cron
@@ -114,6 +114,12 @@ Handle = Annotated[str, Field(pattern=HANDLE_PATTERN, description="A code host's
 def located(message: str, *at: str | int) -> PydanticCustomError:
     """A model's error about one of its fields: the loader shows it at that field's line."""
     return PydanticCustomError("located", "{message}", {"message": message, "at": at})
+
+
+def located_all(title: str, errors: list[tuple]) -> ValidationError:
+    """Several errors of one model, each about one of its fields (`(message, *at)`): each at that field's line."""
+    details = [InitErrorDetails(type=PydanticCustomError("located", "{message}", {"message": message}), loc=tuple(at), input=None) for message, *at in errors]
+    return ValidationError.from_exception_data(title, details)
 
 
 class Spec(BaseModel):
@@ -348,10 +354,16 @@ class OutputPort(Spec):
 
     @model_validator(mode="after")
     def _unique_columns(self) -> "OutputPort":
-        names = [c.name for c in (*self.columns, *self.partitions)]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"duplicate column names: {', '.join(dupes)}")
+        """Each repeated name at its own line: the second column (or partition) that takes it, and any after."""
+        first: dict[str, str] = {}
+        repeats = []
+        for key, listed in (("columns", self.columns), ("partitions", self.partitions)):
+            for i, column in enumerate(listed):
+                if column.name in first:
+                    repeats.append((f"column {column.name!r} is declared twice in this port (first as its {first[column.name]})", key, i, "name"))
+                first.setdefault(column.name, f"{key[:-1]} {i + 1}")
+        if repeats:
+            raise located_all(type(self).__name__, repeats)
         return self
 
 

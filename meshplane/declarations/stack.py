@@ -17,7 +17,7 @@ from meshplane.declarations.spec_errors import explain
 from meshplane.declarations.stack_file import StackFile, read_stack_file, stack_file, stack_names
 from meshplane.declarations.yamlsrc import Document
 
-__all__ = ["SETTING_KEYS", "Stack", "StackSettings", "read_stack", "settings_from", "stack_config", "stack_file", "stack_names"]
+__all__ = ["SETTING_KEYS", "Stack", "StackSettings", "read_stack", "role_problems", "settings_from", "stack_config", "stack_file", "stack_names"]
 
 ACCOUNT_PATTERN = r"^[0-9]{12}$"
 ROLE_ARN_PATTERN = r"^arn:aws:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@/_-]+$"
@@ -132,6 +132,10 @@ class StackSettings(Spec):
         """The role the deployment assumes in `account` (None: the default account, reached directly)."""
         return next((a.role_arn for a in self.accounts.values() if a.account_id == account and account != self.account_id), None)
 
+    def deployer_roles(self) -> list[tuple[tuple, str, str]]:
+        """(where the stack file sets it, account, role ARN): each role the deployment assumes, as the settings name it."""
+        return [(("accounts", domain, "roleArn"), placed.account_id, placed.role_arn) for domain, placed in self.accounts.items()]
+
     def raised(self, account: str) -> dict[str, int]:
         """The quotas the stack declares raised in `account`."""
         found = dict(self.quotas) if account == self.account_id else {}
@@ -230,6 +234,24 @@ def settings_from(get_config: Callable[[str], str | None], source: StackFile | s
     if problems:
         raise MeshError(problems)
     return settings
+
+
+def role_problems(settings: StackSettings) -> list[tuple[tuple, str]]:
+    """(where in the stack file, message): each deployer role is in the account it deploys, and one account has one
+    deployer role."""
+    found: list[tuple[tuple, str]] = []
+    first: dict[str, tuple[tuple, str]] = {}  # account -> (where, role)
+    for where, account, role in settings.deployer_roles():
+        key = "meshplane:" + ".".join(str(w) for w in where)
+        in_account = role.split(":")[4]
+        if in_account != account:
+            found.append((where, f"{key}: role {role!r} is in account {in_account}, not in {account}, the account it deploys"))
+            continue
+        earlier = first.setdefault(account, (where, role))
+        if earlier[1] != role:
+            named = "meshplane:" + ".".join(str(w) for w in earlier[0])
+            found.append((where, f"{key}: account {account} is deployed by {earlier[1]!r} ({named}): one account has one deployer role"))
+    return found
 
 
 def _scope_problems(values: dict[str, object]) -> list[tuple[tuple, str]]:

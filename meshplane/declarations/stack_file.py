@@ -10,6 +10,7 @@ a `config` that is not a mapping, keys Pulumi does not know, `meshplane:` keys m
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,21 @@ def stack_names(root: Path) -> list[str]:
     """The stacks of the project at `root`, by name."""
     folder = (root / stack_file("any")).parent
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in folder.glob("Pulumi.*.yaml"))
+
+
+def misnamed_stack_files(root: Path) -> list[Problem]:
+    """Stack files the Pulumi CLI would not read (`Pulumi.qa.yml`, `Pulumi.qa.YAML`): refused, never skipped in silence."""
+    folder = (root / stack_file("any")).parent
+    problems = []
+    for path in sorted(folder.glob("*")) if folder.is_dir() else ():
+        stem, suffix = os.path.splitext(path.name)
+        if not path.name.lower().startswith("pulumi.") or suffix.lower() not in (".yaml", ".yml"):
+            continue  # not meant as a stack's file
+        if path.name.startswith("Pulumi.") and suffix == ".yaml":
+            continue  # read
+        name = stem.split(".", 1)[-1]
+        problems.append(Problem(f"{folder.name}/{path.name}", 1, f"the Pulumi CLI reads a stack's file as {stack_file('<stack>')}: rename it Pulumi.{name}.yaml"))
+    return problems
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,7 @@ def probe(endpoint: str, region: str, where: Where = GIVEN) -> None:
         raise EmulatorError(f"{endpoint} accepted a connection but did not answer within {PROBE_SECONDS} s: not an AWS emulator", *where) from None
     except Exception as exc:  # botocore raises KeyError parsing a 200 that is not AWS's XML, ClientError on an HTTP error
         reason = str(exc) if isinstance(exc, (BotoCoreError, ClientError)) else f"an answer botocore cannot read ({type(exc).__name__} {exc})"
+        reason = reason.split(":\n", 1)[0].splitlines()[0][:200]  # what botocore says, not the page it quotes
         raise EmulatorError(f"{endpoint} answers, but not as an AWS emulator (STS GetCallerIdentity: {reason})", *where) from None
     if not account:
         raise EmulatorError(f"{endpoint} answers, but not as an AWS emulator (STS GetCallerIdentity named no account)", *where)

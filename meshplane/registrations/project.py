@@ -15,6 +15,7 @@ from meshplane.declarations.loader import load_mesh
 from meshplane.declarations.mesh import Mesh
 from meshplane.declarations.problems import MeshError, Problem
 from meshplane.declarations.stack import Stack, StackSettings, read_stack
+from meshplane.declarations.stack_file import misnamed_stack_files
 from meshplane.governance.registry import load_federation
 
 MARKER = "Pulumi.yaml"
@@ -73,20 +74,22 @@ def open_project(
     root = Path(root).resolve() if root is not None else find_root()
     found = read_stack(root, stack, overrides) if stack is not None else None
     mesh_root = Path(domains) if domains is not None else root / DOMAINS
+    problems = misnamed_stack_files(root)  # a stack's file the Pulumi CLI would not read: said by every command
     if found is not None:
-        problems = stack_problems(root, found, domain_folders(mesh_root))
-        if problems:
-            raise MeshError(problems)
+        problems += stack_problems(root, found, domain_folders(mesh_root))
     if scoped and found is not None:
         around = found.settings.domains
     also = account_mates(found.settings, mesh_root) if around is not None and quotas else ()
-    return Project(
-        root=root,
-        mesh=load_mesh(mesh_root, around, also, project=root),
-        federation=load_federation(federation if federation is not None else root / FEDERATION),
-        mesh_root=mesh_root,
-        stack=found,
-    )
+    loaded = {}  # every problem in one run: the stacks', the mesh's and the federation's
+    for what, load in (("mesh", lambda: load_mesh(mesh_root, around, also, project=root)),
+                       ("federation", lambda: load_federation(federation if federation is not None else root / FEDERATION))):  # fmt: skip
+        try:
+            loaded[what] = load()
+        except MeshError as exc:
+            problems += exc.problems
+    if problems:
+        raise MeshError(problems)
+    return Project(root=root, mesh=loaded["mesh"], federation=loaded["federation"], mesh_root=mesh_root, stack=found)
 
 
 def account_mates(settings: StackSettings, mesh_root: Path) -> list[str]:

@@ -33,7 +33,8 @@ def short_type(token: str) -> str:
     return f"{package}:{module.split('/')[0]}:{name}"
 
 
-def flags(resource: Resource) -> str:
+def flags(resource: Resource, aliases: bool = False) -> str:
+    """The resource's protection; with `aliases`, every URN it had under earlier names and parents (long: on request)."""
     marks = []
     if resource.protect:
         marks.append("protected")
@@ -41,7 +42,7 @@ def flags(resource: Resource) -> str:
         marks.append("retained")
     if resource.inputs.get("forceDestroy"):
         marks.append("force-destroy")
-    if resource.aliases:
+    if aliases and resource.aliases:
         marks.append("alias " + ", ".join(resource.aliases))
     return f"  [{'; '.join(marks)}]" if marks else ""
 
@@ -52,7 +53,8 @@ def in_order(resources: list[Resource]) -> list[Resource]:
     return sorted((r for r in resources if r.custom), key=lambda r: (r.domain or "", r.product or "", r.name, r.type))
 
 
-def as_json(stack: str, resources: list[Resource]) -> dict:
+def as_json(stack: str, resources: list[Resource], aliases: bool = False) -> dict:
+    """The plan for programs; each resource's URN aliases only with `aliases`."""
     cloud = in_order(resources)
     return {
         "stack": stack,
@@ -67,14 +69,15 @@ def as_json(stack: str, resources: list[Resource]) -> dict:
                 "product": r.product,
                 "protect": r.protect,
                 "retain_on_delete": r.retain_on_delete,
-                "aliases": list(r.aliases),
+                **({"aliases": list(r.aliases)} if aliases else {}),
             }
             for r in cloud
         ],
     }
 
 
-def render(stack: str, resources: list[Resource]) -> str:
+def render(stack: str, resources: list[Resource], aliases: bool = False) -> str:
+    """The plan for people; each resource's URN aliases only with `aliases`."""
     cloud = in_order(resources)
     domains: dict[str, list[Resource]] = {}  # the domain's own resources
     products: dict[str, dict[str, list[Resource]]] = {}  # domain -> product -> its resources
@@ -95,10 +98,10 @@ def render(stack: str, resources: list[Resource]) -> str:
     for domain, own in domains.items():
         mine = products.get(domain, {})
         lines.append(f"{domain} ({len(own)} + {sum(len(rs) for rs in mine.values())} in products)")
-        lines.extend(f"  + {short_type(r.type):<40} {physical_name(r) or r.name}{flags(r)}" for r in own)
+        lines.extend(f"  + {short_type(r.type):<40} {physical_name(r) or r.name}{flags(r, aliases)}" for r in own)
         for product, rs in mine.items():
             lines.append(f"  {product} ({len(rs)})")
-            lines.extend(f"    + {short_type(r.type):<38} {physical_name(r) or r.name}{flags(r)}" for r in rs)
+            lines.extend(f"    + {short_type(r.type):<38} {physical_name(r) or r.name}{flags(r, aliases)}" for r in rs)
     counts = Counter(short_type(r.type) for r in cloud)
     lines.append("by type: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())))
     return "\n".join(lines)

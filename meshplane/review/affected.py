@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from meshplane.declarations.deployments import deployed
 from meshplane.declarations.mesh import Mesh, domain_of, find_cycles
 from meshplane.declarations.stack import Stack, read_stack, stack_names
 from meshplane.registrations.project import Project, open_project
@@ -37,6 +38,8 @@ class Selected:
     wave: int = 0
     cycle: list[str] = field(default_factory=list)  # the stacks it converges with, in two passes
     emulated: bool = False  # it deploys to a local emulator (meshplane:awsEndpoint), not to a cloud account
+    cluster: str = ""  # the EKS cluster its jobs run on, and its region: where a pipeline gets the cluster's credentials
+    region: str = ""
 
 
 @dataclass
@@ -59,13 +62,14 @@ class Affected:
 def every_stack(project: Project) -> Affected:
     """Every stack of the project, in waves (the nightly drift check's list)."""
     stacks = {name: read_stack(project.root, name) for name in stack_names(project.root)}
-    selected = [Selected(n, s.settings.environment.value, sorted(s.settings.domains or project.mesh.domains), [], emulated=emulated(s)) for n, s in stacks.items()]
+    selected = [Selected(n, s.settings.environment.value, deployed(s.settings, project.mesh.domains), [], **placed(s)) for n, s in stacks.items()]
     order(selected, stacks, project.mesh)
     return Affected([], None, [], selected, [])
 
 
-def emulated(stack: Stack) -> bool:
-    return stack.settings.aws_endpoint is not None
+def placed(stack: Stack) -> dict:
+    """Where the stack deploys: an emulator (meshplane:awsEndpoint) or not, and its cluster and region."""
+    return {"emulated": stack.settings.aws_endpoint is not None, "cluster": stack.settings.cluster, "region": stack.settings.region}
 
 
 def is_platform(path: str) -> bool:
@@ -98,14 +102,14 @@ def affected(project: Project, files: Iterable[str], base: Project | None, ref: 
             candidates = set(changed) | agreement_partners(base, project, changed)
         checks: dict[str, list[str]] = {}
         for name, stack in stacks.items():
-            scope = set(stack.settings.domains or project.mesh.domains) | (set(stack.settings.domains or base.mesh.domains) if base else set())
+            scope = set(deployed(stack.settings, project.mesh.domains)) | (set(deployed(stack.settings, base.mesh.domains)) if base else set())
             checks[name] = sorted(candidates & scope)
         moved = moved_domains(base, project, stacks, checks) if base is not None else {n: set(c) for n, c in checks.items()}
         for name in stacks:
             for d in sorted(moved[name]):
                 touched[name].add(d)
                 why[name].append(f"{d}: {'its files changed' if d in changed else 'a grant partner of ' + ', '.join(sorted(set(changed)))}")
-    selected = [Selected(n, stacks[n].settings.environment.value, sorted(touched[n]), why[n], emulated=emulated(stacks[n])) for n in sorted(touched)]
+    selected = [Selected(n, stacks[n].settings.environment.value, sorted(touched[n]), why[n], **placed(stacks[n])) for n in sorted(touched)]
     order(selected, stacks, project.mesh)
     return Affected(files, ref, platform, selected, removed, unseen=base is None and bool(changed))
 
@@ -147,7 +151,7 @@ def moved_domains(base: Project, head: Project, stacks: dict[str, Stack], checks
     groups: dict[str, list[str]] = defaultdict(list)
     for name, stack in stacks.items():
         if checks[name]:
-            groups[stack.settings.model_copy(update={"domains": None}).model_dump_json()].append(name)
+            groups[stack.settings.model_copy(update={"domains": None, "exclude_domains": None}).model_dump_json()].append(name)
     found: dict[str, set[str]] = {name: set() for name in stacks}
     for names in groups.values():
         stack, union = stacks[names[0]], sorted({d for n in names for d in checks[n]})
@@ -165,7 +169,7 @@ def _by_domain(project: Project, stack: Stack, check: list[str]) -> dict[str, li
     present = [d for d in check if d in project.mesh.domains]
     if not present:
         return {}
-    settings = stack.settings.model_copy(update={"domains": tuple(present)})
+    settings = stack.settings.model_copy(update={"domains": tuple(present), "exclude_domains": None})
     found: dict[str, list] = defaultdict(list)
     for r in build(compose(project.mesh, settings, project.federation), stack.name):
         if r.custom and not r.is_provider and r.domain:
@@ -176,7 +180,7 @@ def _by_domain(project: Project, stack: Stack, check: list[str]) -> dict[str, li
 def order(selected: list[Selected], stacks: dict[str, Stack], mesh: Mesh) -> None:
     """Waves: a consumer's stack before its producer's, within an environment; a cycle shares a wave, in two passes."""
     names = [s.stack for s in selected]
-    deploys = {n: set(stacks[n].settings.domains or mesh.domains) for n in names}
+    deploys = {n: set(deployed(stacks[n].settings, mesh.domains)) for n in names}
     env = {n: stacks[n].settings.environment for n in names}
     graph: dict[str, list[str]] = {n: [] for n in names}  # consumer stack -> producer stacks
     for g in mesh.grants():

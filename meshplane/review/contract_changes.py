@@ -54,6 +54,7 @@ KINDS: dict[str, Kind] = {
         Kind("version-retired", B, "A retired version is no longer served: its consumers lose their grant."),
         Kind("deprecation-brought-forward", B, "Consumers planned their move for the announced date."),
         Kind("product-added", C, "A new product."),
+        Kind("product-renamed", C, "The product answers to a new address; its data, names and grants are kept (`previous_names`), and an old address still read resolves to it."),
         Kind("product-removed", B, "Consumers lose the product (a retirement, `status: retired`, keeps its data and warns them first)."),
         Kind("product-deprecated", C, "Consumers are warned with the date; the product is still served."),
         Kind("product-retired", B, "A retired product is no longer served: its consumers lose their grants."),

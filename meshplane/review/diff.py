@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from meshplane.declarations.mesh import Mesh, split_input
+from meshplane.declarations.mesh import Mesh, input_ref, split_input
 from meshplane.declarations.problems import Problem, Severity
 from meshplane.declarations.spec import Environment
+from meshplane.declarations.stack import stack_file
 from meshplane.governance.evaluate import severity_of
 from meshplane.governance.registry import RULES
 from meshplane.registrations.project import Project
@@ -49,10 +50,10 @@ class Diff:
     ref: str
     program: str  # "own": the base was read by its own program; "this": by the working tree's
     env: str
-    stack: str | None
+    stacks: list[str]  # the stacks whose resources are compared: the one named, else every stack of the environment
     products: dict[str, list[Classed]] = field(default_factory=dict)
     grants: list[GrantChange] = field(default_factory=list)
-    resources: list[ResourceChange] = field(default_factory=list)
+    resources: dict[str, list[ResourceChange]] = field(default_factory=dict)  # stack -> its resources' changes
     problems: list[Problem] = field(default_factory=list)
     base_problems: list[dict] = field(default_factory=list)
 
@@ -69,22 +70,59 @@ def readers(snapshot: dict) -> dict[Port, set[str]]:
     return found
 
 
-def build(base: dict, head: dict, project: Project, ref: str, env: str, stack: str | None) -> Diff:
-    """The diff of two snapshots; `project` is the working tree's (where its findings are located)."""
-    diff = Diff(ref, base.get("program", "this"), env, stack, base_problems=base.get("problems") or [])
+def build(base: dict, head: dict, project: Project, ref: str, env: str) -> Diff:
+    """The diff of two snapshots (their stacks': both take the same); `project` is the working tree's (where its findings
+    are located). A product renamed (its old name among its `previous_names`) is compared with what it was."""
+    stacks = head.get("stacks") or {}
+    diff = Diff(ref, base.get("program", "this"), env, sorted(stacks), base_problems=base.get("problems") or [])
     mesh = project.mesh
+    head_products = head.get("products") or {}
+    moved = renamed_products(base.get("products") or {}, head_products)
+    base = under_new_addresses(base, moved)
+    base_products = base.get("products") or {}
     old_readers, new_readers = readers(base), readers(head)
-    base_products, head_products = base.get("products") or {}, head.get("products") or {}
     for address in sorted(base_products.keys() | head_products.keys()):
         before, after = base_products.get(address), head_products.get(address)
         found = compare(address, before and before["spec"], after and after["spec"])
+        if address in moved.values():
+            old = next(o for o, n in moved.items() if n == address)
+            at = ("previous_names", after["spec"]["previous_names"].index(old.split("/", 1)[1]))
+            found.insert(0, Change(KINDS["product-renamed"], address, f"renamed from {old}: its data, names and grants are kept", at=at))
         if found:
             diff.products[address] = [classify(c, before, after, old_readers, new_readers) for c in found]
     diff.grants = grant_changes(base, head, project, Environment(env))
-    if stack and base.get("resources") is not None and head.get("resources") is not None:
-        diff.resources = changes([_record(r) for r in base["resources"]], [_record(r) for r in head["resources"]])
+    before = base.get("stacks") or {}
+    for name in diff.stacks:  # a base that does not load has no resources: everything shows as new
+        diff.resources[name] = changes([_record(r) for r in before.get(name) or ()], [_record(r) for r in stacks[name]])
     diff.problems = _problems(diff, mesh, base_products)
     return diff
+
+
+def renamed_products(base: dict, head: dict) -> dict[str, str]:
+    """Old address -> new address: a product of the working tree that lists among its previous names a product of the
+    base that the working tree no longer has."""
+    found: dict[str, str] = {}
+    for address, product in head.items():
+        for old in product["spec"].get("previous_names") or ():
+            was = f"{product['domain']}/{old}"
+            if was in base and was not in head:
+                found.setdefault(was, address)
+    return found
+
+
+def under_new_addresses(snapshot: dict, moved: dict[str, str]) -> dict:
+    """The snapshot with every renamed product at its new address: its own entry, and both ends of every agreement."""
+    if not moved:
+        return snapshot
+    at = lambda address: moved.get(address, address)  # noqa: E731
+    pairs = lambda key: [{**x, "producer": at(x["producer"]), "consumer": at(x["consumer"])} for x in snapshot.get(key) or ()]  # noqa: E731
+    declared = [{**d, "input": input_ref(at(split_input(d["input"])[0]), split_input(d["input"])[1])} for d in pairs("declared")]
+    return {
+        **snapshot,
+        "products": {at(address): p for address, p in (snapshot.get("products") or {}).items()},
+        **{key: pairs(key) for key in ("grants", "refused", "pending")},
+        "declared": declared,
+    }
 
 
 def classify(change: Change, before: dict | None, after: dict | None, old_readers: dict, new_readers: dict) -> Classed:
@@ -100,12 +138,21 @@ def classify(change: Change, before: dict | None, after: dict | None, old_reader
         return Classed(change, Severity.warning, "breaking, but nothing reads it", ())
     if change.kind.id in PRODUCT_WIDE and before is not None and after is not None and _published_beside(before["spec"], after["spec"], address, hurt, new_readers):
         return Classed(change, Severity.warning, "breaking, published as a new major version beside the deprecated old ones", tuple(hurt))
-    fix = (
-        "publish it as a new major version beside this one (bump `output.version`, keep this one in `previous_outputs` with a deprecation date)"
-        if change.version is not None
-        else "publish a new major version beside the old ones, each old one deprecated with a date"
-    )
+    if change.version is not None and after is not None and _kept_earlier(after["spec"], change.version):
+        fix = (
+            f"version {change.version} is kept in `previous_outputs` for its readers: copy it there exactly as it was "
+            "(its columns, its partitions and its format)"
+        )
+    elif change.version is not None:
+        fix = "publish it as a new major version beside this one (bump `output.version`, keep this one in `previous_outputs` with a deprecation date)"
+    else:
+        fix = "publish a new major version beside the old ones, each old one deprecated with a date"
     return Classed(change, Severity.error, f"breaks {', '.join(hurt)}: {fix}", tuple(hurt))
+
+
+def _kept_earlier(spec: dict, version: int) -> bool:
+    """The product keeps major version `version` beside a newer current one."""
+    return any(p.get("version") == version for p in spec.get("previous_outputs") or ())
 
 
 def _published_beside(before: dict, after: dict, address: str, hurt: list[str], new_readers: dict) -> bool:
@@ -177,10 +224,10 @@ def _problems(diff: Diff, mesh: Mesh, base_products: dict) -> list[Problem]:
         path, line = where(g.consumer, ("inputs", index) if index is not None else ())
         rule = g.rule or f"grant-{g.what.replace(' ', '-')}"
         found.append(Problem(path, line, f"grant {g.what}: {g.consumer} reads {g.producer}: {g.detail}", g.severity, rule))
-    for r in diff.resources:
+    for stack, r in ((s, r) for s, found in diff.resources.items() for r in found):
         if r.protected and r.action in (Action.replace, Action.delete):
             owner = r.record.product or r.record.domain or ""
-            path, line = where(owner) if owner in mesh.products or owner in base_products else (f"stacks/Pulumi.{diff.stack}.yaml", 1)
+            path, line = where(owner) if owner in mesh.products or owner in base_products else (stack_file(stack), 1)
             verb = "replaced" if r.action is Action.replace else "deleted"
             because = f" (because of {', '.join(r.properties)})" if r.properties else ""
             found.append(

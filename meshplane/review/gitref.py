@@ -42,6 +42,27 @@ def commit_of(root: Path, ref: str) -> str:
         raise MeshError([Problem("--base", 1, f"{ref!r} is not a commit of this repository (fetch it first: git fetch origin {ref})")]) from None
 
 
+def upstream_base(root: Path) -> tuple[str, str] | None:
+    """(the merge-base of HEAD and the branch's upstream, what it is): the base of the change a checkout holds, for a check
+    run without `--base`. The upstream is the branch's (`@{upstream}`), else the remote's default branch (`origin/HEAD`),
+    else HEAD itself (the change is what is not committed). None outside a git checkout."""
+    try:
+        repository(root)
+    except MeshError:
+        return None
+    for upstream in ("@{upstream}", "origin/HEAD"):
+        try:
+            name = _git(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", upstream).strip()
+            commit = _git(root, "merge-base", "HEAD", name).strip()
+        except MeshError:
+            continue
+        return commit, f"the merge-base of HEAD and {name} ({commit[:7]})"
+    try:
+        return _git(root, "rev-parse", "--verify", "--quiet", "HEAD").strip(), "HEAD (no upstream branch)"
+    except MeshError:
+        return None  # a repository without a commit: nothing to compare with
+
+
 def changed_files(root: Path, ref: str) -> list[str]:
     """Every file the working tree changes against `ref` (committed or not, and files git does not track yet but does
     not ignore), relative to the project's folder; files outside the project are left out."""

@@ -36,7 +36,7 @@ def render(stack: str, source: str, found: list[ResourceChange], deployed: int) 
         for c in by_owner[owner]:
             props = f"  ({', '.join(c.properties)})" if c.properties else ""
             guard = "  [protected: pulumi up refuses it]" if c.protected and c.action in (Action.replace, Action.delete) else ""
-            renamed = "  [renamed: alias]" if c.renamed_from else ""
+            renamed = f"  [{c.was}]" if c.renamed_from else ""  # the one alias the state matched, never the others
             lines.append(f"    {c.action.sign:<2} {short_type(c.record.type):<34} {physical_name_of(c.record.type, c.record.inputs) or c.record.name}{props}{renamed}{guard}")
     return "\n".join(lines)
 

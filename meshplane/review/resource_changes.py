@@ -77,6 +77,18 @@ class ResourceChange:
     protected: bool = field(default=False)  # the old side is protected: a replace or delete would fail, or lose data
 
     @property
+    def was(self) -> str:
+        """The alias that carried the resource over, shortly: its earlier name, or the component it sat under ("" if none)."""
+        if not self.renamed_from:
+            return ""
+        old_types, _, old_name = canonical(self.renamed_from).rpartition("::")
+        new_types, _, new_name = canonical(self.record.urn).rpartition("::")
+        if old_name != new_name:
+            return f"renamed from {old_name}"
+        moved = [t for t in old_types.rsplit("::", 1)[-1].split("$") if t not in new_types.rsplit("::", 1)[-1].split("$")]
+        return f"moved from under {', '.join(moved)}" if moved else "carried over by an alias"
+
+    @property
     def stateful(self) -> bool:
         return self.record.type in tokens.STATEFUL
 

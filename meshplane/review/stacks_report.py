@@ -36,12 +36,13 @@ def as_json(found: Affected) -> dict:
         "platform": found.platform,
         "stacks": [
             {"stack": s.stack, "environment": s.environment, "wave": s.wave, "domains": s.domains, "why": s.why,
-             "converges_with": s.cycle, "emulated": s.emulated}
+             "converges_with": s.cycle, "emulated": s.emulated, "cluster": s.cluster, "region": s.region}
             for s in found.stacks
         ],
         "waves": found.waves,
         # what a cloud pipeline previews and applies: the stacks of an emulator are `meshplane up --local`'s
-        "matrix": {"include": [{"stack": s.stack, "environment": s.environment, "wave": s.wave} for s in found.stacks if not s.emulated]},
+        "matrix": {"include": [{"stack": s.stack, "environment": s.environment, "wave": s.wave, "cluster": s.cluster, "region": s.region}
+                               for s in found.stacks if not s.emulated]},
         "environments": sorted({s.environment for s in found.stacks if not s.emulated}),
         "removed": found.removed,
         "converge": CONVERGE if any(s.cycle for s in found.stacks) else None,

@@ -60,7 +60,9 @@ def test_a_stack_naming_an_unknown_domain_is_located_at_its_line(mesh_files):
     with pytest.raises(MeshError) as error:
         read_stacks(REPO, ["users"])
     assert [str(p) for p in error.value.problems] == [
-        "stacks/Pulumi.prod-podcasts.yaml:4: error: meshplane:domains: 'podcasts' is not a domain of the mesh"
+        "stacks/Pulumi.local.yaml:9: error: meshplane:accounts: 'artists' is not a domain of the mesh: its account would place nothing",
+        "stacks/Pulumi.local.yaml:10: error: meshplane:accounts: 'playlists' is not a domain of the mesh: its account would place nothing",
+        "stacks/Pulumi.prod-podcasts.yaml:4: error: meshplane:domains: 'podcasts' is not a domain of the mesh",
     ]
 
 

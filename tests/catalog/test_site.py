@@ -103,11 +103,10 @@ def test_the_command_builds_the_site(tmp_path, monkeypatch, capsys):
 
 def test_the_command_reports_an_unknown_stack_in_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(REPO)
-    assert cli.main(["catalog", "--out", str(tmp_path), "--env", "qa"]) == 1
+    assert cli.main(["catalog", "--out", str(tmp_path), "--env", "qa"]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        "stacks/Pulumi.qa.yaml:1: error: no environment or stack 'qa' (known: dev, local, prod, prod-podcasts, staging)",
-        "1 problem(s) found",
-    ]
+        "--env:1: error: no environment or stack 'qa' (known: dev, local, prod, prod-podcasts, staging)",
+    ]  # the command line's: a usage error, located at the option
 
 
 def test_a_port_taken_from_a_contract_says_so_on_its_page(mesh_files, tmp_path, stacks):

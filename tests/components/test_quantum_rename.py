@@ -100,11 +100,7 @@ def test_a_rename_keeps_every_aws_name_and_the_data(prod_podcasts, renamed):
         (now,) = [a for a in renamed.custom() if reaches(a, r)]
         assert now.product == "podcasts/podcast-listens"
         assert (now.protect, now.retain_on_delete) == (r.protect, r.retain_on_delete)
-        if r.type.startswith("kubernetes:") or r.type == tokens.POD_IDENTITY:
-            # the job's Kubernetes objects follow the product's name: stateless, replaced, nothing lost
-            assert physical_name(now) == "podcast-listens"
-        else:
-            assert physical_name(now) == physical_name(r), f"{r.type} {r.name}"
+        assert physical_name(now) == physical_name(r), f"{r.type} {r.name}"  # the job's objects too: none is replaced
     stateful = {r.type for r in moved if r.type in tokens.STATEFUL}
     assert stateful == {tokens.BUCKET, tokens.TABLE}
 

@@ -150,7 +150,7 @@ bad(
 
 ok("MESH-005", "agreed-by-domain", m())
 ok("MESH-005", "agreed-by-product", m(setter(("consumers",), ["podcasts/podcast-plays"])))
-bad("MESH-005", "not-listed", m(setter(("consumers",), ["artists"])), (PLAYS, ("inputs", 0)))
+ok("MESH-005", "no-base-no-error", m(setter(("consumers",), ["artists"])))  # new or withdrawn, nobody can tell: MESH-015 warns
 bad("MESH-005", "added-in-the-change", lambda: dataclasses.replace(m(setter(("consumers",), ["artists"]))(), base=_unread()), (PLAYS, ("inputs", 0)))
 ok("MESH-005", "withdrawn-in-the-change", lambda: dataclasses.replace(m(setter(("consumers",), ["artists"]))(), base=_granted()))
 
@@ -209,7 +209,7 @@ bad(
 )
 
 ok("MESH-015", "agreed", m(based=True))
-ok("MESH-015", "no-base-no-notice", m(setter(("consumers",), ["artists"])))
+bad("MESH-015", "no-base-a-warning", m(setter(("consumers",), ["artists"])), (PLAYS, ("inputs", 0)))
 ok("MESH-015", "new-refusal-is-mesh-005s", lambda: dataclasses.replace(m(setter(("consumers",), ["artists"]))(), base=_unread()))
 bad("MESH-015", "withdrawn", lambda: dataclasses.replace(m(setter(("consumers",), ["artists"]))(), base=_granted()), (PLAYS, ("inputs", 0)))
 

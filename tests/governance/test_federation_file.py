@@ -72,6 +72,10 @@ VALUE_PAIRS = {  # a line the federation's file takes, the same setting as it mu
     "noncurrent days beyond a year": ("noncurrent_version_days: 365", "noncurrent_version_days: 366",
                                       "noncurrent_version_days: Input should be less than or equal to 365"),
     "headroom as a YAML 1.1 word": ("headroom: 0.5", "headroom: yes", "headroom: expected a number, got the text 'yes'"),
+    "a column pattern that is no regular expression": ('naming: {column_pattern: "^[a-z_]+$"}', 'naming: {column_pattern: "^[a-z(("}',
+                                                       "naming.column_pattern: not a regular expression: unterminated character set at position 1"),
+    "a tag pattern that is no regular expression": ('images: {immutable_tag_pattern: "^v[0-9]+$"}', 'images: {immutable_tag_pattern: "^v(?P<x"}',
+                                                    "images.immutable_tag_pattern: not a regular expression: missing >, unterminated name at position 6"),
 }
 
 

@@ -19,23 +19,27 @@ def here(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
-@pytest.fixture
-def web_page():
-    """An HTTP server that answers every request with a web page."""
+@pytest.fixture(params=["a page", "an error page"])
+def web_page(request):
+    """An HTTP server that answers every request with a web page, or with its own error page (501, many lines)."""
 
     class Page(http.server.BaseHTTPRequestHandler):
         def answer(self):
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.end_headers()
-            self.wfile.write(b"<html><body>hello</body></html>")
+            self.wfile.write(b"<!DOCTYPE html>\n<html>\n  <body>\n    hello\n  </body>\n</html>\n")
 
         do_GET = do_POST = answer
 
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    class NoPost(http.server.BaseHTTPRequestHandler):  # POST: the server's own multi-line error page
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page if request.param == "a page" else NoPost)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
@@ -61,7 +65,9 @@ def nobody() -> str:
 
 def one_error(err: str) -> str:
     assert "Traceback" not in err
-    [line] = [e for e in err.splitlines() if ": error: " in e]
+    lines = err.splitlines()
+    [line] = [e for e in lines if ": error: " in e]
+    assert lines[lines.index(line) :] == [line, "1 problem(s) found"], lines  # one cause, one line, whatever it quotes
     return line
 
 

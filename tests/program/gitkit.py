@@ -19,16 +19,21 @@ def git(root: Path, *args: str) -> str:
     return run.stdout
 
 
-def repository(tmp: Path) -> Path:
-    """A git repository whose one commit is this project as it is (caches and outputs left out)."""
-    root = tmp / "repo"
-    root.mkdir()
+def project_copy(root: Path) -> Path:
+    """A copy of this project as it is (caches and outputs left out) at `root`."""
+    root.mkdir(exist_ok=True)
     for name in PROJECT:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
         else:
             shutil.copy2(source, root / name)
+    return root
+
+
+def repository(tmp: Path) -> Path:
+    """A git repository whose one commit is this project as it is (caches and outputs left out)."""
+    root = project_copy(tmp / "repo")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "base")
@@ -63,7 +68,9 @@ def stacks(root: Path, monkeypatch, capsys, *args: str) -> dict:
 
 
 def diff(root: Path, monkeypatch, capsys, *args: str) -> tuple[int, dict]:
-    code, out, err = meshplane(root, monkeypatch, capsys, "diff", "--base", "main", "--format", "json", *args)
+    """`diff --base main` in JSON, for prod (the pull request's) unless `args` name an environment or stack."""
+    env = () if "--env" in args or "--stack" in args else ("--env", "prod")
+    code, out, err = meshplane(root, monkeypatch, capsys, "diff", "--base", "main", "--format", "json", *env, *args)
     assert "Traceback" not in err, err
     return code, json.loads(out)
 

@@ -33,8 +33,8 @@ def test_env_naming_a_stack_still_works_with_a_warning(sample, capsys):
 
 def test_a_stack_of_another_environment_than_env_is_refused(sample, capsys):
     code, _, err = run(capsys, "plan", "--stack", "prod-podcasts", "--env", "dev")
-    assert code == 1
-    assert "stacks/Pulumi.prod-podcasts.yaml:1: error: stack 'prod-podcasts' deploys environment 'prod', not --env dev" in err
+    assert code == 2
+    assert err == "--env:1: error: stack 'prod-podcasts' deploys environment 'prod', not --env dev\n"
 
 
 def test_a_domain_named_twice_is_a_usage_error(sample, capsys):

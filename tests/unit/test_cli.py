@@ -13,6 +13,8 @@ from meshkit import MeshFiles, domain_text, product_text
 from meshplane import cli
 from meshplane.reports.schema import schema_texts
 
+ROOT = Path(__file__).resolve().parents[2]
+
 NOT_IN_A_DOMAIN = (
     "not in a domain folder: products go in `domains/<domain>/products/<product>.yaml`, domains in `domains/<domain>/domain.yaml`"
 )
@@ -151,8 +153,8 @@ def test_schema_writes_into_the_project_it_is_run_in_from_a_subfolder(mesh_files
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["deploy"], ["validate", "--env", "qa"], ["graph", "--format", "png"], ["validate", "--verbose"]],
-    ids=["no-command", "unknown-command", "unknown-env", "unknown-format", "unknown-option"],
+    [[], ["deploy"], ["graph", "--format", "png"], ["validate", "--verbose"]],
+    ids=["no-command", "unknown-command", "unknown-format", "unknown-option"],
 )
 def test_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
@@ -164,5 +166,27 @@ def test_usage_errors_exit_2(argv, capsys):
 def test_the_installed_command_exits_2_on_usage_errors(tmp_path):
     run = subprocess.run([str(Path(sys.executable).with_name("meshplane")), "validate", "--env", "qa"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
-    assert "--env qa: not an environment (dev, staging, prod, local)" in run.stderr
-    assert "Traceback" not in run.stderr
+    assert run.stderr == "--env:1: error: 'qa' is not an environment: dev, staging, prod, local\n"
+
+
+def test_version_is_the_packages(capsys):
+    import tomllib
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"meshplane {tomllib.loads((ROOT / 'pyproject.toml').read_text())['project']['version']}\n"
+
+
+def test_every_command_defaults_to_one_environment_that_writes_to_no_cloud(capsys):
+    """One default, chosen once: every --env's help names it, and it is not prod (nor any cloud's)."""
+    from meshplane.declarations.targets import DEFAULT_ENVIRONMENT
+
+    assert DEFAULT_ENVIRONMENT == "local"
+    parser = cli.build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001  (argparse keeps them there)
+    with_env = {name: p for name, p in commands.items() if any("--env" in a.option_strings for a in p._actions)}  # noqa: SLF001
+    assert set(with_env) == {"validate", "plan", "quotas", "up", "verify", "access", "diff", "export", "catalog"}
+    for name, p in with_env.items():
+        env = next(a for a in p._actions if "--env" in a.option_strings)  # noqa: SLF001
+        assert env.default in (None, DEFAULT_ENVIRONMENT) and f"default: {DEFAULT_ENVIRONMENT}" in env.help, name

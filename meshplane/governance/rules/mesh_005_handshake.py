@@ -10,8 +10,10 @@ from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
 
 
 def check(ctx: MeshContext) -> Iterator[Finding]:
+    if ctx.base is None:
+        return  # no baseline: whether the change adds the input is unknown, and the consumer is warned (MESH-015)
     for producer, consumer in ctx.mesh.refused_inputs(ctx.federation.open_classifications):
-        if ctx.base is not None and not ctx.base.is_new((producer, consumer)):
+        if not ctx.base.is_new((producer, consumer)):
             continue  # declared before this change: a withdrawal or a pending agreement (MESH-015)
         declared = ctx.mesh.products[consumer]
         index = [address for address, _ in declared.reads].index(producer)
@@ -30,7 +32,8 @@ RULE = Rule(
     rationale=(
         "Access is a two-sided handshake: a consumer's declaration alone grants nothing, so an unagreed input is a job "
         "that fails at run time with AccessDenied. Mandatory in production, where the pipeline must refuse the change that "
-        "adds it; a producer withdrawing an agreement is never blocked (MESH-015 warns the consumer instead)."
+        "adds it (judged against the change's base: `validate --base REF`, or the merge-base with the upstream branch); a "
+        "producer withdrawing an agreement is never blocked, nor is its consumer's own check (MESH-015 warns the consumer instead)."
     ),
     severity=Severity.warning,
     scope=Scope.mesh,

@@ -9,20 +9,23 @@ from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
 
 
 def check(ctx: MeshContext) -> Iterator[Finding]:
-    if ctx.base is None:
-        return  # no baseline: every refusal may be new, and MESH-005 reports it
     for producer, consumer in ctx.mesh.refused_inputs(ctx.federation.open_classifications):
-        if ctx.base.is_new((producer, consumer)):
-            continue
+        if ctx.base is not None and ctx.base.is_new((producer, consumer)):
+            continue  # the change adds it: MESH-005's
         declared = ctx.mesh.products[consumer]
         index = [address for address, _ in declared.reads].index(producer)
-        if ctx.base.was_granted((producer, consumer)):
+        source = ctx.mesh.products[producer].source  # where the producer decides: its consumers' line, else its name's
+        where = f"{source.path}:{source.lines.get(('consumers',)) or source.line_of(('name',))}"
+        if ctx.base is not None and ctx.base.was_granted((producer, consumer)):
             message = (
-                f"input {producer!r} no longer agrees to serve {consumer!r}: the read grant ends when {producer!r} deploys; "
-                "drop the input or ask its owner to list you again"
+                f"input {producer!r} no longer lists {consumer!r} or its domain as a consumer ({where}): the read grant ends when "
+                f"{producer!r} deploys; drop the input or ask its owner to list you again"
             )
-        else:
-            message = f"input {producer!r} has not agreed to serve {consumer!r} yet: no read grant exists"
+        else:  # refused before the change, or no baseline to tell
+            message = (
+                f"input {producer!r} does not list {consumer!r} or its domain as a consumer ({where}): no read grant exists; "
+                "ask its owner to list you, or drop the input"
+            )
         yield at(declared, ("inputs", index), message)
 
 
@@ -30,8 +33,10 @@ RULE = Rule(
     id="MESH-015",
     title="Withdrawn and pending agreements are announced to the consumer",
     rationale=(
-        "A producer may withdraw its consent at any time and must never be blocked from doing so; the consumer's job loses "
-        "access at the producer's deploy, so the consumer's owners are told on the line that reads it."
+        "A producer may withdraw its consent at any time and must never be blocked from doing so, nor may its consumers' own "
+        "checks fail for it; the consumer's job loses access at the producer's deploy, so the consumer's owners are told on the "
+        "line that reads it. Without a baseline to tell a withdrawal from a new input, a refusal is this warning, naming the "
+        "producer's line."
     ),
     severity=Severity.warning,
     scope=Scope.mesh,

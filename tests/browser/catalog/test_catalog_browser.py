@@ -79,7 +79,7 @@ def test_a_product_page_shows_its_schema_and_lineage(tab, site, mesh):
 def test_the_documents_a_page_links_are_there(tab, site):
     page = tab.page
     page.goto((site.parent / "products/users/play-events.html").as_uri())
-    for link in ("ODCS contract", "ODPS descriptor"):
+    for link in ("version 1", "ODPS descriptor"):  # the ODCS contract of each version, the ODPS descriptor
         href = page.get_attribute(f"a:text-is('{link}')", "href")
         assert (site.parent / "products/users" / href).resolve().is_file(), href
     tab.assert_offline_and_quiet()

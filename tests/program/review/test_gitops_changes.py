@@ -69,7 +69,7 @@ def test_a_grant_added_touches_both_partners_stacks(repo, monkeypatch, capsys):
     edit(repo, ROYALTIES, "inputs:\n", "inputs:\n  - podcasts/released-episodes\n")
     found = stacks(repo, monkeypatch, capsys, "--base", "main")
     assert names(found) == [*EVERY_ENVIRONMENT[:2], "prod", "prod-podcasts", "staging"]
-    assert domains_of(found, "prod") == ["artists", "podcasts"] and domains_of(found, "prod-podcasts") == ["podcasts"]
+    assert domains_of(found, "prod") == ["artists"] and domains_of(found, "prod-podcasts") == ["podcasts"]  # prod leaves podcasts out
     prod = {s["stack"]: s["wave"] for s in found["stacks"]}
     assert prod["prod"] >= 1 and prod["prod-podcasts"] >= 1
     code, changes = diff(repo, monkeypatch, capsys)
@@ -105,7 +105,8 @@ def test_a_component_edited_touches_every_stack_and_shows_in_the_resources(repo,
     code, changes = diff(repo, monkeypatch, capsys)
     assert code == 0 and changes["products"] == {}
     updated = {c["type"] for c in changes["resources"]["changes"]}
-    assert updated == {"aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"} and changes["resources"]["counts"]["update"] == 7
+    assert updated == {"aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"} and changes["resources"]["counts"]["update"] == 10
+    assert {s: c["update"] for s, c in changes["resources"]["stacks"].items()} == {"prod": 7, "prod-podcasts": 3}  # every stack of prod
 
 
 def test_a_stack_file_edited_touches_that_stack_and_a_protected_replacement_fails(repo, monkeypatch, capsys):
@@ -121,7 +122,8 @@ def test_a_stack_file_edited_touches_that_stack_and_a_protected_replacement_fail
 
 def test_named_files_give_the_partners_the_working_tree_declares(repo, monkeypatch, capsys):
     found = stacks(repo, monkeypatch, capsys, PLAYS)
-    assert domains_of(found, "prod") == ["artists", "playlists", "podcasts", "users"] and found["complete"] is False
+    assert domains_of(found, "prod") == ["artists", "playlists", "users"] and found["complete"] is False
+    assert domains_of(found, "prod-podcasts") == ["podcasts"]
     assert stacks(repo, monkeypatch, capsys, "README.md")["stacks"] == []
 
 

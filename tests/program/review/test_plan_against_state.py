@@ -8,13 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
+from statekit import exported
 
 from meshplane import cli
 from meshplane.declarations.problems import MeshError
 from meshplane.registrations import engine
 from meshplane.registrations.project import open_project
 from meshplane.review import deployed
-from meshplane.review.resource_changes import STACK_QUALIFIER, canonical
+from meshplane.review.resource_changes import STACK_QUALIFIER
 
 ROOT = Path(__file__).resolve().parents[3]
 STATES = Path(__file__).resolve().parent / "states"
@@ -45,20 +46,6 @@ def test_a_state_that_is_not_one_is_a_located_error(tmp_path, text, message):
     with pytest.raises(MeshError) as caught:
         deployed.read(path)
     assert [str(p) for p in caught.value.problems] == [f"{path}:1: error: {message}"]
-
-
-def exported(evaluation: engine.Evaluation) -> dict:
-    """The stack as `pulumi stack export` writes it after `pulumi up` of the same program: URNs as a real engine
-    spells them, every resource with its inputs and protection."""
-    resources = [{"urn": f"urn:pulumi:{evaluation.stack}::meshplane::pulumi:pulumi:Stack::meshplane-{evaluation.stack}", "custom": False, "type": "pulumi:pulumi:Stack"}]
-    for r in evaluation.resources:
-        entry = {"urn": canonical(r.urn), "custom": r.custom, "type": r.type, "inputs": copy.deepcopy(r.inputs), "protect": r.protect}
-        if r.parent:
-            entry["parent"] = canonical(r.parent)
-        if r.retain_on_delete:
-            entry["retainOnDelete"] = True
-        resources.append(entry)
-    return {"version": 3, "deployment": {"manifest": {"version": "v3.272.0"}, "resources": resources}}
 
 
 @pytest.fixture(scope="module")
@@ -117,9 +104,29 @@ def test_a_state_under_the_old_urns_plans_renames_not_replacements(tmp_path, mon
     code, found = plan(tmp_path, monkeypatch, capsys, state)
     assert found["counts"] == {"create": 0, "update": 7, "replace": 0, "delete": 0}
     assert all(c["renamed_from"] and c["properties"] == [] for c in found["changes"])
+    cli.main(["plan", "--env", "prod", "--state", str(tmp_path / "state.json")])
+    text = capsys.readouterr().out
+    assert text.count("[moved from under meshplane:index:ProductStorage]") == 7  # the alias the state matched, shortly
+    assert "urn:pulumi" not in text and "alias" not in text
 
 
-def test_pending_agreements_show_in_the_plan(tmp_path, monkeypatch, capsys):
+def test_a_plan_prints_no_alias_unless_asked(monkeypatch, capsys):
+    """Every product's resources carry the URNs of its former sub-components: a plan of a stack never deployed prints
+    none of them, unless asked (--aliases); JSON neither."""
+    monkeypatch.chdir(ROOT)
+    cli.main(["plan", "--env", "prod"])
+    text = capsys.readouterr().out
+    assert "urn:pulumi" not in text and max(len(line) for line in text.splitlines() if not line.startswith("by type")) < 160
+    cli.main(["plan", "--env", "prod", "--format", "json"])
+    assert all("aliases" not in r for r in json.loads(capsys.readouterr().out)["resources"])
+    cli.main(["plan", "--env", "prod", "--aliases"])
+    assert capsys.readouterr().out.count("urn:pulumi:prod::meshplane::meshplane:index:DataProduct$meshplane:index:ProductStorage$") > 40
+    cli.main(["plan", "--env", "prod", "--aliases", "--format", "json"])
+    assert sum(bool(r["aliases"]) for r in json.loads(capsys.readouterr().out)["resources"]) > 100
+
+
+def mesh_copy(tmp_path: Path) -> Path:
+    """The sample project with a copy of its mesh to edit (the rest linked)."""
     import shutil
 
     project = tmp_path / "p"
@@ -127,6 +134,31 @@ def test_pending_agreements_show_in_the_plan(tmp_path, monkeypatch, capsys):
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).symlink_to(ROOT / name)
     shutil.copytree(ROOT / "domains", project / "domains")
+    return project
+
+
+def test_a_plan_against_a_state_prints_only_the_aliases_it_matched(tmp_path, monkeypatch, capsys, prod):
+    """A product renamed since the state was taken: each of its resources says which alias carried it over, and no other."""
+    project = mesh_copy(tmp_path)
+    old = project / "domains/users/products/profile-updates.yaml"
+    text = old.read_text().replace("\nname: profile-updates\n", "\nname: profile-changes\n", 1) + "previous_names: [profile-updates]\n"
+    (project / "domains/users/products/profile-changes.yaml").write_text(text)
+    old.unlink()
+    for path in project.glob("domains/*/products/*.yaml"):
+        path.write_text(path.read_text().replace("users/profile-updates", "users/profile-changes"))
+    (tmp_path / "state.json").write_text(json.dumps(exported(prod)))
+    monkeypatch.chdir(project)
+    capsys.readouterr()
+    assert cli.main(["plan", "--env", "prod", "--state", str(tmp_path / "state.json")]) == 0
+    text = capsys.readouterr().out
+    assert "0 to create" in text and "0 to replace" in text and "0 to delete" in text
+    renamed = [line for line in text.splitlines() if "[renamed from " in line]
+    assert len(renamed) >= 15 and all("[renamed from users/profile-updates-" in line for line in renamed)
+    assert "urn:pulumi" not in text
+
+
+def test_pending_agreements_show_in_the_plan(tmp_path, monkeypatch, capsys):
+    project = mesh_copy(tmp_path)
     plays = project / "domains/users/products/play-events.yaml"
     plays.write_text(plays.read_text().replace("consumers:\n  - playlists\n", "consumers:\n"))
     monkeypatch.chdir(project)

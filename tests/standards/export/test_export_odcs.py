@@ -144,11 +144,10 @@ def test_the_command_writes_one_file_per_product(tmp_path, monkeypatch, capsys, 
 
 def test_an_unknown_stack_is_one_located_error(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(REPO)
-    assert cli.main(["export", "odcs", "--env", "qa", "--out", str(tmp_path)]) == 1
+    assert cli.main(["export", "odcs", "--env", "qa", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        "stacks/Pulumi.qa.yaml:1: error: no environment or stack 'qa' (known: dev, local, prod, prod-podcasts, staging)",
-        "1 problem(s) found",
-    ]
+        "--env:1: error: no environment or stack 'qa' (known: dev, local, prod, prod-podcasts, staging)",
+    ]  # the command line's: a usage error, located at the option
     assert list(tmp_path.iterdir()) == []
 
 

@@ -1,6 +1,7 @@
 """Whatever a platform engineer commits as a stack file, `meshplane validate --stack` ends in exit 0, or in exit 1 with
 every problem a located `path:line: error:` line: never a traceback, never an internal error. Whatever command line
-is typed ends the same way, or in exit 2 for a usage error.
+is typed ends the same way, or in exit 2 for a usage error. So does whatever the federation writes in its file: every
+stack key and every federation key (found from their models, so a new key is fuzzed too) takes any value.
 
 Each example writes `stacks/Pulumi.fuzz.yaml`, the only stack of one temporary copy of the sample project (its domains and
 governance), so a stack file that reads clean goes on through every check of validate, and runs the command in this
@@ -9,9 +10,11 @@ process, as the tests of the CLI do."""
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import re
 import shutil
+import typing
 from pathlib import Path
 
 import pytest
@@ -20,10 +23,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from meshplane import cli
+from meshplane.declarations.federation import Federation
+from meshplane.declarations.spec import Spec
 from meshplane.declarations.stack import SETTING_KEYS
 
 ROOT = Path(__file__).resolve().parents[3]
 FUZZ = settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ_EACH = settings(FUZZ, max_examples=12)  # per key: every key of the stack's and the federation's files
 SAMPLES = sorted(p.name for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
 KEYS = [f"meshplane:{k}" for k in SETTING_KEYS] + ["pulumi:disable-default-providers", "aws:region", "domains", "meshplane:domain"]
 
@@ -142,6 +148,83 @@ def test_command_lines(project, argv, name):
     if code == 1:
         lines = [line for line in err.getvalue().splitlines() if re.search(r"\berror\b", line)]
         assert lines and all(LOCATED.match(line) for line in lines), err.getvalue()
+
+
+# values a setting of each kind is written with, right or nearly: accounts, roles, quotas, regular expressions
+ACCOUNT = st.sampled_from(["123456789012", "210987654321", "333333333333", "12345", "", "1234567890123"])
+ROLE = st.builds(lambda a, n: f"arn:aws:iam::{a}:role/{n}", ACCOUNT, st.sampled_from(["meshplane-deployer", "other", "a/b", ""]))
+DOMAIN = st.sampled_from(["users", "podcasts", "artists", "playlists", "user", "Users", "nobody", ""])
+QUOTA_ID = st.sampled_from(["iam.roles", "s3.buckets", "s3.access-points", "kms.keys", "iam.role", ""])
+ACCOUNTS = st.dictionaries(DOMAIN, st.fixed_dictionaries({"accountId": ACCOUNT, "roleArn": ROLE}, optional={"quotas": st.dictionaries(QUOTA_ID, st.integers(-1, 20000), max_size=2)}), max_size=3)
+REGEX = st.sampled_from(["^[a-z((", "(?P<x", "*", "a{2,1}", "\\", "^[a-z]+$", "(?<=a+)b", "[z-a]"])
+SETTING_VALUES = {
+    "accounts": ACCOUNTS,
+    "quotas": st.dictionaries(QUOTA_ID, st.integers(-1, 20000) | st.floats(), max_size=3),
+    "domains": st.lists(DOMAIN, max_size=3),
+    "excludeDomains": st.lists(DOMAIN, max_size=3),
+    "accountId": ACCOUNT,
+    "awsEndpoint": st.sampled_from(["http://127.0.0.1:5000", "http://127.0.0.1:99999", "https://x/", "ftp://x", "http://"]),
+}
+
+
+@FUZZ_EACH
+@pytest.mark.parametrize("key", SETTING_KEYS)
+@given(data=st.data())
+def test_every_stack_key_takes_any_value(project, key, data):
+    """Each key of the local sample stack (two accounts) set to anything, or to a value near a right one."""
+    config = sample("Pulumi.local.yaml")["config"]
+    config[f"meshplane:{key}"] = data.draw(SETTING_VALUES.get(key, st.nothing()) | structures)
+    check(project, yaml.safe_dump({"config": config}, allow_unicode=True, sort_keys=False).encode())
+
+
+def federation_paths(model: type[Spec] = Federation, written: object = None, prefix: tuple = ()) -> list[tuple]:
+    """Every key of the federation's file, from its model: a mapping of models is entered through a key the sample
+    writes (or a made-up one)."""
+    written = written if isinstance(written, dict) else {}
+    found = []
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        path = (*prefix, key)
+        found.append(path)
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, Spec):
+            found += federation_paths(annotation, written.get(key), path)
+        elif typing.get_origin(annotation) is dict and isinstance(value := typing.get_args(annotation)[1], type) and issubclass(value, Spec):
+            inner = written.get(key) if isinstance(written.get(key), dict) else {}
+            first = next(iter(inner), "made-up")
+            found += federation_paths(value, inner.get(first), (*path, first))
+    return found
+
+
+SAMPLE_FEDERATION = yaml.safe_load((ROOT / "governance" / "federation.yaml").read_text())
+FEDERATION_PATHS = federation_paths(Federation, SAMPLE_FEDERATION)
+
+
+def test_the_federation_fuzz_reaches_every_key():
+    assert ("naming", "column_pattern") in FEDERATION_PATHS and ("images", "immutable_tag_pattern") in FEDERATION_PATHS
+    assert ("classifications", "public", "retention", "min_days") in FEDERATION_PATHS and ("rules", "MESH-005", "environments") in FEDERATION_PATHS
+    assert {p[0] for p in FEDERATION_PATHS} == {f.alias or n for n, f in Federation.model_fields.items()}
+
+
+@FUZZ_EACH
+@pytest.mark.parametrize("path", FEDERATION_PATHS, ids=".".join)
+@given(data=st.data())
+def test_every_federation_key_takes_any_value(project, path, data):
+    """Each key of the sample federation's file set to anything (a regular expression or not), over a sample stack."""
+    federation = copy.deepcopy(SAMPLE_FEDERATION)
+    inside = federation
+    for key in path[:-1]:
+        inside = inside.setdefault(key, {})  # the sample writes a mapping at every key above a leaf
+    inside[path[-1]] = data.draw(REGEX | structures | st.integers(-5, 4000))
+    file = project / "governance" / "federation.yaml"
+    kept = file.read_bytes()
+    try:
+        modeline = kept.decode().splitlines(keepends=True)[0]
+        assert modeline.startswith("# yaml-language-server: $schema=")
+        file.write_text(modeline + yaml.safe_dump(federation, allow_unicode=True, sort_keys=False))
+        check(project, (ROOT / "stacks" / "Pulumi.prod.yaml").read_bytes())
+    finally:
+        file.write_bytes(kept)
 
 
 @pytest.mark.parametrize("name", SAMPLES)

@@ -136,7 +136,7 @@ def test_a_port_takes_one_schema_object_with_columns_named_once(mesh_files: Mesh
     assert mesh_files.errors() == [
         f"{C}/alpha.odcs.yaml:6: error: the contract has 2 schema objects: a product's output port takes exactly one",
         f"{C}/beta.yaml:9: error: schema.0.properties: every property is a partition: the port needs at least one column",
-        f"{C}/gamma.yaml:9: error: schema.0.properties: duplicate column names: listener_id",
+        f"{C}/gamma.yaml:17: error: schema.0.properties.1.name: column 'listener_id' is declared twice in this port (first as its column 1)",
     ]
 
 

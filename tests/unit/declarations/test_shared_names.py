@@ -155,12 +155,18 @@ def test_two_domains_meeting_in_one_string_are_refused_at_both_declarations(mesh
     ]
 
 
-def test_a_renamed_product_keeps_its_data_names_and_its_new_name_may_meet_another_domains_manifests(mesh_files):
+def test_a_renamed_product_keeps_every_name_of_its_oldest_one_its_jobs_included(mesh_files):
+    """A rename replaces nothing, the job's Kubernetes objects included: every name, the manifests' too, is the oldest
+    name's, so the new name meets no other domain's and the old one still does."""
     mesh_files.product("users", "play-events", product_text("play-events", extra="previous_names: [old-plays]\n"))
     mesh_files.product("users-play", "events")
+    assert mesh_files.load().products.keys() == {"users/play-events", "users-play/events"}
+    mesh_files.product("users-old", "plays")
     assert [e.split(" with ")[0] for e in mesh_files.errors()] == [
-        "domains/users-play/products/events.yaml:2: error: product 'users-play/events' would share its job manifests '<kind>-users-play-events.yaml'",
-        "domains/users/products/play-events.yaml:2: error: product 'users/play-events' would share its job manifests '<kind>-users-play-events.yaml'",
+        "domains/users-old/products/plays.yaml:2: error: product 'users-old/plays' would share its bucket, roles and table "
+        "'<prefix>-users-old-plays', job manifests '<kind>-users-old-plays.yaml'",
+        "domains/users/products/play-events.yaml:2: error: product 'users/play-events' would share its bucket, roles and table "
+        "'<prefix>-users-old-plays', job manifests '<kind>-users-old-plays.yaml'",
     ]
 
 

@@ -161,6 +161,33 @@ def unknown_key_in_an_account(root, broken):
 
 
 @case
+def an_account_for_a_domain_the_mesh_does_not_hold(root, broken):
+    account = '  meshplane:accounts:\n    %s: {accountId: "444444444444", roleArn: "arn:aws:iam::444444444444:role/deployer"}\n'
+    prod(root, broken, account % "users", account % "user")
+    return [f"{PROD}:8: error: meshplane:accounts: 'user' is not a domain of the mesh (did you mean 'users'?): its account would place nothing"]
+
+
+@case
+def a_role_in_another_account(root, broken):
+    account = '  meshplane:accounts:\n    users: {accountId: "444444444444", roleArn: "arn:aws:iam::%s:role/deployer"}\n'
+    prod(root, broken, account % "444444444444", account % "555555555555")
+    return [f"{PROD}:8: error: meshplane:accounts.users.roleArn: role 'arn:aws:iam::555555555555:role/deployer' is in account "
+            "555555555555, not in 444444444444, the account it deploys"]
+
+
+@case
+def two_deployer_roles_for_one_account(root, broken):
+    accounts = (
+        '  meshplane:accounts:\n'
+        '    users: {accountId: "444444444444", roleArn: "arn:aws:iam::444444444444:role/deployer"}\n'
+        '    podcasts:\n      accountId: "444444444444"\n      roleArn: "arn:aws:iam::444444444444:role/%s"\n'
+    )
+    prod(root, broken, accounts % "deployer", accounts % "other-deployer")
+    return [f"{PROD}:11: error: meshplane:accounts.podcasts.roleArn: account 444444444444 is deployed by "
+            "'arn:aws:iam::444444444444:role/deployer' (meshplane:accounts.users.roleArn): one account has one deployer role"]
+
+
+@case
 def name_prefix_s3_reserves(root, broken):
     write(root, "prod", BASE.replace("namePrefix: daff-prod", "namePrefix: sthree" if broken else "namePrefix: sthreex"))
     return [f"{PROD}:5: error: meshplane:namePrefix: 'sthree' would start every bucket's name with 'sthree-', which S3 reserves"]

@@ -65,8 +65,8 @@ def test_validate_writes_sarif_that_independent_libraries_read_back(mesh_files, 
         for r in run.results
     )
     assert got == [
-        ("MESH-005", "error", "domains/podcasts/products/gamma.yaml", 12),
         ("MESH-014", "error", "domains/podcasts/products/gamma.yaml", 6),
+        ("MESH-015", "warning", "domains/podcasts/products/gamma.yaml", 12),  # outside a git checkout: a refusal warns
     ]
     assert all(rules[r.rule_index] == r.rule_id for r in run.results)
     assert document["runs"][0]["automationDetails"]["id"] == "meshplane/validate/prod/"
@@ -90,7 +90,7 @@ def test_github_annotations_escape_what_the_runner_parses():
         Problem("domains/u/p.yaml", 7, "column added", Severity.note, "column-added"),
     ]
     assert findings.github(problems).splitlines() == [
-        "::warning file=domains/a b/x%2Cy.yaml,line=3,title=MESH-013 warning::50%25 done%0Anext: line",
+        "::warning file=domains/a b/x%2Cy.yaml,line=3,title=MESH-013 warning::50%25 done next: line",  # a problem is one line
         "::error file=domains/u/p.yaml,line=1,title=error::no rule",
         "::notice file=domains/u/p.yaml,line=7,title=column-added note::column added",
     ]
