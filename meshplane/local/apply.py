@@ -10,6 +10,7 @@ declared name without the stack's marker is refused, at its declaration.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from components import tokens
+from components.access import POLICY_PATH
 from components.providers import account_of_provider
 from meshplane.cloud.inventory import Resource, whole
 from meshplane.cloud.manifests import is_kubernetes_object
@@ -24,7 +26,7 @@ from meshplane.declarations.problems import MeshError, Problem
 from meshplane.local.emulator import Aws, error_code
 from meshplane.local.ids import IdMap
 from meshplane.local.ownership import Journal, KeyFound, NotOurs, adopt, customer_keys, duplicates, find_key, key_tags
-from meshplane.local.readers import Declared, Reading
+from meshplane.local.readers import Ahead, Declared, Reading, policy_name
 from meshplane.local.shapes import iam_tags, lf_table, list_grants, listed_tags, shape
 from meshplane.local.subjects import aliases, subject
 from meshplane.registrations.engine import Evaluation
@@ -405,7 +407,7 @@ def default_version(iam, arn: str, current: str, policy: str) -> None:
 
 
 def iam_attachments_exclusive(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
-    """Exactly these managed policies on the role: the missing attached, any other detached (it compares for itself)."""
+    """Exactly these managed policies on the role: the missing attached, any other detached."""
     iam = ctx.client("iam")
     role, wanted = inputs["roleName"], set(inputs.get("policyArns") or ())
     have = {p["PolicyArn"] for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=role) for p in page["AttachedPolicies"]}
@@ -413,10 +415,7 @@ def iam_attachments_exclusive(ctx: Context, inputs: dict, resource: Resource) ->
         iam.attach_role_policy(RoleName=role, PolicyArn=arn)
     for arn in sorted(have - wanted):
         iam.detach_role_policy(RoleName=role, PolicyArn=arn)
-    changes = [f"{arn} attached" for arn in sorted(wanted - have)] + [f"{arn} detached" for arn in sorted(have - wanted)]
-    if not changes:
-        return {"id": role}, UNCHANGED
-    return {"id": role, "changes": [f"attached policies: {', '.join(changes)}"]}, UPDATED
+    return {"id": role}, PUT
 
 
 # Lake Formation --------------------------------------------------------------------------------------
@@ -458,69 +457,63 @@ class Stray:
     remove: Callable[[], object]
 
 
-def stray_access_points(aws: Aws, account: str, declared: Declared) -> list[Stray]:
+def stray_access_points(reading: Reading, account: str, declared: Declared) -> list[Stray]:
     buckets = declared.buckets.get(account, set())
     if not buckets:
         return []
-    control = aws.client("s3control")
-    points = control.list_access_points(AccountId=account).get("AccessPointList", [])
+    control, mine = reading.of(account, "s3control"), declared.access_points.get(account, set())
     return [
-        Stray(f"access point {p['Name']}", p["Bucket"], lambda name=p["Name"]: control.delete_access_point(AccountId=account, Name=name))
-        for p in points
-        if p["Bucket"] in buckets and p["Name"] not in declared.access_points.get(account, set())
+        Stray(f"access point {name}", bucket, lambda name=name: control.delete_access_point(AccountId=account, Name=name))
+        for name, bucket in sorted(reading.access_points_of(account).items())
+        if bucket in buckets and name not in mine
     ]
 
 
-def stray_grants(aws: Aws, account: str, declared: Declared) -> list[Stray]:
-    keys = sorted(declared.keys.get(account, set()))
-    if not keys:
+def stray_grants(reading: Reading, account: str, declared: Declared) -> list[Stray]:
+    if not declared.keys.get(account):
         return []
-    kms = aws.client("kms")
+    kms = reading.kms(account)
     return [
         Stray(f"key grant {g.get('Name') or g['GrantId']}", key, lambda key=key, grant=g["GrantId"]: kms.revoke_grant(KeyId=key, GrantId=grant))
-        for key in keys
-        for g in list_grants(kms, key)
+        for key in sorted(declared.keys.get(account, set()))
+        for g in reading.grant_list(account, key)
         if g.get("Name") not in declared.grants.get(key, set())
     ]
 
 
-def stray_catalog_grants(aws: Aws, account: str, declared: Declared) -> list[Stray]:
+def stray_catalog_grants(reading: Reading, account: str, declared: Declared) -> list[Stray]:
     databases = declared.databases.get(account, set())
     if not databases:
         return []
-    lf, found = aws.client("lakeformation"), []
-    for entry in lf.list_permissions(CatalogId=account).get("PrincipalResourcePermissions", []):
-        table = entry.get("Resource", {}).get("Table")
-        if not table or table.get("DatabaseName") not in databases:
-            continue
-        principal = entry["Principal"]["DataLakePrincipalIdentifier"]
-        target = {"Table": {k: table[k] for k in ("CatalogId", "DatabaseName", "Name", "TableWildcard") if k in table}}
-        if (principal, json.dumps(target, sort_keys=True)) not in declared.permissions.get(account, set()):
-            revoke = lambda entry=entry, target=target: lf.revoke_permissions(  # noqa: E731
-                CatalogId=account, Principal=entry["Principal"], Resource=target, Permissions=entry["Permissions"])
+    lf, found = reading.of(account, "lakeformation"), []
+    for (principal, target), permissions in sorted(reading.catalog_grants_of(account).items()):
+        table = json.loads(target)["Table"]
+        if table.get("DatabaseName") in databases and (principal, target) not in declared.permissions.get(account, set()):
+            revoke = lambda principal=principal, target=target, permissions=sorted(permissions): lf.revoke_permissions(  # noqa: E731
+                CatalogId=account, Principal={"DataLakePrincipalIdentifier": principal}, Resource=json.loads(target), Permissions=permissions)
             found.append(Stray(f"catalog grant to {principal} on {table['DatabaseName']}.{table.get('Name', '*')}", table["DatabaseName"], revoke))
     return found
 
 
 STRAYS = (stray_access_points, stray_grants, stray_catalog_grants)
+SLOT = re.compile(r"(?P<role>.+)-reads(?:-[01]+)?")  # a role's managed policy holding agreements (naming.slot_name)
 
 
-def _prune_managed_policies(aws: Aws, account: str, declared: Declared) -> list[str]:
+def _prune_managed_policies(reading: Reading, account: str, declared: Declared) -> list[str]:
     roles = declared.roles.get(account, set())
     if not roles:
         return []
-    iam, pruned = aws.client("iam"), []
-    for page in iam.get_paginator("list_policies").paginate(Scope="Local", PathPrefix="/meshplane/"):
-        for policy in page["Policies"]:
-            owned = any(policy["PolicyName"].startswith(f"{role}-reads") for role in roles)
-            if owned and policy["Arn"] not in declared.policies.get(account, set()):
-                for attached in iam.list_entities_for_policy(PolicyArn=policy["Arn"]).get("PolicyRoles", []):
-                    iam.detach_role_policy(RoleName=attached["RoleName"], PolicyArn=policy["Arn"])
-                for version in iam.list_policy_versions(PolicyArn=policy["Arn"])["Versions"]:
-                    if not version["IsDefaultVersion"]:
-                        iam.delete_policy_version(PolicyArn=policy["Arn"], VersionId=version["VersionId"])
-                iam.delete_policy(PolicyArn=policy["Arn"])
-                pruned.append(f"managed policy {policy['PolicyName']}")
+    iam, pruned = reading.of(account, "iam"), []
+    for arn, policy in sorted(reading.iam_of(account).policies.items()):
+        slot = SLOT.fullmatch(policy_name(arn))
+        if policy.get("Path", "").startswith(POLICY_PATH) and slot and slot["role"] in roles and arn not in declared.policies.get(account, set()):
+            for attached in iam.list_entities_for_policy(PolicyArn=arn).get("PolicyRoles", []):
+                iam.detach_role_policy(RoleName=attached["RoleName"], PolicyArn=arn)
+            for version in iam.list_policy_versions(PolicyArn=arn)["Versions"]:
+                if not version["IsDefaultVersion"]:
+                    iam.delete_policy_version(PolicyArn=arn, VersionId=version["VersionId"])
+            iam.delete_policy(PolicyArn=arn)
+            pruned.append(f"managed policy {policy_name(arn)}")
     return pruned
 
 
@@ -539,24 +532,23 @@ def mark_leftovers(ctx: Context) -> list[str]:
     return notes
 
 
-def prune(ctx: Context) -> list[str]:
+def prune(ctx: Context, reading: Reading) -> list[str]:
     """A withdrawn agreement is resources the program no longer registers: remove those of the buckets, keys, roles
     and databases this run declares (never anything else's): access points, key grants, Lake Formation permissions,
-    managed and inline policies."""
+    managed and inline policies. What is there is what the reading listed: this run only adds what it declares."""
     pruned: list[str] = []
     declared = ctx.declared
-    for account, aws in sorted(ctx.accounts.items()):
-        for stray in (s for finder in STRAYS for s in finder(aws, account, declared)):
+    for account in sorted(ctx.accounts):
+        for stray in (s for finder in STRAYS for s in finder(reading, account, declared)):
             stray.remove()
             pruned.append(stray.what)
-        pruned += _prune_managed_policies(aws, account, declared)
+        pruned += _prune_managed_policies(reading, account, declared)
     for (account, role), names in sorted(declared.inline.items()):
-        iam = ctx.accounts[account].client("iam")
-        for page in iam.get_paginator("list_role_policies").paginate(RoleName=role):
-            for name in page["PolicyNames"]:
-                if name not in names:
-                    iam.delete_role_policy(RoleName=role, PolicyName=name)
-                    pruned.append(f"inline policy {role}/{name}")
+        found = reading.iam_of(account).roles.get(role) or {}  # a role made by this run holds only what it declares
+        for name in sorted(p["PolicyName"] for p in found.get("RolePolicyList") or ()):
+            if name not in names:
+                reading.of(account, "iam").delete_role_policy(RoleName=role, PolicyName=name)
+                pruned.append(f"inline policy {role}/{name}")
     return pruned
 
 
@@ -633,7 +625,6 @@ PARENTS: dict[str, Callable[[dict], str]] = {  # what a resource stands on: made
     tokens.TABLE: lambda i: i["databaseName"],
     tokens.LF_PERMISSIONS: lambda i: i["table"]["databaseName"],
 }
-COMPARES_ITSELF = frozenset({tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE})  # reads and writes only what differs on its own
 
 Outputs = Callable[[Context, Reading, dict, Resource], dict]
 
@@ -662,6 +653,7 @@ OUTPUTS: dict[str, Outputs] = {  # what an applier answers, for a resource found
     tokens.KEY_GRANT: _grant_outputs,
     tokens.ROLE: lambda ctx, reading, i, r: {"id": i["name"], "name": i["name"], "arn": f"arn:aws:iam::{ctx.account}:role{i.get('path', '/')}{i['name']}"},
     tokens.ROLE_POLICY: lambda ctx, reading, i, r: {"id": f"{i['role']}:{i['name']}"},
+    tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE: lambda ctx, reading, i, r: {"id": i["roleName"]},
     tokens.MANAGED_POLICY: lambda ctx, reading, i, r: {"id": policy_arn(ctx, i), "arn": policy_arn(ctx, i)},
     tokens.LF_RESOURCE: lambda ctx, reading, i, r: {"id": i["arn"]},
     tokens.LF_PERMISSIONS: lambda ctx, reading, i, r: {"id": f"{i['principal']}:{json.dumps(lf_table(i), sort_keys=True)}"},
@@ -699,10 +691,13 @@ def apply(
     journal: Journal | None = None,
     where: Locate | None = None,
     known_keys: frozenset[str] = frozenset(),
+    read_ahead: bool = False,
 ) -> ApplyReport:
     """Apply every cloud resource in order, each in its provider's account (`accounts`; `default` the stack's own),
     translating mock IDs to the emulator's as they become known. `journal` records each create before its call;
-    `where` locates a resource's declaration for an error; `known_keys` are the key IDs the last state names."""
+    `where` locates a resource's declaration for an error; `known_keys` are the key IDs the last state names;
+    `read_ahead` reads the resources in a few threads ahead of the walk (an emulator that holds the deployment, in a
+    process of its own), until a write makes what was read ahead stale."""
     problems = unsupported(evaluation)
     if problems:
         raise ApplyError(problems)
@@ -712,38 +707,53 @@ def apply(
     todo = cloud_resources(evaluation)
     fresh: set[str] = set()  # the buckets, keys, roles and databases this run created: nothing stands on them yet
     started = time.monotonic()
-    for done, resource in enumerate(todo, 1):
-        if resource.type in NOT_APPLICABLE:
-            report.not_applicable.append((resource, NOT_APPLICABLE[resource.type]))
-        else:
-            inputs = ctx.ids.translate(resource.inputs)
-            ctx.use(resource)
-            try:
-                applied = converge(ctx, reading, inputs, resource, fresh)
-            except (ClientError, BotoCoreError, ParamValidationError, KeyError, NotOurs) as exc:
-                path, line = where(resource) if where else ("__main__.py", 1)
-                reason = f"missing input {exc}" if isinstance(exc, KeyError) else str(exc)
-                raise ApplyError([Problem(path, line, f"{subject(resource, ctx.alias_of_key)}: {reason} "
-                                                      f"({done - 1} of {len(todo)} resources applied before it)")]) from None  # fmt: skip
-            ctx.ids.learn_outputs({"id": resource.id, **resource.outputs}, applied.real)
-            if resource.type == tokens.KEY and applied.status != CREATED:
-                report.notes += retire_duplicates(ctx, reading, resource, applied.real["keyId"])
-            report.applied.append(applied)
-        if progress:
-            progress(done, len(todo), time.monotonic() - started)
+    ahead = reading.ahead(todo) if read_ahead else None
+    try:
+        for done, resource in enumerate(todo, 1):
+            if resource.type in NOT_APPLICABLE:
+                report.not_applicable.append((resource, NOT_APPLICABLE[resource.type]))
+            else:
+                inputs = ctx.ids.translate(resource.inputs)
+                ctx.use(resource)
+                try:
+                    applied = converge(ctx, reading, inputs, resource, fresh, ahead)
+                except (ClientError, BotoCoreError, ParamValidationError, KeyError, NotOurs) as exc:
+                    path, line = where(resource) if where else ("__main__.py", 1)
+                    reason = f"missing input {exc}" if isinstance(exc, KeyError) else str(exc)
+                    raise ApplyError([Problem(path, line, f"{subject(resource, ctx.alias_of_key)}: {reason} "
+                                                          f"({done - 1} of {len(todo)} resources applied before it)")]) from None  # fmt: skip
+                ctx.ids.learn_outputs({"id": resource.id, **resource.outputs}, applied.real)
+                notes = retire_duplicates(ctx, reading, resource, applied.real["keyId"]) if resource.type == tokens.KEY and applied.status != CREATED else []
+                report.notes += notes
+                if ahead is not None and (notes or (applied.status != UNCHANGED and resource.type in KEY_TYPES)):
+                    ahead.close()  # where keys and aliases lead changed: what follows is read as the walk reaches it
+                    ahead = None
+                report.applied.append(applied)
+            if progress:
+                progress(done, len(todo), time.monotonic() - started)
+    finally:
+        if ahead is not None:
+            ahead.close()
     ctx.declared = reading.declared_here()[0]
-    report.pruned = prune(ctx)
+    report.pruned = prune(ctx, reading)
     report.notes += mark_leftovers(ctx)
     report.seconds = time.monotonic() - started
     return report
 
 
-def converge(ctx: Context, reading: Reading, inputs: dict, resource: Resource, fresh: set[str]) -> Applied:
-    """Read the resource, then write only what departs from its declaration: nothing when nothing does. What stands on
-    a resource this run created (a new bucket's configuration, a new key's grants) is created without a read."""
+KEY_TYPES = (tokens.KEY, tokens.KEY_ALIAS)  # a write of one changes what other resources' readings resolve keys to
+
+
+def converge(ctx: Context, reading: Reading, inputs: dict, resource: Resource, fresh: set[str], ahead: Ahead | None = None) -> Applied:
+    """Read the resource (or take what was read `ahead`), then write only what departs from its declaration: nothing
+    when nothing does. What stands on a resource this run created (a new bucket's configuration, a new key's grants)
+    is created without a read. A write changes the resource itself: what was read ahead of the others still holds,
+    but for a key or an alias (`KEY_TYPES`)."""
     parent = PARENTS.get(resource.type, lambda i: None)(inputs)
-    read_first = resource.type not in COMPARES_ITSELF and parent not in fresh
-    found = reading.departures(resource) if read_first else None
+    if parent in fresh:
+        found = None
+    else:
+        found = ahead.departures(resource) if ahead is not None else reading.departures(resource)
     if found == []:
         if resource.type == tokens.KEY and reading.stack_key(resource).repointed:  # the alias's own reading repairs it
             ctx.notes.append(repointed(ctx, resource, reading.stack_key(resource)))
@@ -757,8 +767,7 @@ def converge(ctx: Context, reading: Reading, inputs: dict, resource: Resource, f
         return Applied(resource, real, UPDATED, tuple(found))
     if status == CREATED and resource.type in PARENT_TYPES:
         fresh.add(real.get("keyId") or real["id"])
-    changes = tuple(real.pop("changes", ()))  # an applier that compares for itself says what it changed
-    return Applied(resource, real, CREATED if status == PUT or parent in fresh else status, () if parent in fresh else changes)
+    return Applied(resource, real, CREATED if status == PUT or parent in fresh else status)
 
 
 def _default_tags(evaluation: Evaluation) -> dict[str, str]:

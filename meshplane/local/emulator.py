@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import socket
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -129,6 +130,9 @@ class Emulator:
         self.stop()
 
 
+_MAKING = threading.RLock()
+
+
 @dataclass
 class Aws:
     """boto3 clients for one account and region: the emulator's (endpoint set) or real AWS (default credential chain)."""
@@ -140,6 +144,10 @@ class Aws:
     _clients: dict = field(default_factory=dict, repr=False)
 
     def client(self, service: str):
+        with _MAKING:  # a session is not thread-safe: readers in several threads ask for clients
+            return self._client(service)
+
+    def _client(self, service: str):
         if service not in self._clients:
             config = Config(
                 s3={"addressing_style": "path"},

@@ -1,10 +1,15 @@
-"""One writer per stack: a lock beside the stack's local state, held by every command that writes the deployment.
+"""One writer per stack: every command that writes a deployment or its state holds a lock for the stack.
 
-As Pulumi's backends keep a lock beside a stack's state, `up --local` (and `access --check`, which lifts bucket
-policies while it probes) holds `local-lock.<stack>.json` beside `local-state.<stack>.json` for the whole run.
-The lock is the kernel's (`flock`): it is released when its holder exits, however it exits, so a lock whose
-holder process is gone is taken over, and said so, while a live holder's never is. The file names its holder
-(process, host, command, start) for the one line a second run stops with.
+As Pulumi's backends keep a stack's lock with its state, two locks keep one writer per stack:
+- the deployment's: the stack in the emulator it writes (`deployment_lock`, keyed by the emulator's address and the
+  stack, in a folder of this machine's: every writer of a local emulator runs here), so two runs against one
+  emulator exclude each other whatever folder each writes its state to. `up --local` holds it for its whole apply,
+  and `access --check`, which lifts bucket policies while it probes, waits for it;
+- the state's: `local-lock.<stack>.json` beside `local-state.<stack>.json` (`lock_path`), so two runs writing one
+  state folder (its state, journal, manifests), even to two emulators, exclude each other.
+A lock is the kernel's (`flock`): it is released when its holder exits, however it exits, so a lock whose holder
+process is gone is taken over, and said so, while a live holder's never is. The file names its holder (process,
+host, command, start) for the one line a second run stops with.
 """
 
 from __future__ import annotations
@@ -14,16 +19,29 @@ import json
 import os
 import socket
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlparse
 
 from meshplane.declarations.problems import MeshError, Problem
 
 
+LOCKS = Path(tempfile.gettempdir()) / "meshplane-locks"  # the deployments' locks: one folder for the machine
+
+
 def lock_path(state_folder: Path, stack: str) -> Path:
+    """The lock of the stack's state, beside it."""
     return state_folder / f"local-lock.{stack}.json"
+
+
+def deployment_lock(endpoint: str, stack: str, folder: Path | None = None) -> Path:
+    """The lock of the stack's deployment in the emulator at `endpoint` (its host, `localhost` as 127.0.0.1, and port)."""
+    parsed = urlparse(endpoint)
+    host = "127.0.0.1" if parsed.hostname in (None, "localhost") else parsed.hostname
+    return (folder or LOCKS) / f"{host.replace(':', '_')}-{parsed.port or 80}.{stack}.json"
 
 
 def holder_text(holder: dict) -> str:
@@ -36,10 +54,14 @@ class StackLocked(MeshError):
 
 
 class StackLock:
-    """`with StackLock(path, stack, echo):` the stack is written by this process alone, or StackLocked is raised."""
+    """`with StackLock(path, stack, echo):` the stack (`what`: "stack S", or "stack S in the emulator at URL") is written
+    by this process alone, or StackLocked is raised."""
 
-    def __init__(self, path: Path, stack: str, echo: Callable[[str], None] = print, command: str | None = None, wait: float = 0.0):
+    def __init__(self, path: Path, stack: str, echo: Callable[[str], None] = print, command: str | None = None, wait: float = 0.0,
+                 what: str | None = None, fresh: bool = False):  # fmt: skip
         self.path, self.stack, self.echo, self.wait = path, stack, echo, wait
+        self.what = what or f"stack {stack}"
+        self.fresh = fresh  # what it guards was just made (an emulator started here): a dead holder left nothing to adopt
         self.command = command or " ".join(["meshplane", *sys.argv[1:]])
         self._fd: int | None = None
 
@@ -52,20 +74,20 @@ class StackLock:
 
     def acquire(self) -> None:
         """Take the lock; a live holder's makes this run wait up to `wait` seconds (saying so once), then stop."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _folder(self.path.parent)
         deadline, said = time.monotonic() + self.wait, False
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 holder = _read(fd)
                 os.close(fd)
                 if time.monotonic() >= deadline:
-                    raise StackLocked([Problem(str(self.path), 1, f"stack {self.stack} is being written by another run, {holder_text(holder)}: "
+                    raise StackLocked([Problem(str(self.path), 1, f"{self.what} is being written by another run, {holder_text(holder)}: "
                                                                  "nothing was done; run again when it has finished")]) from None  # fmt: skip
                 if not said:
-                    self.echo(f"waiting up to {self.wait:.0f} s for stack {self.stack}'s lock, held by {holder_text(holder)}")
+                    self.echo(f"waiting up to {self.wait:.0f} s for the lock of {self.what}, held by {holder_text(holder)}")
                     said = True
                 time.sleep(0.5)
                 continue
@@ -73,8 +95,8 @@ class StackLock:
                 break
             os.close(fd)  # the holder released and removed it between our open and our lock: take the new one
         previous = _read(fd)
-        if previous:
-            self.echo(f"note: stack {self.stack}'s lock was held by {holder_text(previous)}, which is gone: taken over "
+        if previous and not self.fresh:
+            self.echo(f"note: the lock of {self.what} was held by {holder_text(previous)}, which is gone: taken over "
                       "(its run did not finish: this run adopts what it created)")  # fmt: skip
         me = {"pid": os.getpid(), "host": socket.gethostname(), "command": self.command,
               "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}  # fmt: skip
@@ -86,10 +108,21 @@ class StackLock:
     def release(self) -> None:
         if self._fd is None:
             return
-        self.path.unlink(missing_ok=True)  # before unlocking: a run that opened it meanwhile sees it gone and opens anew
+        try:
+            self.path.unlink(missing_ok=True)  # before unlocking: a run that opened it meanwhile sees it gone and opens anew
+        except PermissionError:  # another user's file in the shared folder: it stays, unlocked, and is taken as it is
+            pass
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
         self._fd = None
+
+
+def _folder(folder: Path) -> None:
+    """The lock's folder; the machine's shared one (`LOCKS`) writable by every user, as /tmp is."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        if folder == LOCKS:
+            folder.chmod(0o1777)
 
 
 def _read(fd: int) -> dict:

@@ -9,8 +9,10 @@ run with nothing to change changes nothing, and a repair names what it repaired.
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from botocore.exceptions import ClientError
@@ -94,9 +96,11 @@ class Reading:
     """What the cloud holds of the program's resources, each in the plain shape its reader gives the declaration.
 
     `departures(r)` is None when the resource is absent, else what differs from its declaration ([] when nothing
-    does). A KMS key is the stack's own (`ownership.find_key`); what is listed for many resources (an account's
-    keys, a key's grants, where an alias points) is listed once and kept, so reading costs the same per resource at
-    any mesh size. `calls` counts the API calls made for each resource type.
+    does). A KMS key is the stack's own (`ownership.find_key`); what AWS lists for many resources at once (an account's
+    keys, roles, managed policies, access points, aliases and Lake Formation locations, a key's grants, a database's
+    tables, a catalog's permissions) is listed once and kept, so reading costs the same per resource at any mesh size,
+    and what finds what nobody declares reuses those listings. Readers may run in several threads at once: each listing
+    is still made once. `calls` counts the API calls made for each resource type.
     """
 
     def __init__(self, evaluation: Evaluation, accounts: dict[str, Aws], default_account: str, region: str, known_keys: frozenset[str] = frozenset()):
@@ -110,16 +114,53 @@ class Reading:
         self.declared_keys = {**keys, **{r.outputs.get("arn"): r for r in keys.values()}}  # the program's key ID or ARN -> the key
         self.key_of_alias = {alias: keys[key] for key, alias in self.alias_of_key.items() if key in keys}
         self.scope = {r.domain for r in self.resources if r.domain}  # the stack's domains
+        self.role_parts = _role_parts(self.resources, self.account)  # (account, role) -> its declared inline and attached policies
         self._found: dict[str, KeyFound] = {}  # the program's key ID -> the stack's key in the cloud
         self._account_keys: dict[str, list] = {}
-        self._grants: dict[tuple[str, str], dict[str, dict]] = {}
+        self._grants: dict[tuple[str, str], list[dict]] = {}  # (account, key ID) -> its grants as KMS lists them
+        self._named_grants: dict[tuple[str, str], dict[str, dict]] = {}  # (account, key ID) -> its grants by name
         self._iam: dict[str, IamRead] = {}  # account -> its roles and managed policies, read in a few calls
         self._tables: dict[tuple[str, str], dict[str, dict]] = {}  # (account, database) -> its tables by name
         self._catalog_grants: dict[str, dict] = {}  # catalog (account) -> its Lake Formation permissions
+        self._access_points: dict[str, dict[str, str]] = {}  # account -> its access points' names -> their buckets
+        self._aliases: dict[str, dict[str, str]] = {}  # account -> its KMS aliases -> the key IDs they name
+        self._locations: dict[str, dict[str, str]] = {}  # account -> its Lake Formation locations -> their roles
         self._resolved: dict[tuple[str, str], str] = {}  # (account, alias or key reference) -> the key's ARN
+        self.bucket_tags: dict[tuple[str, str], dict[str, str]] = {}  # (account, bucket) -> its tags, as its reader found them
+        self.policy_tags: dict[str, dict[str, str]] = {}  # managed policy ARN -> its tags, as its reader found them
         self.calls: Counter = Counter()  # resource kind -> API calls made to read them
-        self.reading = "listings"  # what the calls made now are counted for
+        self._thread = threading.local()  # what the calls made now, in this thread, are counted for
         self._counted: set[int] = set()
+        self._lock = threading.Lock()
+        self._filling: dict[tuple[int, object], threading.Lock] = {}
+
+    @property
+    def reading(self) -> str:
+        return getattr(self._thread, "reading", "listings")
+
+    @reading.setter
+    def reading(self, kind: str) -> None:
+        self._thread.reading = kind
+
+    def once(self, cache: dict, key, fill: Callable[[], object]):
+        """`cache[key]`, made by `fill()` once, however many threads ask for it at the same time; its calls are counted
+        as listings, shared by the resources that use it."""
+        with self._lock:
+            if key in cache:
+                return cache[key]
+            filling = self._filling.setdefault((id(cache), key), threading.Lock())
+        with filling:
+            if key not in cache:
+                kind, self.reading = self.reading, "listings"
+                try:
+                    cache[key] = fill()
+                finally:
+                    self.reading = kind
+        return cache[key]
+
+    def ahead(self, resources: list[Resource]) -> "Ahead":
+        """Read `resources` in a few threads, in their order, while the caller walks them (`Ahead.departures`)."""
+        return Ahead(self, resources)
 
     # where things are -----------------------------------------------------------------------------
 
@@ -127,20 +168,27 @@ class Reading:
         return account_of_provider(r.provider, self.default_account)
 
     def client(self, r: Resource, service: str):
-        return self.counted(self.accounts[self.account(r)].client(service))
+        return self.of(self.account(r), service)
+
+    def of(self, account: str, service: str):
+        """The account's client for `service`, its calls counted."""
+        return self.counted(self.accounts[account].client(service))
 
     def kms(self, account: str):
-        return self.counted(self.accounts[account].client("kms"))
+        return self.of(account, "kms")
 
     def counted(self, client):
         events = getattr(getattr(client, "meta", None), "events", None)  # None: a stand-in of a test
-        if events is not None and id(client) not in self._counted:
-            self._counted.add(id(client))
-            events.register("before-call", self._count)
+        with self._lock:
+            if events is not None and id(client) not in self._counted:
+                self._counted.add(id(client))
+                events.register("before-call", self._count)
         return client
 
     def _count(self, **_) -> None:
-        self.calls[self.reading] += 1
+        kind = self.reading
+        with self._lock:
+            self.calls[kind] += 1
 
     def tags(self, r: Resource) -> dict[str, str]:
         return {**self.default_tags, **(r.inputs.get("tags") or {})}
@@ -150,22 +198,23 @@ class Reading:
 
     def keys_of(self, account: str) -> list[tuple[dict, dict[str, str]]]:
         """The account's customer keys and their tags, listed once."""
-        if account not in self._account_keys:
-            self._account_keys[account] = customer_keys(self.kms(account))
-        return self._account_keys[account]
+        return self.once(self._account_keys, account, lambda: customer_keys(self.kms(account)))
+
+    def grant_list(self, account: str, key_id: str) -> list[dict]:
+        """The key's grants as KMS lists them, listed once (listing them for each grant made verify quadratic)."""
+        return self.once(self._grants, (account, key_id), lambda: list_grants(self.kms(account), key_id))
 
     def grants_of(self, account: str, key_id: str) -> dict[str, dict]:
-        """The key's grants by name, listed once (listing them for each grant made verify quadratic)."""
-        if (account, key_id) not in self._grants:
-            kms = self.kms(account)
-            self._grants[(account, key_id)] = {g["Name"]: g for g in reversed(list_grants(kms, key_id)) if g.get("Name")}
-        return self._grants[(account, key_id)]
+        """The key's named grants by name (the newest of a name)."""
+        named = lambda: {g["Name"]: g for g in reversed(self.grant_list(account, key_id)) if g.get("Name")}  # noqa: E731
+        return self.once(self._named_grants, (account, key_id), named)
 
     def iam_of(self, account: str) -> "IamRead":
-        """The account's roles (trust, description, tags, inline and attached policies) and meshplane's managed policies
-        (their versions), read in a few paginated calls (GetAccountAuthorizationDetails, ListRoles) and kept."""
-        if account not in self._iam:
-            iam = self.counted(self.accounts[account].client("iam"))
+        """The account's roles (trust, description, tags, inline and attached policies) and managed policies (their
+        versions), read in a few paginated calls (GetAccountAuthorizationDetails, ListRoles) and kept."""
+
+        def read() -> IamRead:
+            iam = self.of(account, "iam")
             roles, policies = {}, {}
             for page in iam.get_paginator("get_account_authorization_details").paginate(Filter=["Role", "LocalManagedPolicy"]):
                 roles.update({role["RoleName"]: role for role in page.get("RoleDetailList", [])})
@@ -174,49 +223,63 @@ class Reading:
                 for role in page["Roles"]:
                     if role["RoleName"] in roles:
                         roles[role["RoleName"]]["Description"] = role.get("Description", "")
-            self._iam[account] = IamRead(roles, policies)
-        return self._iam[account]
+            return IamRead(roles, policies)
+
+        return self.once(self._iam, account, read)
 
     def tables_of(self, account: str, database: str) -> dict[str, dict]:
         """A database's tables by name, listed once (GetTables); {} when there is no such database."""
-        if (account, database) not in self._tables:
-            glue = self.counted(self.accounts[account].client("glue"))
+
+        def read() -> dict[str, dict]:
+            glue = self.of(account, "glue")
             try:
-                found = {t["Name"]: t for page in glue.get_paginator("get_tables").paginate(DatabaseName=database) for t in page["TableList"]}
+                return {t["Name"]: t for page in glue.get_paginator("get_tables").paginate(DatabaseName=database) for t in page["TableList"]}
             except ClientError as exc:
                 if error_code(exc) not in MISSING:
                     raise
-                found = {}
-            self._tables[(account, database)] = found
-        return self._tables[(account, database)]
+                return {}
+
+        return self.once(self._tables, (account, database), read)
 
     def catalog_grants_of(self, catalog: str) -> dict[tuple[str, str], set[str]]:
-        """The Lake Formation permissions of a catalog, (principal, its table resource) -> permissions, listed once."""
-        if catalog not in self._catalog_grants:
-            lf, found = self.counted(self.accounts[catalog].client("lakeformation")), {}
-            token = None
-            while True:
-                page = lf.list_permissions(CatalogId=catalog, **({"NextToken": token} if token else {}))
-                for entry in page.get("PrincipalResourcePermissions", []):
-                    table = entry.get("Resource", {}).get("Table")
-                    if table:
-                        target = {"Table": {k: table[k] for k in ("CatalogId", "DatabaseName", "Name", "TableWildcard") if k in table}}
-                        key = (entry["Principal"]["DataLakePrincipalIdentifier"], json.dumps(target, sort_keys=True))
-                        found.setdefault(key, set()).update(entry.get("Permissions", []))
-                token = page.get("NextToken")
-                if not token:
-                    break
-            self._catalog_grants[catalog] = found
-        return self._catalog_grants[catalog]
+        """The Lake Formation permissions of a catalog on tables, (principal, its table resource) -> permissions, listed once."""
+
+        def read() -> dict[tuple[str, str], set[str]]:
+            found: dict[tuple[str, str], set[str]] = {}
+            for entry in _pages(self.of(catalog, "lakeformation").list_permissions, "PrincipalResourcePermissions", CatalogId=catalog):
+                table = entry.get("Resource", {}).get("Table")
+                if table:
+                    target = {"Table": {k: table[k] for k in ("CatalogId", "DatabaseName", "Name", "TableWildcard") if k in table}}
+                    key = (entry["Principal"]["DataLakePrincipalIdentifier"], json.dumps(target, sort_keys=True))
+                    found.setdefault(key, set()).update(entry.get("Permissions", []))
+            return found
+
+        return self.once(self._catalog_grants, catalog, read)
+
+    def access_points_of(self, account: str) -> dict[str, str]:
+        """The account's access points, name -> bucket, listed once (ListAccessPoints)."""
+        control = self.of(account, "s3control")
+        read = lambda: {p["Name"]: p["Bucket"] for p in _pages(control.list_access_points, "AccessPointList", AccountId=account)}  # noqa: E731
+        return self.once(self._access_points, account, read)
+
+    def aliases_of(self, account: str) -> dict[str, str | None]:
+        """The account's KMS aliases, name -> the key ID it names, listed once."""
+        kms = self.kms(account)
+        read = lambda: {a["AliasName"]: a.get("TargetKeyId") for page in kms.get_paginator("list_aliases").paginate() for a in page["Aliases"]}  # noqa: E731
+        return self.once(self._aliases, account, read)
+
+    def locations_of(self, account: str) -> dict[str, str | None]:
+        """The account's Lake Formation locations, ARN -> the role that reads them, listed once (ListResources)."""
+        lf = self.of(account, "lakeformation")
+        read = lambda: {i["ResourceArn"]: i.get("RoleArn") for i in _pages(lf.list_resources, "ResourceInfoList")}  # noqa: E731
+        return self.once(self._locations, account, read)
 
     def stack_key(self, key: Resource) -> KeyFound:
         """The stack's key for a declared one: behind its alias when that key carries the stack's marker, else the
         account's key that does (`ownership.find_key`): a repointed alias is not followed."""
-        if key.id not in self._found:
-            account = self.account(key)
-            kms = self.kms(account)
-            self._found[key.id] = find_key(kms, self.alias_of_key.get(key.id), self.tags(key), lambda: self.keys_of(account), self.known_keys)
-        return self._found[key.id]
+        account = self.account(key)
+        find = lambda: find_key(self.kms(account), self.alias_of_key.get(key.id), self.tags(key), lambda: self.keys_of(account), self.known_keys)  # noqa: E731
+        return self.once(self._found, key.id, find)
 
     def stack_key_id(self, key: Resource | None) -> str | None:
         meta = self.stack_key(key).meta if key is not None else None
@@ -238,14 +301,16 @@ class Reading:
             return meta["Arn"] if meta else ref
         if not ref:
             return None
-        if (self.account(r), ref) not in self._resolved:
+
+        def resolve() -> str:
             try:
-                self._resolved[(self.account(r), ref)] = self.client(r, "kms").describe_key(KeyId=ref)["KeyMetadata"]["Arn"]
+                return self.client(r, "kms").describe_key(KeyId=ref)["KeyMetadata"]["Arn"]
             except ClientError as exc:
                 if error_code(exc) not in MISSING:
                     raise
                 return ref
-        return self._resolved[(self.account(r), ref)]
+
+        return self.once(self._resolved, (self.account(r), ref), resolve)
 
     def declared_here(self) -> tuple[Declared, dict[tuple[str, str], Resource]]:
         """What the program declares in each account (what `up --local` prunes around, and `verify` reports strays
@@ -289,9 +354,7 @@ class Reading:
     def forget_aliases(self) -> None:
         """An alias was (re)pointed: where references through aliases lead is read again."""
         self._resolved.clear()
-
-    def forget_grants(self, account: str, key_id: str) -> None:
-        self._grants.pop((account, key_id), None)
+        self._aliases.clear()
 
     def departures(self, r: Resource) -> list[str] | None:
         """None when `r` is absent from the cloud, else every property that departs from its declaration. An AWS
@@ -312,13 +375,45 @@ class Reading:
             return None
         return [m for prop, want in declared.items() if (m := departure(prop, observed.get(prop), want))]
 
-    # the comparison -------------------------------------------------------------------------------
+
+
+def _pages(call: Callable[..., dict], items: str, **kwargs) -> list[dict]:
+    """Every item of a listing that pages with NextToken (and no paginator in boto3)."""
+    found, token = [], None
+    while True:
+        page = call(**kwargs, **({"NextToken": token} if token else {}))
+        found += page.get(items) or []
+        token = page.get("NextToken")
+        if not token:
+            return found
+
+
+def _role_parts(resources: list[Resource], account: Callable[[Resource], str]) -> dict[tuple[str, str], "RoleParts"]:
+    """(account, role) -> the inline policies and the managed-policy attachments the program declares for the role."""
+    parts: dict[tuple[str, str], RoleParts] = {}
+    for r in resources:
+        if r.type == tokens.ROLE_POLICY:
+            parts.setdefault((account(r), r.inputs["role"]), RoleParts()).inline.append(r.inputs["name"])
+        elif r.type == tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE:
+            parts.setdefault((account(r), r.inputs["roleName"]), RoleParts()).attachments.append(r)
+    return parts
+
+
+@dataclass
+class RoleParts:
+    inline: list[str] = field(default_factory=list)  # the names of its inline policies
+    attachments: list[Resource] = field(default_factory=list)  # its RolePolicyAttachmentsExclusive (one, when any)
 
 
 @dataclass(frozen=True)
 class IamRead:
     roles: dict[str, dict]  # name -> the role's details (GetAccountAuthorizationDetails) with its description
     policies: dict[str, dict]  # ARN -> the managed policy's details, its versions' documents included
+
+
+def policy_name(arn: str) -> str:
+    """A managed policy's name, from its ARN (moto's account details leave PolicyName out)."""
+    return arn.rsplit("/", 1)[-1]
 
 
 @dataclass
@@ -350,16 +445,37 @@ def _config(call: Callable[[], dict], absent: dict | None = None) -> dict:
         raise
 
 
+class Ahead:
+    """Readings made ahead of a walk through the resources, by a few threads: the calls of one overlap the emulator's
+    answers to another's (the emulator is a process of its own, so both cores work). The walk takes each resource's
+    departures in order (`departures`), waiting for it when not yet read; what a reader raised is raised there."""
+
+    def __init__(self, reading: Reading, resources: list[Resource]):
+        self._pool = ThreadPoolExecutor(AHEAD_THREADS, thread_name_prefix="reading-ahead")
+        self._read = {id(r): self._pool.submit(reading.departures, r) for r in resources if r.type in READERS}
+
+    def departures(self, r: Resource) -> list[str] | None:
+        return self._read.pop(id(r)).result()
+
+    def close(self) -> None:
+        """Stop reading ahead: what has not started is never read."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._read.clear()
+
+
+AHEAD_THREADS = 6  # enough to keep a 2-core machine's client and emulator both busy; more only queue at the emulator
+
+
 # --- one reader per type: (declared, observe) ----------------------------------------------------------
 
 
 def bucket(v: Reading, r: Resource):
     s3, name = v.client(r, "s3"), r.inputs["bucket"]
 
-    def observe():
-        s3.head_bucket(Bucket=name)
+    def observe():  # a bucket that is not there answers NoSuchBucket
         tagging = _config(lambda: s3.get_bucket_tagging(Bucket=name), {"TagSet": []})
-        return {"tags": {t["Key"]: t["Value"] for t in tagging["TagSet"]}}
+        v.bucket_tags[(v.account(r), name)] = tags = {t["Key"]: t["Value"] for t in tagging["TagSet"]}
+        return {"tags": tags}
 
     return {"tags": v.tags(r)}, observe
 
@@ -419,9 +535,10 @@ def access_point(v: Reading, r: Resource):
     control, account, name = v.client(r, "s3control"), r.inputs.get("accountId") or v.account(r), r.inputs["name"]
 
     def observe():
-        found = control.get_access_point(AccountId=account, Name=name)
+        if name not in v.access_points_of(account):
+            return None
         policy = _config(lambda: control.get_access_point_policy(AccountId=account, Name=name), {"Policy": "{}"})["Policy"]
-        return {"bucket": found["Bucket"], "policy": document(policy)}
+        return {"bucket": v.access_points_of(account)[name], "policy": document(policy)}
 
     return {"bucket": r.inputs["bucket"], "policy": json.loads(r.inputs["policy"])}, observe
 
@@ -450,7 +567,7 @@ def key_alias(v: Reading, r: Resource):
     kms, name, key = v.client(r, "kms"), r.inputs["name"], v.declared_key(r.inputs.get("targetKeyId"))
 
     def observe():
-        target = {a["AliasName"]: a.get("TargetKeyId") for page in kms.get_paginator("list_aliases").paginate() for a in page["Aliases"]}.get(name)
+        target = v.aliases_of(v.account(r)).get(name)
         if target is None:
             return None
         if target == v.stack_key_id(key):
@@ -477,10 +594,10 @@ def key_grant(v: Reading, r: Resource):
 
 
 def role(v: Reading, r: Resource):
+    """Its trust, description, tags and inline policies; its managed policies too when no attachments resource of the
+    program holds them (that resource's reader does)."""
     name = r.inputs["name"]
-    inline = sorted(p.inputs["name"] for p in v.resources if p.type == tokens.ROLE_POLICY and p.inputs.get("role") == name and v.account(p) == v.account(r))
-    attached = sorted({a for p in v.resources if p.type == tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE and p.inputs.get("roleName") == name
-                       and v.account(p) == v.account(r) for a in p.inputs.get("policyArns") or ()})  # fmt: skip
+    parts = v.role_parts.get((v.account(r), name)) or RoleParts()
 
     def observe():
         found = v.iam_of(v.account(r)).roles.get(name)
@@ -488,11 +605,15 @@ def role(v: Reading, r: Resource):
             return None
         return {"trust": document(found.get("AssumeRolePolicyDocument")), "description": found.get("Description", ""),
                 "tags": {t["Key"]: t["Value"] for t in found.get("Tags") or ()}, "inline policies": sorted(p["PolicyName"] for p in found.get("RolePolicyList") or ()),
-                "attached policies": sorted(p["PolicyArn"] for p in found.get("AttachedManagedPolicies") or ())}  # fmt: skip
+                "attached policies": attached_to(found)}  # fmt: skip
 
     declared = {"trust": json.loads(r.inputs["assumeRolePolicy"]), "description": r.inputs.get("description", ""),
-                "tags": v.tags(r), "inline policies": inline, "attached policies": attached}  # fmt: skip
+                "tags": v.tags(r), "inline policies": sorted(parts.inline), **({} if parts.attachments else {"attached policies": []})}  # fmt: skip
     return declared, observe
+
+
+def attached_to(role: dict) -> list[str]:
+    return sorted(p["PolicyArn"] for p in role.get("AttachedManagedPolicies") or ())
 
 
 def role_policy(v: Reading, r: Resource):
@@ -513,14 +634,20 @@ def managed_policy(v: Reading, r: Resource):
         if found is None:
             return None
         default = next(p["Document"] for p in found["PolicyVersionList"] if p["IsDefaultVersion"])
-        return {"policy": document(default), "tags": listed_tags(iam.get_paginator("list_policy_tags").paginate(PolicyArn=arn))}
+        v.policy_tags[arn] = tags = listed_tags(iam.get_paginator("list_policy_tags").paginate(PolicyArn=arn))  # not among the details
+        return {"policy": document(default), "tags": tags}
 
     return {"policy": json.loads(r.inputs["policy"]), "tags": v.tags(r)}, observe
 
 
 def attachments(v: Reading, r: Resource):
-    """The role's reader reports extra or missing attachments; this one only says the role is there to hold them."""
-    return {}, lambda: v.iam_of(v.account(r)).roles.get(r.inputs["roleName"])
+    """Exactly these managed policies on the role, none missing, none other."""
+
+    def observe():
+        found = v.iam_of(v.account(r)).roles.get(r.inputs["roleName"])
+        return None if found is None else {"attached policies": attached_to(found)}
+
+    return {"attached policies": sorted(set(r.inputs.get("policyArns") or ()))}, observe
 
 
 def database(v: Reading, r: Resource):
@@ -569,8 +696,10 @@ def table(v: Reading, r: Resource):
 
 
 def lf_resource(v: Reading, r: Resource):
-    lf = v.client(r, "lakeformation")
-    observe = lambda: {"role": lf.describe_resource(ResourceArn=r.inputs["arn"])["ResourceInfo"].get("RoleArn")}  # noqa: E731
+    def observe():
+        locations = v.locations_of(v.account(r))
+        return {"role": locations[r.inputs["arn"]]} if r.inputs["arn"] in locations else None
+
     return {"role": r.inputs["roleArn"]}, observe
 
 

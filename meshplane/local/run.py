@@ -20,8 +20,7 @@ from meshplane.local import access as access_
 from meshplane.local import up as up_
 from meshplane.local import verify as verify_
 from meshplane.local.emulator import Emulator, connect_all, port_is_free, probe, require_loopback
-from meshplane.local.lock import StackLock, lock_path
-from meshplane.registrations import engine
+from meshplane.local.lock import StackLock, deployment_lock, lock_path
 from meshplane.registrations.engine import Evaluation
 from meshplane.registrations.project import Project
 
@@ -40,6 +39,10 @@ def aws_errors(command):
             raise MeshError([Problem("aws", 1, str(exc))]) from None
 
     return wrapper
+
+
+def _quiet(line: str) -> None:
+    pass
 
 
 def _err(line: str) -> None:
@@ -97,9 +100,10 @@ def up_local(
     `serve`). `then_verify` and `then_check` read the result back and prove the access matrix before the emulator stops."""
     where_out, out = given_at(project, "--out", out, "renderManifests"), manifests_dir(project, out)
     up_.require_writable(out, where_out)
-    lock = StackLock(lock_path(out.parent, project.stack.name), project.stack.name, echo)
+    stack = project.stack.name
+    lock = StackLock(lock_path(out.parent, stack), stack, echo)
     lock.acquire()  # before an emulator starts or anything is read: a second run stops at once, naming the holder
-    emulator = None
+    emulator, deployment = None, None
     try:
         if endpoint:
             endpoint = emulator_at(project, endpoint)
@@ -108,8 +112,11 @@ def up_local(
         else:
             emulator = Emulator(_serve_port(project) if serve else 0)
             endpoint = emulator.start()
+        deployment = writing(endpoint, stack, echo, fresh=emulator is not None)
+        deployment.acquire()  # another run writing this stack to this emulator, whatever its state folder: stop at once
+        if emulator is not None:
             echo(f"started a moto server at {endpoint}")
-        result = up_.up(project, endpoint, out, echo=echo)
+        result = up_.up(project, endpoint, out, echo=echo, on_its_own=emulator is None)
         echo(up_.summary(result))
         status = 0
         if then_verify:  # the program as just applied: not evaluated a second time
@@ -117,6 +124,7 @@ def up_local(
         if then_check:
             status = max(status, access_matrix(project, True, endpoint, echo=echo, evaluation=result.evaluation, locked=True))
         lock.release()  # what follows only serves the emulator: other runs may write to it
+        deployment.release()
         if emulator is None:
             return status
         if not serve:
@@ -130,8 +138,15 @@ def up_local(
         return status
     finally:
         lock.release()
+        if deployment is not None:
+            deployment.release()
         if emulator is not None:
             emulator.stop()
+
+
+def writing(endpoint: str, stack: str, echo: Echo, wait: float = 0.0, fresh: bool = False) -> StackLock:
+    """The lock of the stack's deployment in the emulator at `endpoint` (`fresh`: an emulator this process started)."""
+    return StackLock(deployment_lock(endpoint, stack), stack, echo, wait=wait, what=f"stack {stack} in the emulator at {endpoint}", fresh=fresh)
 
 
 def _serve_port(project: Project) -> int:
@@ -175,7 +190,8 @@ def verify_stack(project: Project, endpoint: str | None = None, echo: Echo = pri
         where = given_at(project, "--endpoint", endpoint, "awsEndpoint")
         endpoint = endpoint or project.settings.aws_endpoint
         probe(endpoint, project.settings.region, where)
-    return _verify(project, endpoint, engine.run(project), echo, err, as_json)
+    evaluation, _ = up_.registrations(project, manifests_dir(project, None).parent, _quiet, write=False)
+    return _verify(project, endpoint, evaluation, echo, err, as_json)
 
 
 def _verify(project: Project, endpoint: str | None, evaluation: Evaluation, echo: Echo, err: Echo, as_json: bool = False) -> int:
@@ -230,10 +246,9 @@ def access_matrix(
         err(f"meshplane access: error: --check needs a local emulator: --endpoint URL (stack {stack} names none)")
         return 2
     endpoint = emulator_at(project, endpoint)
-    lock = StackLock(lock_path(manifests_dir(project, None).parent, stack), stack, err, wait=CHECK_WAITS)
-    with nullcontext() if locked else lock:
+    with nullcontext() if locked else writing(endpoint, stack, err, CHECK_WAITS):
         accounts = connect_all(endpoint, settings)
-        evaluation = evaluation or engine.run(project)
+        evaluation = evaluation or up_.registrations(project, manifests_dir(project, None).parent, _quiet, write=False)[0]
         report = access_.check(matrix, evaluation, accounts, settings.account_id, settings.region, endpoint, echo=echo if not as_json else err)
     for mismatch in report.mismatches:
         err(str(mismatch))

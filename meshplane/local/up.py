@@ -26,7 +26,7 @@ from meshplane.local import manifests as k8s
 from meshplane.local.emulator import Aws, connect_all
 from meshplane.local.ownership import Journal
 from meshplane.local.subjects import aliases, subject
-from meshplane.registrations import engine
+from meshplane.registrations import engine, memo
 from meshplane.registrations.engine import Evaluation
 from meshplane.registrations.input_check import input_findings
 from meshplane.registrations.project import Project
@@ -115,17 +115,18 @@ def require_writable(out: Path, where: tuple[str, int]) -> None:
             raise MeshError([Problem(*where, f"cannot write the manifests to {out} (and the state beside it): {reason}")])
 
 
-def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governance_gate, echo: Echo = print) -> UpResult:
-    """Evaluate the program for the project's stack, refuse a mesh with a problem, apply it to the emulator at `endpoint`."""
+def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governance_gate, echo: Echo = print, on_its_own: bool = False) -> UpResult:
+    """Evaluate the program for the project's stack, refuse a mesh with a problem, apply it to the emulator at `endpoint`
+    (`on_its_own`: an emulator in a process of its own, which the last run may have deployed to: read ahead)."""
     started = time.monotonic()
     stack, settings = project.stack.name, project.settings
-    echo(f"running the program for stack {stack} under the mock engine")
-    evaluation = engine.run(project)  # MeshError: the mesh has problems, nothing is provisioned
+    evaluation, kept = registrations(project, out.parent, echo)  # MeshError: the mesh has problems, nothing is provisioned
     evaluate_seconds = time.monotonic() - started
     where = locator(project.mesh)
     cloud = applying.cloud_resources(evaluation)
-    echo(f"evaluated the program for stack {stack}: {len(evaluation.custom())} resources "
-         f"({len(cloud)} AWS, {len(evaluation.custom()) - len(cloud)} Kubernetes) in {evaluate_seconds:.1f} s")
+    how = "the last run's registrations: nothing the program reads has changed" if kept else "evaluated the program"
+    echo(f"{how} for stack {stack}: {len(evaluation.custom())} resources ({len(cloud)} AWS, {len(evaluation.custom()) - len(cloud)} Kubernetes) "
+         f"in {evaluate_seconds:.1f} s")
 
     advisories: list[Problem] = []
     if gate is not None:
@@ -147,14 +148,26 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
     journal = Journal.open(journal_path(out, stack))
     progress = _progress(echo) if len(cloud) >= PROGRESS_FROM else None
     state_file = state_path(out, stack)
-    report = applying.apply(evaluation, accounts, settings.account_id, progress, journal, where, known_keys(state_file))
-    previous = _previous_manifests(state_file, out)
-    k8s.write(manifests, out, previous)
+    last = last_run(state_file)
+    read_ahead = on_its_own and last.get("endpoint") == endpoint  # it holds what the last run applied: read it all at once
+    report = applying.apply(evaluation, accounts, settings.account_id, progress, journal, where, known_keys(last), read_ahead)
+    k8s.write(manifests, out, previous_manifests(last, out))
     result = UpResult(project, endpoint, evaluation, report, manifests, out, state_file, advisories, evaluate_seconds)
     result.seconds = time.monotonic() - started
     _write_state(result)
     journal.close()
     return result
+
+
+def registrations(project: Project, folder: Path, echo: Echo = print, write: bool = True) -> tuple[Evaluation, bool]:
+    """The program's registrations for the project's stack: those the last run in `folder` kept when nothing the
+    program reads has changed (`registrations.memo`), else the program's, run under the mock engine now."""
+
+    def run(project: Project) -> Evaluation:
+        echo(f"running the program for stack {project.stack.name} under the mock engine")
+        return engine.run(project)
+
+    return memo.evaluate(project, folder, run, write)
 
 
 def govern_catalog(aws: Aws) -> None:
@@ -249,22 +262,27 @@ def repairs(applied: list[applying.Applied]) -> list[str]:
     return shown
 
 
-def known_keys(state_file: Path) -> frozenset[str]:
-    """The KMS key IDs the last run's state names (the stack's keys, should duplicates be found)."""
-    try:
-        state = json.loads(state_file.read_text())
-        return frozenset(a["real"]["keyId"] for a in state["applied"] if a.get("type") == tokens.KEY and a.get("real", {}).get("keyId"))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return frozenset()  # no state, or one this run cannot read: the keys are found through their aliases and tags
-
-
-def _previous_manifests(state_file: Path, out: Path) -> list[str]:
+def last_run(state_file: Path) -> dict:
+    """The state the last run wrote ({} when there is none, or one this run cannot read)."""
     try:
         state = json.loads(state_file.read_text())
     except (OSError, ValueError):
-        return []
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def known_keys(state: dict) -> frozenset[str]:
+    """The KMS key IDs the last run's state names (the stack's keys, should duplicates be found)."""
+    try:
+        return frozenset(a["real"]["keyId"] for a in state.get("applied", ()) if a.get("type") == tokens.KEY and a.get("real", {}).get("keyId"))
+    except (KeyError, TypeError, AttributeError):
+        return frozenset()  # a state this run cannot read: the keys are found through their aliases and tags
+
+
+def previous_manifests(state: dict, out: Path) -> list[str]:
+    """The manifests the last run wrote into `out` (those this run does not write are removed)."""
     written = state.get("manifests") or {}
-    return list(written.get("files") or []) if written.get("dir") == str(out) else []
+    return list(written.get("files") or []) if isinstance(written, dict) and written.get("dir") == str(out) else []
 
 
 def _write_state(result: UpResult) -> None:

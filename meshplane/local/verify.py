@@ -11,7 +11,6 @@ points, key grants and catalog grants (inline and attached policies: the role's 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 
@@ -24,8 +23,8 @@ from meshplane.declarations.problems import Problem
 from meshplane.declarations.stack import StackSettings
 from meshplane.local.apply import STRAYS
 from meshplane.local.emulator import Aws, error_code
-from meshplane.local.readers import ABSENT_CONFIG, MISSING, READERS, Reading
-from meshplane.local.shapes import lf_table, listed_tags
+from meshplane.local.readers import ABSENT_CONFIG, MISSING, READERS, Reading, policy_name
+from meshplane.local.shapes import listed_tags
 from meshplane.local.subjects import SHORT, subject
 from meshplane.registrations.engine import Evaluation
 from meshplane.cloud.inventory import Resource
@@ -52,17 +51,20 @@ class Verifier(Reading):
 
     def run(self) -> VerifyReport:
         checked: Counter = Counter()
-        for r in self.resources:
-            if r.type not in READERS:
-                continue
-            try:
-                found = self.departures(r)
-            except ClientError as exc:
-                self.report(r, f"cannot be read: {exc}")  # at the resource, and the others still read
-                continue
-            checked[SHORT[r.type]] += 1
-            for message in ["is missing"] if found is None else found:
-                self.report(r, message)
+        readable = [r for r in self.resources if r.type in READERS]
+        ahead = self.ahead(readable)
+        try:
+            for r in readable:
+                try:
+                    found = ahead.departures(r)
+                except ClientError as exc:
+                    self.report(r, f"cannot be read: {exc}")  # at the resource, and the others still read
+                    continue
+                checked[SHORT[r.type]] += 1
+                for message in ["is missing"] if found is None else found:
+                    self.report(r, message)
+        finally:
+            ahead.close()
         self.undeclared()
         products = {r.product for r in self.resources if r.product}
         domains = {r.domain for r in self.resources if r.domain}
@@ -83,8 +85,8 @@ class Verifier(Reading):
         more: buckets, roles, managed policies and keys; and tables in the stack's databases that none declares."""
         declared_names = {(self.account(r), r.type, self.label(r)) for r in self.resources}
         stack_keys = {found.meta["KeyId"] for found in self._found.values() if found.meta}
-        for account, aws in self.accounts.items():
-            for typ, name, tags in _tagged(aws):
+        for account in self.accounts:
+            for typ, name, tags in self.tagged(account):
                 if self.ours(tags) and (account, typ, name) not in declared_names:
                     self.gone(tags, f"{SHORT[typ]} {name}", account)
             for meta, tags in self.keys_of(account):
@@ -96,8 +98,8 @@ class Verifier(Reading):
     def strays(self) -> None:
         """On the stack's buckets, keys and databases: access points, key grants and catalog grants nobody declares."""
         declared, owners = self.declared_here()
-        for account, aws in self.accounts.items():
-            for stray in (s for finder in STRAYS for s in finder(aws, account, declared)):
+        for account in self.accounts:
+            for stray in (s for finder in STRAYS for s in finder(self, account, declared)):
                 self.report(owners[(account, stray.on)], f"{stray.what} on it is not declared (in account {account}): remove it, or declare it again")
 
     def undeclared_tables(self) -> None:
@@ -106,35 +108,34 @@ class Verifier(Reading):
             if r.type != tokens.DATABASE:
                 continue
             account, database = self.account(r), r.inputs["name"]
-            pages = self.client(r, "glue").get_paginator("get_tables").paginate(DatabaseName=database)
-            try:
-                names = [t["Name"] for page in pages for t in page["TableList"]]
-            except ClientError as exc:
-                if error_code(exc) not in MISSING:
-                    raise
-                continue  # the database's own reader reports it missing
-            for name in names:
+            for name in self.tables_of(account, database):  # {} when the database is missing: its own reader reports it
                 if (account, database, name) not in declared:
                     self.gone({"domain": r.domain}, f"Glue table {database}.{name}", account)
 
+    def tagged(self, account: str):
+        """(type, name, tags) of the buckets, roles and meshplane's managed policies of an account: the tags the readers
+        found, else read now (for what nobody declares)."""
+        s3, iam = self.of(account, "s3"), self.of(account, "iam")
+        for bucket in s3.list_buckets().get("Buckets", []):
+            tags = self.bucket_tags.get((account, bucket["Name"]))
+            if tags is None:
+                try:
+                    tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket["Name"])["TagSet"]}
+                except ClientError as exc:
+                    if error_code(exc) not in ABSENT_CONFIG | set(MISSING):
+                        raise
+                    continue
+            yield tokens.BUCKET, bucket["Name"], tags
+        read = self.iam_of(account)
+        for name, role in sorted(read.roles.items()):
+            yield tokens.ROLE, name, {t["Key"]: t["Value"] for t in role.get("Tags") or ()}
+        for arn, policy in sorted(read.policies.items()):
+            if policy.get("Path", "").startswith(POLICY_PATH):
+                tags = self.policy_tags.get(arn)
+                if tags is None:
+                    tags = listed_tags(iam.get_paginator("list_policy_tags").paginate(PolicyArn=arn))
+                yield tokens.MANAGED_POLICY, policy_name(arn), tags
 
-def _tagged(aws: Aws):
-    """(type, name, tags) of the buckets, roles and meshplane's managed policies of an account."""
-    s3, iam = aws.client("s3"), aws.client("iam")
-    for bucket in s3.list_buckets().get("Buckets", []):
-        try:
-            tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket["Name"])["TagSet"]}
-        except ClientError as exc:
-            if error_code(exc) not in ABSENT_CONFIG | set(MISSING):
-                raise
-            continue
-        yield tokens.BUCKET, bucket["Name"], tags
-    for page in iam.get_paginator("list_roles").paginate():
-        for role in page["Roles"]:
-            yield tokens.ROLE, role["RoleName"], listed_tags(iam.get_paginator("list_role_tags").paginate(RoleName=role["RoleName"]))
-    for page in iam.get_paginator("list_policies").paginate(Scope="Local", PathPrefix=POLICY_PATH):
-        for policy in page["Policies"]:
-            yield tokens.MANAGED_POLICY, policy["PolicyName"], listed_tags(iam.get_paginator("list_policy_tags").paginate(PolicyArn=policy["Arn"]))
 
 def verify(evaluation: Evaluation, mesh: Mesh, settings: StackSettings, accounts: dict[str, Aws]) -> VerifyReport:
     return Verifier(evaluation, mesh, settings, accounts).run()

@@ -185,6 +185,36 @@ def test_manifests_are_validated_strictly_and_custom_resources_are_said_to_have_
     assert kinds == {"Namespace": True, "ServiceAccount": True, "CronJob": True, "ScheduledSparkApplication": False}
 
 
+def test_the_compiled_schemas_judge_every_object_as_kubernetes_validate_does(local_evaluation):
+    import copy
+
+    import kubernetes_validate
+
+    from meshplane.local.manifests import KUBERNETES_VERSION, schema_file, validator
+
+    def verdict(body) -> bool:
+        try:
+            kubernetes_validate.validate(body, KUBERNETES_VERSION, strict=True)
+        except kubernetes_validate.ValidationError:
+            return False
+        return True
+
+    manifests, _ = render(local_evaluation.resources)
+    judged = 0
+    for m in (m for m in manifests if m.validated):
+        variants = [m.body, {**m.body, "surprise": 1}, {**m.body, "metadata": {**m.body["metadata"], "name": 5}}]
+        if m.body["kind"] == "CronJob":
+            container = lambda body: body["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]  # noqa: E731
+            for change in (lambda c: c["securityContext"].update(bogus=True), lambda c: c.pop("name"), lambda c: c["resources"]["limits"].update(cpu={})):
+                changed = copy.deepcopy(m.body)
+                change(container(changed))
+                variants.append(changed)
+        for body in variants:
+            assert validator(KUBERNETES_VERSION, schema_file(body)).is_valid(body) == verdict(body), body
+            judged += 1
+    assert judged >= 30
+
+
 def test_an_invalid_manifest_is_a_problem():
     cronjob = resource(tokens.CRONJOB, "job", {
         "apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "job", "namespace": "users"},
@@ -234,8 +264,8 @@ def test_other_endpoints_are_refused(url):
 
 
 class DeniedS3:
-    def head_bucket(self, Bucket):
-        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, "HeadBucket")
+    def get_bucket_tagging(self, Bucket):
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, "GetBucketTagging")
 
 
 def test_an_apply_error_names_the_product_and_the_resource_at_its_declaration():
@@ -247,7 +277,7 @@ def test_an_apply_error_names_the_product_and_the_resource_at_its_declaration():
     [problem] = raised.value.problems
     assert str(problem) == (
         "domains/users/products/play-events.yaml:1: error: users/play-events: bucket daff-dev-users-play-events: An error occurred (AccessDenied) "
-        "when calling the HeadBucket operation: Access Denied (0 of 1 resources applied before it)"
+        "when calling the GetBucketTagging operation: Access Denied (0 of 1 resources applied before it)"
     )
 
 
@@ -299,8 +329,8 @@ class Nothing:
 
 
 class Unreadable(Nothing):
-    def head_bucket(self, Bucket):
-        return DeniedS3().head_bucket(Bucket)
+    def get_bucket_tagging(self, Bucket):
+        return DeniedS3().get_bucket_tagging(Bucket)
 
 
 class NoRoles(Nothing):
@@ -319,6 +349,6 @@ def test_a_resource_verify_cannot_read_is_a_finding_at_it_and_the_rest_is_still_
     report = verify(Evaluation("local", [bucket, role]), project.mesh, project.settings, {"123456789012": aws})
     assert [str(f) for f in report.findings] == [
         "domains/users/products/play-events.yaml:1: error: users/play-events: bucket daff-local-users-play-events: cannot be read: "
-        "An error occurred (AccessDenied) when calling the HeadBucket operation: Access Denied",
+        "An error occurred (AccessDenied) when calling the GetBucketTagging operation: Access Denied",
         "domains/users/products/play-events.yaml:1: error: users/play-events: role daff-local-users-play-events-job: is missing",
     ]
