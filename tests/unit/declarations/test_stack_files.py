@@ -213,6 +213,18 @@ def an_account_entry_for_the_default_account_disagreeing_with_its_deployer(root,
 
 
 @case
+def a_management_account_role_elsewhere_or_holding_the_stacks_domains(root, broken):
+    management = '  meshplane:organizationsManagementAccount: {accountId: "%s", roleArn: "arn:aws:iam::%s:role/organizations"}\n'
+    prod(root, broken, management % ("999999999999", "999999999999"), management % ("333333333333", "999999999999"))
+    return [
+        f"{PROD}:8: error: meshplane:organizationsManagementAccount.accountId: account 333333333333 holds the stack's domains or cluster, and no "
+        "SCP or RCP binds a management account",
+        f"{PROD}:8: error: meshplane:organizationsManagementAccount.roleArn: role 'arn:aws:iam::999999999999:role/organizations' is in account "
+        "999999999999, not in 333333333333",
+    ]
+
+
+@case
 def name_prefix_s3_reserves(root, broken):
     write(root, "prod", BASE.replace("namePrefix: daff-prod", "namePrefix: sthree" if broken else "namePrefix: sthreex"))
     return [f"{PROD}:5: error: meshplane:namePrefix: 'sthree' would start every bucket's name with 'sthree-', which S3 reserves"]
