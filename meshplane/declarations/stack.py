@@ -170,9 +170,10 @@ class StackSettings(Spec):
 
     def deployer(self, account: str) -> str:
         """The role that deploys `account`: the only principal (besides the break-glass role) that administers its data."""
+        named = next((a.role_arn for a in self.accounts.values() if a.account_id == account), None)
         if account == self.account_id:
-            return self.deployer_role_arn or f"arn:aws:iam::{account}:role/{DEPLOYER_ROLE}"
-        return next(a.role_arn for a in self.accounts.values() if a.account_id == account)
+            return self.deployer_role_arn or named or f"arn:aws:iam::{account}:role/{DEPLOYER_ROLE}"
+        return named
 
     def break_glass(self, account: str) -> str:
         """The break-glass role of `account`."""

@@ -15,7 +15,7 @@ from meshkit import MeshFiles
 from meshplane import cli
 from meshplane.declarations.deployments import project_problems, read_all
 from meshplane.declarations.problems import MeshError
-from meshplane.declarations.stack import read_stack, settings_from, stack_file
+from meshplane.declarations.stack import StackSettings, read_stack, settings_from, stack_file
 from meshplane.registrations.project import open_project
 
 BASE = """\
@@ -365,3 +365,15 @@ def test_the_program_under_the_pulumi_cli_refuses_an_unknown_key_as_the_commands
     with pytest.raises(MeshError) as error:
         settings_from(config.get, stack_file("prod"), root)
     assert [str(p) for p in error.value.problems] == [f"{PROD}:8: error: unknown key 'meshplane:domain' (did you mean 'meshplane:domains'?)"]
+
+
+def test_each_accounts_deployer_is_the_one_the_settings_name_else_the_default_outside_prod():
+    base = {"environment": "dev", "accountId": "111111111111", "region": "eu-west-1", "namePrefix": "daff-dev", "cluster": "c"}
+    role = "arn:aws:iam::%s:role/%s"
+    assert StackSettings.model_validate(base).deployer("111111111111") == role % ("111111111111", "meshplane-deployer")
+    placed = {**base, "accounts": {"users": {"accountId": "111111111111", "roleArn": role % ("111111111111", "ci")},
+                                   "podcasts": {"accountId": "444444444444", "roleArn": role % ("444444444444", "ci")}}}  # fmt: skip
+    settings = StackSettings.model_validate(placed)
+    assert (settings.deployer("111111111111"), settings.deployer("444444444444")) == (role % ("111111111111", "ci"), role % ("444444444444", "ci"))
+    assert StackSettings.model_validate({**placed, "deployerRoleArn": role % ("111111111111", "d")}).deployer("111111111111") == role % ("111111111111", "d")
+    assert settings.break_glass("444444444444") == role % ("444444444444", "meshplane-break-glass")
