@@ -9,7 +9,7 @@ the organization's perimeter in force and without it.
 - RCPs are modelled here: an RCP binds a request to a resource of the account it is attached to, whoever makes it, for
   the services RCPs support only (S3, STS, KMS, SQS, Secrets Manager: not Lake Formation); RCPFullAWSAccess allows
   everything, so a request is denied when a Deny statement of the account's RCPs matches it, as a resource policy's
-  would. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+  would; requests of service-linked roles are not bound. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
 - Lake Formation's own check (a grantor must be a data lake administrator or hold the permission with its grant
   option) is not modelled: `lakeformation:PutDataLakeSettings` makes any principal IAM allows an administrator, so the
   cell is what IAM and the SCPs allow.
@@ -88,8 +88,9 @@ def decide(node: iam.Node, action: Admin, target: Target, perimeters: dict[str, 
 
 
 def rcp_denies(node: iam.Node, action: Admin, target: Target, perimeter: Perimeter | None, context: dict[str, str]) -> bool:
-    """An RCP of the resource's account denies the request (only for the services RCPs support)."""
-    if perimeter is None or action.value.split(":")[0] not in RCP_SERVICES:
+    """An RCP of the resource's account denies the request (only for the services RCPs support; never a service-linked
+    role's, which RCPs do not bind)."""
+    if perimeter is None or action.value.split(":")[0] not in RCP_SERVICES or ":role/aws-service-role/" in node.arn:
         return False
     request = {**context, "aws:PrincipalArn": node.arn, "aws:PrincipalAccount": iam.account_of(node.arn)}  # what AWS sets on every request
     return any(iam.resource_says(node, target.owner, rcp, action.value, target.resource, request) is iam.Match.deny for rcp in perimeter.rcps)

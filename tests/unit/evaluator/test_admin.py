@@ -90,3 +90,9 @@ def test_the_perimeter_check_refuses_what_aws_would():
     big = type(huge)(A, huge.deployer, huge.break_glass, {**huge.scp, "Statement": huge.scp["Statement"] * 8}, huge.rcp)
     (problem,) = check([big])
     assert problem.startswith(f"the SCP of account {A} is ") and problem.endswith("over an SCP or RCP's 5,120")
+
+
+def test_neither_the_scp_nor_the_rcp_binds_a_service_linked_role():
+    linked = f"arn:aws:iam::{A}:role/aws-service-role/lakeformation.amazonaws.com/AWSServiceRoleForLakeFormationDataAccess"
+    decided = cells(linked, EVERYTHING, PERIMETER)
+    assert decided[Admin.create_access_point] and decided[Admin.grant_permissions], "what no perimeter covers: the README says so"
