@@ -225,6 +225,19 @@ def a_management_account_role_elsewhere_or_holding_the_stacks_domains(root, brok
 
 
 @case
+def two_stacks_of_one_environment_attach_one_accounts_perimeter(root, broken):
+    management = '  meshplane:organizationsManagementAccount: {accountId: "999999999999", roleArn: "arn:aws:iam::999999999999:role/o"}\n'
+    write(root, "prod", BASE + "  meshplane:excludeDomains: [podcasts]\n" + management)
+    write(root, "prod-podcasts", BASE + "  meshplane:domains: [podcasts]\n" + (management if broken else ""))
+    return [
+        "stacks/Pulumi.prod-podcasts.yaml:9: error: meshplane:organizationsManagementAccount: stack 'prod' attaches the perimeter of account "
+        "333333333333 too, in environment prod: name the management account in one stack of the environment",
+        f"{PROD}:9: error: meshplane:organizationsManagementAccount: stack 'prod-podcasts' attaches the perimeter of account 333333333333 too, "
+        "in environment prod: name the management account in one stack of the environment",
+    ]
+
+
+@case
 def name_prefix_s3_reserves(root, broken):
     write(root, "prod", BASE.replace("namePrefix: daff-prod", "namePrefix: sthree" if broken else "namePrefix: sthreex"))
     return [f"{PROD}:5: error: meshplane:namePrefix: 'sthree' would start every bucket's name with 'sthree-', which S3 reserves"]
