@@ -55,19 +55,21 @@ class Target:
     owner: str
 
 
-def targets(d: Deployment, account: str) -> dict[Admin, Target]:
-    """Each administrative action's resource in `account`: one of its keys and buckets, a new access point, the catalog
-    (an account without a key or a bucket of the stack's has no such cell)."""
-    found: dict[Admin, Target] = {}
-    key = next((k for _, k in sorted(d.keys.items()) if k.account == account), None)
-    if key is not None:
-        found[Admin.create_grant] = found[Admin.put_key_policy] = Target(key.arn, key.policy, account)
-    bucket = next((b for _, b in sorted(d.buckets.items()) if b.account == account), None)
-    if bucket is not None:
-        found[Admin.put_bucket_policy] = Target(bucket.arn, bucket.policy, account)
-    found[Admin.create_access_point] = Target(f"arn:aws:s3:{d.region}:{account}:accesspoint/{PROBE_ACCESS_POINT}", None, account)
-    found[Admin.grant_permissions] = Target("*", None, account)
-    return found
+def targets(d: Deployment, account: str) -> dict[Admin, list[Target]]:
+    """Each administrative action's resources in `account`: every key and every bucket of the deployment there, a new
+    access point, the catalog (an account without a key or a bucket of the stack's has no such cell)."""
+    keys = [Target(k.arn, k.policy, account) for _, k in sorted(d.keys.items()) if k.account == account]
+    buckets = [Target(b.arn, b.policy, account) for _, b in sorted(d.buckets.items()) if b.account == account]
+    found = {Admin.create_grant: keys, Admin.put_key_policy: keys, Admin.put_bucket_policy: buckets,
+             Admin.create_access_point: [Target(f"arn:aws:s3:{d.region}:{account}:accesspoint/{PROBE_ACCESS_POINT}", None, account)],
+             Admin.grant_permissions: [Target("*", None, account)]}  # fmt: skip
+    return {action: listed for action, listed in found.items() if listed}
+
+
+def cell(node: iam.Node, action: Admin, listed: list[Target], perimeters: dict[str, Perimeter] | None) -> bool | None:
+    """Whether `node` may take `action` on every one of `listed` (True), on none (False), or on some only (None)."""
+    decided = {decide(node, action, target, perimeters) for target in listed}
+    return decided.pop() if len(decided) == 1 else None
 
 
 def decide(node: iam.Node, action: Admin, target: Target, perimeters: dict[str, Perimeter] | None) -> bool:

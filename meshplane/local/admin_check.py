@@ -17,7 +17,7 @@ from meshplane.compose.perimeter import perimeters
 from meshplane.compose.stack_plan import scope
 from meshplane.declarations.problems import Problem
 from meshplane.evaluator import iam
-from meshplane.evaluator.admin import Admin, Perimeter, decide, targets
+from meshplane.evaluator.admin import Admin, Perimeter, cell, targets
 from meshplane.evaluator.model import Principal
 from meshplane.local import rogues as rogues_
 from meshplane.local.emulator import Aws
@@ -58,13 +58,13 @@ def check(project: Project, evaluation: Evaluation, accounts: dict[str, Aws], ec
         for kind, arn in (("rogue", rogues[p.account]), ("deployer", p.deployer)):
             principal = deployment.principals.get(arn) or Principal(arn, (DEPLOYER_POLICY,) if kind == "deployer" else (ROGUE_POLICY,))
             node = iam.node(principal.arn, principal.policies)
-            for action, target in cells.items():
-                with_it, without = decide(node, action, target, in_force), decide(node, action, target, None)
+            for action, listed in cells.items():
+                with_it, without = cell(node, action, listed, in_force), cell(node, action, listed, None)
                 report.decided += 1
                 expected = {"with": kind == "deployer", "without": kind == "deployer" or action in OPEN_WITHOUT_PERIMETER}
                 for case, got in (("with", with_it), ("without", without)):
                     if got != expected[case]:
-                        said = "allowed" if got else "denied"
+                        said = {True: "allowed", False: "denied", None: "allowed on some of the account's resources"}[got]
                         report.mismatches.append(Problem(stack.file, line, f"access: the {kind} of account {p.account}: {action.value} {said} {case} the "
                                                                            f"perimeter (as {arn})"))  # fmt: skip
                 if kind == "rogue" and without:

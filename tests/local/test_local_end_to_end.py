@@ -131,6 +131,24 @@ def test_without_the_producers_deny_the_evaluator_sees_the_rogue_read(deployed, 
     assert rogue and "read allowed" in rogue[0] and "decrypt" not in rogue[0]  # the key still refuses it: a second gate
 
 
+def test_a_key_administered_by_the_account_again_gives_the_rogue_its_grants(deployed, endpoint, admin, capsys):
+    """The administrative check can fail: with the key policy of the model before this one (the account administers
+    the key), a role of the account that IAM allows `kms:*` may create grants and change the policy where no perimeter
+    stands (its SCP still refuses them)."""
+    kms = admin("kms")
+    key = kms.describe_key(KeyId="alias/daff-local-users")["KeyMetadata"]["KeyId"]
+    policy = json.loads(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
+    administration = next(s for s in policy["Statement"] if s["Sid"] == "KeyAdministration")
+    administration["Principal"] = {"AWS": "arn:aws:iam::123456789012:root"}
+    kms.put_key_policy(KeyId=key, PolicyName="default", Policy=json.dumps(policy))
+    status, out, err = run(capsys, "access", "--env", "local", "--check", "--endpoint", endpoint)
+    assert status == 1
+    assert [e.split(": error: ", 1)[1].split(" (as ")[0] for e in errors(err)] == [
+        "access: the rogue of account 123456789012: kms:CreateGrant allowed on some of the account's resources without the perimeter",
+        "access: the rogue of account 123456789012: kms:PutKeyPolicy allowed on some of the account's resources without the perimeter",
+    ]
+
+
 def test_a_consumer_withdrawing_loses_access_at_its_own_deploy(deployed, endpoint, project, admin, capsys, monkeypatch, tmp_path):
     """Two consumers drop an input and deploy their domain alone: artists/artist-royalties (account B) drops
     users/play-events, podcasts/listener-demographics (the producer's account) drops users/profile-updates."""

@@ -15,7 +15,7 @@ from meshplane.cloud.documents import size
 from meshplane.cloud.perimeter import ADMINISTRATION, account_perimeter, check, rcp, scp
 from meshplane.cloud.quotas import QUOTAS
 from meshplane.evaluator import iam
-from meshplane.evaluator.admin import Admin, Perimeter, decide, targets
+from meshplane.evaluator.admin import Admin, Perimeter, cell, decide, targets
 from meshplane.evaluator.model import Bucket, Deployment, Key, Principal
 
 A, B, REGION = "333333333333", "444444444444", "eu-west-1"
@@ -34,7 +34,7 @@ def deployment() -> Deployment:
 
 def cells(arn: str, policy: dict, perimeters) -> dict[Admin, bool]:
     node = iam.node(arn, [policy])
-    return {action: decide(node, action, target, perimeters) for action, target in targets(deployment(), A).items()}
+    return {action: cell(node, action, listed, perimeters) for action, listed in targets(deployment(), A).items()}
 
 
 PERIMETER = {A: Perimeter(scps=(scp(ADMINS.deployer, ADMINS.break_glass),), rcps=(rcp(ADMINS.deployer, ADMINS.break_glass),))}
@@ -69,7 +69,7 @@ def test_a_rogue_of_another_account_is_refused_by_the_rcp_where_the_scp_of_its_o
     node = iam.node(other, [EVERYTHING])
     # a bucket whose policy would let anyone change it: only the RCP of the bucket's account stands in the way
     open_bucket = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:PutBucketPolicy", "Resource": LOC.bucket_arn}]}
-    target = targets(Deployment(REGION, buckets={LOC.bucket: Bucket(LOC.bucket, A, open_bucket, None)}), A)[Admin.put_bucket_policy]
+    (target,) = targets(Deployment(REGION, buckets={LOC.bucket: Bucket(LOC.bucket, A, open_bucket, None)}), A)[Admin.put_bucket_policy]
     assert decide(node, Admin.put_bucket_policy, target, None)
     assert not decide(node, Admin.put_bucket_policy, target, {A: Perimeter(rcps=PERIMETER[A].rcps)})
 
@@ -96,3 +96,14 @@ def test_neither_the_scp_nor_the_rcp_binds_a_service_linked_role():
     linked = f"arn:aws:iam::{A}:role/aws-service-role/lakeformation.amazonaws.com/AWSServiceRoleForLakeFormationDataAccess"
     decided = cells(linked, EVERYTHING, PERIMETER)
     assert decided[Admin.create_access_point] and decided[Admin.grant_permissions], "what no perimeter covers: the README says so"
+
+
+def test_a_cell_is_every_key_of_the_account_and_one_key_the_account_administers_opens_it_in_part():
+    old = {"Version": "2012-10-17", "Statement": [{"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{A}:root"},
+                                                   "Action": "kms:*", "Resource": "*"}]}  # fmt: skip
+    d = deployment()
+    d.keys[f"arn:aws:kms:{REGION}:{A}:key/k-2"] = Key(f"arn:aws:kms:{REGION}:{A}:key/k-2", A, old)
+    listed = targets(d, A)[Admin.create_grant]
+    assert len(listed) == 2
+    assert cell(iam.node(ROGUE, [EVERYTHING]), Admin.create_grant, listed, None) is None  # allowed on the old key only
+    assert cell(iam.node(ROGUE, [EVERYTHING]), Admin.create_grant, listed, PERIMETER) is False  # the SCP closes it
