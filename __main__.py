@@ -3,6 +3,7 @@
 import pulumi
 
 from components.domain import DataDomain
+from components.perimeter import OrganizationPerimeter
 from components.product import DataProduct
 from components.providers import aws_provider, aws_provider_name, kubernetes_provider
 from meshplane.declarations.problems import MeshError
@@ -36,6 +37,10 @@ for address, args in plan.products:
     opts = pulumi.ResourceOptions.merge(placed(name), pulumi.ResourceOptions(depends_on=[domains[name]]))
     product = DataProduct(address, args, domains[name], opts=opts, providers={"cluster": cluster})
     catalog[address] = {**plan.exports[address], "bucket": product.bucket_name, "job_role": product.job_role_arn}
+
+if plan.organization is not None:  # in the organization's management account
+    management = accounts[plan.settings.organizations_management_account.account_id]
+    OrganizationPerimeter("perimeter", plan.organization, opts=pulumi.ResourceOptions(providers={"aws": management}))
 
 pulumi.export("environment", plan.settings.environment.value)
 pulumi.export("products", catalog)

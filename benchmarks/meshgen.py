@@ -146,6 +146,7 @@ def write_project(root: Path, mesh: dict, accounts: str = "one", quotas: dict[st
     config = {
         "meshplane:environment": "prod",
         "meshplane:accountId": DEFAULT_ACCOUNT,
+        "meshplane:deployerRoleArn": f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/meshplane-deployer",
         "meshplane:region": REGION,
         "meshplane:namePrefix": PREFIX,
         "meshplane:cluster": CLUSTER,

@@ -12,7 +12,7 @@ import pulumi
 from components import tokens
 from components.access import PolicySlot, slot_children
 from components.base import DataProtection, Quantum
-from components.policies import DomainPrincipals, key_policy, lakeformation_trust, people_trust, pod_identity_trust
+from components.policies import Administrators, DomainPrincipals, key_policy, lakeformation_trust, people_trust, pod_identity_trust
 from components.sharing import CATALOG_PERMISSIONS
 from components.spec import Child, Ref
 
@@ -35,6 +35,7 @@ class DataDomainArgs:
     account: str
     region: str
     principals: DomainPrincipals  # the ARNs of the two roles above
+    admins: Administrators  # who administers the domain key: the account's deployer and break-glass roles
     readers_policy: Mapping  # the readers' own inline policy
     slots: Sequence[PolicySlot] = ()  # the readers' side of the domain's catalog agreements
     broker: PodBroker | None = None  # when the domain lives in another account than the cluster
@@ -50,7 +51,7 @@ def domain_children(name: str, args: DataDomainArgs) -> list[Child]:
         "description": f"Data of domain {name}",
         "enable_key_rotation": True,
         "deletion_window_in_days": 30,
-        "policy": json.dumps(key_policy(args.account, args.region, args.principals)),
+        "policy": json.dumps(key_policy(args.account, args.region, args.principals, args.admins)),
         "tags": tags,
     }
     namespace = {"metadata": {"name": args.namespace, "labels": {**args.labels, "pod-security.kubernetes.io/enforce": "restricted"}}}

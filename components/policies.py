@@ -35,6 +35,10 @@ KEY_ADMINISTRATION = [
     "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RetireGrant", "kms:RevokeGrant",
     "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
 ]  # fmt: skip
+# what the producer's bucket policy keeps to the deployer: the bucket's policy, encryption, ownership and public access
+BUCKET_ADMINISTRATION = [
+    "s3:DeleteBucketPolicy", "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
+]  # fmt: skip
 OWN_KEY_OPERATIONS = ["Decrypt", "Encrypt", "GenerateDataKey"]  # a job's grant on its domain's key, for its own product
 READ_KEY_OPERATIONS = ["Decrypt"]  # a consumer's grant on the producer's domain key
 
@@ -81,6 +85,18 @@ class DomainPrincipals:
 
     readers: str  # the domain's people
     lakeformation: str  # the role Lake Formation reads registered locations with, for queries it authorises
+
+
+@dataclass(frozen=True)
+class Administrators:
+    """Who administers an account's data: the role that deploys the account, and its break-glass role."""
+
+    deployer: str
+    break_glass: str
+
+    @property
+    def arns(self) -> list[str]:
+        return sorted([self.deployer, self.break_glass])
 
 
 def _statement(sid: str, effect: str, actions: list[str] | str, resources: list[str] | str, **extra) -> dict:
@@ -134,11 +150,12 @@ def lakeformation_trust() -> dict:
 # the producer's side --------------------------------------------------------------------------------
 
 
-def bucket_policy(own: Location, job: str, domain: DomainPrincipals, access_points: str) -> dict:
+def bucket_policy(own: Location, job: str, domain: DomainPrincipals, access_points: str, admins: Administrators) -> dict:
     """The producer's consent, enforced at its data, constant in size whatever the number of agreements.
 
     TLS only; reads only through the product's access points (`access_points`: their ARN pattern) or by the
-    domain's own principals; writes by the job alone. The access points decide who reads through them.
+    domain's own principals; writes by the job alone. The access points decide who reads through them. Only the
+    deployer (and the break-glass role) changes the bucket's policy, encryption, ownership or public access block.
     """
     bucket, objects = own.bucket_arn, f"{own.bucket_arn}/*"
     own_readers = [domain.readers, domain.lakeformation]
@@ -153,6 +170,8 @@ def bucket_policy(own: Location, job: str, domain: DomainPrincipals, access_poin
                    Condition={"StringLike": {"s3:DataAccessPointArn": access_points}}),
         _statement("AllowTheDomainToRead", "Allow", READ_ACTIONS + LIST_ACTIONS, [bucket, objects], principal="*",
                    Condition={"ArnEquals": {"aws:PrincipalArn": sorted(own_readers)}}),
+        _statement("DenyAdministrationButTheDeployer", "Deny", BUCKET_ADMINISTRATION, bucket, principal="*",
+                   Condition={"ArnNotEquals": {"aws:PrincipalArn": admins.arns}}),
     )  # fmt: skip
 
 
@@ -168,12 +187,17 @@ def access_point_policy(access_point: str, consumer: str, consumer_account: str)
     )  # fmt: skip
 
 
-def key_policy(account: str, region: str, domain: DomainPrincipals) -> dict:
-    """A domain key that IAM alone cannot open: its account administers it; its readers and Lake Formation decrypt
-    through S3; jobs and agreed consumers decrypt through grants; nobody uses it outside S3."""
+def key_policy(account: str, region: str, domain: DomainPrincipals, admins: Administrators) -> dict:
+    """A domain key that IAM alone cannot open: the account's deployer administers it (the break-glass role too, when
+    its own policies allow it), not the account, so no other principal of the account can be given a grant or change
+    the policy; its readers and Lake Formation decrypt through S3; jobs and agreed consumers decrypt through grants;
+    nobody uses it outside S3."""
     via_s3 = f"s3.{region}.amazonaws.com"
     return document(
-        _statement("KeyAdministration", "Allow", KEY_ADMINISTRATION, "*", principal={"AWS": f"arn:aws:iam::{account}:root"}),
+        _statement("KeyAdministration", "Allow", KEY_ADMINISTRATION, "*", principal={"AWS": admins.deployer}),
+        # named in a condition, so the key needs no break-glass role to exist
+        _statement("BreakGlassAdministration", "Allow", KEY_ADMINISTRATION, "*", principal={"AWS": f"arn:aws:iam::{account}:root"},
+                   Condition={"ArnEquals": {"aws:PrincipalArn": admins.break_glass}}),
         _statement("DomainReadsThroughS3", "Allow", ["kms:Decrypt"], "*", principal="*",
                    Condition={"StringEquals": {"kms:ViaService": via_s3, "kms:CallerAccount": account},
                               "ArnEquals": {"aws:PrincipalArn": sorted([domain.readers, domain.lakeformation])}}),

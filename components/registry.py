@@ -39,6 +39,8 @@ def classes() -> dict[str, type[pulumi.CustomResource]]:
         tokens.LF_PERMISSIONS: aws.lakeformation.Permissions,
         tokens.LF_RESOURCE: aws.lakeformation.Resource,
         tokens.POD_IDENTITY: aws.eks.PodIdentityAssociation,
+        tokens.ORG_POLICY: aws.organizations.Policy,
+        tokens.ORG_POLICY_ATTACHMENT: aws.organizations.PolicyAttachment,
         tokens.NAMESPACE: k8s.core.v1.Namespace,
         tokens.SERVICE_ACCOUNT: k8s.core.v1.ServiceAccount,
         tokens.CRONJOB: k8s.batch.v1.CronJob,

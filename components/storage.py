@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from components import tokens
-from components.policies import DomainPrincipals, Location, bucket_policy
+from components.policies import Administrators, DomainPrincipals, Location, bucket_policy
 from components.spec import Child
 
 FORMER_PARENT = "meshplane:index:ProductStorage"
@@ -21,6 +21,7 @@ class ProductStorageArgs:
     job_role_arn: str  # the only writer
     domain: DomainPrincipals  # the domain's own readers
     access_points: str  # the ARN pattern of the product's access points (one per agreement)
+    admins: Administrators  # the only principals that change the bucket's policy, encryption and ownership
     force_destroy: bool = False  # both keys for destroying data are turned
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -28,7 +29,7 @@ class ProductStorageArgs:
 def storage_children(args: ProductStorageArgs) -> list[Child]:
     loc = args.location
     bucket = {"bucket": loc.bucket}
-    policy = bucket_policy(loc, args.job_role_arn, args.domain, args.access_points)
+    policy = bucket_policy(loc, args.job_role_arn, args.domain, args.access_points, args.admins)
     return [
         Child(tokens.BUCKET, "bucket", {"bucket": loc.bucket, "force_destroy": args.force_destroy, "tags": dict(args.tags)}, stateful=True),
         Child(tokens.BUCKET_OWNERSHIP, "ownership", {**bucket, "rule": {"objectOwnership": "BucketOwnerEnforced"}}, after=["bucket"]),

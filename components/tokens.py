@@ -44,6 +44,10 @@ LF_RESOURCE = "aws:lakeformation/resource:Resource"
 # EKS
 POD_IDENTITY = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 
+# AWS Organizations (the management account): the perimeter
+ORG_POLICY = "aws:organizations/policy:Policy"
+ORG_POLICY_ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
+
 # Kubernetes
 NAMESPACE = "kubernetes:core/v1:Namespace"
 SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"

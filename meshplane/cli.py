@@ -49,10 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("mermaid", "dot", "json"), default="mermaid")
     p.set_defaults(run=commands.graph)
 
-    p = sub.add_parser("export", help="the mesh in open standards: ODCS contracts (per output port) or ODPS descriptors (per product)")
-    p.add_argument("standard", choices=("odcs", "odps"), help="odcs: Open Data Contract Standard v3.2.0; odps: Open Data Product Standard v1.0.0")
-    p.add_argument("--env", metavar="STACK", default=DEFAULT_ENVIRONMENT, help=f"odcs: the environment (or stack) whose buckets and Glue tables the contracts' servers name ({DEFAULT})")
-    p.add_argument("--out", metavar="DIR", type=Path, help="folder to write into, one file per product (default: out/<standard> in the project)")
+    p = sub.add_parser("export", help="the mesh in open standards: ODCS contracts (per output port) or ODPS descriptors (per product); "
+                                      "or the stack's perimeter: an SCP and an RCP per domain account")  # fmt: skip
+    p.add_argument("standard", choices=("odcs", "odps", "perimeter"),
+                   help="odcs: Open Data Contract Standard v3.2.0; odps: Open Data Product Standard v1.0.0; perimeter: the AWS Organizations "
+                        "policies that keep the administration of the stack's data to its deployer")  # fmt: skip
+    p.add_argument("--env", metavar="STACK", default=DEFAULT_ENVIRONMENT, help=f"odcs: the environment (or stack) whose buckets and Glue tables the contracts' servers name; perimeter: the environment's stack ({DEFAULT})")
+    p.add_argument("--stack", help="perimeter: a stack of the project by name, such as prod-podcasts")
+    p.add_argument("--out", metavar="DIR", type=Path, help="folder to write into, one file per product, or per account and policy (default: out/<standard> in the project)")
+    p.set_defaults(domain=None)
     p.set_defaults(run=commands.export)
 
     p = sub.add_parser("catalog", help="the mesh as a static site that works offline (file://): search, product pages, lineage")

@@ -346,6 +346,8 @@ def export(args: argparse.Namespace) -> int:
     from meshplane.export import odcs, odps
     from meshplane.export.files import write_documents
 
+    if args.standard == "perimeter":
+        return export_perimeter(args)
     project = project_of(args)
     stacks = read_stacks(project.root, project.domain_folders())
     if args.standard == "odcs":
@@ -355,6 +357,29 @@ def export(args: argparse.Namespace) -> int:
     out = args.out or project.root / "out" / args.standard
     written = write_documents(out, documents, args.standard)
     print(f"wrote {len(written)} {args.standard.upper()} documents into {out}")
+    return 0
+
+
+def export_perimeter(args: argparse.Namespace) -> int:
+    from meshplane.cloud.perimeter import check
+    from meshplane.compose.perimeter import perimeters
+    from meshplane.compose.stack_plan import scope
+    from meshplane.export.perimeter import write_perimeter
+
+    if args.stack is not None and args.env == DEFAULT_ENVIRONMENT:  # export's --env has a default; a named stack has its own
+        args.env = None
+    project = stack_project(args)
+    found = perimeters(project.settings, scope(project.mesh, project.settings))
+    problems = check(found)
+    if problems:
+        raise MeshError([Problem(project.stack.file, project.stack.line_of("deployerRoleArn"), p) for p in problems])
+    out = args.out or project.root / "out" / "perimeter" / project.stack.name
+    written = write_perimeter(out, found)
+    for p in found:
+        print(f"account {p.account}: administration kept to {p.deployer} and {p.break_glass}")
+    for path, used in written:
+        print(f"  {path.name}: {used:,} characters (at most 5,120)")
+    print(f"wrote {len(written)} documents (an SCP and an RCP per domain account) into {out}")
     return 0
 
 

@@ -3,7 +3,8 @@
 `inventory` is the record of one registered resource, as every other package reads it; `aws_inputs` and `cron`
 are AWS's and Kubernetes' own input rules (what a call would refuse, said before it); `quotas` is the one table of
 AWS limits; `naming` derives every physical name; `documents` reads IAM policy documents out of resource inputs;
-`manifests` turns registrations into the Kubernetes objects a cluster receives.
+`manifests` turns registrations into the Kubernetes objects a cluster receives; `perimeter` writes the organization's
+SCP and RCP that keep a domain account's administration to its deployer.
 
-Other packages import: `inventory`, `aws_inputs`, `cron`, `quotas`, `naming`, `documents`, `manifests`.
+Other packages import: `inventory`, `aws_inputs`, `cron`, `quotas`, `naming`, `documents`, `manifests`, `perimeter`.
 """

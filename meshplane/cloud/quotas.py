@@ -47,6 +47,7 @@ S3_AP = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-res
 KMS_QUOTAS = "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html"
 GLUE_QUOTAS = "https://docs.aws.amazon.com/general/latest/gr/glue.html"
 LF_NOTES = "https://docs.aws.amazon.com/lake-formation/latest/dg/cross-account-notes.html"
+ORG_LIMITS = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html"
 
 TABLE: tuple[Quota, ...] = (
     # counted per account
@@ -58,6 +59,8 @@ TABLE: tuple[Quota, ...] = (
     Quota("glue.databases", "Glue databases", Per.account, 10_000, source=GLUE_QUOTAS),
     Quota("glue.tables", "Glue tables", Per.account, 1_000_000, source=GLUE_QUOTAS),
     Quota("lakeformation.cross-account-grants", "Lake Formation cross-account grants (named resources, through RAM)", Per.account, 1_600, source=LF_NOTES),
+    Quota("organizations.policies-per-target", "SCPs, and RCPs, attached to one root, OU or account (each type; AWS's full-access policy counts)",
+          Per.account, 5, adjustable=False, source=ORG_LIMITS),
     # counted per role and per key
     Quota("iam.managed-policies-per-role", "managed policies attached to a role", Per.role, 10, maximum=20, source=IAM_QUOTAS),
     Quota("iam.inline-policies-per-role", "inline policies of a role, together", Per.role, 10_240, Unit.characters, adjustable=False, source=IAM_QUOTAS),
@@ -70,6 +73,7 @@ TABLE: tuple[Quota, ...] = (
     Quota("s3.access-point-policy-size", "an access point policy", Per.document, 20_480, Unit.bytes, adjustable=False, source=S3_AP),
     Quota("kms.key-policy-size", "a key policy", Per.document, 32_768, Unit.bytes, adjustable=False,
           source="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html"),
+    Quota("organizations.policy-size", "an SCP or RCP", Per.document, 5_120, Unit.characters, adjustable=False, source=ORG_LIMITS),
 )  # fmt: skip
 
 QUOTAS: dict[str, Quota] = {q.id: q for q in TABLE}

@@ -29,6 +29,7 @@ def domain_args(mesh: Mesh, settings: StackSettings, domain: str, agreed: Agreem
         account=account,
         region=settings.region,
         principals=locate.domain_principals(settings, domain),
+        admins=locate.administrators(settings, domain),
         readers_policy=readers_policy(account, settings.region, database),
         slots=slots(reader_role, entries, catalog_reads, budget),
         broker=broker(settings, domain),

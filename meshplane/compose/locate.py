@@ -6,7 +6,7 @@ consumer's role (and a consumer's stack a producer's access point) without readi
 
 from __future__ import annotations
 
-from components.policies import DomainPrincipals, Location
+from components.policies import Administrators, DomainPrincipals, Location
 from meshplane.cloud import naming
 from meshplane.declarations.mesh import DeclaredProduct
 from meshplane.declarations.stack import StackSettings
@@ -49,6 +49,12 @@ def domain_principals(settings: StackSettings, domain: str) -> DomainPrincipals:
         readers=naming.role_arn(account, naming.reader_role_name(prefix, domain)),
         lakeformation=naming.role_arn(account, naming.lakeformation_role_name(prefix, domain)),
     )
+
+
+def administrators(settings: StackSettings, domain: str) -> Administrators:
+    """Who administers the domain's keys and bucket policies: its account's deployer and break-glass roles."""
+    account = settings.account_of(domain)
+    return Administrators(deployer=settings.deployer(account), break_glass=settings.break_glass(account))
 
 
 def access_points(settings: StackSettings, declared: DeclaredProduct, version: int = 1) -> str:

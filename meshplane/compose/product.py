@@ -89,6 +89,7 @@ def storage_args(
         job_role_arn=locate.job_role_arn(settings, declared),
         domain=locate.domain_principals(settings, declared.domain),
         access_points=locate.access_points(settings, declared, version),
+        admins=locate.administrators(settings, declared.domain),
         force_destroy=guard is DataProtection.disposable,
         tags=tags if version == 1 else {**tags, "port-version": str(version)},
     )

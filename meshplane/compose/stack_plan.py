@@ -15,7 +15,10 @@ from components.product import DataProductArgs
 from components.providers import AwsProviderArgs, KubernetesProviderArgs, StackProviders
 from meshplane.cloud.quotas import QUOTAS
 from meshplane.compose.agreements import Agreements, agreements
+from components.perimeter import OrganizationPerimeterArgs
+from meshplane.cloud.perimeter import AccountPerimeter
 from meshplane.compose.domain import domain_args
+from meshplane.compose.perimeter import organization, perimeters
 from meshplane.compose.product import product_args
 from meshplane.compose.tags import MANAGED_BY
 from meshplane.declarations.federation import Federation
@@ -36,6 +39,8 @@ class StackPlan:
     products: list[tuple[str, DataProductArgs]]
     grants: list[Grant]
     exports: dict[str, dict]  # per product: what the stack exports of it, besides what the cloud answers
+    perimeters: list[AccountPerimeter]  # per account of the stack's domains: its SCP and RCP
+    organization: OrganizationPerimeterArgs | None  # the perimeter's policies, when the stack names the management account
 
 
 def providers(settings: StackSettings, domains: list[str]) -> StackProviders:
@@ -46,11 +51,15 @@ def providers(settings: StackSettings, domains: list[str]) -> StackProviders:
         return AwsProviderArgs(settings.region, account, tags, settings.aws_endpoint, settings.role_of(account))
 
     used = {settings.account_of(d) for d in domains}
+    accounts = {account: aws(account) for account in settings.all_accounts()[1:] if account in used}
+    management = settings.organizations_management_account
+    if management is not None:  # the perimeter's policies are created there
+        accounts[management.account_id] = AwsProviderArgs(settings.region, management.account_id, tags, settings.aws_endpoint, management.role_arn)
 
     return StackProviders(
         aws=aws(settings.account_id),
         kubernetes=KubernetesProviderArgs(context=settings.kube_context, render_to=settings.render_manifests),
-        accounts={account: aws(account) for account in settings.all_accounts()[1:] if account in used},
+        accounts=accounts,
     )
 
 
@@ -96,6 +105,7 @@ def compose(mesh: Mesh, settings: StackSettings, federation: Federation) -> Stac
         for p in mesh.products_of(d)
     ]
     inputs = {a: [p for p, _ in agreed.inputs.get(a, [])] for a, _ in products}
+    perimeter = perimeters(settings, in_scope)
     return StackPlan(
         settings=settings,
         providers=providers(settings, in_scope),
@@ -103,4 +113,6 @@ def compose(mesh: Mesh, settings: StackSettings, federation: Federation) -> Stac
         products=products,
         grants=grants,
         exports={a: exports(args, inputs[a]) for a, args in products},
+        perimeters=perimeter,
+        organization=organization(settings, perimeter),
     )

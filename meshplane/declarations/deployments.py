@@ -113,6 +113,12 @@ def overlaps(stack: Stack, others: Iterable[Stack], domains: Collection[str]) ->
                 f"domain {domain!r} is deployed by stack {other.name!r} too, in environment {env.value}: a domain has one stack per "
                 f"environment (two would fight over its buckets, keys and roles); say which with {hint}",
             ))  # fmt: skip
+        if stack.settings.organizations_management_account and other.settings.organizations_management_account:
+            both = {stack.settings.account_of(d) for d in mine} & {other.settings.account_of(d) for d in deployed(other.settings, domains)}
+            problems += [Problem(stack.file, stack.line_of("organizationsManagementAccount"),
+                                 f"meshplane:organizationsManagementAccount: stack {other.name!r} attaches the perimeter of account {a} too, "
+                                 f"in environment {env.value}: name the management account in one stack of the environment")
+                         for a in sorted(both)]  # fmt: skip
     return problems
 
 

@@ -21,6 +21,8 @@ __all__ = ["SETTING_KEYS", "Stack", "StackSettings", "read_stack", "role_problem
 
 ACCOUNT_PATTERN = r"^[0-9]{12}$"
 ROLE_ARN_PATTERN = r"^arn:aws:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@/_-]+$"
+ROLE_NAME_PATTERN = r"^[A-Za-z0-9+=,.@_-]{1,64}$"
+DEPLOYER_ROLE = "meshplane-deployer"  # the default account's deployer outside prod, when the stack names none
 
 
 def _known_quotas(value: dict[str, int]) -> dict[str, int]:
@@ -57,6 +59,15 @@ class DomainAccount(Spec):
         return _known_quotas(value)
 
 
+class ManagementAccount(Spec):
+    """The organization's management account, where the perimeter's policies are created and attached."""
+
+    account_id: str = Field(alias="accountId", pattern=ACCOUNT_PATTERN, description="The management account's ID.")
+    role_arn: str = Field(alias="roleArn", pattern=ROLE_ARN_PATTERN, description="The role the deployment assumes there to manage the policies.")
+
+    model_config = {**Spec.model_config, "populate_by_name": True}
+
+
 class StackSettings(Spec):
     """The `meshplane:*` keys of a stack's configuration."""
 
@@ -74,6 +85,26 @@ class StackSettings(Spec):
         default_factory=dict, description="Domains that live in an account of their own: domain -> {accountId, roleArn, quotas}."
     )
     quotas: dict[str, Integer] = Field(default_factory=dict, description="Quotas raised in the default account, by ID.")
+    deployer_role_arn: str | None = Field(
+        default=None,
+        alias="deployerRoleArn",
+        pattern=ROLE_ARN_PATTERN,
+        description=f"The role that deploys the default account: it alone administers the domain keys and changes bucket policies there "
+        f"(`accounts[].roleArn` names it for the other accounts). Required in prod; elsewhere `arn:aws:iam::<accountId>:role/{DEPLOYER_ROLE}`.",
+    )
+    break_glass_role: str = Field(
+        default="meshplane-break-glass",
+        alias="breakGlassRole",
+        pattern=ROLE_NAME_PATTERN,
+        description="The name of the role, in every account of the stack, that may administer keys, bucket policies and grants besides the "
+        "deployer, for emergencies: the perimeter and the bucket policies exempt it too.",
+    )
+    organizations_management_account: ManagementAccount | None = Field(
+        default=None,
+        alias="organizationsManagementAccount",
+        description="The organization's management account {accountId, roleArn}: when set, the stack creates each domain account's SCP and RCP "
+        "there (`aws:organizations` policies attached to the account); otherwise `meshplane export perimeter` writes them for you to attach.",
+    )
     region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-[0-9]$", description="The AWS region (the same as `aws:region`).")
     name_prefix: str = Field(
         alias="namePrefix",
@@ -133,8 +164,20 @@ class StackSettings(Spec):
         return next((a.role_arn for a in self.accounts.values() if a.account_id == account and account != self.account_id), None)
 
     def deployer_roles(self) -> list[tuple[tuple, str, str]]:
-        """(where the stack file sets it, account, role ARN): each role the deployment assumes, as the settings name it."""
-        return [(("accounts", domain, "roleArn"), placed.account_id, placed.role_arn) for domain, placed in self.accounts.items()]
+        """(where the stack file sets it, account, role ARN): each account's deployer role, as the settings name it."""
+        default = [(("deployerRoleArn",), self.account_id, self.deployer_role_arn)] if self.deployer_role_arn else []
+        return default + [(("accounts", domain, "roleArn"), placed.account_id, placed.role_arn) for domain, placed in self.accounts.items()]
+
+    def deployer(self, account: str) -> str:
+        """The role that deploys `account`: the only principal (besides the break-glass role) that administers its data."""
+        named = next((a.role_arn for a in self.accounts.values() if a.account_id == account), None)
+        if account == self.account_id:
+            return self.deployer_role_arn or named or f"arn:aws:iam::{account}:role/{DEPLOYER_ROLE}"
+        return named
+
+    def break_glass(self, account: str) -> str:
+        """The break-glass role of `account`."""
+        return f"arn:aws:iam::{account}:role/{self.break_glass_role}"
 
     def raised(self, account: str) -> dict[str, int]:
         """The quotas the stack declares raised in `account`."""
@@ -146,7 +189,7 @@ class StackSettings(Spec):
 
 
 SETTING_KEYS = [field.alias or name for name, field in StackSettings.model_fields.items()]
-JSON_KEYS = {"domains", "excludeDomains", "accounts", "quotas"}  # the CLI hands objects over as JSON
+JSON_KEYS = {"domains", "excludeDomains", "accounts", "quotas", "organizationsManagementAccount"}  # the CLI hands objects over as JSON
 BOOL_KEYS = {field.alias or name for name, field in StackSettings.model_fields.items() if field.annotation is bool}
 LIST_KEYS = ("domains", "excludeDomains")
 
@@ -225,6 +268,9 @@ def settings_from(get_config: Callable[[str], str | None], source: StackFile | s
         else:
             values[key] = raw
     errors += _scope_problems(values)
+    if values.get("environment") == "prod" and "deployerRoleArn" not in values:
+        errors.append((("environment",), "meshplane:deployerRoleArn: required in prod: the role that deploys the default account, the only one "
+                                         "that administers its keys and bucket policies (e.g. arn:aws:iam::<accountId>:role/meshplane-deployer)"))
     problems = [Problem(source.path, source.line_of(f"meshplane:{where[0]}", *where[1:]), message) for where, message in errors]
     try:
         settings = StackSettings.model_validate(values)
@@ -251,6 +297,15 @@ def role_problems(settings: StackSettings) -> list[tuple[tuple, str]]:
         if earlier[1] != role:
             named = "meshplane:" + ".".join(str(w) for w in earlier[0])
             found.append((where, f"{key}: account {account} is deployed by {earlier[1]!r} ({named}): one account has one deployer role"))
+    management = settings.organizations_management_account
+    if management is not None:
+        key = "meshplane:organizationsManagementAccount"
+        if management.role_arn.split(":")[4] != management.account_id:
+            found.append((("organizationsManagementAccount", "roleArn"), f"{key}.roleArn: role {management.role_arn!r} is in account "
+                                                                          f"{management.role_arn.split(':')[4]}, not in {management.account_id}"))
+        if management.account_id in settings.all_accounts():
+            found.append((("organizationsManagementAccount", "accountId"), f"{key}.accountId: account {management.account_id} holds the stack's "
+                                                                           "domains or cluster, and no SCP or RCP binds a management account"))
     return found
 
 

@@ -23,6 +23,7 @@ DOCUMENT_QUOTAS = {  # type -> (input, the quota of that document)
     tokens.BUCKET_POLICY: ("policy", "s3.bucket-policy-size"),
     tokens.ACCESS_POINT: ("policy", "s3.access-point-policy-size"),
     tokens.KEY: ("policy", "kms.key-policy-size"),
+    tokens.ORG_POLICY: ("content", "organizations.policy-size"),
 }
 COUNTED = {  # type -> the per-account quota it counts against
     tokens.ROLE: "iam.roles",
@@ -70,7 +71,10 @@ def usage(resources: Sequence[Resource], book: QuotaBook = DEFAULTS) -> list[Usa
             per_account[(COUNTED[r.type], account[r.urn])] += 1
         elif r.type == tokens.LF_PERMISSIONS and _principal_account(r) not in (None, account[r.urn]):
             per_account[("lakeformation.cross-account-grants", account[r.urn])] += 1
-    accounts = sorted({account[r.urn] for r in cloud} - book.partial)
+    targets = _organization_policies(cloud)
+    for (target, _kind), attached in targets.items():  # each type counts alone; AWS's full-access one too
+        per_account[("organizations.policies-per-target", target)] = max(per_account[("organizations.policies-per-target", target)], attached + 1)
+    accounts = sorted(({account[r.urn] for r in cloud} | {target for target, _ in targets}) - book.partial)
     for quota in (q for q in QUOTAS.values() if q.per is Per.account):
         for acct in accounts:
             add(quota.id, f"account {acct}", acct, per_account[(quota.id, acct)])
@@ -101,6 +105,12 @@ def usage(resources: Sequence[Resource], book: QuotaBook = DEFAULTS) -> list[Usa
         measured = documents.byte_size(value) if QUOTAS[quota_id].unit is Unit.bytes else documents.size(value)
         add(quota_id, f"{QUOTAS[quota_id].what} {r.name!r}", account[r.urn], measured, r)
     return rows
+
+
+def _organization_policies(cloud: Sequence[Resource]) -> Counter:
+    """(target account, policy type) -> the perimeter's policies attached to it."""
+    kinds = {r.id: r.inputs.get("type") for r in cloud if r.type == tokens.ORG_POLICY}
+    return Counter((r.inputs.get("targetId"), kinds.get(r.inputs.get("policyId"))) for r in cloud if r.type == tokens.ORG_POLICY_ATTACHMENT)
 
 
 def _principal_account(r: Resource) -> str | None:

@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from components import tokens
 from meshplane.declarations.problems import MeshError, Problem
 from meshplane.local import access as access_
+from meshplane.local import admin_check
 from meshplane.local import up as up_
 from meshplane.local import verify as verify_
 from meshplane.local.emulator import Emulator, connect_all, port_is_free, probe, require_loopback
@@ -250,14 +251,17 @@ def access_matrix(
         accounts = connect_all(endpoint, settings)
         evaluation = evaluation or up_.registrations(project, manifests_dir(project, None).parent, _quiet, write=False)[0]
         report = access_.check(matrix, evaluation, accounts, settings.account_id, settings.region, endpoint, echo=echo if not as_json else err)
-    for mismatch in report.mismatches:
+        admin = admin_check.check(project, evaluation, accounts, echo=echo if not as_json else err)
+    for mismatch in (mismatches := sorted([*report.mismatches, *admin.mismatches])):
         err(str(mismatch))
-    if report.mismatches:
-        err(f"access check: {len(report.mismatches)} departure(s) from the declared matrix ({report.decided:,} cells decided, {report.probed} pairs probed)")
+    if mismatches:
+        err(f"access check: {len(mismatches)} departure(s) from the declared matrix ({report.decided:,} cells decided, {report.probed} pairs probed, "
+            f"{admin.decided} administrative cells)")  # fmt: skip
         return 1
     (err if as_json else echo)(
         f"access check: all {report.decided:,} principal x product x action cells are as declared, rogue roles denied everything "
-        f"(evaluator over the documents read back; moto agrees on the identity half of {report.probed} pairs)"
+        f"(evaluator over the documents read back; moto agrees on the identity half of {report.probed} pairs); {admin.decided} administrative "
+        "cells as expected: with the perimeter, every rogue denied and each deployer allowed"
     )
     return 0
 

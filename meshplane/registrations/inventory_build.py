@@ -13,6 +13,7 @@ from functools import lru_cache
 from components import tokens
 from components.base import DataProtection
 from components.domain import DataDomain, domain_children
+from components.perimeter import OrganizationPerimeter, perimeter_children
 from components.product import DataProduct, product_children
 from components.providers import aws_provider_name
 from components.spec import Child, Ref, child_aliases, component_aliases
@@ -43,6 +44,10 @@ class Builder:
         for address, args in plan.products:
             domain = address.split("/")[0]
             self._component(DataProduct, address, args.previous, domain, product_children(args), args.protection, domain, address)
+        if plan.organization is not None:
+            management = self.settings.organizations_management_account.account_id
+            self._component(OrganizationPerimeter, "perimeter", (), None, perimeter_children(plan.organization), DataProtection.standard, None,
+                            account=management)  # fmt: skip
 
     def _top_urn(self, token: str, name: str) -> str:
         # the mock monitor qualifies top-level types by the stack's (a real engine does not)
@@ -53,7 +58,8 @@ class Builder:
         self.resources.append(Resource(urn=urn, type=token, name=name, inputs={}, parent=self.root, custom=True, id=f"{name}-id"))
         return f"{urn}::{name}-id"
 
-    def _component(self, cls, name, previous, domain_name, children: list[Child], protection, domain, product=None) -> None:
+    def _component(self, cls, name, previous, domain_name, children: list[Child], protection, domain, product=None, account=None) -> None:
+        """`account`: the account of every child (default: the domain's, or the cluster's)."""
         urn = self._top_urn(cls.TOKEN, name)
         aliases = tuple(component_aliases(self.stack, self.project, cls.TOKEN, name, previous))
         self.resources.append(
@@ -64,9 +70,9 @@ class Builder:
         for child in children:
             child_name = f"{name}-{child.suffix}"
             inputs = self._recorded(child, states, domain_name)
-            account = self.settings.account_id if child.provider == "cluster" else self.settings.account_of(domain)
-            id_, state = mock_state(child.token, child_name, inputs, account, self.settings.region)
-            states[child.suffix] = state
+            placed = account or (self.settings.account_id if child.provider == "cluster" else self.settings.account_of(domain))
+            id_, state = mock_state(child.token, child_name, inputs, placed, self.settings.region)
+            states[child.suffix] = {**state, "id": id_}  # a Ref to `id` is the resource's ID
             guarded = child.stateful and protection is DataProtection.protected
             former = cls.FORMER_PARENTS.get(child.suffix)
             self.resources.append(
@@ -76,7 +82,7 @@ class Builder:
                     name=child_name,
                     inputs=inputs,
                     parent=urn,
-                    provider=self._provider_of(child, domain),
+                    provider=self.accounts[account] if account else self._provider_of(child, domain),
                     protect=guarded,
                     retain_on_delete=guarded,
                     aliases=tuple(child_aliases(self.stack, self.project, cls.TOKEN, name, previous, child, former)),

@@ -37,6 +37,10 @@ def mock_state(token: str, name: str, inputs: dict, account: str, region: str) -
         return f"{state['databaseName']}:{state['name']}", state
     if token == tokens.DATABASE:
         return state["name"], state
+    if token == tokens.ORG_POLICY:
+        policy_id = "p-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+        state["arn"] = f"arn:aws:organizations::{account}:policy/o-meshplane/{state['type'].lower()}/{policy_id}"
+        return policy_id, state
     if token.startswith("aws:") and "arn" not in state:
         state["arn"] = f"arn:aws:{token.split(':')[1].split('/')[0]}:{region}:{account}:{name}"
     return f"{name}-id", state

@@ -28,7 +28,7 @@ from components.base import DataProtection
 from components.catalog import CatalogColumn, ProductCatalogArgs
 from components.compute import Engine, ProductComputeArgs
 from components.domain import DataDomain, DataDomainArgs
-from components.policies import DomainPrincipals, Location, document, job_policy, pod_identity_trust
+from components.policies import Administrators, DomainPrincipals, Location, document, job_policy, pod_identity_trust
 from components.product import DataProduct, DataProductArgs, PortArgs
 from components.sharing import AccessPointAgreement, CatalogShare, ProductSharingArgs
 from components.storage import ProductStorageArgs
@@ -36,6 +36,7 @@ from components.storage import ProductStorageArgs
 ACCOUNT, REGION = "123456789012", "eu-west-1"
 OWN = Location("t-d-p", "alias/t-d", REGION, ACCOUNT)
 JOB = f"arn:aws:iam::{ACCOUNT}:role/t-d-p-job"
+ADMINS = Administrators(deployer=f"arn:aws:iam::{ACCOUNT}:role/deployer", break_glass=f"arn:aws:iam::{ACCOUNT}:role/break-glass")
 PRINCIPALS = DomainPrincipals(readers=f"arn:aws:iam::{ACCOUNT}:role/t-d-readers", lakeformation=f"arn:aws:iam::{ACCOUNT}:role/t-d-lf")
 SLOT = PolicySlot("t-d-p-job-reads", document({"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::x/*"]}))
 
@@ -43,7 +44,7 @@ SLOT = PolicySlot("t-d-p-job-reads", document({"Sid": "Read", "Effect": "Allow",
 def domain_args(slots=(), protection=DataProtection.protected) -> DataDomainArgs:
     return DataDomainArgs(
         key_alias="alias/t-d", database="t_d", namespace="d", reader_role="t-d-readers", lakeformation_role="t-d-lf",
-        account=ACCOUNT, region=REGION, principals=PRINCIPALS, readers_policy=document(), slots=slots, protection=protection,
+        account=ACCOUNT, region=REGION, principals=PRINCIPALS, admins=ADMINS, readers_policy=document(), slots=slots, protection=protection,
         tags={"domain": "d", "owner": "o@example"},
     )  # fmt: skip
 
@@ -54,7 +55,7 @@ def product_args(engine: Engine = Engine.kubernetes, cpu: str = "500m", previous
         version=1,
         storage=ProductStorageArgs(
             location=OWN, retention_days=30, noncurrent_days=30, job_role_arn=JOB, domain=PRINCIPALS,
-            access_points=OWN.access_point_arn("t-0123456789-*"), force_destroy=protection is DataProtection.disposable,
+            access_points=OWN.access_point_arn("t-0123456789-*"), admins=ADMINS, force_destroy=protection is DataProtection.disposable,
         ),
         sharing=ProductSharingArgs(location=OWN, database="t_d", table="p", agreements=agreements, catalog_shares=shares),
         catalog=ProductCatalogArgs(

@@ -16,7 +16,10 @@ from mockkit import document, edit, of_type, one, project_copy
 
 from components import tokens
 from components.policies import (
+    BUCKET_ADMINISTRATION,
+    KEY_ADMINISTRATION,
     KEY_USE,
+    Administrators,
     DomainPrincipals,
     Location,
     access_point_policy,
@@ -36,6 +39,7 @@ BUCKET = "arn:aws:s3:::daff-prod-users-play-events"
 JOB = "arn:aws:iam::333333333333:role/daff-prod-users-play-events-job"
 DOMAIN = DomainPrincipals("arn:aws:iam::333333333333:role/daff-prod-users-readers", "arn:aws:iam::333333333333:role/daff-prod-users-lakeformation")
 POINTS = "arn:aws:s3:eu-west-1:333333333333:accesspoint/daff-prod-0123456789-*"
+ADMINS = Administrators("arn:aws:iam::333333333333:role/meshplane-deployer", "arn:aws:iam::333333333333:role/meshplane-break-glass")
 SETTINGS = {"dev": {"prefix": "daff-dev", "account": "111111111111"}, "prod": {"prefix": "daff-prod", "account": "333333333333"}}
 
 
@@ -71,8 +75,9 @@ def test_job_policy_writes_its_own_bucket_only_and_opens_no_key_of_its_own_accou
 
 
 def test_the_bucket_denies_reads_outside_the_products_access_points_and_its_domain():
-    doc = statements(bucket_policy(LOC, JOB, DOMAIN, POINTS))
-    assert list(doc) == ["DenyInsecureTransport", "DenyReadsOutsideAgreements", "DenyWritesButTheJob", "DelegateToAgreements", "AllowTheDomainToRead"]
+    doc = statements(bucket_policy(LOC, JOB, DOMAIN, POINTS, ADMINS))
+    assert list(doc) == ["DenyInsecureTransport", "DenyReadsOutsideAgreements", "DenyWritesButTheJob", "DelegateToAgreements", "AllowTheDomainToRead",
+                         "DenyAdministrationButTheDeployer"]  # fmt: skip
     deny = doc["DenyReadsOutsideAgreements"]
     assert deny["Principal"] == "*" and deny["Action"] == ["s3:GetObject*", "s3:ListBucket*"]
     # one Deny, two negated conditions: denied unless through the product's access points or by one of its own principals
@@ -82,6 +87,15 @@ def test_the_bucket_denies_reads_outside_the_products_access_points_and_its_doma
     assert doc["DelegateToAgreements"]["Condition"] == {"StringLike": {"s3:DataAccessPointArn": POINTS}}
     assert doc["AllowTheDomainToRead"]["Condition"] == {"ArnEquals": {"aws:PrincipalArn": sorted([DOMAIN.readers, DOMAIN.lakeformation])}}
     assert "Principal" not in json.dumps([s.get("Principal") for s in doc.values() if s["Effect"] == "Allow"]).replace('"*"', "")
+
+
+def test_the_bucket_keeps_its_policy_encryption_and_ownership_to_the_deployer():
+    deny = statements(bucket_policy(LOC, JOB, DOMAIN, POINTS, ADMINS))["DenyAdministrationButTheDeployer"]
+    assert deny["Effect"] == "Deny" and deny["Principal"] == "*" and deny["Resource"] == BUCKET
+    assert set(deny["Action"]) == {"s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutEncryptionConfiguration", "s3:PutBucketOwnershipControls",
+                                   "s3:PutBucketPublicAccessBlock"} == set(BUCKET_ADMINISTRATION)  # fmt: skip
+    # S3 refuses a bucket policy whose action does not apply to the bucket: access points are the perimeter's
+    assert deny["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": sorted([ADMINS.deployer, ADMINS.break_glass])}}
 
 
 def test_an_access_point_serves_its_one_consumer_with_the_consumers_consent():
@@ -96,9 +110,14 @@ def test_an_access_point_serves_its_one_consumer_with_the_consumers_consent():
 
 
 def test_the_key_opens_only_through_s3_and_never_through_iam_alone():
-    doc = statements(key_policy("333333333333", "eu-west-1", DOMAIN))
+    doc = statements(key_policy("333333333333", "eu-west-1", DOMAIN, ADMINS))
     admin = doc["KeyAdministration"]
-    assert admin["Principal"] == {"AWS": "arn:aws:iam::333333333333:root"}
+    assert admin["Principal"] == {"AWS": ADMINS.deployer}, "the deployer administers the key, not the account"
+    glass = doc["BreakGlassAdministration"]
+    assert glass["Condition"] == {"ArnEquals": {"aws:PrincipalArn": ADMINS.break_glass}} and glass["Action"] == KEY_ADMINISTRATION
+    for statement in doc.values():  # no statement gives the account's other principals anything
+        if statement["Effect"] == "Allow" and statement.get("Principal") in ({"AWS": "arn:aws:iam::333333333333:root"}, "*"):
+            assert statement.get("Condition", {}).get("ArnEquals", {}).get("aws:PrincipalArn"), statement["Sid"]
     assert not set(KEY_USE) & set(admin["Action"]), "no IAM policy can open the key: the key policy names no use for the account"
     reads = doc["DomainReadsThroughS3"]
     assert reads["Action"] == ["kms:Decrypt"] and reads["Condition"]["StringEquals"]["kms:ViaService"] == "s3.eu-west-1.amazonaws.com"
@@ -153,8 +172,9 @@ def test_no_document_shared_by_agreements_grows_with_them(env_eval, mesh):
     for token in (tokens.BUCKET_POLICY, tokens.KEY):
         for r in of_type(env_eval.custom(), token):
             roles = set(re.findall(r"arn:aws:iam::[0-9]+:role/([a-z0-9-]+)", r.inputs["policy"]))
-            assert roles and all(role.startswith(f"{SETTINGS[env_eval.stack]['prefix']}-{r.domain}-") for role in roles), (r.name, roles)
-            assert size(r.inputs["policy"]) < 2_500
+            own = roles - {"meshplane-deployer", "meshplane-break-glass"}  # the account's administrators, one each
+            assert own and all(role.startswith(f"{SETTINGS[env_eval.stack]['prefix']}-{r.domain}-") for role in own), (r.name, roles)
+            assert size(r.inputs["policy"]) < 3_000
     assert all(size(r.inputs["policy"]) < 1_200 for r in of_type(env_eval.custom(), tokens.ACCESS_POINT))
 
 

@@ -457,3 +457,17 @@ bad("LIM-010", "managed-policy-at-85-percent", s(lambda: k.changed(k.compliant_s
 bad("LIM-010", "roles-at-80-percent", s(lambda: k.with_extra(k.compliant_stack(), *_roles(800))))
 ok("LIM-010", "roles-at-80-percent-of-a-raised-quota", s(lambda: k.with_extra(k.compliant_stack(), *_roles(800)), book=_raised(**{"iam.roles": 5000})))
 ok("LIM-010", "a-looser-federation", s(lambda: k.with_extra(k.compliant_stack(), *_roles(800)), Federation(headroom=0.9)))
+
+
+def _organization(policies: int, content: str = '{"Version":"2012-10-17","Statement":[]}') -> list[Resource]:
+    made = []
+    for i in range(policies):
+        policy = dataclasses.replace(k.resource(tokens.ORG_POLICY, f"perimeter-{i}", {"type": "SERVICE_CONTROL_POLICY", "content": content}), id=f"p-{i:08d}")
+        made += [policy, k.resource(tokens.ORG_POLICY_ATTACHMENT, f"perimeter-{i}-attachment", {"policyId": f"p-{i:08d}", "targetId": "444444444444"})]
+    return made
+
+
+ok("LIM-011", "the-perimeter", s(lambda: k.with_extra(k.compliant_stack(), *_organization(1, _policy_of_size(900)))))
+ok("LIM-011", "four-of-a-type-besides-aws-s", s(lambda: k.with_extra(k.compliant_stack(), *_organization(4))))
+bad("LIM-011", "five-of-a-type-besides-aws-s", s(lambda: k.with_extra(k.compliant_stack(), *_organization(5))))
+bad("LIM-011", "over-5120-characters", s(lambda: k.with_extra(k.compliant_stack(), *_organization(1, _policy_of_size(5200)))), culprit=tokens.ORG_POLICY)

@@ -46,7 +46,7 @@ def test_up_provisions_the_sample_mesh_across_two_accounts_and_says_what_it_did(
     assert rules[0]["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "arn:aws:kms:us-east-1:123456789012:alias/daff-local-users"}
     key = admin("kms").describe_key(KeyId="alias/daff-local-users")["KeyMetadata"]
     policy = json.loads(admin("kms").get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"])
-    assert [s["Sid"] for s in policy["Statement"]] == ["KeyAdministration", "DomainReadsThroughS3", "DenyUseOutsideS3"]
+    assert [s["Sid"] for s in policy["Statement"]] == ["KeyAdministration", "BreakGlassAdministration", "DomainReadsThroughS3", "DenyUseOutsideS3"]
     grantees = {g["GranteePrincipal"] for g in admin("kms").list_grants(KeyId=key["KeyId"])["Grants"]}
     assert f"arn:aws:iam::{OTHER}:role/{CONSUMER_ROLE}" in grantees  # a consumer in the other account
     points = admin("s3control").list_access_points(AccountId="123456789012")["AccessPointList"]
@@ -90,6 +90,19 @@ def test_a_clean_deployment_verifies_and_proves_its_access_matrix(deployed, endp
     assert (status, err) == (0, "")
 
 
+def test_the_administrative_cells_are_the_deployers_with_the_perimeter_and_what_the_readme_lists_without(deployed, endpoint, capsys):
+    status, out, err = run(capsys, "access", "--env", "local", "--check", "--endpoint", endpoint)
+    assert status == 0, err
+    assert "decided 20 administrative cells (a rogue and the deployer of each of 2 domain accounts x kms:CreateGrant, kms:PutKeyPolicy, " in out
+    assert "20 administrative cells as expected: with the perimeter, every rogue denied and each deployer allowed" in out
+    # without the perimeter: what the README says a rogue of a domain account may still do, no more, in each account
+    readme = (ROOT / "README.md").read_text()
+    listed = readme.split("<!-- open-without-perimeter -->")[1].split("<!-- /open-without-perimeter -->")[0]
+    promised = {line.split("`")[1] for line in lines(listed)}
+    decided = {line.split()[7]: set(line.split(": ", 1)[1].split(", ")) for line in lines(out) if line.startswith("without the perimeter, the rogue of")}
+    assert decided == {"123456789012": promised, OTHER: promised}
+
+
 def test_a_broad_identity_policy_reads_nothing_the_producer_did_not_agree_to(deployed, endpoint, admin, capsys):
     """A role of the producer's own account allowed everything by IAM is still refused at the data: verify reports the
     drift, and the access check finds every cell as declared."""
@@ -116,6 +129,24 @@ def test_without_the_producers_deny_the_evaluator_sees_the_rogue_read(deployed, 
     assert status == 1
     rogue = [e for e in errors(err) if "rogue on users/play-events" in e]
     assert rogue and "read allowed" in rogue[0] and "decrypt" not in rogue[0]  # the key still refuses it: a second gate
+
+
+def test_a_key_administered_by_the_account_again_gives_the_rogue_its_grants(deployed, endpoint, admin, capsys):
+    """The administrative check can fail: with the key policy of the model before this one (the account administers
+    the key), a role of the account that IAM allows `kms:*` may create grants and change the policy where no perimeter
+    stands (its SCP still refuses them)."""
+    kms = admin("kms")
+    key = kms.describe_key(KeyId="alias/daff-local-users")["KeyMetadata"]["KeyId"]
+    policy = json.loads(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
+    administration = next(s for s in policy["Statement"] if s["Sid"] == "KeyAdministration")
+    administration["Principal"] = {"AWS": "arn:aws:iam::123456789012:root"}
+    kms.put_key_policy(KeyId=key, PolicyName="default", Policy=json.dumps(policy))
+    status, out, err = run(capsys, "access", "--env", "local", "--check", "--endpoint", endpoint)
+    assert status == 1
+    assert [e.split(": error: ", 1)[1].split(" (as ")[0] for e in errors(err)] == [
+        "access: the rogue of account 123456789012: kms:CreateGrant allowed on some of the account's resources without the perimeter",
+        "access: the rogue of account 123456789012: kms:PutKeyPolicy allowed on some of the account's resources without the perimeter",
+    ]
 
 
 def test_a_consumer_withdrawing_loses_access_at_its_own_deploy(deployed, endpoint, project, admin, capsys, monkeypatch, tmp_path):
