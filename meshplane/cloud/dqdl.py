@@ -35,13 +35,15 @@ from meshplane.cloud import quality_sql
 
 REFERENCE = "https://docs.aws.amazon.com/glue/latest/dg/dqdl.html"
 PRIMARY = "primary"  # the table CustomSql reads (REF#dqdl-rule-types-CustomSql)
-SYMBOLS = {
+OPERATORS = {  # ODCS's eight operators, each as DQDL's expression
     "mustBe": "=",
     "mustNotBe": "!=",
     "mustBeGreaterThan": ">",
     "mustBeGreaterOrEqualTo": ">=",
     "mustBeLessThan": "<",
     "mustBeLessOrEqualTo": "<=",
+    "mustBeBetween": "between",
+    "mustNotBeBetween": "not between",
 }
 TURNED = {"=": "=", "!=": "!=", ">": "<", ">=": "<=", "<": ">", "<=": ">="}  # x op p  <=>  (1 - x) turned(op) (1 - p)
 RULE_TYPES = ("RowCount", "IsComplete", "Completeness", "ColumnValues", "IsUnique", "CustomSql")  # all this module writes
@@ -118,8 +120,8 @@ def quoted(text: str) -> str:
 def expression(rule: Rule) -> Expression:
     op, value = rule.operator  # type: ignore[misc]  # a measured rule has one
     if op in ("mustBeBetween", "mustNotBeBetween"):
-        return Expression("between" if op == "mustBeBetween" else "not between", tuple(float(v) for v in value))  # type: ignore[union-attr]
-    return Expression(SYMBOLS[op], (float(value),))  # type: ignore[arg-type]
+        return Expression(OPERATORS[op], tuple(float(v) for v in value))  # type: ignore[union-attr]
+    return Expression(OPERATORS[op], (float(value),))  # type: ignore[arg-type]
 
 
 def _literal(value: object) -> str:

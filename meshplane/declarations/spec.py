@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from meshplane.cloud import aws_inputs as aws
-from meshplane.cloud import cron, quality_sql
+from meshplane.cloud import cron, dqdl, quality_sql
 
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 ADDRESS_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -267,17 +267,7 @@ class QualityDimension(str, Enum):
     uniqueness = "uniqueness"
 
 
-# ODCS's eight comparison operators, each with its meaning (a rule has exactly one)
-QUALITY_OPERATORS = {
-    "mustBe": "=",
-    "mustNotBe": "!=",
-    "mustBeGreaterThan": ">",
-    "mustBeGreaterOrEqualTo": ">=",
-    "mustBeLessThan": "<",
-    "mustBeLessOrEqualTo": "<=",
-    "mustBeBetween": "between",
-    "mustNotBeBetween": "not between",
-}
+QUALITY_OPERATORS = dqdl.OPERATORS  # ODCS's eight comparison operators (a rule has exactly one), each as DQDL writes it
 MEASURED = (QualityType.library, QualityType.sql)  # the kinds meshplane evaluates
 ScalarValue = Annotated[str | Integer | Number | Boolean, Field(json_schema_extra={"type": ["string", "number", "boolean"]})]
 
