@@ -64,3 +64,11 @@ def written(query: str, dialect: str, table: str, column: str | None = None) -> 
         return node
 
     return select.transform(rename).sql(dialect=dialect)
+
+
+def columns(query: str) -> list[str]:
+    """The columns a query names, in order, each once: not `${column}`, nor a name the query itself gives (an alias)."""
+    (select,) = _statements(query)
+    own = {a.alias for a in select.find_all(exp.Alias)} | {c.alias_or_name for c in select.find_all(exp.CTE, exp.Subquery)}
+    named = [c.name for c in select.find_all(exp.Column) if c.name and c.name != _COLUMN_MARK and c.name not in own]
+    return list(dict.fromkeys(named))
