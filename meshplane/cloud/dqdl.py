@@ -124,7 +124,7 @@ def expression(rule: Rule) -> Expression:
     return Expression(OPERATORS[op], (float(value),))  # type: ignore[arg-type]
 
 
-def _literal(value: object) -> str:
+def literal(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
@@ -132,7 +132,7 @@ def _literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _identifier(name: str) -> str:
+def identifier(name: str) -> str:
     return '"' + name + '"'  # a column's name is lowercase letters, digits and underscores: no quote to escape
 
 
@@ -141,7 +141,7 @@ def _custom_sql(generic: str, expr: Expression, column: str | None = None) -> st
     return f"CustomSql {quoted(spark)} {expr.text()}"
 
 
-def _counted(condition: str, unit: str) -> str:
+def counted(condition: str, unit: str) -> str:
     """A generic SELECT of how many rows meet `condition`, or their percentage of all rows."""
     if unit == "percent":
         return f"SELECT 100.0 * COUNT_IF({condition}) / NULLIF(COUNT(*), 0) FROM {quality_sql.TABLE}"
@@ -152,6 +152,30 @@ def _zero(expr: Expression) -> bool:
     return expr.op == "=" and expr.numbers == (0.0,)
 
 
+def measure(rule: Rule, column: str | None = None) -> str:
+    """A generic SELECT of what a library or sql rule compares, in its unit (rows, or percent of the rows), over
+    `${table}`: what CustomSql runs (in Spark) and what `meshplane test` runs (in DuckDB)."""
+    if rule.type == "sql":
+        return rule.query or ""
+    args, unit = rule.arguments, rule.unit
+    if rule.metric == "rowCount":
+        return f"SELECT COUNT(*) FROM {quality_sql.TABLE}"
+    if rule.metric == "duplicateValues":
+        return duplicates([column] if column is not None else list(args.properties or ()) if args else [], unit)
+    c = identifier(column or "")
+    if rule.metric == "nullValues":
+        return counted(f"{c} IS NULL", unit)
+    if rule.metric == "missingValues":
+        missing = [v for v in (args.missingValues if args and args.missingValues else ()) if v is not None]
+        listed = f" OR {c} IN ({', '.join(literal(v) for v in missing)})" if missing else ""
+        return counted(f"{c} IS NULL{listed}", unit)
+    if rule.metric == "invalidValues" and args is not None:
+        if args.validValues is not None:
+            return counted(f"{c} IS NOT NULL AND {c} NOT IN ({', '.join(literal(v) for v in args.validValues)})", unit)
+        return counted(f"{c} IS NOT NULL AND NOT REGEXP_LIKE({c}, {literal(args.pattern)})", unit)
+    raise ValueError(f"no measure of a {rule.metric} rule")  # the declarations refuse it first
+
+
 def column_rule(rule: Rule, column: str) -> str | None:
     """One column's rule in DQDL, or None for a rule meshplane does not evaluate (text, custom)."""
     if rule.type == "sql":
@@ -159,39 +183,25 @@ def column_rule(rule: Rule, column: str) -> str | None:
     if rule.type != "library":
         return None
     expr, unit, args = expression(rule), rule.unit, rule.arguments
-    c = _identifier(column)
-    if rule.metric == "nullValues":
-        if _zero(expr):
-            return f"IsComplete {quoted(column)}"
-        if unit == "percent":
-            return f"Completeness {quoted(column)} {expr.turned().text()}"
-        return _custom_sql(_counted(f"{c} IS NULL", unit), expr)
-    if rule.metric == "missingValues":
-        missing = [v for v in (args.missingValues if args and args.missingValues else ()) if v is not None]
-        listed = f" OR {c} IN ({', '.join(_literal(v) for v in missing)})" if missing else ""
-        return _custom_sql(_counted(f"{c} IS NULL{listed}", unit), expr)
-    if rule.metric == "invalidValues" and args is not None:
+    if rule.metric == "nullValues" and _zero(expr):
+        return f"IsComplete {quoted(column)}"
+    if rule.metric == "nullValues" and unit == "percent":
+        return f"Completeness {quoted(column)} {expr.turned().text()}"
+    if rule.metric == "invalidValues" and args is not None and (_zero(expr) or unit == "percent"):
         if args.validValues is not None:
             native = f"in [{', '.join(quoted(v) if isinstance(v, str) else number(float(v)) for v in args.validValues)}]"  # type: ignore[arg-type]
-            invalid = f"{c} IS NOT NULL AND {c} NOT IN ({', '.join(_literal(v) for v in args.validValues)})"
         else:
             native = f"matches {quoted(args.pattern or '')}"
-            invalid = f"{c} IS NOT NULL AND NOT REGEXP_LIKE({c}, {_literal(args.pattern)})"
-        if _zero(expr):
-            return f"ColumnValues {quoted(column)} {native}"
-        if unit == "percent":
-            return f"ColumnValues {quoted(column)} {native} with threshold {expr.turned().text()}"
-        return _custom_sql(_counted(invalid, unit), expr)
-    if rule.metric == "duplicateValues":
-        if _zero(expr):
-            return f"IsUnique {quoted(column)}"
-        return _custom_sql(_duplicates([column], unit), expr)
-    raise ValueError(f"no DQDL for a column's {rule.metric} rule")  # the declarations refuse it first
+        threshold = "" if _zero(expr) else f" with threshold {expr.turned().text()}"
+        return f"ColumnValues {quoted(column)} {native}{threshold}"
+    if rule.metric == "duplicateValues" and _zero(expr):
+        return f"IsUnique {quoted(column)}"
+    return _custom_sql(measure(rule, column), expr)
 
 
-def _duplicates(columns: Sequence[str], unit: str) -> str:
+def duplicates(columns: Sequence[str], unit: str) -> str:
     """Rows whose values of `columns` an earlier row already holds (or their percentage of all rows)."""
-    keys = ", ".join(_identifier(c) for c in columns)
+    keys = ", ".join(identifier(c) for c in columns)
     grouped = f"(SELECT COUNT(*) AS n FROM {quality_sql.TABLE} GROUP BY {keys}) AS counted"
     if unit == "percent":
         return f"SELECT 100.0 * COALESCE(SUM(n - 1), 0) / NULLIF(SUM(n), 0) FROM {grouped}"
@@ -211,7 +221,7 @@ def port_rule(rule: Rule) -> str | None:
         columns = list(rule.arguments.properties)
         if len(columns) == 1 and _zero(expr):
             return f"IsUnique {quoted(columns[0])}"
-        return _custom_sql(_duplicates(columns, rule.unit), expr)
+        return _custom_sql(measure(rule), expr)
     raise ValueError(f"no DQDL for the port's {rule.metric} rule")  # the declarations refuse it first
 
 
