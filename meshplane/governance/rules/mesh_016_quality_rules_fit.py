@@ -58,7 +58,7 @@ def _fits(rule: QualityRule, column: Column) -> Iterator[tuple[tuple, str]]:
     if args is None:
         return
     if args.pattern is not None and kind != "string":
-        yield ("arguments", "pattern"), f"a pattern matches text: {column.name!r} is a {kind}, so use validValues or a sql rule"
+        yield ("arguments", "pattern"), f"a pattern matches text: {column.name!r} is of type {kind}, so use validValues or a sql rule"
     for key in ("validValues", "missingValues"):
         for j, value in enumerate(getattr(args, key) or ()):
             if value is not None and not fits(value, kind):

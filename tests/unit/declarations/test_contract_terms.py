@@ -246,6 +246,21 @@ def test_validate_prints_the_warnings_and_succeeds(mesh_files: MeshFiles, capsys
     assert f"{C}:7: warning: domain: meshplane states the product's domain, 'users'" in capsys.readouterr().err
 
 
+def test_a_contracts_rule_that_misfits_its_column_is_found_at_the_contracts_line(mesh_files: MeshFiles, capsys):
+    rules = ("    quality:\n      - {type: library, metric: duplicateValues, arguments: {properties: [listener_id, plays_total]}, mustBe: 0}\n"
+             "    properties:\n")  # fmt: skip
+    quality = edit(TERMS, "    properties:\n", rules)
+    quality = edit(quality, "{name: plays, logicalType: integer, description: Plays counted., classification: public}",
+                   "{name: plays, logicalType: integer, description: Plays counted., classification: public, "
+                   "quality: [{type: library, metric: invalidValues, arguments: {pattern: '^[0-9]+$'}, mustBe: 0}]}")
+    mesh_files.product("users", "alpha", product())
+    mesh_files.write("users/contracts/alpha.odcs.yaml", quality)
+    assert cli.main(["validate", "--env", "prod"]) == 1
+    err = capsys.readouterr().err
+    assert f"{C}:12: MESH-016 error: 'plays_total' is no column of this port: listener_id, plays" in err
+    assert f"{C}:18: MESH-016 error: a pattern matches text: 'plays' is of type int, so use validValues or a sql rule" in err
+
+
 # --- every port version ---------------------------------------------------------------------------------------------
 
 
