@@ -64,7 +64,7 @@ class ImportedContract:
     def where(self, at: Path_) -> Path_:
         """The contract's path of what a port's path (`columns`, 0, `type`) names; the nearest property when it is implied."""
         if at[:1] == ("quality",):  # the port's rules are the schema object's
-            return ("schema", 0, *at)
+            return ("schema", 0, *_original(self.document["schema"][0], at))
         if len(at) < 2 or (at[0], at[1]) not in self.columns:
             return ("schema", 0, "properties")
         path = self.columns[(str(at[0]), int(at[1]))]
@@ -75,7 +75,7 @@ class ImportedContract:
             if key == "type":
                 return (*path, "physicalType") if "physicalType" in prop else (*path, "logicalType")
             if key == "quality":  # a rule's keys are ODCS's own
-                return (*path, key, *rest)
+                return (*path, *_original(prop, (key, *rest)))
             if key in CUSTOM:
                 custom = prop.get("customProperties") or []
                 found = next((i for i, c in enumerate(custom) if isinstance(c, dict) and c.get("property") == key), None)
@@ -108,6 +108,15 @@ def facts(prop: Mapping) -> dict[str, str]:
 
 
 _NOWHERE = SimpleNamespace(line_of=lambda path: 0)  # a rule's own words, without a line: the contract's line is added
+
+
+def _original(node: Mapping, at: Path_) -> Path_:
+    """`("quality", i, ...)` of the port's i-th rule taken from `node`, as the i-th of the contract's rules meshplane reads."""
+    if len(at) < 2 or not isinstance(at[1], int):
+        return at
+    refused = {i for i, _ in quality_rules(node)[1]}
+    read = [i for i in range(len(node.get("quality") or [])) if i not in refused]
+    return ("quality", read[at[1]] if at[1] < len(read) else at[1], *at[2:])
 
 
 def quality_rules(node: Mapping) -> tuple[list[dict], list[tuple[int, str]]]:

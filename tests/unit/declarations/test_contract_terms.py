@@ -232,10 +232,10 @@ def test_a_contracts_quality_rules_are_the_ports_and_those_meshplane_does_not_ru
 
 
 def test_a_contracts_rule_that_does_not_fit_its_place_is_refused_at_its_line(mesh_files: MeshFiles):
-    rules = "        quality:\n          - {metric: rowCount, mustBeGreaterThan: 0}\n"
+    rules = "        quality:\n          - {metric: nullValues, mustBe: 0, severity: info}\n          - {metric: rowCount, mustBeGreaterThan: 0}\n"
     quality = edit(TERMS, "        classification: confidential\n", "        classification: confidential\n" + rules)
-    assert problems(mesh_files, quality) == [
-        f"{C}:17: error: schema.0.properties.0.quality.0.metric: rowCount counts the port's rows: put it in the port's `quality`"
+    assert problems(mesh_files, quality) == [  # the second rule, though the first is not read
+        f"{C}:18: error: schema.0.properties.0.quality.1.metric: rowCount counts the port's rows: put it in the port's `quality`"
     ]
 
 
