@@ -116,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--endpoint", help="an emulator (default: the stack's meshplane:awsEndpoint, else real AWS by the default credential chain)")
     p.set_defaults(run=commands.verify)
 
+    p = sub.add_parser("test", help="run each product's quality rules on its deployed data (DuckDB over the bytes read with boto3)")
+    stack_options(p, "the products tested")
+    p.add_argument("--product", action="append", metavar="PRODUCT", help="only this product, by address or name (repeatable)")
+    p.add_argument("--format", choices=("text", "json", "junit"), default="text", help="text for people, json for programs, junit for CI (default: text)")
+    p.add_argument("--bound-mib", type=int, default=256, help="read at most this many MiB per product, newest objects first; beyond it the run samples (default: 256)")
+    p.add_argument("--endpoint", help="an emulator (default: the stack's meshplane:awsEndpoint, else real AWS by the default credential chain)")
+    p.set_defaults(run=commands.test, reports=True)
+
     p = sub.add_parser("access", help="the effective access matrix (principal x product); --check proves it against the emulator")
     stack_options(p, "the matrix")
     p.add_argument("--check", action="store_true", help="with IAM enforcement on, act as every principal on every product and compare")

@@ -323,6 +323,12 @@ def verify(args: argparse.Namespace) -> int:
     return verify_stack(stack_project(args), args.endpoint, as_json=args.format == "json")
 
 
+def test(args: argparse.Namespace) -> int:
+    from meshplane.local.run import test_quality
+
+    return test_quality(stack_project(args), args.product, args.endpoint, args.format, args.bound_mib * 1024 * 1024)
+
+
 def access(args: argparse.Namespace) -> int:
     from meshplane.local.run import access_matrix
 

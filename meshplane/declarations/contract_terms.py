@@ -6,7 +6,9 @@ units converted; retention against every environment's resolved `retention_days`
 property whose `physicalName` is not its `name` (the Glue column is named after `name`). Each contradiction is an
 error at both lines. What meshplane states (`STATED`: the standard's version, the contract's identity, its team
 and support, its servers and the Glue table) stays meshplane's: a contract saying otherwise is warned at that line,
-and the export writes meshplane's. Quality rules are kept and exported as written, not yet evaluated: a warning.
+and the export writes meshplane's. Quality rules are exported as written; meshplane evaluates its library and sql rules
+(the port's `quality`), and says at its line each rule it does not evaluate: text and custom rules, and a rule its model
+does not hold (`severity: info`, say).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from meshplane.cloud import naming
 from meshplane.declarations.ids import contract_id, port_status, port_version
 from meshplane.declarations.mesh import DeclaredProduct, Mesh
-from meshplane.declarations.odcs_import import ImportedContract
+from meshplane.declarations.odcs_import import ImportedContract, quality_rules
 from meshplane.declarations.odcs_standard import API_VERSION, dotted
 from meshplane.declarations.people import support, team
 from meshplane.declarations.problems import Problem, Severity
@@ -246,9 +248,19 @@ class _Terms:
                                f"not ({why}): the exported contract leaves it out")  # fmt: skip
 
     def quality(self) -> Iterator[Problem]:
+        gone = {path for path, _ in self.contract.left_out}  # left out of the export: `left_out` says so
         for path, node in _quality(self.doc):
-            yield self.warning(path, f"{dotted(path)}: meshplane does not evaluate a contract's quality rules yet: they are exported "
-                               "as written, and nothing checks them")  # fmt: skip
+            kept, refused = quality_rules(node)
+            for i, rule in enumerate(node["quality"]):
+                where = (*path, i)
+                if rule in kept and rule.get("type") in ("text", "custom"):
+                    yield self.warning(where, f"{dotted(where)}: not evaluated: a {rule['type']} rule is exported as written, "
+                                       "and meshplane does not run it")  # fmt: skip
+            for i, why in refused:
+                where = (*path, i)
+                if where in gone:
+                    continue
+                yield self.warning(where, f"{dotted(where)}: not evaluated: {why}; it is exported as written")
 
 
 def _properties(doc: Mapping) -> Iterator[tuple[Path_, Mapping]]:
@@ -268,8 +280,9 @@ def _nested(path: Path_, node: Mapping) -> Iterator[tuple[Path_, Mapping]]:
         yield from _nested((*path, "items"), items)
 
 
-def _quality(doc: Mapping) -> Iterator[tuple[Path_, object]]:
+def _quality(doc: Mapping) -> Iterator[tuple[Path_, Mapping]]:
+    """Every schema object and property with quality rules: (the path of its `quality`, the object or property)."""
     for s, obj in enumerate(doc.get("schema") or []):
         for path, node in [(("schema", s), obj), *_nested(("schema", s), obj)]:
             if node.get("quality"):
-                yield (*path, "quality"), node["quality"]
+                yield (*path, "quality"), node

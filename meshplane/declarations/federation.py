@@ -13,28 +13,16 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from meshplane.declarations.problems import MeshError, Problem, Severity, display_path
-from meshplane.declarations.spec import COLUMN_PATTERN, Classification, Environment, Handle, Integer, Number, ScalarType, Spec
+from meshplane.declarations.spec import COLUMN_PATTERN, Classification, Environment, Handle, Integer, Number, RegularExpression, ScalarType, Spec
 
 DEFAULT_PATH = Path("governance/federation.yaml")
 RULE_ID_PATTERN = r"^[A-Z]+-[0-9]{3}$"
 
 RuleId = Annotated[str, Field(pattern=RULE_ID_PATTERN, description="A governance rule's ID, such as `MESH-001`.")]
 PolysemeName = Annotated[str, Field(pattern=COLUMN_PATTERN, description="The shared identifier's column name.")]
-
-
-def _compiles(pattern: str) -> str:
-    """A pattern the rules will match with is checked where it is written, not where a rule first uses it."""
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"not a regular expression: {exc}") from None
-    return pattern
-
-
-RegularExpression = Annotated[str, AfterValidator(_compiles), Field(json_schema_extra={"format": "regex"})]
 
 
 class Mode(str, Enum):

@@ -59,7 +59,7 @@ class DeclaredProduct:
             port, version = path[1:], self.spec.output.version
         elif path[:1] == ("previous_outputs",) and len(path) > 1 and isinstance(path[1], int) and path[1] < len(self.spec.previous_outputs):
             port, version = path[2:], self.spec.previous_outputs[path[1]].version
-        contract = self.contracts.get(version) if port[:1] in (("columns",), ("partitions",)) else None
+        contract = self.contracts.get(version) if port[:1] in (("columns",), ("partitions",), ("quality",)) else None
         if contract is not None:
             return contract.path, contract.locate(port)
         return self.source.path, self.source.line_of(path)

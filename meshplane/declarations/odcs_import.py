@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -21,8 +22,8 @@ from pydantic import ValidationError
 from meshplane.declarations import odcs_standard as odcs
 from meshplane.declarations.odcs_types import column_type
 from meshplane.declarations.problems import MeshError, Problem
-from meshplane.declarations.spec import ARRAY, PATTERN_WORDS, STRUCT, OutputPort
-from meshplane.declarations.spec_errors import EXPECTED, shown
+from meshplane.declarations.spec import ARRAY, PATTERN_WORDS, STRUCT, OutputPort, QualityRule
+from meshplane.declarations.spec_errors import EXPECTED, explain, shown
 from meshplane.declarations.yamlsrc import Path_, YamlError, line_in, parse
 
 P = TypeVar("P", bound=OutputPort)
@@ -62,6 +63,8 @@ class ImportedContract:
 
     def where(self, at: Path_) -> Path_:
         """The contract's path of what a port's path (`columns`, 0, `type`) names; the nearest property when it is implied."""
+        if at[:1] == ("quality",):  # the port's rules are the schema object's
+            return ("schema", 0, *_original(self.document["schema"][0], at))
         if len(at) < 2 or (at[0], at[1]) not in self.columns:
             return ("schema", 0, "properties")
         path = self.columns[(str(at[0]), int(at[1]))]
@@ -71,6 +74,8 @@ class ImportedContract:
             key, rest = rest[0], rest[1:]
             if key == "type":
                 return (*path, "physicalType") if "physicalType" in prop else (*path, "logicalType")
+            if key == "quality":  # a rule's keys are ODCS's own
+                return (*path, *_original(prop, (key, *rest)))
             if key in CUSTOM:
                 custom = prop.get("customProperties") or []
                 found = next((i for i, c in enumerate(custom) if isinstance(c, dict) and c.get("property") == key), None)
@@ -100,6 +105,32 @@ def facts(prop: Mapping) -> dict[str, str]:
             value = ",".join(str(v) for v in value)
         found[key] = str(value).lower() if isinstance(value, bool) else str(value)
     return found
+
+
+_NOWHERE = SimpleNamespace(line_of=lambda path: 0)  # a rule's own words, without a line: the contract's line is added
+
+
+def _original(node: Mapping, at: Path_) -> Path_:
+    """`("quality", i, ...)` of the port's i-th rule taken from `node`, as the i-th of the contract's rules meshplane reads."""
+    if len(at) < 2 or not isinstance(at[1], int):
+        return at
+    refused = {i for i, _ in quality_rules(node)[1]}
+    read = [i for i in range(len(node.get("quality") or [])) if i not in refused]
+    return ("quality", read[at[1]] if at[1] < len(read) else at[1], *at[2:])
+
+
+def quality_rules(node: Mapping) -> tuple[list[dict], list[tuple[int, str]]]:
+    """The rules of a schema object's or property's `quality` that meshplane reads (every ODCS v3.2 rule its model
+    holds), and why each other one is not evaluated: (index, reason). Every rule is exported as written either way."""
+    kept, refused = [], []
+    for i, rule in enumerate(node.get("quality") or []):
+        try:
+            QualityRule.model_validate(rule)
+        except ValidationError as exc:
+            refused.append((i, explain(exc.errors(include_url=False)[0], _NOWHERE, QualityRule)[1]))  # type: ignore[arg-type]
+        else:
+            kept.append(rule)
+    return kept, refused
 
 
 def import_port(port: P, path: Path, shown_as: str) -> tuple[P, ImportedContract]:
@@ -145,12 +176,13 @@ def import_port(port: P, path: Path, shown_as: str) -> tuple[P, ImportedContract
         raise MeshError([Problem(shown_as, doc.line_of(where), message) for where, message in problems])
     try:
         imported = OutputPort.model_validate(
-            {"format": port.format.value, "columns": [raw for _, raw in columns], "partitions": [raw for _, _, raw in partitions]}
+            {"format": port.format.value, "columns": [raw for _, raw in columns], "partitions": [raw for _, _, raw in partitions],
+             "quality": quality_rules(objects[0])[0]}
         )
     except ValidationError as exc:
         raise MeshError([_problem(contract, error) for error in exc.errors(include_url=False)]) from None
     # the port keeps what the contract does not say (its version, its format, its lifecycle)
-    return port.model_copy(update={"columns": imported.columns, "partitions": imported.partitions}), contract
+    return port.model_copy(update={"columns": imported.columns, "partitions": imported.partitions, "quality": imported.quality}), contract
 
 
 def _left_out(data: dict, version: str) -> tuple[tuple[Path_, str], ...]:
@@ -194,6 +226,8 @@ def _raw(prop: dict, where: Path_, problems: list[tuple[Path_, str]], column: bo
         raw["pii"] = custom["pii"]
     if column and "polyseme" in custom:
         raw["polyseme"] = custom["polyseme"]
+    if column and prop.get("quality"):
+        raw["quality"] = quality_rules(prop)[0]
     if typed.column_type == STRUCT:
         if not prop.get("properties"):
             problems.append(((*where, "logicalType"), f"{odcs.dotted(where)}: an object lists its fields under `properties`"))

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from meshplane.cloud import aws_inputs as aws
-from meshplane.cloud import cron
+from meshplane.cloud import cron, dqdl, quality_sql
 
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 ADDRESS_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -226,6 +226,245 @@ class Environment(str, Enum):
     local = "local"
 
 
+class QualityType(str, Enum):
+    """ODCS v3.2's kinds of quality rule."""
+
+    library = "library"  # one of the standard's metrics, measured by meshplane (Glue Data Quality and `meshplane test`)
+    sql = "sql"  # one SELECT over `${table}` returning a number
+    text = "text"  # words for people: kept and exported, not evaluated
+    custom = "custom"  # another engine's rule (Soda, Great Expectations): kept and exported, not evaluated
+
+
+class QualityMetric(str, Enum):
+    """ODCS v3.2's library metrics."""
+
+    rowCount = "rowCount"
+    nullValues = "nullValues"
+    missingValues = "missingValues"
+    invalidValues = "invalidValues"
+    duplicateValues = "duplicateValues"
+
+
+class QualityUnit(str, Enum):
+    rows = "rows"
+    percent = "percent"
+
+
+class QualitySeverity(str, Enum):
+    error = "error"  # a failed rule fails `meshplane test` (exit 1) and is a failed evaluation
+    warning = "warning"  # reported, never a failure
+
+
+class QualityDimension(str, Enum):
+    """ODCS v3.2's data quality dimensions."""
+
+    accuracy = "accuracy"
+    completeness = "completeness"
+    conformity = "conformity"
+    consistency = "consistency"
+    coverage = "coverage"
+    timeliness = "timeliness"
+    uniqueness = "uniqueness"
+
+
+QUALITY_OPERATORS = dqdl.OPERATORS  # ODCS's eight comparison operators (a rule has exactly one), each as DQDL writes it
+MEASURED = (QualityType.library, QualityType.sql)  # the kinds meshplane evaluates
+ScalarValue = Annotated[str | Integer | Number | Boolean, Field(json_schema_extra={"type": ["string", "number", "boolean"]})]
+
+
+def _compiles(pattern: str) -> str:
+    """A pattern the rules will match with is checked where it is written, not where a rule first uses it."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression: {exc}") from None
+    return pattern
+
+
+RegularExpression = Annotated[str, AfterValidator(_compiles), Field(json_schema_extra={"format": "regex"})]
+
+
+class QualityArguments(Spec):
+    """A library metric's arguments (ODCS v3.2)."""
+
+    validValues: tuple[ScalarValue, ...] | None = Field(
+        default=None, min_length=1, description="invalidValues: the values a column may hold (of the column's type); any other is invalid."
+    )
+    pattern: RegularExpression | None = Field(
+        default=None, min_length=1, description="invalidValues: a regular expression every value of a string column matches."
+    )
+    missingValues: tuple[ScalarValue | None, ...] | None = Field(
+        default=None, min_length=1, description="missingValues: the values that count as missing besides null (such as '' or 'N/A')."
+    )
+    properties: tuple[Annotated[str, Field(pattern=COLUMN_PATTERN)], ...] | None = Field(
+        default=None,
+        min_length=1,
+        description="duplicateValues on the port: the columns whose values together must not repeat.",
+        json_schema_extra={"uniqueItems": True},
+    )
+
+
+class AuthoritativeDefinition(Spec):
+    url: str = Field(min_length=1, description="Where the definition is.")
+    type: str = Field(min_length=1, description="What kind of definition it is (businessDefinition, implementation, ...).")
+    description: str | None = Field(default=None, description="What it says.")
+    id: str | None = Field(default=None, description="Its identifier.")
+
+
+class CustomProperty(Spec):
+    property: str = Field(min_length=1, description="The property's name.")
+    value: object = Field(description="Its value.", json_schema_extra={})
+    description: str | None = Field(default=None, description="What it means.")
+    id: str | None = Field(default=None, description="Its identifier.")
+
+
+_BETWEEN = {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number"}}
+
+
+def _pair(value: tuple[float, ...]) -> tuple[float, ...]:
+    if len(value) != 2:
+        raise ValueError(f"expected a list of 2 numbers, smallest first, got {len(value)}")
+    return value
+
+
+Pair = Annotated[tuple[Number, ...], AfterValidator(_pair)]  # two numbers, smallest first
+
+
+class QualityRule(Spec):
+    """A quality rule in ODCS v3.2's vocabulary (`DataQuality`), on the port or on a column."""
+
+    id: str | None = Field(default=None, min_length=1, description="The rule's stable identifier.")
+    name: str | None = Field(default=None, min_length=1, description="The rule's name, shown with its result.")
+    description: str | None = Field(default=None, min_length=1, description="What the rule checks, for people.")
+    type: QualityType = Field(
+        default=QualityType.library,
+        description="library (a metric), sql (one SELECT over `${table}`), text (words, not evaluated) or custom "
+        "(another engine's rule, not evaluated).",
+    )
+    metric: QualityMetric | None = Field(
+        default=None, description="library: rowCount, nullValues, missingValues, invalidValues or duplicateValues."
+    )
+    arguments: QualityArguments | None = Field(default=None, description="library: the metric's arguments.")
+    query: str | None = Field(
+        default=None,
+        min_length=1,
+        description="sql: one SELECT returning one number, reading only `${table}` (and `${column}`, on a column): no other "
+        "table, no table function, no other statement.",
+    )
+    engine: str | None = Field(default=None, min_length=1, description="custom: the engine that runs it (soda, great-expectations...).")
+    implementation: str | dict[str, object] | None = Field(default=None, description="custom: the rule in that engine's terms.")
+    mustBe: Number | None = Field(default=None, description="The measure equals this (=).")
+    mustNotBe: Number | None = Field(default=None, description="The measure differs from this (!=).")
+    mustBeGreaterThan: Number | None = Field(default=None, description="The measure is above this (>).")
+    mustBeGreaterOrEqualTo: Number | None = Field(default=None, description="The measure is at least this (>=).")
+    mustBeLessThan: Number | None = Field(default=None, description="The measure is below this (<).")
+    mustBeLessOrEqualTo: Number | None = Field(default=None, description="The measure is at most this (<=).")
+    mustBeBetween: Pair | None = Field(
+        default=None, description="The measure is between these two numbers, both included, smallest first.", json_schema_extra=_BETWEEN
+    )
+    mustNotBeBetween: Pair | None = Field(
+        default=None, description="The measure is outside these two numbers, smallest first.", json_schema_extra=_BETWEEN
+    )
+    unit: QualityUnit = Field(default=QualityUnit.rows, description="What the operator's numbers count: rows, or percent of the rows.")
+    severity: QualitySeverity = Field(default=QualitySeverity.error, description="error: a failure fails the product; warning: reported.")
+    dimension: QualityDimension | None = Field(default=None, description="The quality dimension it measures.")
+    businessImpact: str | None = Field(default=None, min_length=1, description="What a failure costs (operational, regulatory...).")
+    method: str | None = Field(default=None, min_length=1, description="How it is checked (reconciliation...).")
+    schedule: Schedule | None = Field(
+        default=None, description="When it is evaluated, a cron expression (as `job.schedule`); by default after each run of the job."
+    )
+    scheduler: str | None = Field(default=None, pattern="^cron$", description="What reads `schedule`: cron.")
+    tags: tuple[str, ...] = Field(default=(), description="Tags.")
+    authoritativeDefinitions: tuple[AuthoritativeDefinition, ...] = Field(default=(), description="Where the rule is defined.")
+    customProperties: tuple[CustomProperty, ...] = Field(default=(), description="Further properties, carried through.")
+
+    model_config = {
+        **Spec.model_config,
+        "json_schema_extra": {
+            "allOf": [
+                {  # library (the default) and sql: exactly one operator
+                    "if": {"anyOf": [{"not": {"required": ["type"]}}, {"properties": {"type": {"enum": ["library", "sql"]}}}]},
+                    "then": {"oneOf": [{"required": [op]} for op in QUALITY_OPERATORS]},
+                    "else": {"not": {"anyOf": [{"required": [op]} for op in QUALITY_OPERATORS]}},
+                },
+                {
+                    "if": {"anyOf": [{"not": {"required": ["type"]}}, {"properties": {"type": {"const": "library"}}}]},
+                    "then": {"required": ["metric"], "not": {"anyOf": [{"required": ["query"]}, {"required": ["engine"]}]}},
+                },
+                {"if": {"properties": {"type": {"const": "sql"}}, "required": ["type"]},
+                 "then": {"required": ["query"], "not": {"anyOf": [{"required": ["metric"]}, {"required": ["arguments"]}]}}},
+                {"if": {"properties": {"type": {"const": "custom"}}, "required": ["type"]}, "then": {"required": ["engine", "implementation"]}},
+                {"if": {"properties": {"type": {"const": "text"}}, "required": ["type"]}, "then": {"required": ["description"]}},
+                {"if": {"properties": {"metric": {"const": "invalidValues"}}, "required": ["metric"]},
+                 "then": {"required": ["arguments"], "properties": {"arguments": {"anyOf": [{"required": ["validValues"]}, {"required": ["pattern"]}]}}}},
+                {"if": {"properties": {"metric": {"const": "rowCount"}}, "required": ["metric"]},
+                 "then": {"not": {"properties": {"unit": {"const": "percent"}}, "required": ["unit"]}}},
+            ]
+        },
+    }  # fmt: skip
+
+    @property
+    def operator(self) -> tuple[str, float | tuple[float, float]] | None:
+        """(ODCS's name of the rule's one operator, its value), or None for text and custom rules."""
+        return next(((op, getattr(self, op)) for op in QUALITY_OPERATORS if getattr(self, op) is not None), None)
+
+    @property
+    def measured(self) -> bool:
+        """Whether meshplane evaluates it (library and sql rules); text and custom rules are reported "not evaluated"."""
+        return self.type in MEASURED
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "QualityRule":
+        wrong: list[tuple] = []
+        given = [op for op in QUALITY_OPERATORS if getattr(self, op) is not None]
+        kind = self.type.value
+        if self.measured and not given:
+            wrong.append((f"a {kind} rule has exactly one operator: {', '.join(QUALITY_OPERATORS)}",))
+        for op in given[1:] if self.measured else given:
+            why = f"a rule has one operator, and this one has {given[0]} too" if self.measured else f"a {kind} rule is not measured"
+            wrong.append((f"{why}: drop {op}", op))
+        for op in ("mustBeBetween", "mustNotBeBetween"):
+            pair = getattr(self, op)
+            if pair is not None and not pair[0] < pair[1]:
+                wrong.append((f"[{pair[0]:g}, {pair[1]:g}]: the smallest number first, and two different numbers", op))
+        wanted = {"library": ("metric",), "sql": ("query",), "custom": ("engine", "implementation"), "text": ("description",)}[kind]
+        wrong += [(f"a {kind} rule needs `{key}`",) for key in wanted if getattr(self, key) is None]
+        foreign = {"metric": "library", "arguments": "library", "query": "sql", "engine": "custom", "implementation": "custom"}
+        wrong += [(f"only a {owner} rule has `{key}` (this is a {kind} rule)", key)
+                  for key, owner in foreign.items() if owner != kind and getattr(self, key) is not None]  # fmt: skip
+        if self.query is not None and kind == "sql":
+            problem = quality_sql.problem(self.query)
+            if problem:
+                wrong.append((problem, "query"))
+        wrong += self._metric_fits()
+        if self.unit is QualityUnit.percent:
+            numbers = [v for op in given for v in (getattr(self, op) if isinstance(getattr(self, op), tuple) else [getattr(self, op)])]
+            if any(not 0 <= v <= 100 for v in numbers):
+                wrong.append((f"a percentage is 0 to 100: {given[0]} says {numbers}", given[0]))
+        if self.scheduler is not None and self.schedule is None:
+            wrong.append(("a scheduler reads a `schedule`: add one, or drop the scheduler", "scheduler"))
+        if wrong:
+            raise located_all(type(self).__name__, wrong)
+        return self
+
+    def _metric_fits(self) -> list[tuple]:
+        metric, args = self.metric, self.arguments or QualityArguments()
+        if metric is None:
+            return []
+        wrong = []
+        if metric is QualityMetric.rowCount and self.unit is QualityUnit.percent:
+            wrong.append(("rowCount counts rows: its unit is rows", "unit"))
+        if metric is QualityMetric.invalidValues and args.validValues is None and args.pattern is None:
+            wrong.append(("invalidValues needs `arguments` with `validValues` or a `pattern`", "metric"))
+        if metric is QualityMetric.invalidValues and args.validValues is not None and args.pattern is not None:
+            wrong.append(("invalidValues takes `validValues` or a `pattern`, not both", "arguments", "pattern"))
+        owners = {"validValues": QualityMetric.invalidValues, "pattern": QualityMetric.invalidValues,
+                  "missingValues": QualityMetric.missingValues, "properties": QualityMetric.duplicateValues}  # fmt: skip
+        wrong += [(f"only {owner.value} takes `{key}` (this rule measures {metric.value})", "arguments", key)
+                  for key, owner in owners.items() if getattr(args, key) is not None and owner is not metric]  # fmt: skip
+        return wrong
+
+
 class Element(Spec):
     """An array column's element: its type, and its own fields (a struct) or elements (an array)."""
 
@@ -297,6 +536,24 @@ class Column(StructField):
         pattern=COLUMN_PATTERN,
         description="The shared identifier this column carries across domains (from the federation's vocabulary).",
     )
+    quality: tuple[QualityRule, ...] = Field(
+        default=(),
+        description="Quality rules on this column (ODCS v3.2): nullValues, missingValues, invalidValues, duplicateValues, or "
+        "sql over `${table}` and `${column}`.",
+    )
+
+    @model_validator(mode="after")
+    def _column_rules(self) -> "Column":
+        wrong = []
+        for i, rule in enumerate(self.quality):
+            if rule.metric is QualityMetric.rowCount:
+                wrong.append(("rowCount counts the port's rows: put it in the port's `quality`", "quality", i, "metric"))
+            if rule.arguments is not None and rule.arguments.properties is not None:
+                wrong.append(("a column's rule is about its column: name several columns in the port's `quality`",
+                              "quality", i, "arguments", "properties"))  # fmt: skip
+        if wrong:
+            raise located_all(type(self).__name__, wrong)
+        return self
 
 
 Element.model_rebuild()  # an element's fields are struct fields, defined after it
@@ -330,6 +587,11 @@ class OutputPort(Spec):
         description="An Open Data Contract Standard (v3) file in the domain's `contracts/` folder, such as "
         "`contracts/play-events.odcs.yaml`: the port's columns and partitions are taken from its one schema object.",
     )
+    quality: tuple[QualityRule, ...] = Field(
+        default=(),
+        description="Quality rules on the port (ODCS v3.2): rowCount, duplicateValues over `arguments.properties`, or sql "
+        "over `${table}`; a column's own rules sit on the column.",
+    )
 
     model_config = {**Spec.model_config, "json_schema_extra": {"oneOf": [{"required": ["columns"]}, {"required": ["contract"]}]}}
 
@@ -337,8 +599,25 @@ class OutputPort(Spec):
     def _one_schema_source(self) -> "OutputPort":
         if self.contract is not None and (self.columns or self.partitions):
             raise ValueError("the port takes its schema from `contract` or declares `columns` and `partitions`, not both")
+        if self.contract is not None and self.quality:
+            raise located("the port takes its quality rules from its `contract` (its `quality` arrays): write them there", "quality")
         if self.contract is None and not self.columns:
             raise ValueError("the port declares its `columns`, or takes them from an ODCS `contract`")
+        return self
+
+    @model_validator(mode="after")
+    def _port_rules(self) -> "OutputPort":
+        wrong = []
+        for i, rule in enumerate(self.quality):
+            if rule.metric in (QualityMetric.nullValues, QualityMetric.missingValues, QualityMetric.invalidValues):
+                wrong.append((f"{rule.metric.value} measures one column: put the rule in that column's `quality`", "quality", i, "metric"))
+            if rule.metric is QualityMetric.duplicateValues and (rule.arguments is None or rule.arguments.properties is None):
+                wrong.append(("duplicateValues on the port names its columns in `arguments.properties` (on a column, put it "
+                              "in the column's `quality`)", "quality", i, "metric"))  # fmt: skip
+            if rule.query is not None and quality_sql.COLUMN in rule.query:
+                wrong.append(("`${column}` is a column's rule's column: this rule is the port's", "quality", i, "query"))
+        if wrong:
+            raise located_all(type(self).__name__, wrong)
         return self
 
     @model_validator(mode="after")

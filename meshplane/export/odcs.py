@@ -20,7 +20,7 @@ from meshplane.declarations.mesh import DeclaredProduct, Mesh
 from meshplane.declarations.odcs_import import ImportedContract
 from meshplane.declarations.odcs_types import logical_type
 from meshplane.declarations.resolve import resolve
-from meshplane.declarations.spec import Column, Element, Format, OutputPort, Product, StructField
+from meshplane.declarations.spec import Column, Element, Format, OutputPort, Product, QualityRule, StructField
 from meshplane.declarations.stack import StackSettings
 
 
@@ -107,6 +107,7 @@ def _object(product: Product, port: OutputPort, table: str) -> dict:
         "logicalType": "object",
         "description": product.description,
         "properties": properties,
+        **({"quality": [quality_rule(r) for r in port.quality]} if port.quality else {}),
     }
 
 
@@ -116,7 +117,25 @@ def _property(column: Column, classification: str, partition: int | None = None)
         prop.update(partitioned=True, partitionKeyPosition=partition)
     if column.polyseme:
         prop["customProperties"] = [*prop.get("customProperties", []), {"property": "polyseme", "value": column.polyseme}]
+    if column.quality:
+        prop["quality"] = [quality_rule(r) for r in column.quality]
     return prop
+
+
+def quality_rule(rule: QualityRule) -> dict:
+    """A declared rule as ODCS v3.2's DataQuality: every field it states, type, unit and severity always, whole numbers whole."""
+    written = rule.model_dump(mode="json", exclude_none=True)
+    return {key: _whole(value) for key, value in written.items() if value != []}
+
+
+def _whole(value: object) -> object:
+    if isinstance(value, float):
+        return whole(value)
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    return value
 
 
 def _element(element: Element) -> dict:

@@ -5,6 +5,8 @@
     verify.verify(evaluation, mesh, ...)   the deployed state against the declarations: drift and non-compliance
     access.matrix(project) / access.check  who may read and write what, and a probe of it with IAM enforcement on
     admin_check.check(project, ...)        who may administer each domain account's data, with the perimeter and without
+    run.test_quality(project, ...)         `meshplane test`: each product's quality rules on its deployed data
+    quality.run(s3, ...)                   one version's rules measured by DuckDB on the bytes read, the result stored
 
 `emulator` starts a moto server on 127.0.0.1 and switches its IAM enforcement; `apply` holds one
 applier per AWS resource type the program registers, `readers` one reader per type (what `verify` compares and

@@ -15,12 +15,18 @@ from urllib.parse import urlparse
 from botocore.exceptions import BotoCoreError, ClientError
 
 from components import tokens
-from meshplane.declarations.problems import MeshError, Problem
+from meshplane.compose.locate import location
+from meshplane.compose.stack_plan import scope
+from meshplane.declarations.problems import MeshError, Problem, UsageError
+from meshplane.declarations.resolve import resolve
+from meshplane.declarations.spec import Status
+from meshplane.declarations.suggest import did_you_mean
 from meshplane.local import access as access_
 from meshplane.local import admin_check
+from meshplane.local import quality as quality_
 from meshplane.local import up as up_
 from meshplane.local import verify as verify_
-from meshplane.local.emulator import Emulator, connect_all, port_is_free, probe, require_loopback
+from meshplane.local.emulator import Emulator, connect_all, error_code, port_is_free, probe, require_loopback
 from meshplane.local.lock import StackLock, deployment_lock, lock_path
 from meshplane.registrations.engine import Evaluation
 from meshplane.registrations.project import Project
@@ -268,3 +274,58 @@ def access_matrix(
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def test_quality(project: Project, products: list[str] | None = None, endpoint: str | None = None, fmt: str = "text",
+                 bound: int = quality_.BOUND, echo: Echo = print, err: Echo = _err) -> int:  # fmt: skip
+    """Run each product's quality rules on its current version's data where the stack deploys it (the emulator it or
+    --endpoint names, else real AWS by the default credential chain); store each result beside the data. Exit 1 when
+    an error rule fails."""
+    settings = project.settings
+    chosen = _chosen(project, products)
+    if endpoint or settings.aws_endpoint:
+        where = given_at(project, "--endpoint", endpoint, "awsEndpoint")
+        endpoint = endpoint or settings.aws_endpoint
+        probe(endpoint, settings.region, where)
+    accounts = connect_all(endpoint, settings)
+    reports, problems = [], []
+    for declared in chosen:
+        port = resolve(declared.spec, settings.environment).output
+        bucket = location(settings, declared, port.version).bucket
+        s3 = accounts[settings.account_of(declared.domain)].client("s3")
+        try:
+            reports.append(quality_.run(s3, declared.address, port.version, port, bucket, bound))
+        except ClientError as exc:
+            problems.append(Problem(declared.source.path, declared.source.line_of(("output",)),
+                                    f"{declared.address}: cannot read s3://{bucket}/ ({error_code(exc) or exc}): is the stack deployed?"))  # fmt: skip
+    if problems:
+        raise MeshError(problems)
+    if fmt == "json":
+        echo(json.dumps([r.as_json() for r in reports], indent=2))
+    elif fmt == "junit":
+        echo(quality_.junit(reports))
+    else:
+        echo(quality_.text(reports))
+    failed = [r.product for r in reports if r.failed]
+    if failed:
+        err(f"test: an error rule failed in {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+def _chosen(project: Project, products: list[str] | None):
+    """The stack's served products, or those `--product` names (an address, or a name unique in the scope)."""
+    served = [p for d in scope(project.mesh, project.settings) for p in project.mesh.products_of(d) if p.spec.status is not Status.retired]
+    if not products:
+        return served
+    found, wrong = [], []
+    for i, wanted in enumerate(products, 1):
+        match = [p for p in served if wanted in (p.address, p.spec.name)]
+        if len(match) == 1:
+            found.append(match[0])
+        else:
+            known = [p.address for p in served]
+            wrong.append(Problem("--product", i, f"{wanted!r} is no served product of stack {project.stack.name}"
+                                 f"{did_you_mean(wanted, known)}{' (give its address)' if match else ''}"))  # fmt: skip
+    if wrong:
+        raise UsageError(wrong)
+    return found

@@ -247,6 +247,31 @@ bad("MESH-011", "double-underscore", m(None, setter(("output", "columns", 1, "na
 bad("MESH-011", "trailing-underscore", m(setter(("output", "partitions", 0, "name"), "play_date_"), None), (LISTENS, ("output", "partitions", 0, "name")))
 bad("MESH-011", "too-long", m(None, setter(("output", "columns", 1, "name"), "plays_" + "x" * 70)), (PLAYS, ("output", "columns", 1, "name")))
 
+def _rules(*rules: dict, column: int | None = None) -> Callable[[dict], None]:
+    """users/play-events with quality rules on its port, or on its column `column` (0: listener_id, a string; 1:
+    played_seconds, an int)."""
+    return setter(("output", "quality") if column is None else ("output", "columns", column, "quality"), list(rules))
+
+
+_DUPLICATES = {"metric": "duplicateValues", "mustBe": 0}
+ok("MESH-016", "fitting", m(both(
+    _rules({**_DUPLICATES, "arguments": {"properties": ["listener_id", "play_date"]}},
+           {"type": "sql", "query": "SELECT COUNT(*) FROM ${table} WHERE played_seconds < 0", "mustBe": 0}),
+    _rules({"metric": "invalidValues", "arguments": {"pattern": "^[0-9a-f-]{36}$"}, "mustBe": 0}, column=0),
+)))  # fmt: skip
+ok("MESH-016", "numbers-of-an-int", m(_rules({"metric": "invalidValues", "arguments": {"validValues": [0, 30, 60]}, "mustBe": 0}, column=1)))
+bad("MESH-016", "unknown-column", m(_rules({**_DUPLICATES, "arguments": {"properties": ["listener_id", "track_id"]}})),
+    (LISTENS, ("output", "quality", 0, "arguments", "properties", 1)))
+bad("MESH-016", "sql-unknown-column", m(_rules({"type": "sql", "query": "SELECT COUNT(*) FROM ${table} WHERE seconds < 0", "mustBe": 0})),
+    (LISTENS, ("output", "quality", 0, "query")))
+bad("MESH-016", "pattern-on-an-int", m(_rules({"metric": "invalidValues", "arguments": {"pattern": "^[0-9]+$"}, "mustBe": 0}, column=1)),
+    (LISTENS, ("output", "columns", 1, "quality", 0, "arguments", "pattern")))
+bad("MESH-016", "text-in-an-int", m(_rules({"metric": "invalidValues", "arguments": {"validValues": [0, "thirty"]}, "mustBe": 0}, column=1)),
+    (LISTENS, ("output", "columns", 1, "quality", 0, "arguments", "validValues", 1)))
+bad("MESH-016", "missing-number-in-a-string", m(_rules({"metric": "missingValues", "arguments": {"missingValues": [None, 0]}, "mustBe": 0}, column=0)),
+    (LISTENS, ("output", "columns", 0, "quality", 0, "arguments", "missingValues", 1)))
+
+
 # --- resource rules -----------------------------------------------------------------------------------
 
 SSE = "BucketServerSideEncryptionConfiguration"

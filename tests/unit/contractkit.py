@@ -3,8 +3,9 @@
 `full_range(api_version)` uses every kind of field the standard has at that version (fundamentals, description,
 servers, a schema object with scalar, decimal, integer, nested and partitioned properties, relationships, SLA,
 support, team, roles, pricing, custom properties, and what 3.1.0 and 3.2.0 added), written here after reading
-the standard's own examples, not copied from them. Quality rules are left out until the quality rules of the
-declarations (issue 20) land: a contract's `quality` is a warning until then.
+the standard's own examples, not copied from them. Its quality rules use every ODCS DataQuality field: a sql rule, a
+text and a custom one at every version, and the library metrics from v3.1.0 (v3.0.x names a library rule's `rule`, which
+v3.2.0 refuses).
 """
 
 from __future__ import annotations
@@ -192,6 +193,31 @@ def full_range(api_version: str = "v3.2.0", version: str = "1.4.2") -> str:
         "        description: Country of the listener, ISO 3166-1 alpha-2.",
         "        partitioned: true",
         "        partitionKeyPosition: 1",
+        "        quality:",
+        "          - {type: custom, engine: soda, implementation: 'invalid_count(country) = 0', severity: warning}",
+        *(["          - {type: library, metric: invalidValues, arguments: {pattern: '^[A-Z]{2}$'}, mustBeLessThan: 1, unit: percent, severity: warning}"] if later else []),
+        *(["          - {type: library, metric: nullValues, mustBe: 0, dimension: completeness}"] if later else []),
+        "    quality:",
+        "      - type: sql",
+        "        name: plays are counted",
+        "        description: No listener plays a negative number of times.",
+        "        query: SELECT COUNT(*) FROM ${table} WHERE plays < 0",
+        "        mustBe: 0",
+        "        unit: rows",
+        "        severity: error",
+        "        dimension: accuracy",
+        "        businessImpact: operational",
+        "        method: reconciliation",
+        "        schedule: 0 6 * * *",
+        "        scheduler: cron",
+        "        tags: [plays]",
+        "        authoritativeDefinitions:",
+        "          - {type: implementation, url: 'https://git.daff.example/plays/checks.sql'}",
+        "        customProperties:",
+        "          - {property: reviewedBy, value: data-council}",
+        "      - {type: text, description: Plays are reconciled with the royalties ledger every month.}",
+        *(["      - {id: rows_present, type: library, metric: rowCount, mustBeGreaterThan: 0}"] if later else []),
+        *(["      - {type: library, metric: duplicateValues, arguments: {properties: [listener_id, day, country]}, mustBe: 0, dimension: uniqueness}"] if later else []),
         "price: {priceAmount: 0, priceCurrency: EUR, priceUnit: month}",
         "roles:",
         "  - {role: listening_reader, access: read, firstLevelApprovers: users-data lead}",

@@ -10,7 +10,11 @@ PLAYS = "domains/users/products/play-events.yaml"
 ROYALTIES = "domains/artists/products/artist-royalties.yaml"
 PODCAST_PLAYS = "domains/podcasts/products/podcast-plays.yaml"
 EVERY_ENVIRONMENT = ["dev", "local", "prod", "staging"]
-DEVICE = "    - name: device\n      type: string\n      description: Device family (mobile, desktop, speaker, car).\n"
+DEVICE = (  # the device column, with its quality rule
+    "    - name: device\n      type: string\n      description: Device family (mobile, desktop, speaker, car).\n      quality:\n"
+    "        - metric: invalidValues\n          arguments: {validValues: [mobile, desktop, speaker, car]}\n          mustBeLessThan: 1\n"
+    "          unit: percent\n          severity: warning\n"
+)
 
 
 @pytest.fixture
@@ -172,5 +176,5 @@ def test_a_producer_agreeing_to_serve_a_domain_that_does_not_read_it_yet_is_pend
     assert code == 0
     assert [(g["change"], g["producer"], g["consumer"]) for g in changes["grants"]] == [("pending", "users/play-events", "podcasts")]
     (finding,) = [f for f in changes["findings"] if f["rule"] == "grant-pending"]
-    assert (finding["path"], finding["line"]) == (PLAYS, 38)
+    assert (finding["path"], finding["line"]) == (PLAYS, 57)
     assert stacks(repo, monkeypatch, capsys, "--base", "main")["stacks"] == []  # nothing is provisioned for it yet

@@ -10,7 +10,7 @@ import jsonschema_rs
 import pytest
 import yaml
 from conftest import REPO
-from contractkit import VERSIONS, document, full_range, product
+from contractkit import LATER, VERSIONS, document, full_range, product
 from meshkit import CONTRACT, MeshFiles, edit, with_contract
 from open_data_contract_standard.model import OpenDataContractStandard
 
@@ -70,6 +70,13 @@ def test_the_full_range_contract_comes_back_identical_but_for_what_meshplane_sta
     assert [s["type"] for s in exported["servers"]] == ["s3", "glue"]
     assert list(ods.iter_errors(exported)) == []
     assert OpenDataContractStandard.model_validate(exported).version == "1.4.2"
+    # the quality arrays come back unchanged, and the rules meshplane evaluates are the port's (issue 20)
+    assert [exported["schema"][0]["quality"], [p.get("quality") for p in exported["schema"][0]["properties"]]] == [
+        original["schema"][0]["quality"], [p.get("quality") for p in original["schema"][0]["properties"]]]
+    port = loaded(mesh_files, full_range(api_version)).products["users/alpha"].spec.output
+    ported = [(r.type.value, r.metric and r.metric.value) for r in (*port.quality, *(r for c in (*port.columns, *port.partitions) for r in c.quality))]
+    assert ported == [("sql", None), ("text", None), *([("library", "rowCount"), ("library", "duplicateValues")] if api_version in LATER else []),
+                      ("custom", None), *([("library", "invalidValues"), ("library", "nullValues")] if api_version in LATER else [])]
 
 
 def test_an_exported_contract_imports_back_to_the_same_port_and_the_same_export(mesh_files, tmp_path, stacks):
@@ -81,7 +88,8 @@ def test_an_exported_contract_imports_back_to_the_same_port_and_the_same_export(
     again.write("users/contracts/alpha.odcs.yaml", yaml.safe_dump(exported, sort_keys=False))
     second = again.load()
     assert second.products["users/alpha"].spec.output == first.products["users/alpha"].spec.output
-    assert [n.message.split(":")[0] for n in second.notices] == ["servers"]  # a stack's own: each stack writes its own
+    assert [n.message.split(":")[0] for n in second.notices] == [  # a stack's own: each stack writes its own; rules nobody runs
+        "servers", "schema.0.properties.8.quality.0", "schema.0.quality.1"]
     assert contracts(second, stacks["dev"])["users/alpha"] == exported
 
 
@@ -135,10 +143,11 @@ def test_a_promise_the_contract_leaves_unsaid_is_the_products(mesh_files, stacks
 
 
 def test_what_v3_2_0_refuses_of_an_older_contract_is_left_out_of_the_export(mesh_files, stacks, ods):
-    quality = "    quality:\n      - {type: library, rule: nullCheck, mustBe: 0}\n      - {type: text, description: Checked by hand.}\n"
-    contract = edit(full_range("v3.0.2"), "    tags: [facts]\n", "    tags: [facts]\n" + quality)
+    quality = "\n    quality:\n      - {type: library, rule: nullCheck, mustBe: 0}\n      - {type: text, description: Checked by hand.}\n"
+    contract = edit(full_range("v3.0.2"), "\n    quality:\n", quality)
     exported = contracts(loaded(mesh_files, contract), stacks["dev"])["users/alpha"]
-    assert exported["schema"][0]["quality"] == [{"type": "text", "description": "Checked by hand."}]
+    assert exported["schema"][0]["quality"][:1] == [{"type": "text", "description": "Checked by hand."}]
+    assert exported["schema"][0]["quality"][1:] == document(full_range("v3.0.2"))["schema"][0]["quality"]
     assert list(ods.iter_errors(exported)) == []
 
 

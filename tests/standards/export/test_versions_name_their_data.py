@@ -17,7 +17,11 @@ sys.path.insert(0, str(REPO / "tests" / "program"))
 from gitkit import diff, meshplane, repository  # noqa: E402
 
 PLAYS = "domains/users/products/play-events.yaml"
-DEVICE = "    - name: device\n      type: string\n      description: Device family (mobile, desktop, speaker, car).\n"
+DEVICE = (
+    "    - name: device\n      type: string\n      description: Device family (mobile, desktop, speaker, car).\n      quality:\n"
+    "        - metric: invalidValues\n          arguments: {validValues: [mobile, desktop, speaker, car]}\n          mustBeLessThan: 1\n"
+    "          unit: percent\n          severity: warning\n"
+)
 V1 = {"prod": ("daff-prod-users-play-events", "daff_prod_users.play_events"), "dev": ("daff-dev-users-play-events", "daff_dev_users.play_events")}
 V2 = {"prod": ("daff-prod-users-play-events--v2", "daff_prod_users.play_events__v2"), "dev": ("daff-dev-users-play-events--v2", "daff_dev_users.play_events__v2")}
 

@@ -205,19 +205,37 @@ def test_the_full_range_contract_is_warned_of_what_meshplane_states_and_nothing_
         f"{C}:7: warning: domain: meshplane states the product's domain, 'users': the exported contract has meshplane's, not this one",
         f"{C}:22: warning: servers: meshplane states the servers (each stack's S3 bucket and Glue table): the exported contract has "
         "meshplane's, not this one",
-        f"{C}:131: warning: support: meshplane states the support channels (the owner's and the domain's addresses): the exported "
+        f"{C}:121: warning: schema.0.properties.7.quality.0: not evaluated: a custom rule is exported as written, and meshplane "
+        "does not run it",
+        f"{C}:140: warning: schema.0.quality.1: not evaluated: a text rule is exported as written, and meshplane does not run it",
+        f"{C}:152: warning: support: meshplane states the support channels (the owner's and the domain's addresses): the exported "
         "contract has meshplane's, not this one",
-        f"{C}:133: warning: team: meshplane states the team (the domain's team, the product's owner and the domain's contact): the "
+        f"{C}:154: warning: team: meshplane states the team (the domain's team, the product's owner and the domain's contact): the "
         "exported contract has meshplane's, not this one",
     ]
 
 
-def test_a_contracts_quality_rules_are_a_warning_until_meshplane_evaluates_them(mesh_files: MeshFiles):
-    rule = "        quality:\n          - {metric: nullValues, mustBe: 0}\n"
-    quality = edit(TERMS, "        classification: confidential\n", "        classification: confidential\n" + rule)
+def test_a_contracts_quality_rules_are_the_ports_and_those_meshplane_does_not_run_are_said(mesh_files: MeshFiles):
+    # every rule was one warning, "meshplane does not evaluate a contract's quality rules yet", before (issue 20)
+    rules = ("        quality:\n          - {metric: nullValues, mustBe: 0}\n          - {type: text, description: Looked at.}\n"
+             "          - {type: custom, engine: soda, implementation: 'missing_count(x) = 0'}\n"
+             "          - {metric: nullValues, mustBe: 0, severity: info}\n")  # fmt: skip
+    quality = edit(TERMS, "        classification: confidential\n", "        classification: confidential\n" + rules)
     assert problems(mesh_files, quality) == [
-        f"{C}:16: warning: schema.0.properties.0.quality: meshplane does not evaluate a contract's quality rules yet: they are "
-        "exported as written, and nothing checks them"
+        f"{C}:18: warning: schema.0.properties.0.quality.1: not evaluated: a text rule is exported as written, and meshplane does not run it",
+        f"{C}:19: warning: schema.0.properties.0.quality.2: not evaluated: a custom rule is exported as written, and meshplane does not run it",
+        f"{C}:20: warning: schema.0.properties.0.quality.3: not evaluated: severity: expected 'error' or 'warning', got 'info'; it is "
+        "exported as written",
+    ]
+    (column, *_) = mesh_files.load().products["users/alpha"].spec.output.columns
+    assert [(r.type.value, r.operator) for r in column.quality] == [("library", ("mustBe", 0)), ("text", None), ("custom", None)]
+
+
+def test_a_contracts_rule_that_does_not_fit_its_place_is_refused_at_its_line(mesh_files: MeshFiles):
+    rules = "        quality:\n          - {metric: nullValues, mustBe: 0, severity: info}\n          - {metric: rowCount, mustBeGreaterThan: 0}\n"
+    quality = edit(TERMS, "        classification: confidential\n", "        classification: confidential\n" + rules)
+    assert problems(mesh_files, quality) == [  # the second rule, though the first is not read
+        f"{C}:18: error: schema.0.properties.0.quality.1.metric: rowCount counts the port's rows: put it in the port's `quality`"
     ]
 
 
@@ -226,6 +244,21 @@ def test_validate_prints_the_warnings_and_succeeds(mesh_files: MeshFiles, capsys
     mesh_files.write("users/contracts/alpha.odcs.yaml", edit(TERMS, "domain: users", "domain: listening"))
     assert cli.main(["validate"]) == 0
     assert f"{C}:7: warning: domain: meshplane states the product's domain, 'users'" in capsys.readouterr().err
+
+
+def test_a_contracts_rule_that_misfits_its_column_is_found_at_the_contracts_line(mesh_files: MeshFiles, capsys):
+    rules = ("    quality:\n      - {type: library, metric: duplicateValues, arguments: {properties: [listener_id, plays_total]}, mustBe: 0}\n"
+             "    properties:\n")  # fmt: skip
+    quality = edit(TERMS, "    properties:\n", rules)
+    quality = edit(quality, "{name: plays, logicalType: integer, description: Plays counted., classification: public}",
+                   "{name: plays, logicalType: integer, description: Plays counted., classification: public, "
+                   "quality: [{type: library, metric: invalidValues, arguments: {pattern: '^[0-9]+$'}, mustBe: 0}]}")
+    mesh_files.product("users", "alpha", product())
+    mesh_files.write("users/contracts/alpha.odcs.yaml", quality)
+    assert cli.main(["validate", "--env", "prod"]) == 1
+    err = capsys.readouterr().err
+    assert f"{C}:12: MESH-016 error: 'plays_total' is no column of this port: listener_id, plays" in err
+    assert f"{C}:18: MESH-016 error: a pattern matches text: 'plays' is of type int, so use validValues or a sql rule" in err
 
 
 # --- every port version ---------------------------------------------------------------------------------------------

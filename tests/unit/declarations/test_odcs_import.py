@@ -265,21 +265,21 @@ def test_the_full_range_contract_imports_at_each_version(mesh_files: MeshFiles, 
 
 def test_a_v3_0_2_contract_is_not_held_to_v3_2_0s_schema(mesh_files: MeshFiles):
     # a v3.0.2 quality rule names its `rule`; v3.2.0 asks for `metric`: valid for its own version, so it imports
-    quality = "    quality:\n      - {type: library, rule: nullCheck, mustBe: 0}\n"
-    contract = edit(full_range("v3.0.2"), "    dataGranularityDescription: listener, day, country\n",
-                    "    dataGranularityDescription: listener, day, country\n" + quality)  # fmt: skip
+    quality = "\n    quality:\n      - {type: library, rule: nullCheck, mustBe: 0}\n"
+    contract = edit(full_range("v3.0.2"), "\n    quality:\n", quality)
     mesh_files.product("users", "alpha", product())
     mesh_files.write("users/contracts/alpha.odcs.yaml", contract)
     notices = [str(n) for n in mesh_files.load().notices if "quality" in n.message]
     assert notices == [
-        f"{C}/alpha.odcs.yaml:38: warning: schema.0.quality: meshplane does not evaluate a contract's quality rules yet: they are "
-        "exported as written, and nothing checks them",
-        f"{C}/alpha.odcs.yaml:39: warning: schema.0.quality.0: ODCS v3.0.2 admits it, but v3.2.0, the version meshplane exports, "
+        f"{C}/alpha.odcs.yaml:121: warning: schema.0.properties.7.quality.0: not evaluated: a custom rule is exported as written, and "
+        "meshplane does not run it",
+        f"{C}/alpha.odcs.yaml:123: warning: schema.0.quality.0: ODCS v3.0.2 admits it, but v3.2.0, the version meshplane exports, "
         "does not (schema.0.quality.0: missing 'metric' (ODCS v3.2.0's DataQualityLibrary needs it)): the exported contract leaves it out",
+        f"{C}/alpha.odcs.yaml:141: warning: schema.0.quality.2: not evaluated: a text rule is exported as written, and meshplane does not run it",
     ]
     mesh_files.write("users/contracts/alpha.odcs.yaml", edit(contract, "apiVersion: v3.0.2", "apiVersion: v3.2.0"))
     assert mesh_files.errors() == [
-        f"{C}/alpha.odcs.yaml:39: error: schema.0.quality.0: missing 'metric' (ODCS v3.2.0's DataQualityLibrary needs it)"
+        f"{C}/alpha.odcs.yaml:123: error: schema.0.quality.0: missing 'metric' (ODCS v3.2.0's DataQualityLibrary needs it)"
     ]
 
 
