@@ -107,7 +107,7 @@ class Times:
         """robfig/cron's rule: when either day field is unrestricted both must match; when both are, either one may."""
         in_month, in_week = day in self.days, weekday in self.weekdays
         if self.days_any or self.weekdays_any:
-            return in_month or in_week
+            return in_month and in_week
         return in_month or in_week
 
 
