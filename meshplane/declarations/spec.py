@@ -226,6 +226,25 @@ class Environment(str, Enum):
     local = "local"
 
 
+class Metric(str, Enum):
+    """ODCS v3.2's library metrics of a quality rule."""
+
+    rowCount = "rowCount"
+    nullValues = "nullValues"
+    missingValues = "missingValues"
+    invalidValues = "invalidValues"
+    duplicateValues = "duplicateValues"
+
+
+class QualityRule(Spec):
+    """A quality rule in ODCS v3.2's vocabulary, on the port or on a column. Only its `metric` is read here (the metrics the
+    federation requires, MESH-009); the rule's other keys (its operator, unit, severity, schedule) are kept as written."""
+
+    model_config = {**Spec.model_config, "extra": "allow"}
+
+    metric: Metric = Field(description="The library metric the rule measures.")
+
+
 class Element(Spec):
     """An array column's element: its type, and its own fields (a struct) or elements (an array)."""
 
@@ -297,6 +316,7 @@ class Column(StructField):
         pattern=COLUMN_PATTERN,
         description="The shared identifier this column carries across domains (from the federation's vocabulary).",
     )
+    quality: tuple[QualityRule, ...] = Field(default=(), description="Quality rules on this column (ODCS v3.2).")
 
 
 Element.model_rebuild()  # an element's fields are struct fields, defined after it
@@ -324,6 +344,7 @@ class OutputPort(Spec):
     partitions: tuple[Column, ...] = Field(
         default=(), description="Partition keys (columns of their own, as in the catalog)."
     )
+    quality: tuple[QualityRule, ...] = Field(default=(), description="Quality rules on the port's data (ODCS v3.2).")
     contract: str | None = Field(
         default=None,
         pattern=CONTRACT_PATTERN,
