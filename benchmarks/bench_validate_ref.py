@@ -2,18 +2,19 @@
 
     .venv/bin/python benchmarks/bench_validate_ref.py [--ref main] [--products 5000] [--domains 100] [--rounds 2]
 
-The mesh comes from this tree's `meshgen` (an account per domain). The ref's tree is taken with `git archive` into a
-temporary folder and run by the same interpreter with that folder first on its path, with its own program, governance
-and schemas; both must validate clean. Each round runs both, alternating, each in a process of its own; the figures are
+Each tree validates the mesh its own `meshgen` generates from the same shape and seed (an account per domain): the same
+products, each declared as that tree's rules ask. The ref's tree is taken with `git archive` into a temporary folder and
+run by the same interpreter with that folder first on its path, with its own program, governance and schemas; both
+must validate clean. Each round runs both, alternating, each in a process of its own; the figures are
 the best round's wall and CPU seconds (user + system, from wait4), so a busy machine inflates both sides alike.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import io
 import os
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -24,7 +25,6 @@ from pathlib import Path
 from meshgen import Shape, generate, write_project
 
 ROOT = Path(__file__).resolve().parent.parent
-LINKED = ("__main__.py", "Pulumi.yaml", "governance", "schemas")
 COMMAND = "import sys; from meshplane.cli import entry; sys.argv[0] = 'meshplane'; entry()"
 
 
@@ -35,13 +35,13 @@ def tree_of(ref: str, into: Path) -> Path:
     return into
 
 
-def relinked(project: Path, tree: Path, into: Path) -> Path:
-    """A copy of `project` whose program, governance and schemas are `tree`'s."""
-    shutil.copytree(project, into, symlinks=True)
-    for name in LINKED:
-        (into / name).unlink()
-        (into / name).symlink_to(tree / name)
-    return into
+def project_of(tree: Path, shape: dict, into: Path) -> Path:
+    """The mesh of `shape` as `tree`'s own generator writes it, its program, governance and schemas `tree`'s."""
+    spec = importlib.util.spec_from_file_location(f"meshgen_{abs(hash(tree))}", tree / "benchmarks" / "meshgen.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module.write_project(into, module.generate(module.Shape(**shape)), "per-domain")
 
 
 def run(tree: Path, project: Path) -> tuple[float, float, str]:
@@ -67,9 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="meshplane-bench-ref-") as tmp:
-        here = write_project(Path(tmp) / "here", generate(Shape(products=args.products, domains=args.domains)), "per-domain")
+        shape = {"products": args.products, "domains": args.domains}
+        here = write_project(Path(tmp) / "here", generate(Shape(**shape)), "per-domain")
         there_tree = tree_of(args.ref, Path(tmp) / "ref")
-        there = relinked(here, there_tree, Path(tmp) / "there")
+        there = project_of(there_tree, shape, Path(tmp) / "there")
         best: dict[str, tuple[float, float]] = {}
         for i in range(args.rounds):
             for name, tree, project in (("ref", there_tree, there), ("this tree", ROOT, here)):

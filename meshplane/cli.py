@@ -111,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--endpoint", help="an emulator (default: the stack's meshplane:awsEndpoint, else real AWS by the default credential chain)")
     p.set_defaults(run=commands.verify)
 
+    p = sub.add_parser("status", help="each product's last write against its freshness, its alarm, its last quality result, and what it puts at risk")
+    stack_options(p, "the products shown")
+    format_option(p)
+    p.add_argument("--at", type=moment, help="judge as of this time (ISO 8601, e.g. 2026-12-07T12:00:00Z; default: now)")
+    p.add_argument("--endpoint", help="an emulator (default: the stack's meshplane:awsEndpoint, else real AWS by the default credential chain)")
+    p.set_defaults(run=commands.status)
+
     p = sub.add_parser("access", help="the effective access matrix (principal x product); --check proves it against the emulator")
     stack_options(p, "the matrix")
     p.add_argument("--check", action="store_true", help="with IAM enforcement on, act as every principal on every product and compare")
@@ -118,6 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
     format_option(p)
     p.set_defaults(run=commands.access)
     return parser
+
+
+def moment(text: str):
+    """An ISO 8601 time; one without a zone is UTC."""
+    import datetime
+
+    try:
+        value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an ISO 8601 time such as 2026-12-07T12:00:00Z, got {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
 
 
 def stack_options(p: argparse.ArgumentParser, narrowed: str) -> None:

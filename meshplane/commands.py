@@ -323,6 +323,15 @@ def verify(args: argparse.Namespace) -> int:
     return verify_stack(stack_project(args), args.endpoint, as_json=args.format == "json")
 
 
+def status(args: argparse.Namespace) -> int:
+    import datetime
+
+    from meshplane.local.run import status_stack
+
+    at = args.at or datetime.datetime.now(datetime.timezone.utc)
+    return status_stack(stack_project(args), args.endpoint, at, as_json=args.format == "json", domains=args.domain or ())
+
+
 def access(args: argparse.Namespace) -> int:
     from meshplane.local.run import access_matrix
 
