@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("catalog", help="the mesh as a static site that works offline (file://): search, product pages, lineage")
     p.add_argument("--out", metavar="DIR", type=Path, help="the site's folder; open DIR/index.html (default: out/catalog in the project)")
     p.add_argument("--env", metavar="STACK", default=DEFAULT_ENVIRONMENT, help=f"the environment (or stack) the site's ODCS contracts name buckets and tables of ({DEFAULT})")
+    p.add_argument("--status", metavar="FILE", type=Path, help="show `meshplane status --format json`'s output on the product pages and the front page")
     p.set_defaults(run=commands.catalog)
 
     p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product; against a state, the changes")
