@@ -72,7 +72,7 @@ def problem(schedule: str) -> str | None:
             bounds = item.split("/")[0].split("-")
             if len(bounds) == 2 and _value(bounds[0], field) > _value(bounds[1], field):
                 return f"{field.name} {part!r}: the range {item.split('/')[0]!r} starts after it ends"
-    if period(schedule) is None:
+    if never_runs(times(schedule)):
         day, month = parts[2], parts[3]
         return f"{schedule!r} never runs: no month {month!r} has a day {day!r} (and the day of week does not widen it)"
     return None
@@ -109,6 +109,18 @@ class Times:
         if self.days_any or self.weekdays_any:
             return in_month and in_week
         return in_month or in_week
+
+
+LONGEST_MONTH = {2: 29, 4: 30, 6: 30, 9: 30, 11: 30}  # the others have 31 days
+
+
+def never_runs(t: Times) -> bool:
+    """No day of the calendar matches: only when the day of week is unrestricted (both day fields must then match) and
+    every day of month named is past the longest of the months named (the 31st of February). Any restricted day of week
+    runs every week; an unrestricted day of month every month."""
+    if not t.weekdays_any or t.days_any:
+        return False
+    return min(t.days) > max(LONGEST_MONTH.get(m, 31) for m in t.months)
 
 
 def times(schedule: str) -> Times:

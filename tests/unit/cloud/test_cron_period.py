@@ -81,6 +81,7 @@ def test_the_largest_gap_is_every_minutes_verdict(schedule):
     assert cron.problem(schedule) is None or "never runs" in cron.problem(schedule)
     assert cron.largest_gap(schedule, START, END) == brute_force_gap(schedule)
     whole = cron.period(schedule)
+    assert (whole is None) == ("never runs" in (cron.problem(schedule) or ""))  # the quick check and the calendar agree
     if whole is None:  # never runs, in any year
         assert brute_force_gap(schedule) is None and "never runs" in cron.problem(schedule)
     else:
