@@ -278,6 +278,7 @@ ok("MESH-019", "equal-to-the-input", m(None, setter(("service_levels", "availabi
 bad("MESH-019", "above-the-input", m(None, setter(("service_levels", "availability"), 99.95)), (PLAYS, ("service_levels", "availability")))
 
 ok("MESH-020", "seven-days", m(None, both(WEEKLY, setter(FRESH, 168))))
+ok("MESH-020", "retired", m(None, both(WEEKLY, setter(FRESH, 192), setter(("status",), "retired"), setter(("deprecation",), RETIRED))))
 bad("MESH-020", "beyond-seven-days", m(None, both(WEEKLY, setter(FRESH, 192))), (PLAYS, FRESH))
 
 ok("MESH-010", "digest", m())

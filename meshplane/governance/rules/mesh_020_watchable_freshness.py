@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshplane.cloud.quotas import QUOTAS
+from meshplane.declarations.spec import Status
 from meshplane.governance.context import MeshContext, at
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
 
@@ -15,8 +16,8 @@ def check(ctx: MeshContext) -> Iterator[Finding]:
     limit = RANGE.default / 3600
     for declared, product in ctx.products():
         levels = product.service_levels
-        if levels is None or levels.freshness_hours <= limit:
-            continue
+        if levels is None or levels.freshness_hours <= limit or product.status is Status.retired:
+            continue  # a retired product is watched no more
         yield at(
             declared,
             ("service_levels", "freshness_hours"),
