@@ -46,8 +46,8 @@ def test_each_repeated_column_is_reported_at_its_own_line(copy, monkeypatch, cap
     text = (copy / PLAYS).read_text().replace("    - name: device\n", "    - name: track_id\n").replace("    - name: play_date\n", "    - name: listener_id\n")
     (copy / PLAYS).write_text(text)
     assert errors(copy, monkeypatch, capsys, "validate", "--env", "prod") == (1, [
-        f"{PLAYS}:29: error: output.columns.5.name: column 'track_id' is declared twice in this port (first as its column 2)",
-        f"{PLAYS}:33: error: output.partitions.0.name: column 'listener_id' is declared twice in this port (first as its column 1)",
+        f"{PLAYS}:30: error: output.columns.5.name: column 'track_id' is declared twice in this port (first as its column 2)",
+        f"{PLAYS}:34: error: output.partitions.0.name: column 'listener_id' is declared twice in this port (first as its column 1)",
     ])  # fmt: skip
 
 
