@@ -112,7 +112,6 @@ class QualityStandard(Spec):
     required_metrics: tuple[Metric, ...] = Field(
         default=(),
         description="Library metrics every active product declares a rule of, on its port or one of its columns (MESH-009).",
-        json_schema_extra={"uniqueItems": True},
     )
 
 
