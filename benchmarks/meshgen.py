@@ -101,7 +101,7 @@ def generate(shape: Shape) -> dict:
         p["inputs"], p["consumers"] = sorted(p["inputs"]), sorted(p["consumers"])
         # classification flows along lineage (MESH-014): a product below an input it reads says why
         p["declassified"] = any(rank[by_address[a]["classification"]] > rank[p["classification"]] for a in p["inputs"])
-        # freshness along lineage (MESH-017): each input's promise plus the hourly job's hour; inputs come earlier
+        # freshness along lineage (MESH-018): each input's promise plus the hourly job's hour; inputs come earlier
         p["freshness_hours"] = 1 + max((by_address[a]["freshness_hours"] for a in p["inputs"]), default=0)
     return {"shape": shape.__dict__, "domains": domains, "products": products}
 

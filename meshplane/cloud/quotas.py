@@ -74,7 +74,7 @@ TABLE: tuple[Quota, ...] = (
     Quota("kms.key-policy-size", "a key policy", Per.document, 32_768, Unit.bytes, adjustable=False,
           source="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html"),
     # alarms: "Period multiplied by EvaluationPeriods can't be more than 604,800 seconds" (a freshness alarm watches a
-    # product's freshness_hours, so no promise beyond seven days can be watched; MESH-020)
+    # product's freshness_hours, so no promise beyond seven days can be watched; MESH-021)
     Quota("cloudwatch.alarm-evaluation-range", "an alarm's evaluation range (period x evaluation periods)", Per.alarm, 604_800,
           Unit.seconds, adjustable=False, source=PUT_METRIC_ALARM),
 )  # fmt: skip

@@ -55,7 +55,7 @@ def too_stale(promises: dict[str, Promise], agreed: list[str], consumer: Promise
     """Of the consumer's agreed inputs (`agreed`, addresses), those whose freshness plus the consumer's period exceeds what the
     consumer promises."""
     if consumer.period_hours is None or consumer.freshness_hours < consumer.period_hours:
-        return []  # never runs, or a promise the schedule alone breaks: MESH-016's
+        return []  # never runs, or a promise the schedule alone breaks: MESH-017's
     found = []
     for address in agreed:
         producer = promises.get(address)
@@ -65,7 +65,7 @@ def too_stale(promises: dict[str, Promise], agreed: list[str], consumer: Promise
 
 
 def producers_change(base: Baseline | None, producer: Promise, consumer: Promise) -> bool:
-    """The lineage finding comes from the producer's side (MESH-018, not MESH-017): the consumer read it before, and the
+    """The lineage finding comes from the producer's side (MESH-019, not MESH-018): the consumer read it before, and the
     producer's former promise fitted."""
     if base is None or base.is_new((producer.address, consumer.address)) or producer.address not in base.freshness:
         return False

@@ -1,4 +1,4 @@
-"""Freshness and availability against the schedule and the lineage (MESH-016 to MESH-020), through `validate`."""
+"""Freshness and availability against the schedule and the lineage (MESH-017 to MESH-021), through `validate`."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_a_daily_job_promising_one_hour_is_refused_at_its_line(tmp_path, monkeyp
     text = k.product_text(listens)
     assert code == 1
     assert err[0] == (
-        f"{LISTENS}:{_line(text, 'freshness_hours')}: MESH-016 error: freshness_hours 1 promises fresher data than the job's "
+        f"{LISTENS}:{_line(text, 'freshness_hours')}: MESH-017 error: freshness_hours 1 promises fresher data than the job's "
         "schedule in prod gives: '0 3 * * *' (the default) leaves up to 24 h between two runs; "
         "promise at least 24 or run the job more often"
     )
@@ -46,7 +46,7 @@ def test_a_product_fresher_than_its_inputs_is_refused_naming_them_and_the_number
     text = k.product_text(plays)
     assert code == 1
     assert err == [
-        f"{PLAYS}:{_line(text, 'freshness_hours')}: MESH-017 error: freshness_hours 30 promises fresher data than its inputs "
+        f"{PLAYS}:{_line(text, 'freshness_hours')}: MESH-018 error: freshness_hours 30 promises fresher data than its inputs "
         f"allow in prod: users/play-events promises 24 h; with up to 12 h between runs of '0 */12 * * *' (line "
         f"{_line(text, 'schedule')}) the data can be 24 + 12 = 36 h old; promise at least 36, or run the job more often",
         "1 governance finding(s): 1 mandatory, 0 advisory",
@@ -60,10 +60,10 @@ def test_a_producers_looser_promise_is_the_consumers_warning_given_a_base():
     fed = k.federation()
     base = Baseline.of(k.mesh(), fed.open_classifications)
     [warning] = evaluate_mesh(mesh, fed, "prod", base)
-    assert (warning.rule, warning.severity, warning.path) == ("MESH-018", Severity.warning, PLAYS)
+    assert (warning.rule, warning.severity, warning.path) == ("MESH-019", Severity.warning, PLAYS)
     assert "input 'users/play-events' now promises 30 h (was 24 h)" in warning.message and "54 h old" in warning.message
     [error] = evaluate_mesh(mesh, fed, "prod")  # no base: nobody can tell whose change it is
-    assert (error.rule, error.severity) == ("MESH-017", Severity.error)
+    assert (error.rule, error.severity) == ("MESH-018", Severity.error)
 
 
 def test_a_suspended_job_promises_nothing(tmp_path, monkeypatch, capsys):
@@ -93,7 +93,7 @@ def test_a_promise_beyond_what_an_alarm_watches_is_refused_with_the_quotas_page(
     assert (row.default, row.unit.value, row.adjustable) == (7 * 24 * 3600, "seconds", False)
     assert code == 1
     assert err[0].endswith(
-        "MESH-020 error: freshness_hours 200 is beyond what a CloudWatch alarm can watch: it evaluates at most 168 hours "
+        "MESH-021 error: freshness_hours 200 is beyond what a CloudWatch alarm can watch: it evaluates at most 168 hours "
         f"(cloudwatch.alarm-evaluation-range, {row.source}); promise at most 168 and run the job at least that often"
     )
     assert row.source == "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"

@@ -1,4 +1,4 @@
-"""MESH-016: a product promises no fresher data than its job's schedule can give."""
+"""MESH-017: a product promises no fresher data than its job's schedule can give."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def check(ctx: MeshContext) -> Iterator[Finding]:
 
 
 RULE = Rule(
-    id="MESH-016",
+    id="MESH-017",
     title="Freshness is kept on the job's schedule",
     rationale=(
         "Data is only as fresh as the job's last run: between two runs it ages by the longest gap the schedule leaves anywhere "

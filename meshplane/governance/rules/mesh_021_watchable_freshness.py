@@ -1,4 +1,4 @@
-"""MESH-020: a freshness promise is one the freshness alarm can watch."""
+"""MESH-021: a freshness promise is one the freshness alarm can watch."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def check(ctx: MeshContext) -> Iterator[Finding]:
 
 
 RULE = Rule(
-    id="MESH-020",
+    id="MESH-021",
     title="Freshness is within what its alarm can watch",
     rationale=(
         "A promise nobody watches is paper: a product's freshness alarm fires when nothing new was written within "

@@ -1,4 +1,4 @@
-"""MESH-018: a consumer hears that an input's producer loosened the freshness its own promise builds on."""
+"""MESH-019: a consumer hears that an input's producer loosened the freshness its own promise builds on."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def check(ctx: MeshContext) -> Iterator[Finding]:
     for consumer in ctx.promises.values():
         for producer in too_stale(ctx.promises, ctx.agreed_inputs.get(consumer.address, []), consumer):
             if not producers_change(ctx.base, producer, consumer):
-                continue  # the consumer's own: MESH-017's
+                continue  # the consumer's own: MESH-018's
             before = ctx.base.freshness[producer.address]
             index = [address for address, _ in consumer.declared.reads].index(producer.address)
             yield at(
@@ -27,7 +27,7 @@ def check(ctx: MeshContext) -> Iterator[Finding]:
 
 
 RULE = Rule(
-    id="MESH-018",
+    id="MESH-019",
     title="A producer's looser freshness is announced to its consumers",
     rationale=(
         "A producer may change what it promises without being blocked by its consumers' checks, as it may withdraw an "

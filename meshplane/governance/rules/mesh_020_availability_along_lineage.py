@@ -1,4 +1,4 @@
-"""MESH-019: a product promises no higher availability than its least available input."""
+"""MESH-020: a product promises no higher availability than its least available input."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def check(ctx: MeshContext) -> Iterator[Finding]:
 
 
 RULE = Rule(
-    id="MESH-019",
+    id="MESH-020",
     title="Availability is no higher than the inputs'",
     rationale=(
         "A product rebuilt from its inputs can be served from its last output while an input is down, so a higher "

@@ -1,4 +1,4 @@
-"""MESH-017: a product promises no fresher data than its inputs' freshness plus its job's schedule allow."""
+"""MESH-018: a product promises no fresher data than its inputs' freshness plus its job's schedule allow."""
 
 from __future__ import annotations
 
@@ -29,12 +29,12 @@ def check(ctx: MeshContext) -> Iterator[Finding]:
 
 
 RULE = Rule(
-    id="MESH-017",
+    id="MESH-018",
     title="Freshness is kept along lineage",
     rationale=(
         "A product built from its inputs is at most as fresh as the stalest input it may read plus the time until its own "
         "next run; a consumer promising better passes on a promise its producers never made. When the cause is a producer's "
-        "change, MESH-018 tells the consumer instead."
+        "change, MESH-019 tells the consumer instead."
     ),
     severity=Severity.error,
     scope=Scope.mesh,
