@@ -6,12 +6,15 @@
 
 A mesh is a DAG (inputs only point at earlier products), every input crosses domains, and it passes the
 federation's prod rules (SLOs, pinned images, classification of personal data, consumers listed by
-sensitive producers), so validation reaches the resource and limit rules. Its shape:
+sensitive producers, freshness kept on the schedule and along lineage), so validation reaches the resource and limit
+rules. Its shape:
 - each product reads 0-5 products of other domains (more in an "analytics" domain: 4-5);
 - 1% of the products are hubs, read by products of `hub_domains` different domains (every other one, at most),
   `hub_extra` more products besides: 100+ consumers each;
 - confidential and restricted producers list the domains (or the products) they serve; public and
-  internal ones are open to the mesh.
+  internal ones are open to the mesh;
+- every job runs hourly and promises one hour per step of its longest lineage (a source 1 hour, a reader of it 2),
+  which keeps the deepest chain of 10,000 products (about 100 steps) under the 168 hours an alarm can watch.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ CLASSIFICATIONS = ("public", "internal", "internal", "confidential", "confidenti
 TYPES = ("string", "int", "bigint", "double", "boolean", "date", "timestamp", "decimal(18,2)")
 REGION, PREFIX, CLUSTER = "eu-west-1", "gen", "gen-data"
 DEFAULT_ACCOUNT = "100000000000"
+SCHEDULE = "0 * * * *"  # hourly: a product promises an hour per step of its lineage
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ def generate(shape: Shape) -> dict:
         p["inputs"], p["consumers"] = sorted(p["inputs"]), sorted(p["consumers"])
         # classification flows along lineage (MESH-014): a product below an input it reads says why
         p["declassified"] = any(rank[by_address[a]["classification"]] > rank[p["classification"]] for a in p["inputs"])
+        # freshness along lineage (MESH-018): each input's promise plus the hourly job's hour; inputs come earlier
+        p["freshness_hours"] = 1 + max((by_address[a]["freshness_hours"] for a in p["inputs"]), default=0)
     return {"shape": shape.__dict__, "domains": domains, "products": products}
 
 
@@ -115,12 +121,12 @@ def product_yaml(p: dict) -> str:
         f"description: Generated product {p['name']} of the {p['domain']} domain, for the benchmarks.\n"
         f"owner: {p['domain']}-data@example.com\nkind: {p['kind']}\nclassification: {p['classification']}\n"
         + ("declassification: Aggregated past any single record of its inputs; reviewed by the federation.\n" if p.get("declassified") else "")
-        + "output:\n  format: parquet\n  columns:\n" + columns
+        + "output:\n  format: parquet\n  quality: [{metric: rowCount, mustBeGreaterThan: 0, unit: rows}]\n  columns:\n" + columns
         + "  partitions:\n    - {name: day, type: date, description: Day the data is for.}\n"
         f"inputs: [{', '.join(p['inputs'])}]\nconsumers: [{', '.join(p['consumers'])}]\n"
-        "service_levels: {freshness_hours: 24, availability: 99.5}\n"
+        f"service_levels: {{freshness_hours: {p.get('freshness_hours', 24)}, availability: 99.5}}\n"
         f"retention_days: {retention}\n"
-        f"job:\n  image: {p['image']}\n  schedule: \"0 3 * * *\"\n  engine: {'spark' if p['spark'] else 'kubernetes'}\n"
+        f"job:\n  image: {p['image']}\n  schedule: \"{SCHEDULE}\"\n  engine: {'spark' if p['spark'] else 'kubernetes'}\n"
         "  resources: {cpu: \"1\", memory: 2Gi}\n"
     )
 

@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("catalog", help="the mesh as a static site that works offline (file://): search, product pages, lineage")
     p.add_argument("--out", metavar="DIR", type=Path, help="the site's folder; open DIR/index.html (default: out/catalog in the project)")
     p.add_argument("--env", metavar="STACK", default=DEFAULT_ENVIRONMENT, help=f"the environment (or stack) the site's ODCS contracts name buckets and tables of ({DEFAULT})")
+    p.add_argument("--status", metavar="FILE", type=Path, help="show `meshplane status --format json`'s output on the product pages and the front page")
     p.set_defaults(run=commands.catalog)
 
     p = sub.add_parser("plan", help="offline preview: every resource `pulumi up` would create, per domain and product; against a state, the changes")
@@ -123,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bound-mib", type=int, default=256, help="read at most this many MiB per product, newest objects first; beyond it the run samples (default: 256)")
     p.add_argument("--endpoint", help="an emulator (default: the stack's meshplane:awsEndpoint, else real AWS by the default credential chain)")
     p.set_defaults(run=commands.test, reports=True)
+    p = sub.add_parser("status", help="each product's last write against its freshness, its alarm, its last quality result, and what it puts at risk")
+    stack_options(p, "the products shown")
+    format_option(p)
+    p.add_argument("--at", type=moment, help="judge as of this time (ISO 8601, e.g. 2026-12-07T12:00:00Z; default: now)")
+    p.add_argument("--endpoint", help="an emulator (default: the stack's meshplane:awsEndpoint, else real AWS by the default credential chain)")
+    p.set_defaults(run=commands.status)
 
     p = sub.add_parser("access", help="the effective access matrix (principal x product); --check proves it against the emulator")
     stack_options(p, "the matrix")
@@ -131,6 +138,17 @@ def build_parser() -> argparse.ArgumentParser:
     format_option(p)
     p.set_defaults(run=commands.access)
     return parser
+
+
+def moment(text: str):
+    """An ISO 8601 time; one without a zone is UTC."""
+    import datetime
+
+    try:
+        value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an ISO 8601 time such as 2026-12-07T12:00:00Z, got {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
 
 
 def stack_options(p: argparse.ArgumentParser, narrowed: str) -> None:

@@ -329,6 +329,15 @@ def test(args: argparse.Namespace) -> int:
     return test_quality(stack_project(args), args.product, args.endpoint, args.format, args.bound_mib * 1024 * 1024)
 
 
+def status(args: argparse.Namespace) -> int:
+    import datetime
+
+    from meshplane.local.run import status_stack
+
+    at = args.at or datetime.datetime.now(datetime.timezone.utc)
+    return status_stack(stack_project(args), args.endpoint, at, as_json=args.format == "json", domains=args.domain or ())
+
+
 def access(args: argparse.Namespace) -> int:
     from meshplane.local.run import access_matrix
 
@@ -389,6 +398,23 @@ def export_perimeter(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_status(path) -> dict | None:
+    """`meshplane status --format json`'s output, checked enough to show: a problem at the file's first line otherwise."""
+    if path is None:
+        return None
+    try:
+        status = json.loads(path.read_text(encoding="utf-8"))
+        if not (isinstance(status, dict) and isinstance(status.get("at"), str) and isinstance(status.get("products"), list)):
+            raise ValueError("expected the output of `meshplane status --format json` (an object with `at` and `products`)")
+        for p in status["products"]:
+            missing = {"product", "state", "alarm", "quality", "last_write", "age_hours", "at_risk"} - (set(p) if isinstance(p, dict) else set())
+            if missing:
+                raise ValueError(f"a product without {', '.join(sorted(missing))}")
+    except (OSError, ValueError) as exc:
+        raise MeshError([Problem(str(path), 1, f"--status: {exc}")]) from None
+    return status
+
+
 def catalog(args: argparse.Namespace) -> int:
     from meshplane.catalog.site import build_site
     from meshplane.declarations.deployments import read_stacks
@@ -396,6 +422,6 @@ def catalog(args: argparse.Namespace) -> int:
     project = project_of(args)
     mesh, grants = project.mesh, project.mesh.grants(project.federation.open_classifications)
     stacks = read_stacks(project.root, project.domain_folders())
-    site = build_site(mesh, grants, stacks, args.env, args.out or project.root / "out" / "catalog")
+    site = build_site(mesh, grants, stacks, args.env, args.out or project.root / "out" / "catalog", read_status(args.status))
     print(f"wrote the catalog of {site.products} products ({site.contracts} ODCS contracts, {site.descriptors} ODPS descriptors): {site.index}")
     return 0

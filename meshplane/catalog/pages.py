@@ -44,7 +44,7 @@ def layout(title: str, body: str, root: str) -> str:
     )
 
 
-def index_page(entries: list[Entry], lineage: str, lineage_caption: str) -> str:
+def index_page(entries: list[Entry], lineage: str, lineage_caption: str, status: dict | None = None) -> str:
     domains = len({e.product.domain for e in entries})
     items = "".join(_card(e) for e in entries)
     hint = ", ".join(f"<code>{f}:</code>" for f in SEARCH_FIELDS)
@@ -56,7 +56,8 @@ def index_page(entries: list[Entry], lineage: str, lineage_caption: str) -> str:
         'placeholder="e.g. listener_id, podcasts, confidential, owner:users-data" autofocus>'
         f'<p class="hint">Every word must match; limit a word to a field with {hint}.</p></div>'
         f'<p id="count" aria-live="polite">{len(entries)} of {len(entries)} products</p>'
-        f'<ul id="products">{items}</ul><p id="empty" hidden>No product matches.</p>'
+        + (_status_summary(status) if status else "")
+        + f'<ul id="products">{items}</ul><p id="empty" hidden>No product matches.</p>'
         f'<section><h2>Lineage</h2><p class="caption">{escape(lineage_caption)}</p>'
         f'<div class="picture">{lineage}</div>{_legend()}</section>'
         '<script src="assets/search.js"></script>'
@@ -89,7 +90,7 @@ def _tag(field: str, value: str) -> str:
     return f'<button type="button" class="tag {field} {escape(value)}" data-query="{field}:{escape(value)}">{escape(value)}</button>'
 
 
-def product_page(entry: Entry, lineage: str, documents: Documents, contracts_stack: str) -> str:
+def product_page(entry: Entry, lineage: str, documents: Documents, contracts_stack: str, status: tuple[str, dict | None] | None = None) -> str:
     spec = entry.product.spec
     root = "../../"
     slo = spec.service_levels
@@ -124,13 +125,62 @@ def product_page(entry: Entry, lineage: str, documents: Documents, contracts_sta
         f'<a href="{root}{documents.odps}">ODPS descriptor</a> (Open Data Product Standard v1.0.0)</td></tr>'
         "</table></section>"
         f'<section><h2>Service levels</h2><table class="levels">{levels}</table></section>'
-        f"<section><h2>Schema</h2>{_schema(entry)}</section>"
+        + (_product_status(status[0], status[1], root) if status else "")
+        +         f"<section><h2>Schema</h2>{_schema(entry)}</section>"
         f'<section><h2>Lineage</h2><div class="picture">{lineage}</div>{_legend()}</section>'
         f"<section><h2>Inputs</h2>{_agreements(entry.inputs, root, 'Reads nothing from the mesh.')}</section>"
         f"<section><h2>Consumers</h2>{_agreements(entry.consumers, root, 'No consumer yet.')}</section>"
         f"<section><h2>Environments</h2>{_deployments(entry)}</section>"
     )
     return layout(f"{entry.address} · meshplane catalog", body, root)
+
+
+def _status_summary(status: dict) -> str:
+    """The front page's view of `meshplane status`: how many products are in each state, and those in trouble."""
+    products = status["products"]
+    counts: dict[str, int] = {}
+    for p in products:
+        counts[p["state"]] = counts.get(p["state"], 0) + 1
+    trouble = [p for p in products if p["state"] != "fresh" or p["quality"] == "failed" or p["at_risk"]]
+    items = "".join(
+        f'<li><a href="{product_href(p["product"])}">{escape(p["product"])}</a>: {escape(_state_words(p))}</li>' for p in trouble
+    )
+    told = ", ".join(f"{n} {escape(state)}" for state, n in sorted(counts.items()))
+    return (
+        f'<section class="status"><h2>Status</h2><p>As of {escape(status["at"])}: {told}.</p>'
+        + (f"<ul>{items}</ul>" if items else "<p>Every product is fresh and none is at risk.</p>")
+        + "</section>"
+    )
+
+
+def _state_words(p: dict) -> str:
+    words = [p["state"]]
+    if p["quality"] == "failed":
+        words.append("its last quality run failed")
+    if p["at_risk"]:
+        words.append("at risk through " + ", ".join(risk["path"][-1] for risk in p["at_risk"]))
+    return "; ".join(words)
+
+
+def _product_status(at: str, p: dict | None, root: str) -> str:
+    if p is None:
+        return f'<section class="status"><h2>Status</h2><p>Not in the status of {escape(at)}.</p></section>'
+    age = "never written" if p["last_write"] is None else f'{p["last_write"]} ({p["age_hours"]:g} hours before)'
+    risks = "".join(
+        "<li>" + " ← ".join(f'<a href="{root}{product_href(a)}">{escape(a)}</a>' for a in risk["path"]) + f' ({escape(risk["because"])})</li>'
+        for risk in p["at_risk"]
+    )
+    return (
+        f'<section class="status"><h2>Status</h2><table class="levels">'
+        f'<tr><th>As of</th><td>{escape(at)}</td></tr>'
+        f'<tr><th>Freshness</th><td>{escape(p["state"])}</td></tr>'
+        f"<tr><th>Last write</th><td>{escape(age)}</td></tr>"
+        f'<tr><th>Alarm</th><td>{escape(p["alarm"])}</td></tr>'
+        f'<tr><th>Quality</th><td>{escape(p["quality"])}</td></tr>'
+        "</table>"
+        + (f"<p>At risk through its inputs:</p><ul>{risks}</ul>" if risks else "<p>No input puts it at risk.</p>")
+        + "</section>"
+    )
 
 
 def _status(spec) -> str:

@@ -37,9 +37,12 @@ class Site:
     descriptors: int
 
 
-def build_site(mesh: Mesh, grants: list[Grant], stacks: dict[str, StackSettings], contracts_stack: str, out: Path) -> Site:
+def build_site(
+    mesh: Mesh, grants: list[Grant], stacks: dict[str, StackSettings], contracts_stack: str, out: Path, status: dict | None = None
+) -> Site:
     """Write the site into `out`; the contracts name the buckets and tables of `contracts_stack` (an environment's stacks,
-    or one stack)."""
+    or one stack). `status` (`meshplane status --format json`) shows on each product's page and on the front page."""
+    current = {p["product"]: p for p in status["products"]} if status else {}
     named = stacks_named(stacks, contracts_stack)
     catalog = entries(mesh, grants, stacks, deployments(mesh, stacks))
     contracts = odcs.contracts(mesh, *named)
@@ -64,7 +67,8 @@ def build_site(mesh: Mesh, grants: list[Grant], stacks: dict[str, StackSettings]
         )
         page = out / product_href(entry.address)
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(_mark(product_page(entry, picture, documents, contracts_stack)), encoding="utf-8")
+        shown = (status["at"], current.get(entry.address)) if status else None
+        page.write_text(_mark(product_page(entry, picture, documents, contracts_stack, shown)), encoding="utf-8")
     if len(catalog) <= FULL_LINEAGE_MAX:
         picture = lineage_svg.render(list(nodes.values()), edges, "Lineage of the mesh", list(mesh.domains))
         caption = "Every product and every declared input. Select a product to open its page."
@@ -75,7 +79,7 @@ def build_site(mesh: Mesh, grants: list[Grant], stacks: dict[str, StackSettings]
             f"domain, darker for more inputs, red where some are refused. Each of the {len(catalog)} products' pages draws its lineage."
         )
     index = out / "index.html"
-    index.write_text(_mark(index_page(catalog, picture, caption)), encoding="utf-8")
+    index.write_text(_mark(index_page(catalog, picture, caption, status)), encoding="utf-8")
     return Site(index=index, products=len(catalog), contracts=len(contracts), descriptors=len(descriptors))
 
 

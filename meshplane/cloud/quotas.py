@@ -16,12 +16,14 @@ class Per(str, Enum):
     role = "role"  # per IAM role
     key = "key"  # per KMS key
     document = "document"  # per policy document
+    alarm = "alarm"  # per CloudWatch alarm
 
 
 class Unit(str, Enum):
     count = "count"
     characters = "characters"  # IAM: characters of the minified JSON (whitespace not counted)
     bytes = "bytes"
+    seconds = "seconds"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ KMS_QUOTAS = "https://docs.aws.amazon.com/kms/latest/developerguide/resource-lim
 GLUE_QUOTAS = "https://docs.aws.amazon.com/general/latest/gr/glue.html"
 LF_NOTES = "https://docs.aws.amazon.com/lake-formation/latest/dg/cross-account-notes.html"
 ORG_LIMITS = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html"
+PUT_METRIC_ALARM = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
 
 TABLE: tuple[Quota, ...] = (
     # counted per account
@@ -74,6 +77,10 @@ TABLE: tuple[Quota, ...] = (
     Quota("kms.key-policy-size", "a key policy", Per.document, 32_768, Unit.bytes, adjustable=False,
           source="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html"),
     Quota("organizations.policy-size", "an SCP or RCP", Per.document, 5_120, Unit.characters, adjustable=False, source=ORG_LIMITS),
+    # alarms: "Period multiplied by EvaluationPeriods can't be more than 604,800 seconds" (a freshness alarm watches a
+    # product's freshness_hours, so no promise beyond seven days can be watched; MESH-021)
+    Quota("cloudwatch.alarm-evaluation-range", "an alarm's evaluation range (period x evaluation periods)", Per.alarm, 604_800,
+          Unit.seconds, adjustable=False, source=PUT_METRIC_ALARM),
 )  # fmt: skip
 
 QUOTAS: dict[str, Quota] = {q.id: q for q in TABLE}

@@ -16,7 +16,7 @@ from typing import Annotated
 from pydantic import Field, PrivateAttr, model_validator
 
 from meshplane.declarations.problems import MeshError, Problem, Severity, display_path
-from meshplane.declarations.spec import COLUMN_PATTERN, Classification, Environment, Handle, Integer, Number, RegularExpression, ScalarType, Spec
+from meshplane.declarations.spec import COLUMN_PATTERN, Classification, Environment, Handle, Integer, Number, QualityMetric, RegularExpression, ScalarType, Spec
 
 DEFAULT_PATH = Path("governance/federation.yaml")
 RULE_ID_PATTERN = r"^[A-Z]+-[0-9]{3}$"
@@ -94,6 +94,14 @@ class Images(Spec):
     )
 
 
+class QualityStandard(Spec):
+    """The quality rules the federation requires in one environment."""
+
+    required_metrics: tuple[QualityMetric, ...] = Field(
+        default=(),
+        description="Library metrics every active product declares a rule of, on its port or one of its columns (MESH-009).",
+    )
+
 
 class Federation(Spec):
     """Global decisions of the federation of domain representatives."""
@@ -135,6 +143,10 @@ class Federation(Spec):
         default=(),
         description="The platform team's handles on the code host (`@org/team`): `meshplane codeowners` makes them the reviewers "
         "of everything no domain owns (the program, governance, stacks, the workflows).",
+    )
+    quality: dict[Environment, QualityStandard] = Field(
+        default_factory=dict,
+        description="The quality rules required per environment (MESH-009): in prod, say, a `rowCount` rule of every active product.",
     )
     rules: dict[RuleId, RuleSetting] = Field(
         default_factory=dict, description="Mode of each rule per environment (rules not listed keep their severity)."

@@ -581,6 +581,7 @@ class OutputPort(Spec):
     partitions: tuple[Column, ...] = Field(
         default=(), description="Partition keys (columns of their own, as in the catalog)."
     )
+    quality: tuple[QualityRule, ...] = Field(default=(), description="Quality rules on the port's data (ODCS v3.2).")
     contract: str | None = Field(
         default=None,
         pattern=CONTRACT_PATTERN,

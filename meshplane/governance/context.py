@@ -12,6 +12,7 @@ from meshplane.declarations.mesh import DeclaredProduct, Mesh
 from meshplane.declarations.resolve import resolve
 from meshplane.declarations.spec import Environment, Product, Status
 from meshplane.governance.baseline import Baseline
+from meshplane.governance.promises import Promise, promise_of
 from meshplane.governance.rule import Finding
 
 
@@ -27,6 +28,25 @@ class MeshContext:
     def resolved(self) -> dict[str, Product]:
         """Each product as it deploys to the environment (overrides applied), by address."""
         return {address: resolve(p.spec, self.env) for address, p in self.mesh.products.items()}
+
+    @cached_property
+    def promises(self) -> dict[str, Promise]:
+        """What each product promises in the environment (its service levels on its job's schedule), by address; a product
+        that promises nothing (no service levels, retired, its job suspended) is left out."""
+        found = {}
+        for address, declared in self.mesh.products.items():
+            promise = promise_of(declared, self.resolved[address], self.env)
+            if promise is not None:
+                found[address] = promise
+        return found
+
+    @cached_property
+    def agreed_inputs(self) -> dict[str, list[str]]:
+        """Each consumer's inputs whose producers agreed to serve it, by the consumer's address."""
+        found: dict[str, list[str]] = {}
+        for grant in self.mesh.grants(self.federation.open_classifications):
+            found.setdefault(grant.consumer, []).append(grant.producer)
+        return found
 
     def products(self) -> Iterator[tuple[DeclaredProduct, Product]]:
         """(declared, resolved) for every product, in address order."""

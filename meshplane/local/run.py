@@ -223,6 +223,31 @@ def _verify(project: Project, endpoint: str | None, evaluation: Evaluation, echo
     return 0
 
 
+@aws_errors
+def status_stack(project: Project, endpoint: str | None, at, echo: Echo = print, err: Echo = _err, as_json: bool = False, domains=()) -> int:
+    """Each product's freshness, alarm and quality where the stack is deployed (the emulator it or --endpoint names, else
+    real AWS), judged as of `at`; exit 1 when a product in scope is stale, failing or never written."""
+    from meshplane.local import status as status_
+
+    if endpoint or project.settings.aws_endpoint:
+        where = given_at(project, "--endpoint", endpoint, "awsEndpoint")
+        endpoint = endpoint or project.settings.aws_endpoint
+        probe(endpoint, project.settings.region, where)
+    accounts = connect_all(endpoint, project.settings)
+    report = status_.status(project.mesh, project.settings, accounts.__getitem__, at, emulator=endpoint is not None, domains=domains)
+    if as_json:
+        echo(json.dumps({"stack": project.stack.name, **report.as_json()}, indent=2))
+    else:
+        for line in status_.text(report):
+            echo(line)
+    broken = [p.address for p in report.products if p.broken]
+    (err if as_json else echo)(
+        f"status: {len(report.products)} product(s) as of {at.isoformat()}, {len(broken)} stale, failing or never written; "
+        f"{report.calls_per_product:.1f} API calls per product read ({report.calls} calls, {report.read} products)"
+    )
+    return 1 if broken else 0
+
+
 def calls_per_resource(report: verify_.VerifyReport) -> str:
     """The API calls verify made per resource of each type (the same at any mesh size: nothing is read per pair), and
     those made to list what nobody declares."""

@@ -233,6 +233,55 @@ bad(
 
 ok("MESH-009", "stated", m())
 bad("MESH-009", "missing", m(setter(("service_levels",), _DELETE)), (LISTENS, ("name",)))
+ROW_COUNT = k.federation_with("quality:\n  prod:\n    required_metrics: [rowCount]\n")
+COUNTED = setter(("output", "quality"), [{"metric": "rowCount", "mustBeGreaterThan": 0, "unit": "rows"}])
+ok("MESH-009", "required-metric-on-the-port", m(COUNTED, COUNTED, federation=ROW_COUNT))
+NULLS = k.federation_with("quality:\n  prod:\n    required_metrics: [nullValues]\n")
+NO_NULLS = setter(("output", "columns", 1, "quality"), [{"metric": "nullValues", "mustBe": 0}])
+ok("MESH-009", "required-metric-on-a-column", m(NO_NULLS, NO_NULLS, federation=NULLS))
+ok("MESH-009", "not-required-in-dev", m(federation=ROW_COUNT, env="dev"))
+ok("MESH-009", "draft-not-required", m(COUNTED, setter(("status",), "draft"), federation=ROW_COUNT))
+bad("MESH-009", "required-metric-missing", m(COUNTED, setter(("output", "columns", 1, "quality"), [{"metric": "nullValues", "mustBe": 0}]), federation=ROW_COUNT), (PLAYS, ("output",)))
+
+FRESH = ("service_levels", "freshness_hours")
+WEEKLY = setter(("job", "schedule"), "0 0 * * 0")
+
+
+def _loosened(hours: float) -> Callable:
+    """users/play-events promises `hours`, reviewed as a change of the test mesh (where it promised 24)."""
+    return m(setter(FRESH, hours), based=True)
+
+
+# the test mesh: users/play-events promises 24 h on the default daily schedule; podcast-plays reads it, daily, promising 48
+ok("MESH-017", "daily-job-24-hours", m())
+ok("MESH-017", "suspended-promises-nothing", m(both(setter(FRESH, 1), setter(("job", "suspended"), True))))
+ok("MESH-017", "suspended-in-dev", m(both(setter(FRESH, 1), setter(("environments",), {"dev": {"suspended": True}})), env="dev"))
+ok("MESH-017", "hourly-job-1-hour", m(both(setter(FRESH, 1), setter(("job", "schedule"), "@hourly"))))
+bad("MESH-017", "daily-job-1-hour", m(setter(FRESH, 1)), (LISTENS, FRESH))
+bad("MESH-017", "weekly-in-dev", m(None, setter(("environments",), {"dev": {"schedule": "0 0 * * 0"}}), env="dev"), (PLAYS, FRESH))
+bad("MESH-017", "monthly-72-hours", m(None, both(setter(("job", "schedule"), "0 6 2 * *"), setter(FRESH, 72))), (PLAYS, FRESH))
+
+ok("MESH-018", "exactly-inputs-plus-period", m())  # 24 + 24
+ok("MESH-018", "unagreed-input-is-mesh-015s", m(setter(("consumers",), []), setter(FRESH, 24)))
+ok("MESH-018", "producers-change-is-mesh-019s", _loosened(30))
+ok("MESH-018", "schedule-alone-is-mesh-017s", m(None, setter(FRESH, 20)))
+ok("MESH-018", "more-often-than-daily", m(None, both(setter(FRESH, 30), setter(("job", "schedule"), "0 */6 * * *"))))  # 24 + 6
+bad("MESH-018", "fresher-than-inputs", m(None, setter(FRESH, 40)), (PLAYS, FRESH))
+bad("MESH-018", "no-base", m(setter(FRESH, 30)), (PLAYS, FRESH))
+bad("MESH-018", "input-added-in-the-change", lambda: dataclasses.replace(m(setter(FRESH, 30))(), base=_unread()), (PLAYS, FRESH))
+
+ok("MESH-019", "unchanged", m(based=True))
+ok("MESH-019", "no-base-is-mesh-018s", m(setter(FRESH, 30)))
+ok("MESH-019", "tightened", _loosened(12))
+bad("MESH-019", "producer-loosened", _loosened(30), (PLAYS, ("inputs", 0)))
+
+ok("MESH-020", "at-most-the-inputs", m())
+ok("MESH-020", "equal-to-the-input", m(None, setter(("service_levels", "availability"), 99.9)))
+bad("MESH-020", "above-the-input", m(None, setter(("service_levels", "availability"), 99.95)), (PLAYS, ("service_levels", "availability")))
+
+ok("MESH-021", "seven-days", m(None, both(WEEKLY, setter(FRESH, 168))))
+ok("MESH-021", "retired", m(None, both(WEEKLY, setter(FRESH, 192), setter(("status",), "retired"), setter(("deprecation",), RETIRED))))
+bad("MESH-021", "beyond-seven-days", m(None, both(WEEKLY, setter(FRESH, 192))), (PLAYS, FRESH))
 
 ok("MESH-010", "digest", m())
 ok("MESH-010", "release-tag", m(None, setter(("job", "image"), "registry.daff.example/podcasts/podcast-plays:v2.0.1-rc.1")))

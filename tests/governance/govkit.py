@@ -65,7 +65,7 @@ def listens() -> dict:
             "partitions": [{"name": "play_date", "type": "date", "description": "Day of the stream (UTC)."}],
         },
         "consumers": ["podcasts"],
-        "service_levels": {"freshness_hours": 2, "availability": 99.9},
+        "service_levels": {"freshness_hours": 24, "availability": 99.9},
         "retention_days": 400,
         "job": {"image": "registry.daff.example/users/play-events" + DIGEST},
     }
@@ -86,7 +86,7 @@ def plays() -> dict:
             ]
         },
         "inputs": ["users/play-events"],
-        "service_levels": {"freshness_hours": 24, "availability": 99.5},
+        "service_levels": {"freshness_hours": 48, "availability": 99.5},  # its input's 24 + a daily job's 24
         "retention_days": 365,
         "job": {"image": "registry.daff.example/podcasts/podcast-plays:1.4.0"},
         "declassification": "Counts plays per episode and day; no listener identifier leaves the job.",

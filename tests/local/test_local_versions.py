@@ -17,7 +17,7 @@ def publish_version_2(root) -> None:
     path = root / PLAYS
     text = path.read_text()
     v1 = text[text.index("  columns:\n") : text.index("consumers:\n")]
-    text = text.replace(DEVICE, "").replace("output:\n  format: parquet\n", "output:\n  version: 2\n  format: parquet\n")
+    text = text.replace(DEVICE, "").replace("output:\n", "output:\n  version: 2\n", 1)
     path.write_text(text + "previous_outputs:\n  - version: 1\n    deprecation: {date: 2031-06-30}\n" + "".join(f"  {line}\n" for line in v1.splitlines()))
     taste = root / "domains/playlists/products/listener-taste.yaml"
     taste.write_text(taste.read_text().replace("  - users/play-events\n", "  - users/play-events@2\n"))

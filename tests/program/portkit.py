@@ -22,13 +22,16 @@ COLUMNS = """    - {name: event_id, type: string, description: The event's ident
 """
 
 
+ROW_COUNT = "  quality: [{metric: rowCount, mustBeGreaterThan: 0, unit: rows}]\n"  # the federation asks it in prod
+
+
 def product(name: str, *, output: str = "", inputs: str = "[]", consumers: str = "[]", extra: str = "", amount: str = "int") -> str:
     return (
         "# yaml-language-server: $schema=../../../schemas/product.schema.json\n"
         f"name: {name}\ndescription: The {name} product of the versioned test project.\nowner: team@example.com\n"
-        f"kind: source-aligned\nclassification: internal\noutput:\n{output}  columns:\n{COLUMNS % amount}"
+        f"kind: source-aligned\nclassification: internal\noutput:\n{output}{ROW_COUNT}  columns:\n{COLUMNS % amount}"
         f"inputs: {inputs}\nconsumers: {consumers}\n"
-        "service_levels: {freshness_hours: 24, availability: 99.5}\n"
+        f"service_levels: {{freshness_hours: {24 if inputs == '[]' else 48}, availability: 99.5}}\n"  # a reader: its input's + a day
         f"job:\n  image: {IMAGE}\n{extra}"
     )
 

@@ -49,7 +49,7 @@ def good_mesh(files: MeshFiles) -> None:
     """Loads clean and meets the governance rules; one input is refused (the producer does not list it)."""
     files.product("users", "profile-updates", classification="restricted", consumers=["podcasts/listener-demographics"], extra=SLO)
     files.product("users", "play-events", classification="confidential", extra=SLO)
-    files.product("podcasts", "listener-demographics", classification="restricted", inputs=["users/profile-updates", "users/play-events"], extra=SLO)
+    files.product("podcasts", "listener-demographics", classification="restricted", inputs=["users/profile-updates", "users/play-events"], extra=SLO.replace("24", "48"))
 
 
 def test_one_run_reports_every_problem_of_every_file(mesh_files):
@@ -186,7 +186,7 @@ def test_every_command_defaults_to_one_environment_that_writes_to_no_cloud(capsy
     parser = cli.build_parser()
     commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001  (argparse keeps them there)
     with_env = {name: p for name, p in commands.items() if any("--env" in a.option_strings for a in p._actions)}  # noqa: SLF001
-    assert set(with_env) == {"validate", "plan", "quotas", "up", "verify", "test", "access", "diff", "export", "catalog"}
+    assert set(with_env) == {"validate", "plan", "quotas", "up", "verify", "test", "status", "access", "diff", "export", "catalog"}
     for name, p in with_env.items():
         env = next(a for a in p._actions if "--env" in a.option_strings)  # noqa: SLF001
         assert env.default in (None, DEFAULT_ENVIRONMENT) and f"default: {DEFAULT_ENVIRONMENT}" in env.help, name

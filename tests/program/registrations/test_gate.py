@@ -57,7 +57,7 @@ def test_an_unresolved_input_registers_nothing(project, registrations):
     with pytest.raises(MeshError) as caught:
         engine.evaluate("dev", root=project)
     assert [str(p) for p in caught.value.problems] == [
-        "domains/podcasts/products/listener-demographics.yaml:31: error: input 'users/profile-changes' does not resolve to a product"
+        "domains/podcasts/products/listener-demographics.yaml:32: error: input 'users/profile-changes' does not resolve to a product"
     ]
     assert [t for t in registrations if t != "pulumi:pulumi:Stack"] == []
 

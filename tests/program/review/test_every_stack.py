@@ -44,7 +44,7 @@ def with_a_contract(root: Path, monkeypatch, capsys) -> None:
     (root / CONTRACT).parent.mkdir()
     (root / CONTRACT).write_text((root / "out/odcs/podcasts/podcast-plays.odcs.yaml").read_text())
     text = (root / PODCAST_PLAYS).read_text()
-    start, end = text.index("  columns:\n"), text.index("consumers:\n")
+    start, end = text.index("output:\n") + len("output:\n"), text.index("consumers:\n")  # the rules go with the schema
     (root / PODCAST_PLAYS).write_text(text[:start] + "  contract: contracts/podcast-plays.odcs.yaml\n" + text[end:])
     (root / ".gitignore").write_text("out/\n")
     commit(root, "podcast-plays from its contract")

@@ -58,7 +58,7 @@ def test_a_column_removed_fails_unless_published_as_a_new_major_version(repo, mo
     # the same change as version 2, version 1 kept beside it with a deprecation date
     text, before = (repo / PLAYS).read_text(), git(repo, "show", f"main:{PLAYS}")
     v1 = before[before.index("  columns:\n") : before.index("consumers:\n")]
-    text = text.replace("output:\n  format: parquet\n", "output:\n  version: 2\n  format: parquet\n")
+    text = text.replace("output:\n", "output:\n  version: 2\n", 1)
     text += "previous_outputs:\n  - version: 1\n    deprecation: {date: 2031-01-01}\n" + "".join(f"  {line}\n" for line in v1.splitlines())
     (repo / PLAYS).write_text(text)
     code, changes = diff(repo, monkeypatch, capsys)

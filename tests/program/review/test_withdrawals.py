@@ -54,14 +54,14 @@ def test_the_consumers_own_check_warns_of_a_withdrawal_already_on_main(checkout,
     for scope in ((), ("--domain", "artists")):
         code, found, err = validate(checkout, monkeypatch, capsys, *scope)
         assert code == 0, err
-        assert rules(found) == [("MESH-015", "warning", ROYALTIES, 33)]
+        assert rules(found) == [("MESH-015", "warning", ROYALTIES, 34)]
         assert f"({PLAYS}:{producer_line(checkout)})" in found["findings"][0]["message"]
         assert found["base"].startswith("the merge-base of HEAD and origin/main (")
 
 
 def test_the_pull_requests_gate_warns_of_it_too(checkout, monkeypatch, capsys):
     code, found, _ = validate(checkout, monkeypatch, capsys, "--base", "origin/main")
-    assert code == 0 and rules(found) == [("MESH-015", "warning", ROYALTIES, 33)] and found["base"] == "origin/main"
+    assert code == 0 and rules(found) == [("MESH-015", "warning", ROYALTIES, 34)] and found["base"] == "origin/main"
 
 
 def test_an_input_the_consumers_change_adds_without_agreement_stays_the_mandatory_error(origin, checkout, monkeypatch, capsys):
@@ -69,12 +69,12 @@ def test_an_input_the_consumers_change_adds_without_agreement_stays_the_mandator
     for base in ((), ("--base", "origin/main")):  # the check before the pull request, and the pull request's gate
         code, found, _ = validate(checkout, monkeypatch, capsys, *base)
         assert code == 1
-        assert ("MESH-005", "error", PODCAST_PLAYS, 29) in rules(found) and ("MESH-015", "warning", ROYALTIES, 33) in rules(found)
+        assert ("MESH-005", "error", PODCAST_PLAYS, 30) in rules(found) and ("MESH-015", "warning", ROYALTIES, 34) in rules(found)
     commit(checkout, "the change")
     git(origin, "pull", "-q", "--ff-only", str(checkout), "artists-retention")  # merged on main
     git(checkout, "fetch", "-q")
     code, found, _ = validate(checkout, monkeypatch, capsys)  # once merged, the refusal stands and warns
-    assert code == 0 and ("MESH-015", "warning", PODCAST_PLAYS, 29) in rules(found)
+    assert code == 0 and ("MESH-015", "warning", PODCAST_PLAYS, 30) in rules(found)
 
 
 def test_a_branch_made_before_the_withdrawal_is_told_once_it_takes_main(origin, tmp_path, monkeypatch, capsys):
@@ -86,7 +86,7 @@ def test_a_branch_made_before_the_withdrawal_is_told_once_it_takes_main(origin, 
     assert code == 0 and found["findings"] == [] and found["base"] is None  # nothing refused in its tree: no baseline read
     git(root, "merge", "-q", "--ff-only", "origin/main")
     code, found, _ = validate(root, monkeypatch, capsys)
-    assert code == 0 and rules(found) == [("MESH-015", "warning", ROYALTIES, 33)]
+    assert code == 0 and rules(found) == [("MESH-015", "warning", ROYALTIES, 34)]
 
 
 def test_outside_a_git_checkout_a_refused_input_warns_naming_the_producers_line(checkout, tmp_path, monkeypatch, capsys):
@@ -95,7 +95,7 @@ def test_outside_a_git_checkout_a_refused_input_warns_naming_the_producers_line(
     edit(plain, PODCAST_PLAYS, "consumers:\n", "inputs:\n  - users/play-events\nconsumers:\n")
     code, found, err = validate(plain, monkeypatch, capsys)
     assert code == 0 and found["base"] is None
-    assert rules(found) == [("MESH-015", "warning", ROYALTIES, 33), ("MESH-015", "warning", PODCAST_PLAYS, 29)]
+    assert rules(found) == [("MESH-015", "warning", ROYALTIES, 34), ("MESH-015", "warning", PODCAST_PLAYS, 30)]
     assert all("does not list" in f["message"] and f"({PLAYS}:{producer_line(plain)})" in f["message"] for f in found["findings"])
     code, out, _ = meshplane(plain, monkeypatch, capsys, "validate", "--env", "prod")
     assert code == 0

@@ -30,7 +30,7 @@ def version_2(text: str, *, partitions: bool = True) -> str:
     """play-events' version 2 (its device column dropped) beside version 1, kept as it was (or without its partitions)."""
     start, end = text.index("  columns:\n"), text.index("consumers:\n")
     kept = text[start:end] if partitions else text[start : text.index("  partitions:\n")]
-    text = text.replace("output:\n  format: parquet\n", "output:\n  version: 2\n  format: parquet\n").replace(DEVICE, "")
+    text = text.replace("output:\n", "output:\n  version: 2\n", 1).replace(DEVICE, "")
     return text + "previous_outputs:\n  - version: 1\n    deprecation: {date: 2031-01-01}\n    format: parquet\n" + "".join(f"  {line}\n" for line in kept.splitlines())
 
 

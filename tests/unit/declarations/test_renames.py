@@ -14,7 +14,7 @@ SLO = "service_levels: {freshness_hours: 24, availability: 99.5}\n"
 def renamed_mesh(files: MeshFiles) -> None:
     """users/alpha was users/old-alpha; podcasts/beta still reads it, and users/gamma still serves it, by the old address."""
     files.product("users", "alpha", product_text("alpha", classification="confidential", consumers=["podcasts/beta"], extra="previous_names: [old-alpha]\n" + SLO))
-    files.product("podcasts", "beta", classification="confidential", inputs=["users/old-alpha"], extra=SLO)
+    files.product("podcasts", "beta", classification="confidential", inputs=["users/old-alpha"], extra=SLO.replace("24", "48"))  # its input's + a day
     files.product("users", "gamma", classification="confidential", consumers=["podcasts/old-beta", "users/old-alpha"], extra=SLO)
     files.product("podcasts", "delta", product_text("delta", extra="previous_names: [old-beta, older-beta]\n" + SLO))
 

@@ -196,8 +196,9 @@ def test_validate_and_the_program_refuse_a_forged_name(mesh_files, capsys):
 
     domain, long_name, forged = crafted()
     slo = "service_levels: {freshness_hours: 24, availability: 99.5}\n"
-    mesh_files.product(domain, long_name, product_text(long_name, extra=slo))
-    mesh_files.product(domain, forged, product_text(forged, extra=slo))
+    counted = "output:\n  quality: [{metric: rowCount, mustBeGreaterThan: 0, unit: rows}]\n"  # the federation asks it in prod
+    mesh_files.product(domain, long_name, product_text(long_name, extra=slo).replace("output:\n", counted))
+    mesh_files.product(domain, forged, product_text(forged, extra=slo).replace("output:\n", counted))
     root = mesh_files.root.parent
     (root / "stacks").mkdir()
     (root / "stacks" / "Pulumi.prod.yaml").write_text((ROOT / "stacks" / "Pulumi.prod.yaml").read_text().replace('["podcasts"]', f'["{domain}"]'))

@@ -45,7 +45,7 @@ def _class_of(key: str):
 
 def broken(files: MeshFiles) -> None:
     files.product("users", "alpha", product_text("alpha", classification="internal", extra=SLO))
-    files.product("users", "beta", product_text("beta", classification="restricted", inputs=["users/alpha"], extra=SLO))
+    files.product("users", "beta", product_text("beta", classification="restricted", inputs=["users/alpha"], extra=SLO.replace("24", "48")))  # its input's + a day
     files.product("podcasts", "gamma", product_text("gamma", classification="internal", inputs=["users/beta"], extra=SLO))
 
 
