@@ -8,9 +8,12 @@ domain's data for the queries Lake Formation authorises). The matrix is computed
 The proof (`--check`) reads the deployment's documents back (roles and their policies, bucket, access
 point and key policies, key grants, Lake Formation grants and locations) and decides every principal x
 product x action with an evaluator of AWS's semantics (meshplane.evaluator), a rogue role that may do
-anything by its own policies (`s3:*`, `kms:*`, `glue:*`, `lakeformation:*`) included. Then, what the
-emulator itself enforces: moto's IAM enforcement must agree with the evaluator on what identity policies
-alone allow, and every agreement's access point must reach its own bucket.
+anything by its own policies (`s3:*`, `kms:*`, `glue:*`, `lakeformation:*`) included; the documents are read
+back once and indexed, so one cell costs the same at any mesh size. Scoped to some domains (`Scope`), it
+decides every principal of the stack on their products and their principals on every product. Then, what the
+emulator itself enforces: moto's IAM enforcement must agree with the evaluator on what identity policies alone
+allow (asked in process for every pair when the command started the emulator, else over HTTP for a sample
+whose counts the report gives), and every agreement's access point must reach its own bucket.
 """
 
 from __future__ import annotations
