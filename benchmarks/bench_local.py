@@ -178,7 +178,8 @@ def growth(rows: list[dict]) -> list[str]:
                 parts += (f"; access check per 100,000 cells x{b['access_s_per_100k'] / a['access_s_per_100k']:.2f} "
                           f"(CPU x{b['access_cpu_s_per_100k'] / a['access_cpu_s_per_100k']:.2f})")  # fmt: skip
             per, per_cpu = b["apply_s_per_1000"] / a["apply_s_per_1000"], b["apply_cpu_s_per_1000"] / a["apply_cpu_s_per_1000"]
-            same = "the same" if b.get("verify_calls") == a.get("verify_calls") else f"NOT the same ({a.get('verify_calls')} / {b.get('verify_calls')})"
+            same = ("not measured" if "verify_calls" not in a or "verify_calls" not in b else "the same" if b["verify_calls"] == a["verify_calls"]
+                    else f"NOT the same ({a['verify_calls']} / {b['verify_calls']})")  # fmt: skip
             lines.append(f"{accounts}: {a['products']:,} -> {b['products']:,} products (x{b['products'] / a['products']:.0f}, resources "
                          f"x{b['resources'] / a['resources']:.1f}): {parts}; apply seconds per 1,000 resources x{per:.2f} (CPU x{per_cpu:.2f}); "
                          f"verify's API calls per resource {same}")  # fmt: skip
