@@ -341,7 +341,8 @@ def status(args: argparse.Namespace) -> int:
 def access(args: argparse.Namespace) -> int:
     from meshplane.local.run import access_matrix
 
-    return access_matrix(stack_project(args), args.check, args.endpoint, args.format == "json")
+    whole = stack_project(argparse.Namespace(**{**vars(args), "domain": None}), name=stack_name(args)) if args.domain and args.check else None
+    return access_matrix(stack_project(args), args.check, args.endpoint, args.format == "json", whole=whole)
 
 
 def quotas(args: argparse.Namespace) -> int:

@@ -30,4 +30,4 @@ def through(principal: iam.Node, action: str, point: AccessPoint, bucket: Bucket
     if not iam.allowed(principal, action, point_resource, CONTEXT, point.policy, point.account):
         return False
     context = {**CONTEXT, "s3:DataAccessPointArn": point.arn, "s3:DataAccessPointAccount": point.account}
-    return iam.resource_says(principal, bucket.account, bucket.policy, action, bucket_resource, context) is iam.Match.allow
+    return iam.resource_allows(principal, bucket.account, bucket.policy, action, bucket_resource, context)

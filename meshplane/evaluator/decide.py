@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from enum import Enum
 
 from meshplane.evaluator import access_points, grants, iam, lakeformation
-from meshplane.evaluator.model import Bucket, Deployment, Key, Principal, Table
+from meshplane.evaluator.model import AccessPoint, Bucket, CatalogGrant, Deployment, Grant, Key, Principal, Table
 
 PROBE = "meshplane/probe"  # the object every object action is decided for
 CONTEXT = {"aws:SecureTransport": "true"}
@@ -43,10 +44,26 @@ MODELLED = {
 
 
 class Decider:
+    """Decides cells over a deployment's documents, indexed once: the access points of each bucket, the grants of
+    each key by grantee, the catalog grants by principal and database. Deciding one cell reads only what is about
+    its principal and product, whatever the mesh's size."""
+
     def __init__(self, deployment: Deployment):
         self.d = deployment
         self._nodes: dict[str, iam.Node] = {}
         self.via_s3 = f"s3.{deployment.region}.amazonaws.com"
+        self.points: dict[str, list[AccessPoint]] = defaultdict(list)  # bucket name -> its access points
+        for point in deployment.access_points:
+            self.points[point.bucket].append(point)
+        self.grants: dict[tuple[str, str], tuple[Grant, ...]] = {}  # (key ARN, grantee) -> its grants on that key
+        for key in deployment.keys.values():
+            mine: dict[str, list[Grant]] = defaultdict(list)
+            for grant in key.grants:
+                mine[grant.grantee].append(grant)
+            self.grants.update({(key.arn, grantee): tuple(found) for grantee, found in mine.items()})
+        self.catalog_grants: dict[tuple[str, str, str], list[CatalogGrant]] = defaultdict(list)  # (principal, catalog, database)
+        for g in deployment.catalog_grants:
+            self.catalog_grants[(g.principal, g.catalog, g.database)].append(g)
 
     def node(self, principal: Principal) -> iam.Node:
         if principal.arn not in self._nodes:
@@ -61,7 +78,7 @@ class Decider:
         resource = bucket.arn if key is None else f"{bucket.arn}/{key}"
         if iam.allowed(node, action, resource, CONTEXT, bucket.policy, bucket.account):
             return True
-        return any(access_points.through(node, action, p, bucket, key) for p in self.d.access_points if p.bucket == bucket.name)
+        return any(access_points.through(node, action, p, bucket, key) for p in self.points.get(bucket.name, ()))
 
     # KMS ------------------------------------------------------------------------------------------
 
@@ -69,7 +86,7 @@ class Decider:
         node = self.node(principal)
         if iam.allowed(node, action, key.arn, context, key.policy, key.account):
             return True
-        if grants.granted(key, principal.arn, action, context) is None:
+        if grants.granted(self.grants.get((key.arn, principal.arn), ()), principal.arn, action, context) is None:
             return False
         if iam.resource_says(node, key.account, key.policy, action, key.arn, context) is iam.Match.deny:
             return False  # a key policy's Deny overrides a grant
@@ -87,10 +104,13 @@ class Decider:
         levels = (table.catalog_arn, table.database_arn, table.arn)
         if not all(iam.identity_allows(node, "glue:GetTable", arn, CONTEXT) for arn in levels):
             return False
-        return lakeformation.describes(self.d.catalog_grants, principal.arn, table)
+        return lakeformation.describes(self._catalog_grants(principal, table), principal.arn, table)
+
+    def _catalog_grants(self, principal: Principal, table: Table) -> list[CatalogGrant]:
+        return self.catalog_grants.get((principal.arn, table.account, table.database), [])
 
     def query(self, principal: Principal, table: Table, bucket: Bucket) -> bool:
-        if not (self.catalog(principal, table) and lakeformation.selects(self.d.catalog_grants, principal.arn, table)):
+        if not (self.catalog(principal, table) and lakeformation.selects(self._catalog_grants(principal, table), principal.arn, table)):
             return False
         if not iam.identity_allows(self.node(principal), "lakeformation:GetDataAccess", "*", CONTEXT):
             return False

@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from meshplane.evaluator.model import Grant, Key
 
@@ -41,10 +41,11 @@ def satisfies(grant: Grant, context: Mapping[str, str]) -> bool:
     return True
 
 
-def granted(key: Key, principal: str, action: str, context: Mapping[str, str]) -> Grant | None:
-    """The grant on `key` that lets `principal` do `action` in `context`, if any."""
+def granted(key: Key | Iterable[Grant], principal: str, action: str, context: Mapping[str, str]) -> Grant | None:
+    """The grant on `key` (or among some of its grants: those of `principal`) that lets `principal` do `action` in
+    `context`, if any."""
     operation = OPERATION.get(action)
-    for grant in key.grants:
+    for grant in key.grants if isinstance(key, Key) else key:
         if grant.grantee == principal and operation in grant.operations and satisfies(grant, context):
             return grant
     return None

@@ -8,15 +8,21 @@ domain's data for the queries Lake Formation authorises). The matrix is computed
 The proof (`--check`) reads the deployment's documents back (roles and their policies, bucket, access
 point and key policies, key grants, Lake Formation grants and locations) and decides every principal x
 product x action with an evaluator of AWS's semantics (meshplane.evaluator), a rogue role that may do
-anything by its own policies (`s3:*`, `kms:*`, `glue:*`, `lakeformation:*`) included. Then, what the
-emulator itself enforces: moto's IAM enforcement must agree with the evaluator on what identity policies
-alone allow, and every agreement's access point must reach its own bucket.
+anything by its own policies (`s3:*`, `kms:*`, `glue:*`, `lakeformation:*`) included; the documents are read
+back once and indexed, so one cell costs the same at any mesh size. Scoped to some domains (`Scope`), it
+decides every principal of the stack on their products and their principals on every product. Then, what the
+emulator itself enforces: moto's IAM enforcement must agree with the evaluator on what identity policies alone
+allow (asked in process for every pair when the command started the emulator, else over HTTP for a sample
+whose counts the report gives), and every agreement's access point must reach its own bucket.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from botocore.exceptions import ClientError
@@ -28,6 +34,7 @@ from meshplane.declarations.spec import Status
 from meshplane.evaluator import iam
 from meshplane.evaluator.decide import MODELLED, PROBE, Action, Decider
 from meshplane.local.emulator import Aws, enforcement, error_code
+from meshplane.local.moto_authority import Authority, Caller
 from meshplane.local.readback import read_back
 from meshplane.registrations.engine import Evaluation
 from meshplane.registrations.project import Project
@@ -159,49 +166,112 @@ def dumps(m: Matrix) -> str:
 # --- the proof ----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What `access --check --domain D` decides: every principal of the stack against D's products (`products`), and
+    D's principals (`principals`) against every product of the stack."""
+
+    domains: tuple[str, ...]
+    principals: frozenset[str]  # role ARNs
+    products: frozenset[str]  # ports
+
+    def holds(self, principal: Principal, port: str) -> bool:
+        return principal.kind == "rogue" or principal.arn in self.principals or port in self.products
+
+
+def scope_of(m: Matrix, domains: list[str]) -> Scope:
+    """The scope of the domains `domains` within the whole stack's matrix `m`."""
+    principals = {p.arn for p in m.principals if p.owner in domains or p.owner.split("/")[0] in domains}
+    products = {port for port in m.deployed if split_input(port)[0].split("/")[0] in domains}
+    return Scope(tuple(sorted(domains)), frozenset(principals), frozenset(products))
+
+
 @dataclass
 class CheckReport:
     decided: int  # principal x product x action cells decided by the evaluator
-    probed: int  # principal x product pairs moto enforced
+    probed: int  # principal x product pairs moto's enforcement was asked about
     mismatches: list[Problem]
     notes: list[str]
+    seconds: float = 0.0  # the evaluator's, for `decided` cells
+    cpu: float = 0.0
+    moto: str = ""  # how moto was asked: "in process" or "over HTTP"
+    allowed: int = 0  # of `probed`: pairs with an action allowed by identity
+    denied: int = 0  # of `probed`: pairs with none
+    unsent: int = 0  # pairs denied by identity that the HTTP sample did not send
+
+    @property
+    def per_100k(self) -> float:
+        return self.seconds / self.decided * 100_000 if self.decided else 0.0
+
+    @property
+    def cpu_per_100k(self) -> float:
+        return self.cpu / self.decided * 100_000 if self.decided else 0.0
+
+    def rate(self) -> str:
+        return f"{self.per_100k:.2f} s per 100,000 cells ({self.cpu_per_100k:.2f} CPU s)"
 
 
-def check(m: Matrix, evaluation: Evaluation, accounts: dict[str, Aws], default: str, region: str, endpoint: str, echo: Callable[[str], None] = print) -> CheckReport:
-    """Decide every cell over the documents read back, then let moto enforce what it can; one problem per departure."""
+def decide(decider: Decider, principal, bucket) -> dict[Action, bool]:
+    """Every action decided for one principal on one product: the place a further set of cells is decided."""
+    return decider.cell(principal, bucket)
+
+
+def check(
+    m: Matrix,
+    evaluation: Evaluation,
+    accounts: dict[str, Aws],
+    default: str,
+    region: str,
+    endpoint: str,
+    echo: Callable[[str], None] = print,
+    scope: Scope | None = None,
+    in_process: bool = False,
+) -> CheckReport:
+    """Decide every cell over the documents read back (of the whole matrix `m`, or of `scope` within it), then let
+    moto enforce what it can (`in_process`: its authorization code asked here, for every pair; else over HTTP, for a
+    sample); one problem per departure."""
     for note in (*CAVEATS, *(f"{a.value}: {how}" for a, how in MODELLED.items())):
         echo(f"note: {note}")
     rogues = {account: _rogue(aws, account) for account, aws in accounts.items()}
     principals = [*m.principals, *(Principal(arn, "rogue", f"account {a}", "(the access check)") for a, arn in rogues.items())]
     mismatches: list[Problem] = []
+    report = CheckReport(0, 0, mismatches, list(CAVEATS))
     try:
         deployment = read_back(evaluation, accounts, default, region, rogues.values())
         decider = Decider(deployment)
         targets = [a for a in m.products if a in m.deployed and m.buckets[a] in deployment.buckets]
         missing = [a for a in m.products if a in m.deployed and m.buckets[a] not in deployment.buckets]
+        absent = [p for p in principals if p.arn not in deployment.principals]
+        if scope is not None:  # outside the scope, what is not deployed here is not the scope's to answer for
+            outside = [a for a in missing if a not in scope.products] + [p for p in absent if p.arn not in scope.principals]
+            if outside:
+                echo(f"note: {len(outside)} principal(s) and product(s) of other domains are not deployed here: nothing decided for them")
+            missing, absent = [a for a in missing if a in scope.products], [p for p in absent if p.arn in scope.principals or p.kind == "rogue"]
         mismatches += [Problem(_path(m, a), 1, f"access: {a}: bucket {m.buckets[a]} is missing, nothing to decide") for a in missing]
-        decided = 0
-        for p in principals:
-            found = deployment.principals.get(p.arn)
-            if found is None:
-                mismatches.append(Problem(p.path, 1, f"access: {p.label}: role {p.arn} is missing, so it can reach nothing"))
-                continue
-            for address in targets:
-                cell = decider.cell(found, deployment.buckets[m.buckets[address]])
-                decided += len(cell)
-                declared = m.actions(p, address)
-                wrong = sorted(a.value for a, yes in cell.items() if yes != (a in declared))
-                if wrong:
-                    said = ", ".join(f"{a} {'allowed' if cell[Action(a)] else 'denied'}" for a in wrong)
-                    mismatches.append(Problem(p.path, _line(m, p, address), f"access: {p.label} on {address}: declared {symbol(declared)}, "
-                                              f"decided {said} (as {p.arn})"))  # fmt: skip
-        echo(f"decided {decided:,} principal x product x action cells over the documents read back "
-             f"({len(principals)} principals, {len(rogues)} of them rogue; {len(targets)} products)")
-        probed = _moto(m, principals, targets, decider, deployment, accounts, endpoint, mismatches, echo)
+        mismatches += [Problem(p.path, 1, f"access: {p.label}: role {p.arn} is missing, so it can reach nothing") for p in absent]
+        present = [p for p in principals if p.arn in deployment.principals]
+        pairs = [(p, a) for p in present for a in targets if scope is None or scope.holds(p, a)]
+        started, cpu = time.perf_counter(), time.process_time()
+        for p, address in pairs:
+            cell = decide(decider, deployment.principals[p.arn], deployment.buckets[m.buckets[address]])
+            report.decided += len(cell)
+            declared = m.actions(p, address)
+            wrong = sorted(a.value for a, yes in cell.items() if yes != (a in declared))
+            if wrong:
+                said = ", ".join(f"{a} {'allowed' if cell[Action(a)] else 'denied'}" for a in wrong)
+                mismatches.append(Problem(p.path, _line(m, p, address), f"access: {p.label} on {address}: declared {symbol(declared)}, "
+                                          f"decided {said} (as {p.arn})"))  # fmt: skip
+        report.seconds, report.cpu = time.perf_counter() - started, time.process_time() - cpu
+        what = "" if scope is None else f"scope: domain(s) {', '.join(scope.domains)}, every principal on its products and its principals on every product; "
+        echo(f"decided {report.decided:,} principal x product x action cells over the documents read back in {report.seconds:.1f} s "
+             f"({report.cpu:.1f} CPU s; {report.rate()}): {what}{len(present)} principals, {len(rogues)} of them rogue; "
+             f"{len(targets)} products")  # fmt: skip
+        _moto(m, pairs, decider, deployment, accounts, endpoint, report, echo, in_process)
     finally:
         for account, arn in rogues.items():
             _remove_rogue(accounts[account], arn)
-    return CheckReport(decided, probed, sorted(mismatches), list(CAVEATS))
+    report.mismatches = sorted(mismatches)
+    return report
 
 
 def _rogue(aws: Aws, account: str) -> str:
@@ -227,13 +297,46 @@ def _remove_rogue(aws: Aws, arn: str) -> None:
             raise
 
 
-def _moto(m: Matrix, principals, targets, decider: Decider, deployment, accounts, endpoint: str, mismatches: list[Problem], echo) -> int:
-    """What the emulator enforces: identity policies (moto's IAM enforcement, bucket policies lifted, since moto applies
-    their Deny to everyone), and that each agreement's access point reaches its own bucket."""
-    buckets = {address: deployment.buckets[m.buckets[address]] for address in targets}
+IDENTITY = ("s3:GetObject", "s3:ListBucket", "s3:PutObject")  # what moto's enforcement is compared on
+
+
+def _resource(bucket, action: str) -> str:
+    return bucket.arn if action == "s3:ListBucket" else f"{bucket.arn}/{PROBE}"
+
+
+def sample(pairs: list[tuple[Principal, str]], allows: dict[tuple[str, str], bool]) -> list[tuple[Principal, str]]:
+    """The pairs sent to moto over HTTP: every pair the evaluator allows an action by identity, and a denied pair for
+    each principal and each product that has one (the first by a hash of the pair: the same sample every run)."""
+    chosen = {(p.arn, a) for p, a in pairs if allows[(p.arn, a)]}
+    denied = sorted(((hashlib.sha256(f"{p.arn} {a}".encode()).hexdigest(), p.arn, a) for p, a in pairs if not allows[(p.arn, a)]))
+    covered: set[str] = set()
+    for _, arn, address in denied:
+        if arn not in covered or address not in covered:
+            chosen.add((arn, address))
+            covered.update((arn, address))
+    return [(p, a) for p, a in pairs if (p.arn, a) in chosen]
+
+
+def _moto(m: Matrix, pairs, decider: Decider, deployment, accounts, endpoint: str, report: CheckReport, echo, in_process: bool) -> None:
+    """What the emulator enforces: identity policies (moto's IAM enforcement: asked in this process for every pair when
+    the command started the emulator, else over HTTP for a sample, bucket policies lifted since moto applies their
+    Deny to everyone), and that each agreement's access point reaches its own bucket."""
+    mismatches = report.mismatches
+    identity: dict[tuple[str, str, str], bool] = {}
+    for p, address in pairs:
+        bucket, node = deployment.buckets[m.buckets[address]], decider.node(deployment.principals[p.arn])
+        for action in IDENTITY:
+            identity[(p.arn, address, action)] = iam.identity_allows(node, action, _resource(bucket, action), {"aws:SecureTransport": "true"})
+    allows = {(p.arn, a): any(identity[(p.arn, a, action)] for action in IDENTITY) for p, a in pairs}
+    asked = pairs if in_process else sample(pairs, allows)
+    report.moto, report.probed, report.unsent = ("in process" if in_process else "over HTTP"), len(asked), len(pairs) - len(asked)
+    report.allowed = sum(allows[(p.arn, a)] for p, a in asked)
+    report.denied = report.probed - report.allowed
+    used = {m.buckets[a] for _, a in pairs}
+    points = [point for point in deployment.access_points if point.bucket in used]
+    buckets = {name: deployment.buckets[name] for name in sorted(used) if in_process is False or any(p.bucket == name for p in points)}
     lifted: dict[str, str] = {}
-    sessions: dict[str, object] = {}
-    probed = 0
+    callers: dict[str, object] = {}
     try:
         for bucket in buckets.values():
             s3 = accounts[bucket.account].client("s3")
@@ -241,43 +344,44 @@ def _moto(m: Matrix, principals, targets, decider: Decider, deployment, accounts
                 lifted[bucket.name] = json.dumps(bucket.policy)
                 s3.delete_bucket_policy(Bucket=bucket.name)
             s3.put_object(Bucket=bucket.name, Key=PROBE, Body=b"meshplane access probe\n")
-        for point in deployment.access_points:  # enforcement off: wiring only (moto stores access point policies, enforces none)
+        for point in points:  # enforcement off: wiring only (moto stores access point policies, enforces none)
             aws = accounts[point.account]
             body = aws.through_access_points().get_object(Bucket=point.arn, Key=PROBE)["Body"].read()
             if body != b"meshplane access probe\n":
                 mismatches.append(Problem("(emulator)", 1, f"access: access point {point.name} does not reach bucket {point.bucket}"))
-        echo(f"every agreement's access point reaches its bucket ({len(deployment.access_points)} read through their access points)")
-        for p in principals:
-            if p.arn in deployment.principals:
-                aws = accounts[p.arn.split(":")[4]]
-                creds = aws.client("sts").assume_role(RoleArn=p.arn, RoleSessionName=SESSION)["Credentials"]
-                sessions[p.arn] = aws.as_credentials(creds).client("s3")
-        with enforcement(endpoint):
-            for p in principals:
-                client = sessions.get(p.arn)
-                if client is None:
-                    continue
-                node = decider.node(deployment.principals[p.arn])
-                for address, bucket in buckets.items():
-                    probed += 1
+        echo(f"every agreement's access point reaches its bucket ({len(points)} read through their access points)")
+        for arn in {p.arn for p, _ in asked}:
+            aws = accounts[arn.split(":")[4]]
+            creds = aws.client("sts").assume_role(RoleArn=arn, RoleSessionName=SESSION)["Credentials"]
+            callers[arn] = Caller(arn.split(":")[4], creds["AccessKeyId"], creds["SessionToken"]) if in_process else aws.as_credentials(creds).client("s3")
+        authority = Authority(deployment.region)
+        with nullcontext() if in_process else enforcement(endpoint):
+            for p, address in asked:
+                bucket = deployment.buckets[m.buckets[address]]
+                if in_process:
+                    seen = {action: authority.allows(callers[p.arn], action, _resource(bucket, action), bucket.name) for action in IDENTITY}
+                else:
+                    client = callers[p.arn]
                     seen = {
                         "s3:GetObject": _allowed(lambda: client.get_object(Bucket=bucket.name, Key=PROBE)["Body"].read()),
                         "s3:ListBucket": _allowed(lambda: client.list_objects_v2(Bucket=bucket.name, Prefix="meshplane/")),
                         "s3:PutObject": _allowed(lambda: client.put_object(Bucket=bucket.name, Key=f"meshplane/write-{p.kind}", Body=b"probe\n")),
                     }
-                    for action, yes in seen.items():
-                        resource = bucket.arn if action == "s3:ListBucket" else f"{bucket.arn}/{PROBE}"
-                        if yes != iam.identity_allows(node, action, resource, {"aws:SecureTransport": "true"}):
-                            mismatches.append(Problem(p.path, 1, f"access: {p.label} on {address}: moto {'allows' if yes else 'denies'} {action} "
-                                                      "by identity, the evaluator does not agree"))  # fmt: skip
-        echo(f"moto's IAM enforcement agrees with the evaluator on the identity policies of {probed} principal x product pairs "
-             "(GetObject, ListObjectsV2, PutObject; bucket policies lifted: moto applies their Deny to everyone)")
+                for action, yes in seen.items():
+                    if yes != identity[(p.arn, address, action)]:
+                        mismatches.append(Problem(p.path, 1, f"access: {p.label} on {address}: moto {'allows' if yes else 'denies'} {action} "
+                                                  "by identity, the evaluator does not agree"))  # fmt: skip
+        how = ("asked in process (the command started the emulator), every pair" if in_process else
+               f"over HTTP, a sample: every pair with an action allowed by identity and a denied pair per principal and per product; "
+               f"{report.unsent:,} other denied pairs not sent")  # fmt: skip
+        echo(f"moto's IAM enforcement agrees with the evaluator on the identity policies of {report.probed:,} principal x product pairs: "
+             f"{report.allowed:,} allowed an action by identity, {report.denied:,} denied every one ({how}; GetObject, ListObjectsV2, PutObject"
+             f"{'' if in_process else '; bucket policies lifted: moto applies their Deny to everyone'})")  # fmt: skip
     finally:
         for bucket in buckets.values():
             _clean(accounts[bucket.account], bucket.name)
         for name, policy in lifted.items():
             accounts[deployment.buckets[name].account].client("s3").put_bucket_policy(Bucket=name, Policy=policy)
-    return probed
 
 
 def _allowed(call) -> bool:

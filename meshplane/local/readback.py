@@ -17,6 +17,7 @@ from components.providers import account_of_provider
 from meshplane.evaluator.model import AccessPoint, Bucket, CatalogGrant, Deployment, Grant, Key, Principal, Table
 from meshplane.local.apply import list_grants
 from meshplane.local.emulator import Aws, document, error_code
+from meshplane.local.readers import _pages as pages
 from meshplane.registrations.engine import Evaluation
 
 
@@ -62,16 +63,16 @@ def read_back(evaluation: Evaluation, accounts: dict[str, Aws], default: str, re
                 d.tables[table.location.removeprefix("s3://").split("/")[0]] = table
     for acct, aws in accounts.items():
         control = aws.client("s3control")
-        for point in control.list_access_points(AccountId=acct).get("AccessPointList", []):
+        for point in pages(control.list_access_points, "AccessPointList", AccountId=acct):  # a page holds 1,000 at most
             if point["Bucket"] in d.buckets:
                 d.access_points.append(AccessPoint(point["Name"], acct, region, point["Bucket"], _access_point_policy(control, acct, point["Name"])))
         lf = aws.client("lakeformation")
-        for entry in lf.list_permissions(CatalogId=acct).get("PrincipalResourcePermissions", []):
+        for entry in pages(lf.list_permissions, "PrincipalResourcePermissions", CatalogId=acct):
             table = entry.get("Resource", {}).get("Table")
             if table:
                 d.catalog_grants.append(CatalogGrant(acct, entry["Principal"]["DataLakePrincipalIdentifier"], table["DatabaseName"],
                                                      None if "TableWildcard" in table else table.get("Name"), tuple(entry["Permissions"])))  # fmt: skip
-        for resource in lf.list_resources().get("ResourceInfoList", []):
+        for resource in pages(lf.list_resources, "ResourceInfoList"):
             d.locations[resource["ResourceArn"]] = resource.get("RoleArn", "")
     for bucket in d.buckets.values():
         if bucket.key and bucket.key not in d.keys:

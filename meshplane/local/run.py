@@ -129,7 +129,7 @@ def up_local(
         if then_verify:  # the program as just applied: not evaluated a second time
             status = max(status, _verify(project, endpoint, result.evaluation, echo, _err))
         if then_check:
-            status = max(status, access_matrix(project, True, endpoint, echo=echo, evaluation=result.evaluation, locked=True))
+            status = max(status, access_matrix(project, True, endpoint, echo=echo, evaluation=result.evaluation, locked=True, in_process=emulator is not None))
         lock.release()  # what follows only serves the emulator: other runs may write to it
         deployment.release()
         if emulator is None:
@@ -266,9 +266,15 @@ def access_matrix(
     err: Echo = _err,
     evaluation: Evaluation | None = None,
     locked: bool = False,
+    whole: Project | None = None,
+    in_process: bool = False,
 ) -> int:
     """Print the access matrix of the project's stack; with `check`, prove it against the deployment in the emulator (it
-    lifts bucket policies while it probes: it holds the stack's lock, waiting for a run that holds it, unless `locked`)."""
+    lifts bucket policies while it probes: it holds the stack's lock, waiting for a run that holds it, unless `locked`).
+
+    `whole`: the stack's project when `project` is narrowed to some domains (--domain): the check then decides every
+    principal of the whole stack on those domains' products, and their principals on every product. `in_process`: the
+    emulator runs in this process, so moto's enforcement is asked here for every pair (else over HTTP, for a sample)."""
     stack, settings = project.stack.name, project.settings
     matrix = access_.matrix(project)
     echo(access_.dumps(matrix) if as_json else access_.render(matrix))
@@ -278,20 +284,28 @@ def access_matrix(
         err(f"meshplane access: error: --check needs a local emulator: --endpoint URL (stack {stack} names none)")
         return 2
     endpoint = emulator_at(project, endpoint)
+    decided_on, scope = matrix, None
+    if whole is not None and settings.domains is not None:
+        decided_on = access_.matrix(whole)
+        scope = access_.scope_of(decided_on, list(settings.domains))
+        evaluation = None  # the whole stack's registrations: every principal and product of the stack is read back
     with nullcontext() if locked else writing(endpoint, stack, err, CHECK_WAITS):
-        accounts = connect_all(endpoint, settings)
-        evaluation = evaluation or up_.registrations(project, manifests_dir(project, None).parent, _quiet, write=False)[0]
-        report = access_.check(matrix, evaluation, accounts, settings.account_id, settings.region, endpoint, echo=echo if not as_json else err)
-        admin = admin_check.check(project, evaluation, accounts, echo=echo if not as_json else err)
+        accounts = connect_all(endpoint, (whole or project).settings)
+        evaluation = evaluation or up_.registrations(whole or project, manifests_dir(project, None).parent, _quiet, write=False)[0]
+        report = access_.check(decided_on, evaluation, accounts, settings.account_id, settings.region, endpoint, echo=echo if not as_json else err,
+                               scope=scope, in_process=in_process)  # fmt: skip
+        admin = admin_check.check(whole or project, evaluation, accounts, echo=echo if not as_json else err)
     for mismatch in (mismatches := sorted([*report.mismatches, *admin.mismatches])):
         err(str(mismatch))
+    proven = (f"moto ({report.moto}) agrees on the identity half of {report.probed:,} pairs: {report.allowed:,} allowed by identity, "
+              f"{report.denied:,} denied{f', {report.unsent:,} denied pairs not sent' if report.unsent else ''}")  # fmt: skip
     if mismatches:
-        err(f"access check: {len(mismatches)} departure(s) from the declared matrix ({report.decided:,} cells decided, {report.probed} pairs probed, "
-            f"{admin.decided} administrative cells)")  # fmt: skip
+        err(f"access check: {len(mismatches)} departure(s) from the declared matrix ({report.decided:,} cells decided, "
+            f"{report.rate()}; {proven}; {admin.decided} administrative cells)")  # fmt: skip
         return 1
     (err if as_json else echo)(
         f"access check: all {report.decided:,} principal x product x action cells are as declared, rogue roles denied everything "
-        f"(evaluator over the documents read back; moto agrees on the identity half of {report.probed} pairs); {admin.decided} administrative "
+        f"({report.rate()}; evaluator over the documents read back; {proven}); {admin.decided} administrative "
         "cells as expected: with the perimeter, every rogue denied and each deployer allowed"
     )
     return 0

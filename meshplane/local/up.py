@@ -72,11 +72,12 @@ def governance_gate(project: Project, evaluation: Evaluation) -> list[Problem]:
     resource rules are what the CrossGuard pack enforces under `pulumi up --policy-pack policies`."""
     from meshplane.governance.baseline import Baseline
     from meshplane.governance.evaluate import evaluate_mesh, evaluate_resources
+    from meshplane.registrations.offline import quota_book
 
     env = project.settings.environment
     merged = Baseline.of(project.mesh, project.federation.open_classifications)  # deploying: the change has merged
     problems = evaluate_mesh(project.mesh, project.federation, env, merged)
-    problems += evaluate_resources(evaluation.resources, project.federation, env, project.mesh)
+    problems += evaluate_resources(evaluation.resources, project.federation, env, project.mesh, quota_book(project))  # the quotas it declares raised
     problems += input_findings(evaluation.resources, project.mesh)  # AWS's own rules: what a call would refuse
     return sorted(problems)
 

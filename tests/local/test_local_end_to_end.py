@@ -7,6 +7,7 @@ users and podcasts cross accounts.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,13 @@ def test_a_clean_deployment_verifies_and_proves_its_access_matrix(deployed, endp
     status, out, err = run(capsys, "access", "--env", "local", "--check", "--endpoint", endpoint)
     assert status == 0, err
     assert "all 1,400 principal x product x action cells are as declared, rogue roles denied everything" in out
-    assert "moto's IAM enforcement agrees with the evaluator on the identity policies of 200 principal x product pairs" in out
+    assert " s per 100,000 cells (" in out  # its rate is printed
+    # over HTTP, a sample, counted each way: every pair allowed an action by identity, a denied pair per principal and product
+    sent = re.search(r"identity policies of (\d+) principal x product pairs: (\d+) allowed an action by identity, (\d+) denied every one "
+                     r"\(over HTTP, a sample: .*; (\d+) other denied pairs not sent", out)  # fmt: skip
+    assert sent, out
+    pairs, allowed, denied, unsent = map(int, sent.groups())
+    assert pairs == allowed + denied and pairs + unsent == 200 and allowed >= 30 and denied >= 20
     assert "every agreement's access point reaches its bucket (10 read through their access points)" in out
     assert "note: catalog: Lake Formation modelled" in out  # what is modelled, not emulated, is said
 
@@ -101,6 +108,27 @@ def test_the_administrative_cells_are_the_deployers_with_the_perimeter_and_what_
     promised = {line.split("`")[1] for line in lines(listed)}
     decided = {line.split()[7]: set(line.split(": ", 1)[1].split(", ")) for line in lines(out) if line.startswith("without the perimeter, the rogue of")}
     assert decided == {"123456789012": promised, OTHER: promised}
+
+
+def test_a_scoped_check_catches_a_principal_of_another_domain_handed_a_grant(deployed, endpoint, admin, capsys):
+    """`access --check --domain users` decides every principal of the stack on users' products, and users' principals
+    on every product: a KMS grant on users' key handed to a job of podcasts (which has no agreement with users) is
+    found, at that job's file."""
+    status, out, err = run(capsys, "access", "--env", "local", "--check", "--domain", "users", "--endpoint", endpoint)
+    assert (status, errors(err)) == (0, []), err
+    assert "scope: domain(s) users, every principal on its products and its principals on every product; 20 principals, 2 of them rogue" in out
+    assert "all 616 principal x product x action cells are as declared" in out  # (18 x 2 + 4 x 8 + the 2 rogues x 10) pairs x 7 actions
+
+    key = admin("kms").describe_key(KeyId="alias/daff-local-users")["KeyMetadata"]["Arn"]
+    grantee = "arn:aws:iam::123456789012:role/daff-local-podcasts-podcast-plays-job"
+    admin("kms").create_grant(KeyId=key, GranteePrincipal=grantee, Operations=["Decrypt"],
+                              Constraints={"EncryptionContextSubset": {"aws:s3:arn": f"arn:aws:s3:::{BUCKET}"}})  # fmt: skip
+    status, out, err = run(capsys, "access", "--env", "local", "--check", "--domain", "users", "--endpoint", endpoint)
+    assert status == 1
+    assert errors(err) == [
+        "domains/podcasts/products/podcast-plays.yaml:1: error: access: podcasts/podcast-plays job on users/play-events: declared ., "
+        f"decided decrypt allowed (as {grantee})"
+    ]
 
 
 def test_a_broad_identity_policy_reads_nothing_the_producer_did_not_agree_to(deployed, endpoint, admin, capsys):
@@ -273,3 +301,36 @@ def test_serve_starts_an_emulator_shows_how_to_explore_it_and_stops_it(endpoint,
     assert "boto3.client(" in text
     with pytest.raises(urllib.error.URLError):  # stopped on the way out
         urllib.request.urlopen(served, timeout=2)
+
+
+def test_up_with_its_own_emulator_asks_motos_enforcement_in_process_for_every_pair(endpoint, tmp_path):
+    """`up --local --check` started the emulator: moto's own authorization code is asked in this process for every
+    principal x product pair (no HTTP request per pair), with the counts each way."""
+    from meshplane.local.run import up_local
+
+    said: list[str] = []
+    status = up_local(open_project(ROOT, stack="local"), out=tmp_path / "manifests", echo=said.append, then_check=True)
+    text = "\n".join(said)
+    assert status == 0, text
+    found = re.search(r"identity policies of 200 principal x product pairs: (\d+) allowed an action by identity, (\d+) denied every one "
+                      r"\(asked in process \(the command started the emulator\), every pair;", text)  # fmt: skip
+    assert found and int(found.group(1)) + int(found.group(2)) == 200, text
+    assert "not sent" not in text
+
+
+def test_motos_own_authorization_answers_in_process_with_an_assumed_roles_credentials(endpoint, admin):
+    """The in-process authority is moto's decision, not ours: what the role's policy allows, and a refusal of
+    credentials moto never issued."""
+    from meshplane.local.moto_authority import Authority, Caller
+
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}
+    admin("iam").create_role(RoleName="reader", AssumeRolePolicyDocument=json.dumps(trust))
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::some-bucket/*"}]}
+    admin("iam").put_role_policy(RoleName="reader", PolicyName="read", PolicyDocument=json.dumps(policy))
+    creds = admin("sts").assume_role(RoleArn="arn:aws:iam::123456789012:role/reader", RoleSessionName="test")["Credentials"]
+    caller, authority = Caller("123456789012", creds["AccessKeyId"], creds["SessionToken"]), Authority("us-east-1")
+    assert authority.allows(caller, "s3:GetObject", "arn:aws:s3:::some-bucket/key", "some-bucket")
+    assert not authority.allows(caller, "s3:PutObject", "arn:aws:s3:::some-bucket/key", "some-bucket")
+    assert not authority.allows(caller, "s3:GetObject", "arn:aws:s3:::other-bucket/key", "other-bucket")
+    with pytest.raises(Exception, match="(?i)invalid|security token|access key"):
+        authority.allows(Caller("123456789012", "ASIANOTISSUED", "token"), "s3:GetObject", "arn:aws:s3:::some-bucket/key", "some-bucket")

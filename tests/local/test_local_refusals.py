@@ -64,3 +64,19 @@ def test_an_unwritable_out_provisions_nothing(endpoint, admin, tmp_path, capsys,
     status = cli.main(["up", "--local", "--endpoint", endpoint, "--out", str(blocker / "manifests")])
     assert status == 1 and "--out:1: error: cannot write the manifests to " in capsys.readouterr().err
     assert nothing_provisioned(admin)
+
+
+def test_the_gate_honours_the_quotas_the_stack_declares_raised(local_evaluation, monkeypatch):
+    """As `validate`: a stack whose account holds more roles than AWS's default, with the quota declared raised, is
+    not refused (a default of 5 roles stands in for a mesh of 1,000 products in one account)."""
+    import dataclasses
+    import json
+
+    from meshplane.cloud import quotas
+
+    monkeypatch.setitem(quotas.QUOTAS, "iam.roles", dataclasses.replace(quotas.QUOTAS["iam.roles"], default=5))
+    refused = up.governance_gate(open_project(ROOT, stack="local"), local_evaluation)
+    assert [p.rule for p in refused] == ["LIM-006", "LIM-006"] and all("IAM roles" in p.message for p in refused)  # both accounts
+    raised = open_project(ROOT, stack="local", overrides={"meshplane:quotas": json.dumps({"iam.roles": 100})})  # the default account's
+    [left] = up.governance_gate(raised, local_evaluation)
+    assert "IAM roles" in left.message and "210987654321" in str(left)

@@ -352,3 +352,33 @@ def test_a_resource_verify_cannot_read_is_a_finding_at_it_and_the_rest_is_still_
         "An error occurred (AccessDenied) when calling the GetBucketTagging operation: Access Denied",
         "domains/users/products/play-events.yaml:1: error: users/play-events: role daff-local-users-play-events-job: is missing",
     ]
+
+
+class PagedAccessPoints(Nothing):
+    """An account with 1,001 access points on one bucket: S3 Control answers 1,000 at most per page."""
+
+    def list_access_points(self, AccountId, NextToken=None):
+        if NextToken is None:
+            return {"AccessPointList": [{"Name": f"point-{i}", "Bucket": "bucket"} for i in range(1000)], "NextToken": "more"}
+        return {"AccessPointList": [{"Name": "point-1000", "Bucket": "bucket"}]}
+
+    def get_access_point_policy(self, AccountId, Name):
+        raise ClientError({"Error": {"Code": "NoSuchAccessPointPolicy", "Message": Name}}, "GetAccessPointPolicy")
+
+    def get_bucket_policy(self, Bucket):
+        raise ClientError({"Error": {"Code": "NoSuchBucketPolicy", "Message": Bucket}}, "GetBucketPolicy")
+
+    def get_bucket_encryption(self, Bucket):
+        raise ClientError({"Error": {"Code": "ServerSideEncryptionConfigurationNotFoundError", "Message": Bucket}}, "GetBucketEncryption")
+
+
+def test_the_access_check_reads_every_page_of_access_points():
+    """A mesh with more than 1,000 agreements in an account: the access check reads them all, not the first page."""
+    from types import SimpleNamespace
+
+    from meshplane.local.readback import read_back
+
+    bucket = resource(tokens.BUCKET, "bucket", {"bucket": "bucket"})
+    aws = SimpleNamespace(client=lambda service: PagedAccessPoints())
+    deployment = read_back(SimpleNamespace(custom=lambda: [bucket]), {"123456789012": aws}, "123456789012", "us-east-1")
+    assert len(deployment.access_points) == 1001 and deployment.access_points[-1].name == "point-1000"
