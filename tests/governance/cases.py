@@ -457,3 +457,13 @@ bad("LIM-010", "managed-policy-at-85-percent", s(lambda: k.changed(k.compliant_s
 bad("LIM-010", "roles-at-80-percent", s(lambda: k.with_extra(k.compliant_stack(), *_roles(800))))
 ok("LIM-010", "roles-at-80-percent-of-a-raised-quota", s(lambda: k.with_extra(k.compliant_stack(), *_roles(800)), book=_raised(**{"iam.roles": 5000})))
 ok("LIM-010", "a-looser-federation", s(lambda: k.with_extra(k.compliant_stack(), *_roles(800)), Federation(headroom=0.9)))
+
+ALARM = {"name": "daff-dev-users-play-events-freshness", "evaluationPeriods": 24, "metricQueries": [
+    {"id": "data", "expression": "writes - FILL(results, 0)", "returnData": True},
+    {"id": "writes", "metric": {"namespace": "AWS/S3", "metricName": "PutRequests", "period": 3600, "stat": "Sum"}},
+    {"id": "results", "metric": {"namespace": "AWS/S3", "metricName": "PutRequests", "period": 3600, "stat": "Sum"}}]}  # fmt: skip
+ok("LIM-011", "three-metrics", s(lambda: k.with_extra(k.compliant_stack(), k.resource(tokens.METRIC_ALARM, "users/play-events-freshness", ALARM))))
+bad("LIM-011", "eleven-metrics", s(lambda: k.with_extra(k.compliant_stack(), k.resource(tokens.METRIC_ALARM, "users/play-events-freshness",
+    {**ALARM, "metricQueries": [ALARM["metricQueries"][1]] * 11}))), culprit=tokens.METRIC_ALARM)  # fmt: skip
+bad("LIM-011", "too-many-widgets", s(lambda: k.with_extra(k.compliant_stack(), k.resource(tokens.DASHBOARD, "users-dashboard",
+    {"dashboardName": "daff-dev-users", "dashboardBody": json.dumps({"widgets": [{"type": "text"}] * 501})}))), culprit=tokens.DASHBOARD)  # fmt: skip
