@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 # the consumer's job slot and its domain's readers slot, each one document, or four changes when it splits (the
 # document replaced by two, the role's attachments); the consumer's own table parameters and job environment
 N_BOUND = 3 + 4 + 4 + 2
+RESOURCES_BOUND = 20  # a one-version product's own cloud resources, its monitors included (15 before them)
 sys.path.insert(0, str(HERE))
 
 from meshgen import Shape, generate, write_project  # noqa: E402
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     missed = [r for r in report["runs"] if r["validate"]["status"] != 0 or r["validate"]["limit_findings"] or r["max_share"] >= 0.8
-              or r["resources_per_product"]["max"] > 16 or max(r["N"]) > N_BOUND]  # fmt: skip
+              or r["resources_per_product"]["max"] > RESOURCES_BOUND or max(r["N"]) > N_BOUND]  # fmt: skip
     print(f"wrote {args.out}; targets {'missed by ' + str(len(missed)) + ' run(s)' if missed else 'met'}")
     return 1 if missed else 0
 

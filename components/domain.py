@@ -12,6 +12,7 @@ import pulumi
 from components import tokens
 from components.access import PolicySlot, slot_children
 from components.base import DataProtection, Quantum
+from components.monitoring import DomainMonitoringArgs, domain_monitoring_children
 from components.policies import Administrators, DomainPrincipals, key_policy, lakeformation_trust, people_trust, pod_identity_trust
 from components.sharing import CATALOG_PERMISSIONS
 from components.spec import Child, Ref
@@ -43,6 +44,7 @@ class DataDomainArgs:
     protection: DataProtection = DataProtection.protected
     tags: Mapping[str, str] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
+    monitoring: DomainMonitoringArgs | None = None  # the quality role, the alerts topic and its key, the dashboard
 
 
 def domain_children(name: str, args: DataDomainArgs) -> list[Child]:
@@ -93,6 +95,8 @@ def domain_children(name: str, args: DataDomainArgs) -> list[Child]:
             Child(tokens.ROLE_POLICY, "pods-policy", {"role": broker.role_name, "name": "chain-to-jobs", "policy": json.dumps(broker.policy)},
                   after=["pods"], provider="cluster"),
         ]  # fmt: skip
+    if args.monitoring is not None:
+        children += domain_monitoring_children(args.monitoring)
     return children
 
 

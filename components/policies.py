@@ -39,6 +39,7 @@ KEY_ADMINISTRATION = [
 BUCKET_ADMINISTRATION = [
     "s3:DeleteBucketPolicy", "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
 ]  # fmt: skip
+QUALITY_RESULTS = "_meshplane/quality/"  # where a domain's quality role writes its results, in each of its products' buckets
 OWN_KEY_OPERATIONS = ["Decrypt", "Encrypt", "GenerateDataKey"]  # a job's grant on its domain's key, for its own product
 READ_KEY_OPERATIONS = ["Decrypt"]  # a consumer's grant on the producer's domain key
 
@@ -85,6 +86,7 @@ class DomainPrincipals:
 
     readers: str  # the domain's people
     lakeformation: str  # the role Lake Formation reads registered locations with, for queries it authorises
+    quality: str | None = None  # the role that evaluates the domain's quality rules: it writes results under QUALITY_RESULTS
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,10 @@ def bucket_policy(own: Location, job: str, domain: DomainPrincipals, access_poin
         _statement("DenyReadsOutsideAgreements", "Deny", DATA_READS, [bucket, objects], principal="*",
                    Condition={"StringNotLike": {"s3:DataAccessPointArn": access_points},
                               "ArnNotEquals": {"aws:PrincipalArn": sorted([job, *own_readers])}}),
-        _statement("DenyWritesButTheJob", "Deny", DATA_WRITES, objects, principal="*", Condition={"ArnNotEquals": {"aws:PrincipalArn": job}}),
+        _statement("DenyWritesButTheJob", "Deny", DATA_WRITES, objects, principal="*",
+                   Condition={"ArnNotEquals": {"aws:PrincipalArn": sorted([job, domain.quality]) if domain.quality else job}}),
+        *([{"Sid": "DenyQualityWritesButResults", "Effect": "Deny", "Principal": "*", "Action": DATA_WRITES,
+            "NotResource": f"{bucket}/{QUALITY_RESULTS}*", "Condition": {"ArnEquals": {"aws:PrincipalArn": domain.quality}}}] if domain.quality else []),
         _statement("DelegateToAgreements", "Allow", ACCESS_POINT_READS, [bucket, objects], principal="*",
                    Condition={"StringLike": {"s3:DataAccessPointArn": access_points}}),
         _statement("AllowTheDomainToRead", "Allow", READ_ACTIONS + LIST_ACTIONS, [bucket, objects], principal="*",
@@ -187,6 +192,16 @@ def access_point_policy(access_point: str, consumer: str, consumer_account: str)
     )  # fmt: skip
 
 
+def _key_administration(account: str, admins: Administrators) -> list[dict]:
+    """A key's administration: its account's deployer, and the break-glass role (named in a condition, so the key needs
+    no break-glass role to exist), never the account as a whole."""
+    return [
+        _statement("KeyAdministration", "Allow", KEY_ADMINISTRATION, "*", principal={"AWS": admins.deployer}),
+        _statement("BreakGlassAdministration", "Allow", KEY_ADMINISTRATION, "*", principal={"AWS": f"arn:aws:iam::{account}:root"},
+                   Condition={"ArnEquals": {"aws:PrincipalArn": admins.break_glass}}),
+    ]  # fmt: skip
+
+
 def key_policy(account: str, region: str, domain: DomainPrincipals, admins: Administrators) -> dict:
     """A domain key that IAM alone cannot open: the account's deployer administers it (the break-glass role too, when
     its own policies allow it), not the account, so no other principal of the account can be given a grant or change
@@ -194,10 +209,7 @@ def key_policy(account: str, region: str, domain: DomainPrincipals, admins: Admi
     nobody uses it outside S3."""
     via_s3 = f"s3.{region}.amazonaws.com"
     return document(
-        _statement("KeyAdministration", "Allow", KEY_ADMINISTRATION, "*", principal={"AWS": admins.deployer}),
-        # named in a condition, so the key needs no break-glass role to exist
-        _statement("BreakGlassAdministration", "Allow", KEY_ADMINISTRATION, "*", principal={"AWS": f"arn:aws:iam::{account}:root"},
-                   Condition={"ArnEquals": {"aws:PrincipalArn": admins.break_glass}}),
+        *_key_administration(account, admins),
         _statement("DomainReadsThroughS3", "Allow", ["kms:Decrypt"], "*", principal="*",
                    Condition={"StringEquals": {"kms:ViaService": via_s3, "kms:CallerAccount": account},
                               "ArnEquals": {"aws:PrincipalArn": sorted([domain.readers, domain.lakeformation])}}),
@@ -249,3 +261,67 @@ def catalog_reads(resources: list[str]) -> dict:
     """The statement of a readers' slot: the catalog tables of the domain's agreements."""
     region = resources[0].split(":")[3]
     return _statement("ReadAgreedTables", "Allow", CATALOG_READS, sorted(resources) + catalog_levels(region))
+
+
+# monitoring -----------------------------------------------------------------------------------------
+
+QUALITY_RUNS = ["glue:StartDataQualityRulesetEvaluationRun", "glue:GetDataQualityRuleset", "glue:GetDataQualityRulesetEvaluationRun",
+                "glue:GetDataQualityResult", "glue:PublishDataQuality"]  # fmt: skip
+
+
+def quality_trust(account: str, deployer: str | None) -> dict:
+    """Who may act as a domain's quality role: EventBridge Scheduler and Glue for the account's own schedules and
+    evaluations, and the stack's deployer (the CI role that runs `meshplane test`), or the account's principals with MFA."""
+    own = {"StringEquals": {"aws:SourceAccount": account}}
+    person = ({"Sid": "Deployer", "Effect": "Allow", "Principal": {"AWS": deployer}, "Action": "sts:AssumeRole"} if deployer else
+              {"Sid": "AccountPrincipalsWithMfa", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole",
+               "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}})  # fmt: skip
+    return document(
+        {"Sid": "Scheduler", "Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": own},
+        {"Sid": "GlueDataQuality", "Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": own},
+        person,
+    )
+
+
+def quality_policy(access_points: str, buckets: Sequence[str], database: str, role_arn: str, region: str, account: str) -> dict:
+    """A domain's quality role reads its domain's products the way a consumer does: through the access points made for it
+    (`access_points`: their ARN pattern), decrypting with their key grants, and their tables through Lake Formation; it
+    writes results under QUALITY_RESULTS of those buckets (`buckets`: their ARNs, or a pattern), and starts the
+    evaluations of its rulesets as itself."""
+    glue = f"arn:aws:glue:{region}:{account}"
+    catalog = [f"{glue}:catalog", f"{glue}:database/{database}", f"{glue}:table/{database}/*"]
+    return document(
+        _statement("ReadThroughItsAccessPoints", "Allow", ACCESS_POINT_READS, [access_points, f"{access_points}/object/*", *buckets, *(f"{b}/*" for b in buckets)]),
+        _statement("WriteResults", "Allow", ["s3:PutObject"], [f"{b}/{QUALITY_RESULTS}*" for b in buckets]),
+        _statement("ReadOwnCatalog", "Allow", CATALOG_READS + CATALOG_DATABASES, catalog),
+        _statement("QueryThroughLakeFormation", "Allow", ["lakeformation:GetDataAccess"], "*"),
+        _statement("RunEvaluations", "Allow", QUALITY_RUNS, [f"{glue}:dataQualityRuleset/*", *catalog]),
+        _statement("PassItselfToGlue", "Allow", ["iam:PassRole"], role_arn, Condition={"StringEquals": {"iam:PassedToService": "glue.amazonaws.com"}}),
+    )  # fmt: skip
+
+
+def alerts_key_policy(account: str, admins: Administrators) -> dict:
+    """The key of a domain's alerts topic: the account's deployer administers it (as the data key), the account uses it
+    through SNS; CloudWatch and EventBridge (of that account alone) may use it to publish to the topic."""
+    return document(
+        *_key_administration(account, admins),
+        _statement("AccountUsesItThroughSns", "Allow", ["kms:Decrypt", "kms:GenerateDataKey"], "*", principal={"AWS": f"arn:aws:iam::{account}:root"},
+                   Condition={"StringLike": {"kms:ViaService": "sns.*.amazonaws.com"}}),
+        _statement("AlarmsAndEventsPublish", "Allow", ["kms:Decrypt", "kms:GenerateDataKey"], "*",
+                   principal={"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
+                   Condition={"StringEquals": {"aws:SourceAccount": account}}),
+    )  # fmt: skip
+
+
+def topic_policy(topic_arn: str, account: str, region: str, rule_arn: str) -> dict:
+    """Only the account's CloudWatch alarms and its failed-evaluation rule publish to a domain's alerts topic; the
+    account administers it and subscribes to it."""
+    return document(
+        _statement("AccountAdministers", "Allow", ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
+                                                    "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic"], topic_arn,
+                   principal={"AWS": f"arn:aws:iam::{account}:root"}),
+        _statement("AlarmsPublish", "Allow", "sns:Publish", topic_arn, principal={"Service": "cloudwatch.amazonaws.com"},
+                   Condition={"ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:*"}, "StringEquals": {"aws:SourceAccount": account}}),
+        _statement("FailedEvaluationsPublish", "Allow", "sns:Publish", topic_arn, principal={"Service": "events.amazonaws.com"},
+                   Condition={"ArnEquals": {"aws:SourceArn": rule_arn}, "StringEquals": {"aws:SourceAccount": account}}),
+    )  # fmt: skip

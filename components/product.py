@@ -17,6 +17,7 @@ from components.base import DataProtection, Quantum
 from components.catalog import ProductCatalogArgs, catalog_children
 from components.compute import ProductComputeArgs, compute_children
 from components.domain import DataDomain
+from components.monitoring import PortMonitorArgs, port_monitor_children
 from components.sharing import ProductSharingArgs, sharing_children
 from components.spec import Child, within
 from components.storage import ProductStorageArgs, storage_children
@@ -30,6 +31,7 @@ class PortArgs:
     storage: ProductStorageArgs
     catalog: ProductCatalogArgs
     sharing: ProductSharingArgs
+    monitors: PortMonitorArgs | None = None  # its freshness alarm and quality ruleset, while it is served
 
     @property
     def prefix(self) -> str:
@@ -39,7 +41,8 @@ class PortArgs:
     def children(self) -> tuple[list[Child], list[Child]]:
         """(its storage, its catalog entry and agreements): the product registers its job's identity in between."""
         storage = storage_children(self.storage)
-        group = within(self.prefix, [*storage, *catalog_children(self.catalog), *sharing_children(self.sharing)])
+        monitors = port_monitor_children(self.monitors) if self.monitors is not None else []
+        group = within(self.prefix, [*storage, *catalog_children(self.catalog), *sharing_children(self.sharing), *monitors])
         return group[: len(storage)], group[len(storage) :]
 
 

@@ -24,6 +24,7 @@ class AccessPointAgreement:
     consumer_role: str  # the consumer job's role ARN
     consumer_account: str
     previous: Sequence[str] = ()  # the consumer's earlier addresses: its agreement survives its rename
+    key_operations: Sequence[str] = tuple(READ_KEY_OPERATIONS)  # what its key grant allows (a quality role also writes results)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def sharing_children(args: ProductSharingArgs) -> list[Child]:
                 after=["bucket"],
             )
         )  # fmt: skip
-        grant = KeyGrant(a.name, a.consumer_role, READ_KEY_OPERATIONS, loc.encryption_context)
+        grant = KeyGrant(a.name, a.consumer_role, list(a.key_operations), loc.encryption_context)
         children.append(key_grant_child(f"to/{a.consumer}/key-grant", grant, after=["bucket"], renamed=[f"to/{old}/key-grant" for old in a.previous]))
     for share in args.catalog_shares:
         table = {"catalogId": loc.account, "databaseName": args.database, "name": args.table}

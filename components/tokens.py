@@ -16,6 +16,7 @@ BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 ACCESS_POINT = "aws:s3/accessPoint:AccessPoint"
+BUCKET_METRIC = "aws:s3/bucketMetric:BucketMetric"
 # the deprecated V2 spellings of the same configurations, which governance still recognises
 BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
 BUCKET_ENCRYPTION_V2 = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
@@ -36,6 +37,18 @@ ROLE_POLICY_ATTACHMENTS_EXCLUSIVE = "aws:iam/rolePolicyAttachmentsExclusive:Role
 # Glue
 DATABASE = "aws:glue/catalogDatabase:CatalogDatabase"
 TABLE = "aws:glue/catalogTable:CatalogTable"
+
+DQ_RULESET = "aws:glue/dataQualityRuleset:DataQualityRuleset"
+
+# monitoring: CloudWatch, SNS, EventBridge, EventBridge Scheduler
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+TOPIC = "aws:sns/topic:Topic"
+TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
+TOPIC_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
+EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+SCHEDULE = "aws:scheduler/schedule:Schedule"
 
 # Lake Formation
 LF_PERMISSIONS = "aws:lakeformation/permissions:Permissions"

@@ -16,6 +16,12 @@ IAM_ROLE_MAX = 64
 KMS_ALIAS_MAX = 256
 GLUE_NAME_MAX = 255
 K8S_NAME_MAX = 63
+ALARM_NAME_MAX = 255
+SNS_TOPIC_MAX = 256
+EVENT_RULE_MAX = 64
+SCHEDULE_MAX = 64
+RULESET_MAX = 255
+DASHBOARD_MAX = 255
 
 
 def digest(text: str, length: int = 8) -> str:
@@ -56,6 +62,44 @@ def broker_role_name(prefix: str, domain: str) -> str:
 
 def lakeformation_role_name(prefix: str, domain: str) -> str:
     return fit(f"{prefix}-{domain}-lakeformation", IAM_ROLE_MAX)
+
+
+def quality_role_name(prefix: str, domain: str) -> str:
+    """The role that evaluates a domain's quality rules (EventBridge Scheduler, Glue Data Quality, `meshplane test`)."""
+    return fit(f"{prefix}-{domain}-quality", IAM_ROLE_MAX)
+
+
+QUALITY_CONSUMER = "quality role"  # what a domain's quality role reads as, beside its products (no product is named so)
+
+
+def freshness_alarm_name(bucket: str) -> str:
+    """The CloudWatch alarm watching one version's writes: `<that version's bucket name>-freshness` (`status` reads it)."""
+    return fit(f"{bucket}-freshness", ALARM_NAME_MAX)
+
+
+def quality_ruleset_name(bucket: str) -> str:
+    return fit(f"{bucket}-quality", RULESET_MAX)
+
+
+def quality_schedule_name(bucket: str) -> str:
+    return fit(f"{bucket}-quality", SCHEDULE_MAX)
+
+
+def alerts_topic_name(prefix: str, domain: str) -> str:
+    return fit(f"{prefix}-{domain}-alerts", SNS_TOPIC_MAX)
+
+
+def alerts_key_alias(prefix: str, domain: str) -> str:
+    """The alias of the key that encrypts the domain's alerts topic (the data key refuses use outside S3)."""
+    return fit(f"alias/{prefix}-{domain}-alerts", KMS_ALIAS_MAX)
+
+
+def quality_failures_rule_name(prefix: str, domain: str) -> str:
+    return fit(f"{prefix}-{domain}-quality-failures", EVENT_RULE_MAX)
+
+
+def dashboard_name(prefix: str, domain: str) -> str:
+    return fit(f"{prefix}-{domain}", DASHBOARD_MAX)
 
 
 def slot_name(role: str, bits: str) -> str:

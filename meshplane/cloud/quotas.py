@@ -48,6 +48,12 @@ IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quo
 S3_AP = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-restrictions-limitations.html"
 KMS_QUOTAS = "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html"
 GLUE_QUOTAS = "https://docs.aws.amazon.com/general/latest/gr/glue.html"
+CLOUDWATCH_QUOTAS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html"
+ALARM_API = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
+SNS_QUOTAS = "https://docs.aws.amazon.com/general/latest/gr/sns.html"
+EVENTBRIDGE_QUOTAS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html"
+SCHEDULER_QUOTAS = "https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html"
+DQ_RULESET_API = "https://docs.aws.amazon.com/glue/latest/webapi/API_CreateDataQualityRuleset.html"
 LF_NOTES = "https://docs.aws.amazon.com/lake-formation/latest/dg/cross-account-notes.html"
 ORG_LIMITS = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html"
 PUT_METRIC_ALARM = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
@@ -61,6 +67,9 @@ TABLE: tuple[Quota, ...] = (
     Quota("kms.keys", "KMS customer managed keys (per region)", Per.account, 100_000, source=KMS_QUOTAS),
     Quota("glue.databases", "Glue databases", Per.account, 10_000, source=GLUE_QUOTAS),
     Quota("glue.tables", "Glue tables", Per.account, 1_000_000, source=GLUE_QUOTAS),
+    Quota("sns.topics", "SNS standard topics (per region)", Per.account, 100_000, source=SNS_QUOTAS),
+    Quota("events.rules", "EventBridge rules on the default event bus (per region)", Per.account, 300, source=EVENTBRIDGE_QUOTAS),
+    Quota("scheduler.schedules", "EventBridge Scheduler schedules (per region)", Per.account, 1_000_000, source=SCHEDULER_QUOTAS),
     Quota("lakeformation.cross-account-grants", "Lake Formation cross-account grants (named resources, through RAM)", Per.account, 1_600, source=LF_NOTES),
     Quota("organizations.policies-per-target", "SCPs, and RCPs, attached to one root, OU or account (each type; AWS's full-access policy counts)",
           Per.account, 5, adjustable=False, source=ORG_LIMITS),
@@ -74,6 +83,11 @@ TABLE: tuple[Quota, ...] = (
     Quota("s3.bucket-policy-size", "a bucket policy", Per.document, 20_480, Unit.bytes, adjustable=False,
           source="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html"),
     Quota("s3.access-point-policy-size", "an access point policy", Per.document, 20_480, Unit.bytes, adjustable=False, source=S3_AP),
+    Quota("cloudwatch.alarm-metrics", "metrics of a metric math alarm", Per.document, 10, adjustable=False, source=CLOUDWATCH_QUOTAS),
+    Quota("cloudwatch.alarm-window", "an alarm's evaluation range (period x evaluation periods)", Per.document, 604_800, Unit.seconds,
+          adjustable=False, source=ALARM_API),
+    Quota("cloudwatch.dashboard-widgets", "widgets of a dashboard", Per.document, 500, adjustable=False, source=CLOUDWATCH_QUOTAS),
+    Quota("glue.dq-ruleset-size", "a Glue Data Quality ruleset (DQDL)", Per.document, 65_536, Unit.characters, adjustable=False, source=DQ_RULESET_API),
     Quota("kms.key-policy-size", "a key policy", Per.document, 32_768, Unit.bytes, adjustable=False,
           source="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html"),
     Quota("organizations.policy-size", "an SCP or RCP", Per.document, 5_120, Unit.characters, adjustable=False, source=ORG_LIMITS),

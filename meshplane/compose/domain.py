@@ -8,6 +8,7 @@ from components.policies import broker_policy, catalog_reads, readers_policy
 from meshplane.cloud import naming
 from meshplane.compose import locate
 from meshplane.compose.agreements import Agreements
+from meshplane.compose.monitoring import domain_monitoring
 from meshplane.compose.slots import slots
 from meshplane.compose.tags import domain_labels, domain_tags
 from meshplane.declarations.mesh import Mesh
@@ -37,6 +38,7 @@ def domain_args(mesh: Mesh, settings: StackSettings, domain: str, agreed: Agreem
         protection=guard,
         tags=domain_tags(mesh.domains[domain]),
         labels=domain_labels(domain),
+        monitoring=domain_monitoring(mesh, settings, domain, domain_tags(mesh.domains[domain])),
     )
 
 

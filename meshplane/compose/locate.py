@@ -48,6 +48,7 @@ def domain_principals(settings: StackSettings, domain: str) -> DomainPrincipals:
     return DomainPrincipals(
         readers=naming.role_arn(account, naming.reader_role_name(prefix, domain)),
         lakeformation=naming.role_arn(account, naming.lakeformation_role_name(prefix, domain)),
+        quality=naming.role_arn(account, naming.quality_role_name(prefix, domain)),
     )
 
 

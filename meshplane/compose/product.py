@@ -16,6 +16,7 @@ from components.storage import ProductStorageArgs
 from meshplane.cloud import naming
 from meshplane.compose import locate
 from meshplane.compose.agreements import Agreements
+from meshplane.compose.monitoring import port_monitors
 from meshplane.compose.slots import slots
 from meshplane.compose.tags import product_labels, product_tags
 from meshplane.declarations.mesh import DeclaredProduct, Mesh, serves
@@ -76,6 +77,7 @@ def port_args(
         storage=storage_args(settings, declared, product, version, guard, tags, noncurrent_days),
         catalog=catalog_args(settings, declared, product, version, port),
         sharing=sharing_args(settings, declared, version, agreed, tags),
+        monitors=port_monitors(settings, declared, product, version, port, tags),
     )
 
 

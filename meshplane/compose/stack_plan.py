@@ -18,6 +18,7 @@ from meshplane.compose.agreements import Agreements, agreements
 from components.perimeter import OrganizationPerimeterArgs
 from meshplane.cloud.perimeter import AccountPerimeter
 from meshplane.compose.domain import domain_args
+from meshplane.compose.monitoring import quality_agreements
 from meshplane.compose.perimeter import organization, perimeters
 from meshplane.compose.product import product_args
 from meshplane.compose.tags import MANAGED_BY
@@ -97,6 +98,7 @@ def compose(mesh: Mesh, settings: StackSettings, federation: Federation) -> Stac
     grants = mesh.grants(federation.open_classifications)
     domains = set(in_scope)  # both sides of the scope's agreements, none of the rest of the mesh
     agreed: Agreements = agreements(mesh, settings, [g for g in grants if domain_of(g.producer) in domains or g.consumer_domain in domains])
+    quality_agreements(mesh, settings, in_scope, agreed)
     budget = int(QUOTAS["iam.managed-policy-size"].default * federation.headroom) - 1  # below the headroom, not at it
     domains = [(d, domain_args(mesh, settings, d, agreed, budget, protection(settings, None))) for d in in_scope]
     products = [

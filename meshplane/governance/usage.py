@@ -33,6 +33,9 @@ COUNTED = {  # type -> the per-account quota it counts against
     tokens.KEY: "kms.keys",
     tokens.DATABASE: "glue.databases",
     tokens.TABLE: "glue.tables",
+    tokens.TOPIC: "sns.topics",
+    tokens.EVENT_RULE: "events.rules",
+    tokens.SCHEDULE: "scheduler.schedules",
 }
 
 
@@ -104,6 +107,9 @@ def usage(resources: Sequence[Resource], book: QuotaBook = DEFAULTS) -> list[Usa
             continue
         measured = documents.byte_size(value) if QUOTAS[quota_id].unit is Unit.bytes else documents.size(value)
         add(quota_id, f"{QUOTAS[quota_id].what} {r.name!r}", account[r.urn], measured, r)
+    for r in cloud:
+        for quota_id, measured in _monitor_sizes(r):
+            add(quota_id, f"{QUOTAS[quota_id].what} {r.name!r}", account[r.urn], measured, r)
     return rows
 
 
@@ -111,6 +117,21 @@ def _organization_policies(cloud: Sequence[Resource]) -> Counter:
     """(target account, policy type) -> the perimeter's policies attached to it."""
     kinds = {r.id: r.inputs.get("type") for r in cloud if r.type == tokens.ORG_POLICY}
     return Counter((r.inputs.get("targetId"), kinds.get(r.inputs.get("policyId"))) for r in cloud if r.type == tokens.ORG_POLICY_ATTACHMENT)
+
+
+def _monitor_sizes(r: Resource) -> list[tuple[str, int]]:
+    """(quota, what the resource uses of it) for a metric math alarm (its metrics), a dashboard (its widgets) and a Glue
+    Data Quality ruleset (its characters). An alarm's evaluation range is held where the alarm is composed
+    (`meshplane.compose.monitoring.alarm_hours`), a longer promise being governance's finding."""
+    i = r.inputs
+    if r.type == tokens.METRIC_ALARM:
+        queries = [q for q in i.get("metricQueries") or () if isinstance(q, Mapping)]
+        return [("cloudwatch.alarm-metrics", sum(1 for q in queries if q.get("metric")))] if queries else []
+    if r.type == tokens.DASHBOARD and isinstance(i.get("dashboardBody"), str) and not documents.is_unknown(i["dashboardBody"]):
+        return [("cloudwatch.dashboard-widgets", len((documents.parse(i["dashboardBody"]) or {}).get("widgets") or ()))]
+    if r.type == tokens.DQ_RULESET and isinstance(i.get("ruleset"), str):
+        return [("glue.dq-ruleset-size", len(i["ruleset"]))]
+    return []
 
 
 def _principal_account(r: Resource) -> str | None:

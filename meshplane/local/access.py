@@ -95,7 +95,8 @@ def matrix(project: Project) -> Matrix:
     for domain in in_scope:
         path = mesh.domains[domain].source.path
         own = locate.domain_principals(settings, domain)
-        principals += [Principal(own.readers, "readers", domain, path), Principal(own.lakeformation, "lakeformation", domain, path)]
+        principals += [Principal(own.readers, "readers", domain, path), Principal(own.lakeformation, "lakeformation", domain, path),
+                       Principal(own.quality, "quality", domain, path)]  # fmt: skip
         for declared in mesh.products_of(domain):
             job = locate.job_role_arn(settings, declared)
             if declared.spec.status is not Status.retired:  # a retired product has no job
@@ -106,6 +107,8 @@ def matrix(project: Project) -> Matrix:
                     allow(job, port, (*READS, *WRITES))
                 allow(own.readers, port, (*READS, *QUERIES))
                 allow(own.lakeformation, port, READS)
+                if serves(declared.spec, version):  # through its own access point, key grant and catalog grant, as a consumer
+                    allow(own.quality, port, (*READS, *QUERIES))
         for g in grants:
             if g.consumer_domain != domain:
                 continue

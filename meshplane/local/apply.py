@@ -27,12 +27,16 @@ from meshplane.local.emulator import Aws, error_code
 from meshplane.local.ids import IdMap
 from meshplane.local.ownership import Journal, KeyFound, NotOurs, adopt, customer_keys, duplicates, find_key, key_tags
 from meshplane.local.readers import Ahead, Declared, Reading, policy_name
-from meshplane.local.shapes import iam_tags, lf_table, list_grants, listed_tags, shape
+from meshplane.local.shapes import alarm_request, iam_tags, lf_table, list_grants, listed_tags, schedule_request, shape
 from meshplane.local.subjects import aliases, subject
 from meshplane.registrations.engine import Evaluation
 
 NOT_APPLICABLE = {
     tokens.POD_IDENTITY: "moto has no EKS Pod Identity API, and no EKS cluster runs locally: the jobs exist as manifests only",
+    tokens.DQ_RULESET: "moto 5.2.5 does not implement Glue Data Quality (CreateDataQualityRuleset raises NotImplementedError): the rulesets "
+                       "exist in the program only, and nothing evaluates them locally",
+    tokens.BUCKET_METRIC: "moto 5.2.5 accepts S3 request-metrics configurations but reads them back empty (the filter is lost), and the "
+                          "emulator never emits request metrics: the freshness alarms stand on metrics that are not there",
 }
 
 
@@ -591,6 +595,103 @@ def table_outputs(ctx: Context, database: str, name: str) -> dict:
     return {"id": f"{database}:{name}", "arn": f"arn:aws:glue:{ctx.region}:{ctx.account}:table/{database}/{name}"}
 
 
+# monitoring: CloudWatch, SNS, EventBridge, EventBridge Scheduler ------------------------------------------------
+
+
+def cw_alarm(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    cw, name, tags = ctx.client("cloudwatch"), inputs["name"], ctx.tags(inputs)
+    found = cw.describe_alarms(AlarmNames=[name], AlarmTypes=["MetricAlarm"]).get("MetricAlarms")
+    arn = f"arn:aws:cloudwatch:{ctx.region}:{ctx.account}:alarm:{name}"
+    if not found:
+        ctx.created(resource, name, tags)
+    cw.put_metric_alarm(**alarm_request(inputs), **({} if found else {"Tags": iam_tags(tags)}))
+    if found:
+        have = {t["Key"]: t["Value"] for t in cw.list_tags_for_resource(ResourceARN=arn).get("Tags", [])}
+        retag(have, tags, lambda want: cw.tag_resource(ResourceARN=arn, Tags=iam_tags(want)), lambda extra: cw.untag_resource(ResourceARN=arn, TagKeys=extra))
+    return {"id": name, "arn": arn}, UPDATED if found else CREATED
+
+
+def cw_dashboard(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    name = inputs["dashboardName"]
+    ctx.client("cloudwatch").put_dashboard(DashboardName=name, DashboardBody=inputs["dashboardBody"])
+    return {"id": name, "dashboardArn": f"arn:aws:cloudwatch::{ctx.account}:dashboard/{name}"}, PUT
+
+
+def topic_arn(ctx: Context, name: str) -> str:
+    return f"arn:aws:sns:{ctx.region}:{ctx.account}:{name}"
+
+
+def sns_topic(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    sns, name, tags = ctx.client("sns"), inputs["name"], ctx.tags(inputs)
+    arn = topic_arn(ctx, name)
+    found = existing(lambda: sns.get_topic_attributes(TopicArn=arn)["Attributes"], "NotFound")
+    key = inputs.get("kmsMasterKeyId") or ""
+    if found is None:
+        ctx.created(resource, name, tags)
+        sns.create_topic(Name=name, Attributes={"KmsMasterKeyId": key} if key else {}, Tags=iam_tags(tags))
+        return {"id": arn, "arn": arn}, CREATED
+    if found.get("KmsMasterKeyId", "") != key:
+        sns.set_topic_attributes(TopicArn=arn, AttributeName="KmsMasterKeyId", AttributeValue=key)
+    have = {t["Key"]: t["Value"] for t in sns.list_tags_for_resource(ResourceArn=arn).get("Tags", [])}
+    retag(have, tags, lambda want: sns.tag_resource(ResourceArn=arn, Tags=iam_tags(want)), lambda extra: sns.untag_resource(ResourceArn=arn, TagKeys=extra))
+    return {"id": arn, "arn": arn}, UPDATED
+
+
+def sns_topic_policy(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    ctx.client("sns").set_topic_attributes(TopicArn=inputs["arn"], AttributeName="Policy", AttributeValue=inputs["policy"])
+    return {"id": inputs["arn"]}, PUT
+
+
+def subscription_of(sns, topic: str, protocol: str, endpoint: str) -> dict | None:
+    """The topic's subscription of `endpoint` by `protocol`, confirmed or not (an e-mail subscription waits for its reader)."""
+    pages = sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic)
+    return next((s for page in pages for s in page["Subscriptions"] if s["Protocol"] == protocol and s["Endpoint"] == endpoint), None)
+
+
+def sns_subscription(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    sns = ctx.client("sns")
+    found = subscription_of(sns, inputs["topic"], inputs["protocol"], inputs["endpoint"])
+    if found is not None:
+        return {"id": found["SubscriptionArn"], "arn": found["SubscriptionArn"]}, UPDATED
+    ctx.created(resource, f"{inputs['topic']}/{inputs['endpoint']}")
+    arn = sns.subscribe(TopicArn=inputs["topic"], Protocol=inputs["protocol"], Endpoint=inputs["endpoint"], ReturnSubscriptionArn=True)["SubscriptionArn"]
+    return {"id": arn, "arn": arn}, CREATED
+
+
+def event_rule(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    events, name, tags = ctx.client("events"), inputs["name"], ctx.tags(inputs)
+    found = existing(lambda: events.describe_rule(Name=name), "ResourceNotFoundException")
+    if found is None:
+        ctx.created(resource, name, tags)
+    arn = events.put_rule(Name=name, EventPattern=inputs["eventPattern"], Description=inputs.get("description", ""), State="ENABLED",
+                          **({} if found else {"Tags": iam_tags(tags)}))["RuleArn"]  # fmt: skip
+    if found:
+        have = {t["Key"]: t["Value"] for t in events.list_tags_for_resource(ResourceARN=arn).get("Tags", [])}
+        retag(have, tags, lambda want: events.tag_resource(ResourceARN=arn, Tags=iam_tags(want)),
+              lambda extra: events.untag_resource(ResourceARN=arn, TagKeys=extra))  # fmt: skip
+    return {"id": name, "arn": arn}, UPDATED if found else CREATED
+
+
+def event_target(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    ctx.client("events").put_targets(Rule=inputs["rule"], Targets=[{"Id": inputs["targetId"], "Arn": inputs["arn"]}])
+    return {"id": f"{inputs['rule']}-{inputs['targetId']}"}, PUT
+
+
+def scheduler_schedule(ctx: Context, inputs: dict, resource: Resource) -> tuple[dict, str]:
+    scheduler, name = ctx.client("scheduler"), inputs["name"]
+    found = existing(lambda: scheduler.get_schedule(Name=name), "ResourceNotFoundException")
+    if found is None:
+        ctx.created(resource, name)
+        scheduler.create_schedule(**schedule_request(inputs))
+    else:
+        scheduler.update_schedule(**schedule_request(inputs))
+    return schedule_outputs(ctx, name), UPDATED if found else CREATED
+
+
+def schedule_outputs(ctx: Context, name: str) -> dict:
+    return {"id": f"default/{name}", "arn": f"arn:aws:scheduler:{ctx.region}:{ctx.account}:schedule/default/{name}"}
+
+
 APPLIERS: dict[str, Applier] = {
     tokens.BUCKET: s3_bucket,
     tokens.BUCKET_OWNERSHIP: s3_ownership,
@@ -611,12 +712,20 @@ APPLIERS: dict[str, Applier] = {
     tokens.LF_PERMISSIONS: lf_permissions,
     tokens.DATABASE: glue_database,
     tokens.TABLE: glue_table,
+    tokens.METRIC_ALARM: cw_alarm,
+    tokens.DASHBOARD: cw_dashboard,
+    tokens.TOPIC: sns_topic,
+    tokens.TOPIC_POLICY: sns_topic_policy,
+    tokens.TOPIC_SUBSCRIPTION: sns_subscription,
+    tokens.EVENT_RULE: event_rule,
+    tokens.EVENT_TARGET: event_target,
+    tokens.SCHEDULE: scheduler_schedule,
 }
 
 
 BUCKET_CONFIGURATIONS = (tokens.BUCKET_OWNERSHIP, tokens.BUCKET_PUBLIC_ACCESS, tokens.BUCKET_ENCRYPTION, tokens.BUCKET_VERSIONING,
                          tokens.BUCKET_LIFECYCLE, tokens.BUCKET_POLICY)  # fmt: skip
-PARENT_TYPES = (tokens.BUCKET, tokens.KEY, tokens.ROLE, tokens.DATABASE)  # what others stand on, by name or key ID
+PARENT_TYPES = (tokens.BUCKET, tokens.KEY, tokens.ROLE, tokens.DATABASE, tokens.TOPIC, tokens.EVENT_RULE)  # what others stand on, by name, ARN or key ID
 PARENTS: dict[str, Callable[[dict], str]] = {  # what a resource stands on: made by this run, the resource cannot be there yet
     **{t: (lambda i: i["bucket"]) for t in BUCKET_CONFIGURATIONS},
     tokens.KEY_GRANT: lambda i: i["keyId"].rsplit("/", 1)[-1],
@@ -624,6 +733,9 @@ PARENTS: dict[str, Callable[[dict], str]] = {  # what a resource stands on: made
     tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE: lambda i: i["roleName"],
     tokens.TABLE: lambda i: i["databaseName"],
     tokens.LF_PERMISSIONS: lambda i: i["table"]["databaseName"],
+    tokens.TOPIC_POLICY: lambda i: i["arn"],
+    tokens.TOPIC_SUBSCRIPTION: lambda i: i["topic"],
+    tokens.EVENT_TARGET: lambda i: i["rule"],
 }
 
 Outputs = Callable[[Context, Reading, dict, Resource], dict]
@@ -659,7 +771,19 @@ OUTPUTS: dict[str, Outputs] = {  # what an applier answers, for a resource found
     tokens.LF_PERMISSIONS: lambda ctx, reading, i, r: {"id": f"{i['principal']}:{json.dumps(lf_table(i), sort_keys=True)}"},
     tokens.DATABASE: lambda ctx, reading, i, r: {"id": i["name"], "arn": f"arn:aws:glue:{ctx.region}:{ctx.account}:database/{i['name']}"},
     tokens.TABLE: lambda ctx, reading, i, r: table_outputs(ctx, i["databaseName"], i["name"]),
+    tokens.METRIC_ALARM: lambda ctx, reading, i, r: {"id": i["name"], "arn": f"arn:aws:cloudwatch:{ctx.region}:{ctx.account}:alarm:{i['name']}"},
+    tokens.DASHBOARD: lambda ctx, reading, i, r: {"id": i["dashboardName"], "dashboardArn": f"arn:aws:cloudwatch::{ctx.account}:dashboard/{i['dashboardName']}"},
+    tokens.TOPIC: lambda ctx, reading, i, r: {"id": topic_arn(ctx, i["name"]), "arn": topic_arn(ctx, i["name"])},
+    tokens.TOPIC_POLICY: lambda ctx, reading, i, r: {"id": i["arn"]},
+    tokens.TOPIC_SUBSCRIPTION: lambda ctx, reading, i, r: _subscription_outputs(reading.subscription(r)),
+    tokens.EVENT_RULE: lambda ctx, reading, i, r: {"id": i["name"], "arn": f"arn:aws:events:{ctx.region}:{ctx.account}:rule/{i['name']}"},
+    tokens.EVENT_TARGET: lambda ctx, reading, i, r: {"id": f"{i['rule']}-{i['targetId']}"},
+    tokens.SCHEDULE: lambda ctx, reading, i, r: schedule_outputs(ctx, i["name"]),
 }
+
+
+def _subscription_outputs(found: dict) -> dict:
+    return {"id": found["SubscriptionArn"], "arn": found["SubscriptionArn"]}
 
 
 def cloud_resources(evaluation: Evaluation) -> list[Resource]:

@@ -24,9 +24,12 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
+from components.monitoring import ALERTS_KEY_TAG
+
 from meshplane.local.emulator import error_code
 
 OWNER_TAGS = ("managed-by", "environment", "domain")  # the stack's marker: the provider's default tags and the domain's
+KEY_PURPOSE = ALERTS_KEY_TAG[0]  # a domain's second key (its alerts') says so: never taken for the data key, nor its duplicate
 
 
 class NotOurs(Exception):
@@ -35,7 +38,8 @@ class NotOurs(Exception):
 
 def owned(found: Mapping[str, str], declared: Mapping[str, str]) -> bool:
     """`found` (a resource's tags) carry the marker of the stack that declares `declared`."""
-    return bool(declared.get("managed-by")) and all(found.get(k) == declared[k] for k in OWNER_TAGS if k in declared)
+    return (bool(declared.get("managed-by")) and all(found.get(k) == declared[k] for k in OWNER_TAGS if k in declared)
+            and found.get(KEY_PURPOSE) == declared.get(KEY_PURPOSE))  # fmt: skip
 
 
 def marker(declared: Mapping[str, str]) -> str:

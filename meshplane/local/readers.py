@@ -22,11 +22,12 @@ from components.providers import account_of_provider
 from meshplane.cloud.inventory import Resource, whole
 from meshplane.local.emulator import Aws, document, error_code
 from meshplane.local.ownership import KeyFound, customer_keys, find_key, key_tags
-from meshplane.local.shapes import lf_table, list_grants, listed_tags, shape
+from meshplane.local.shapes import alarm_request, lf_table, list_grants, listed_tags, schedule_request, shape
 from meshplane.local.subjects import SHORT, aliases, label
 from meshplane.registrations.engine import Evaluation
 
-MISSING = ("404", "NoSuchBucket", "NotFound", "NoSuchEntity", "NotFoundException", "EntityNotFoundException", "NoSuchAccessPoint")
+MISSING = ("404", "NoSuchBucket", "NotFound", "NoSuchEntity", "NotFoundException", "EntityNotFoundException", "NoSuchAccessPoint",
+           "ResourceNotFoundException", "ResourceNotFound")  # fmt: skip
 ABSENT_CONFIG = {
     "NoSuchTagSet", "OwnershipControlsNotFoundError", "NoSuchPublicAccessBlockConfiguration", "ServerSideEncryptionConfigurationNotFoundError",
     "NoSuchLifecycleConfiguration", "NoSuchBucketPolicy", "NoSuchAccessPointPolicy",
@@ -128,6 +129,8 @@ class Reading:
         self._resolved: dict[tuple[str, str], str] = {}  # (account, alias or key reference) -> the key's ARN
         self.bucket_tags: dict[tuple[str, str], dict[str, str]] = {}  # (account, bucket) -> its tags, as its reader found them
         self.policy_tags: dict[str, dict[str, str]] = {}  # managed policy ARN -> its tags, as its reader found them
+        self._alarms: dict[str, dict[str, dict]] = {}  # account -> its metric alarms by name
+        self._subscriptions: dict[tuple[str, str], list[dict]] = {}  # (account, topic ARN) -> its subscriptions
         self.calls: Counter = Counter()  # resource kind -> API calls made to read them
         self._thread = threading.local()  # what the calls made now, in this thread, are counted for
         self._counted: set[int] = set()
@@ -273,6 +276,30 @@ class Reading:
         lf = self.of(account, "lakeformation")
         read = lambda: {i["ResourceArn"]: i.get("RoleArn") for i in _pages(lf.list_resources, "ResourceInfoList")}  # noqa: E731
         return self.once(self._locations, account, read)
+
+    def alarms_of(self, account: str) -> dict[str, dict]:
+        """The account's metric alarms by name, listed once (DescribeAlarms)."""
+        cw = self.of(account, "cloudwatch")
+        read = lambda: {a["AlarmName"]: a for page in cw.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"]) for a in page["MetricAlarms"]}  # noqa: E731
+        return self.once(self._alarms, account, read)
+
+    def subscriptions_of(self, account: str, topic: str) -> list[dict]:
+        """A topic's subscriptions, confirmed or not, listed once; [] when there is no such topic."""
+
+        def read() -> list[dict]:
+            try:
+                return _pages(self.of(account, "sns").list_subscriptions_by_topic, "Subscriptions", TopicArn=topic)
+            except ClientError as exc:
+                if error_code(exc) not in MISSING:
+                    raise
+                return []
+
+        return self.once(self._subscriptions, (account, topic), read)
+
+    def subscription(self, r: Resource) -> dict | None:
+        """The subscription a TopicSubscription declares: its topic's, by protocol and endpoint (its ARN is AWS's own)."""
+        i = r.inputs
+        return next((s for s in self.subscriptions_of(self.account(r), i["topic"]) if s["Protocol"] == i["protocol"] and s["Endpoint"] == i["endpoint"]), None)
 
     def stack_key(self, key: Resource) -> KeyFound:
         """The stack's key for a declared one: behind its alias when that key carries the stack's marker, else the
@@ -714,11 +741,100 @@ def lf_permissions(v: Reading, r: Resource):
     return {"permissions": sorted(i["permissions"])}, observe
 
 
+def _tags_of(listing: dict) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in listing.get("Tags", [])}
+
+
+def alarm(v: Reading, r: Resource):
+    """Every property the alarm is declared with: a threshold or an action changed behind the stack's back is a finding."""
+    cw, name = v.client(r, "cloudwatch"), r.inputs["name"]
+    fields = ("AlarmDescription", "ComparisonOperator", "Threshold", "EvaluationPeriods", "DatapointsToAlarm", "TreatMissingData", "AlarmActions", "Metrics")
+
+    def observe():
+        found = v.alarms_of(v.account(r)).get(name)
+        if found is None:
+            return None
+        return {**{f: found.get(f) for f in fields}, "tags": _tags_of(cw.list_tags_for_resource(ResourceARN=found["AlarmArn"]))}
+
+    declared = alarm_request(r.inputs)
+    return {**{f: declared[f] for f in fields}, "tags": v.tags(r)}, observe
+
+
+def dashboard(v: Reading, r: Resource):
+    cw = v.client(r, "cloudwatch")
+    observe = lambda: {"body": json.loads(cw.get_dashboard(DashboardName=r.inputs["dashboardName"])["DashboardBody"])}  # noqa: E731
+    return {"body": json.loads(r.inputs["dashboardBody"])}, observe
+
+
+def topic(v: Reading, r: Resource):
+    sns = v.client(r, "sns")
+    arn = f"arn:aws:sns:{v.region}:{v.account(r)}:{r.inputs['name']}"
+
+    def observe():
+        found = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+        return {"key": found.get("KmsMasterKeyId") or None, "tags": _tags_of(sns.list_tags_for_resource(ResourceArn=arn))}
+
+    return {"key": r.inputs.get("kmsMasterKeyId") or None, "tags": v.tags(r)}, observe
+
+
+def topic_policy(v: Reading, r: Resource):
+    sns = v.client(r, "sns")
+    observe = lambda: {"policy": document(sns.get_topic_attributes(TopicArn=r.inputs["arn"])["Attributes"].get("Policy") or "{}")}  # noqa: E731
+    return {"policy": json.loads(r.inputs["policy"])}, observe
+
+
+def subscription(v: Reading, r: Resource):
+    """There, by its protocol and endpoint: whether its reader confirmed it is theirs to decide, not drift."""
+
+    def observe():
+        found = v.subscription(r)
+        return None if found is None else {"protocol": found["Protocol"], "endpoint": found["Endpoint"]}
+
+    return {"protocol": r.inputs["protocol"], "endpoint": r.inputs["endpoint"]}, observe
+
+
+def event_rule(v: Reading, r: Resource):
+    events, name = v.client(r, "events"), r.inputs["name"]
+
+    def observe():
+        found = events.describe_rule(Name=name)
+        return {"pattern": json.loads(found.get("EventPattern") or "{}"), "description": found.get("Description", ""), "state": found.get("State"),
+                "tags": _tags_of(events.list_tags_for_resource(ResourceARN=found["Arn"]))}  # fmt: skip
+
+    return {"pattern": json.loads(r.inputs["eventPattern"]), "description": r.inputs.get("description", ""), "state": "ENABLED", "tags": v.tags(r)}, observe
+
+
+def event_target(v: Reading, r: Resource):
+    events, i = v.client(r, "events"), r.inputs
+
+    def observe():
+        targets = {t["Id"]: t for t in _pages(events.list_targets_by_rule, "Targets", Rule=i["rule"])}
+        return {"arn": targets[i["targetId"]]["Arn"]} if i["targetId"] in targets else None
+
+    return {"arn": i["arn"]}, observe
+
+
+def schedule(v: Reading, r: Resource):
+    scheduler = v.client(r, "scheduler")
+    fields = ("ScheduleExpression", "ScheduleExpressionTimezone", "State", "Description", "FlexibleTimeWindow")
+
+    def observe():
+        found = scheduler.get_schedule(Name=r.inputs["name"])
+        target = found.get("Target") or {}
+        return {**{f: found.get(f) for f in fields}, "target": target.get("Arn"), "role": target.get("RoleArn"), "input": json.loads(target.get("Input") or "null")}
+
+    declared = schedule_request(r.inputs)
+    target = declared["Target"]
+    return {**{f: declared[f] for f in fields}, "target": target["Arn"], "role": target["RoleArn"], "input": json.loads(target.get("Input") or "null")}, observe
+
+
 READERS: dict[str, Callable] = {
     tokens.BUCKET: bucket, tokens.BUCKET_OWNERSHIP: ownership, tokens.BUCKET_PUBLIC_ACCESS: public_access, tokens.BUCKET_ENCRYPTION: encryption,
     tokens.BUCKET_VERSIONING: versioning, tokens.BUCKET_LIFECYCLE: lifecycle, tokens.BUCKET_POLICY: bucket_policy, tokens.ACCESS_POINT: access_point,
     tokens.KEY: key, tokens.KEY_ALIAS: key_alias, tokens.KEY_GRANT: key_grant, tokens.ROLE: role, tokens.ROLE_POLICY: role_policy,
     tokens.MANAGED_POLICY: managed_policy, tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE: attachments, tokens.DATABASE: database, tokens.TABLE: table,
     tokens.LF_RESOURCE: lf_resource, tokens.LF_PERMISSIONS: lf_permissions,
+    tokens.METRIC_ALARM: alarm, tokens.DASHBOARD: dashboard, tokens.TOPIC: topic, tokens.TOPIC_POLICY: topic_policy, tokens.TOPIC_SUBSCRIPTION: subscription,
+    tokens.EVENT_RULE: event_rule, tokens.EVENT_TARGET: event_target, tokens.SCHEDULE: schedule,
 }  # fmt: skip
 

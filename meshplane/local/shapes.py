@@ -36,3 +36,41 @@ def iam_tags(tags: dict[str, str]) -> list[dict[str, str]]:
 
 def listed_tags(pages) -> dict[str, str]:
     return {t["Key"]: t["Value"] for page in pages for t in page.get("Tags", [])}
+
+
+def alarm_request(inputs: dict) -> dict:
+    """A metric alarm's PutMetricAlarm arguments, from the program's inputs."""
+
+    def query(q: dict) -> dict:
+        found = {k: v for k, v in (("Id", q["id"]), ("Expression", q.get("expression")), ("Label", q.get("label"))) if v is not None}
+        if q.get("metric"):
+            m = q["metric"]
+            dimensions = [{"Name": k, "Value": v} for k, v in sorted((m.get("dimensions") or {}).items())]
+            found["MetricStat"] = {"Metric": {"Namespace": m["namespace"], "MetricName": m["metricName"], "Dimensions": dimensions},
+                                   "Period": whole(m["period"]), "Stat": m["stat"]}  # fmt: skip
+        return {**found, "ReturnData": bool(q.get("returnData"))}
+
+    return {
+        "AlarmName": inputs["name"],
+        "AlarmDescription": inputs.get("alarmDescription", ""),
+        "ComparisonOperator": inputs["comparisonOperator"],
+        "Threshold": float(inputs["threshold"]),
+        "EvaluationPeriods": whole(inputs["evaluationPeriods"]),
+        "DatapointsToAlarm": whole(inputs.get("datapointsToAlarm") or inputs["evaluationPeriods"]),
+        "TreatMissingData": inputs.get("treatMissingData", "missing"),
+        "AlarmActions": list(inputs.get("alarmActions") or ()),
+        "Metrics": [query(q) for q in inputs.get("metricQueries") or ()],
+    }
+
+
+def schedule_request(inputs: dict) -> dict:
+    target = inputs["target"]
+    return {
+        "Name": inputs["name"],
+        "ScheduleExpression": inputs["scheduleExpression"],
+        "ScheduleExpressionTimezone": inputs.get("scheduleExpressionTimezone", "UTC"),
+        "State": inputs.get("state", "ENABLED"),
+        "Description": inputs.get("description", ""),
+        "FlexibleTimeWindow": {"Mode": inputs["flexibleTimeWindow"]["mode"]},
+        "Target": {"Arn": target["arn"], "RoleArn": target["roleArn"], **({"Input": target["input"]} if target.get("input") else {})},
+    }

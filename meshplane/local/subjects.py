@@ -18,6 +18,9 @@ SHORT = {
     tokens.KEY_GRANT: "key grant", tokens.ROLE: "role", tokens.ROLE_POLICY: "inline policy", tokens.MANAGED_POLICY: "managed policy",
     tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE: "attached policies", tokens.DATABASE: "Glue database", tokens.TABLE: "Glue table",
     tokens.LF_RESOURCE: "Lake Formation location", tokens.LF_PERMISSIONS: "catalog grant",
+    tokens.METRIC_ALARM: "alarm", tokens.DASHBOARD: "dashboard", tokens.TOPIC: "topic", tokens.TOPIC_POLICY: "topic policy",
+    tokens.TOPIC_SUBSCRIPTION: "subscription", tokens.EVENT_RULE: "event rule", tokens.EVENT_TARGET: "event target", tokens.SCHEDULE: "schedule",
+    tokens.DQ_RULESET: "quality ruleset", tokens.BUCKET_METRIC: "request metrics",
 }  # fmt: skip
 
 
@@ -32,7 +35,11 @@ def label(r: Resource, alias_of_key: Mapping[str, str]) -> str:
     if r.type == tokens.TABLE:
         return f"{r.inputs.get('databaseName')}.{r.inputs.get('name')}"
     i = r.inputs
-    return str(i.get("bucket") or i.get("name") or i.get("roleName") or i.get("arn") or r.name)
+    if r.type == tokens.TOPIC_SUBSCRIPTION:
+        return f"{i.get('endpoint')} ({i.get('protocol')})"
+    if r.type == tokens.EVENT_TARGET:
+        return f"{i.get('rule')}/{i.get('targetId')}"
+    return str(i.get("dashboardName") or i.get("bucket") or i.get("name") or i.get("roleName") or i.get("arn") or r.name)
 
 
 def subject(r: Resource, alias_of_key: Mapping[str, str]) -> str:

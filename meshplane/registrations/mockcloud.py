@@ -41,6 +41,32 @@ def mock_state(token: str, name: str, inputs: dict, account: str, region: str) -
         policy_id = "p-" + hashlib.sha256(name.encode()).hexdigest()[:8]
         state["arn"] = f"arn:aws:organizations::{account}:policy/o-meshplane/{state['type'].lower()}/{policy_id}"
         return policy_id, state
+    if token == tokens.TOPIC:
+        state["arn"] = f"arn:aws:sns:{region}:{account}:{state['name']}"
+        return state["arn"], state
+    if token == tokens.TOPIC_SUBSCRIPTION:
+        state["arn"] = f"{state['topic']}:{uuid(name)}"
+        return state["arn"], state
+    if token == tokens.TOPIC_POLICY:
+        return state["arn"], state
+    if token == tokens.METRIC_ALARM:
+        state["arn"] = f"arn:aws:cloudwatch:{region}:{account}:alarm:{state['name']}"
+        return state["name"], state
+    if token == tokens.EVENT_RULE:
+        state["arn"] = f"arn:aws:events:{region}:{account}:rule/{state['name']}"
+        return state["name"], state
+    if token == tokens.EVENT_TARGET:
+        return f"{state['rule']}-{state['targetId']}", state
+    if token == tokens.SCHEDULE:
+        state["arn"] = f"arn:aws:scheduler:{region}:{account}:schedule/default/{state['name']}"
+        return f"default/{state['name']}", state
+    if token == tokens.DQ_RULESET:
+        return state["name"], state
+    if token == tokens.DASHBOARD:
+        state["dashboardArn"] = f"arn:aws:cloudwatch::{account}:dashboard/{state['dashboardName']}"
+        return state["dashboardName"], state
+    if token == tokens.BUCKET_METRIC:
+        return f"{state['bucket']}:{state['name']}", state
     if token.startswith("aws:") and "arn" not in state:
         state["arn"] = f"arn:aws:{token.split(':')[1].split('/')[0]}:{region}:{account}:{name}"
     return f"{name}-id", state

@@ -23,7 +23,7 @@ def test_prod_protects_and_retains_every_stateful_resource_and_nothing_else(prod
     for r in prod_every_domain.custom():
         stateful = r.type in tokens.STATEFUL
         assert (r.protect, r.retain_on_delete) == (stateful, stateful), f"{r.type} {r.name}"
-    assert len(guarded) == 2 * len(mesh.products) + 2 * len(mesh.domains)
+    assert len(guarded) == 2 * len(mesh.products) + 3 * len(mesh.domains)  # a domain: its key, its alerts key, its database
 
 
 def test_dev_protects_nothing(dev):
@@ -94,9 +94,9 @@ def test_force_destroy_takes_both_keys(second_key, stack, allow, expected):
         assert not any(r.protect or r.retain_on_delete for r in disposable), "a disposable product keeps nothing"
     elif stack == "prod-podcasts":
         assert all(r.protect and r.retain_on_delete for r in disposable)
-    # the domain's key and database are shared with other products: never disposable
+    # the domain's keys (its data's and its alerts') and database are shared with other products: never disposable
     shared = [r for r in ev.custom() if r.domain == "podcasts" and r.product is None and r.type in tokens.STATEFUL]
-    assert len(shared) == 2 and all(r.protect == (stack == "prod-podcasts") for r in shared)
+    assert len(shared) == 3 and all(r.protect == (stack == "prod-podcasts") for r in shared)
 
 
 def test_the_stack_key_alone_destroys_nothing(dev):

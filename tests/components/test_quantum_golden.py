@@ -80,8 +80,9 @@ def test_component_counts_follow_the_mesh(env_eval, mesh):
 
 
 def test_cloud_resources_per_product(env_eval, mesh, federation):
-    """15 of its own (the issue aims for 16 at most), then what its agreements add: on its side, an access point and a
-    key grant per consumer job and a catalog grant per consumer domain; on the consumer's side, its slots."""
+    """20 of its own (15 before its monitors: request metrics, a freshness alarm, a ruleset and its schedule), then what its
+    agreements add: on its side, an access point and a key grant per consumer job and per its domain's quality role, a
+    catalog grant per consumer domain and its quality role; on the consumer's side, its slots."""
     grants = mesh.grants(federation.open_classifications)
     for address, declared in mesh.products.items():
         mine = Counter(r.type for r in env_eval.custom() if r.product == address)
@@ -92,9 +93,10 @@ def test_cloud_resources_per_product(env_eval, mesh, federation):
         own = {
             tokens.BUCKET: 1, **{t: 1 for t in BUCKET_CONFIG}, tokens.ROLE: 1, tokens.ROLE_POLICY: 1, tokens.KEY_GRANT: 1,
             tokens.POD_IDENTITY: 1, tokens.SERVICE_ACCOUNT: 1, job: 1, tokens.TABLE: 1, tokens.LF_RESOURCE: 1,
+            tokens.BUCKET_METRIC: 2, tokens.METRIC_ALARM: 1, tokens.DQ_RULESET: 1, tokens.SCHEDULE: 1,
         }  # fmt: skip
-        assert sum(own.values()) == 15
-        agreements = {tokens.ACCESS_POINT: len(consumers), tokens.KEY_GRANT: len(consumers), tokens.LF_PERMISSIONS: len(domains)}
+        assert sum(own.values()) == 20
+        agreements = {tokens.ACCESS_POINT: len(consumers) + 1, tokens.KEY_GRANT: len(consumers) + 1, tokens.LF_PERMISSIONS: len(domains) + 1}
         slots = {tokens.MANAGED_POLICY: 1, tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE: 1} if reads else {}  # the sample's few reads fit one slot
         assert mine == Counter(own) + Counter(agreements) + Counter(slots), address
 
@@ -106,8 +108,11 @@ def test_cloud_resources_per_domain(env_eval, mesh, federation):
         reads_elsewhere = any(g.consumer_domain == domain and not g.producer.startswith(f"{domain}/") for g in grants)
         slots = {tokens.MANAGED_POLICY: 1, tokens.ROLE_POLICY_ATTACHMENTS_EXCLUSIVE: 1} if reads_elsewhere else {}
         assert own == Counter({
-            tokens.KEY: 1, tokens.KEY_ALIAS: 1, tokens.DATABASE: 1, tokens.NAMESPACE: 1, tokens.ROLE: 2,  # readers, Lake Formation's
-            tokens.ROLE_POLICY: 1, tokens.LF_PERMISSIONS: 1,  # the readers' own policy, and their own database
+            tokens.KEY: 2, tokens.KEY_ALIAS: 2, tokens.DATABASE: 1, tokens.NAMESPACE: 1,  # its data's key and its alerts'
+            tokens.ROLE: 3, tokens.ROLE_POLICY: 2,  # readers, Lake Formation's, the quality role; the readers' and quality's policies
+            tokens.LF_PERMISSIONS: 1,  # the readers' own database
+            tokens.TOPIC: 1, tokens.TOPIC_POLICY: 1, tokens.TOPIC_SUBSCRIPTION: 1,  # its alerts
+            tokens.EVENT_RULE: 1, tokens.EVENT_TARGET: 1, tokens.DASHBOARD: 1,  # failed evaluations to the alerts; the dashboard
         }) + Counter(slots), domain
 
 
@@ -169,11 +174,14 @@ def test_taggable_aws_resources_carry_owner_tags(env_eval, mesh):
             expected = {"domain": r.domain, "product": r.product, "owner": spec.owner, "classification": spec.classification.value}
         else:
             expected = {"domain": r.domain, "owner": mesh.domains[r.domain].spec.contact}
+        if r.type == tokens.KEY and r.name.endswith("-alerts-key"):  # the alerts key says so: never taken for the data key
+            expected["meshplane-key"] = "alerts"
         assert tags == expected, f"{r.type} {r.name}"
         checked[r.type] += 1
     # what is taggable here: bucket, roles, pod identity, key, database, managed policies (slots), access points
     assert set(checked) == {
         tokens.BUCKET, tokens.ROLE, tokens.POD_IDENTITY, tokens.KEY, tokens.DATABASE, tokens.MANAGED_POLICY, tokens.ACCESS_POINT,
+        tokens.METRIC_ALARM, tokens.DQ_RULESET, tokens.TOPIC, tokens.EVENT_RULE,
     }
 
 

@@ -132,7 +132,8 @@ def test_every_agreement_has_its_access_point_and_key_grant_and_nothing_else_doe
     grants = mesh.grants(federation.open_classifications)
     env = SETTINGS[env_eval.stack]
     points = {r.name: r for r in of_type(env_eval.custom(), tokens.ACCESS_POINT)}
-    assert set(points) == {f"{g.producer}-to/{g.consumer}/access-point" for g in grants}
+    quality = {f"{p}-to/{p.split('/')[0]}.quality/access-point" for p in mesh.products}  # each domain's quality role reads as a consumer
+    assert set(points) == {f"{g.producer}-to/{g.consumer}/access-point" for g in grants} | quality
     for g in grants:
         producer, consumer = mesh.products[g.producer], mesh.products[g.consumer]
         consumer_role = naming.role_arn(env["account"], naming.job_role_name(env["prefix"], consumer.domain, consumer.identity))
@@ -166,15 +167,16 @@ def test_a_readers_slot_names_the_tables_its_products_read_in_other_domains(env_
 
 
 def test_no_document_shared_by_agreements_grows_with_them(env_eval, mesh):
-    """Bucket and key policies name their own domain's roles only, whoever reads the product: they stay constant."""
+    """Bucket and key policies name their own domain's roles only, whoever reads the product: they stay constant (the
+    alerts key names none)."""
     import re
 
     for token in (tokens.BUCKET_POLICY, tokens.KEY):
         for r in of_type(env_eval.custom(), token):
             roles = set(re.findall(r"arn:aws:iam::[0-9]+:role/([a-z0-9-]+)", r.inputs["policy"]))
             own = roles - {"meshplane-deployer", "meshplane-break-glass"}  # the account's administrators, one each
-            assert own and all(role.startswith(f"{SETTINGS[env_eval.stack]['prefix']}-{r.domain}-") for role in own), (r.name, roles)
-            assert size(r.inputs["policy"]) < 3_000
+            assert (own or r.name.endswith("-alerts-key")) and all(role.startswith(f"{SETTINGS[env_eval.stack]['prefix']}-{r.domain}-") for role in own), (r.name, roles)
+            assert size(r.inputs["policy"]) < 3_000  # with the quality role's results, written under their prefix alone
     assert all(size(r.inputs["policy"]) < 1_200 for r in of_type(env_eval.custom(), tokens.ACCESS_POINT))
 
 
@@ -211,3 +213,17 @@ def test_a_consumer_the_producer_does_not_agree_to_gets_no_access_point_grant_or
     # the producer's bucket and key policies did not change: withdrawing touched only the agreement's own resources
     for token, item in ((tokens.BUCKET_POLICY, f"{producer}-policy"), (tokens.KEY, "users-key")):
         assert one(refused.custom(), token, name=item).inputs == one(dev.custom(), token, name=item).inputs
+
+
+def test_every_ruleset_the_stack_registers_is_the_declared_rules_in_dqdl_that_parses_back(env_eval):
+    """Each served version's Glue Data Quality ruleset is its declared rules, translated by `dqdl.ruleset` (a port with
+    rules shows them: play-events' duplicate rule, its device values), and reads back with the parser of that subset."""
+    from meshplane.cloud import dqdl
+
+    rulesets = {r.name: r.inputs["ruleset"] for r in of_type(env_eval.custom(), tokens.DQ_RULESET)}
+    assert rulesets
+    for name, text in rulesets.items():
+        assert dqdl.parse(text), name
+    (plays,) = [text for name, text in rulesets.items() if "play-events" in name and "--v" not in name]
+    assert "GROUP BY `listener_id`, `track_id`, `played_at`" in plays, plays  # its duplicate rule over three columns
+    assert 'ColumnValues "device" in ["mobile", "desktop", "speaker", "car"]' in plays, plays

@@ -545,3 +545,13 @@ ok("LIM-011", "the-perimeter", s(lambda: k.with_extra(k.compliant_stack(), *_org
 ok("LIM-011", "four-of-a-type-besides-aws-s", s(lambda: k.with_extra(k.compliant_stack(), *_organization(4))))
 bad("LIM-011", "five-of-a-type-besides-aws-s", s(lambda: k.with_extra(k.compliant_stack(), *_organization(5))))
 bad("LIM-011", "over-5120-characters", s(lambda: k.with_extra(k.compliant_stack(), *_organization(1, _policy_of_size(5200)))), culprit=tokens.ORG_POLICY)
+
+ALARM = {"name": "daff-dev-users-play-events-freshness", "evaluationPeriods": 24, "metricQueries": [
+    {"id": "data", "expression": "writes - FILL(results, 0)", "returnData": True},
+    {"id": "writes", "metric": {"namespace": "AWS/S3", "metricName": "PutRequests", "period": 3600, "stat": "Sum"}},
+    {"id": "results", "metric": {"namespace": "AWS/S3", "metricName": "PutRequests", "period": 3600, "stat": "Sum"}}]}  # fmt: skip
+ok("LIM-012", "three-metrics", s(lambda: k.with_extra(k.compliant_stack(), k.resource(tokens.METRIC_ALARM, "users/play-events-freshness", ALARM))))
+bad("LIM-012", "eleven-metrics", s(lambda: k.with_extra(k.compliant_stack(), k.resource(tokens.METRIC_ALARM, "users/play-events-freshness",
+    {**ALARM, "metricQueries": [ALARM["metricQueries"][1]] * 11}))), culprit=tokens.METRIC_ALARM)  # fmt: skip
+bad("LIM-012", "too-many-widgets", s(lambda: k.with_extra(k.compliant_stack(), k.resource(tokens.DASHBOARD, "users-dashboard",
+    {"dashboardName": "daff-dev-users", "dashboardBody": json.dumps({"widgets": [{"type": "text"}] * 501})}))), culprit=tokens.DASHBOARD)  # fmt: skip

@@ -47,7 +47,7 @@ def test_two_up_local_at_once_leave_one_key_per_domain_and_verify_clean(endpoint
     monkeypatch.chdir(ROOT)
     status, out, err = command("verify", "--env", "local", "--endpoint", endpoint)
     assert (status, errors(err)) == (0, []), err
-    assert len(live_keys(admin("kms"))) == 2 and len(live_keys(other("kms"))) == 2  # users and podcasts; artists and playlists
+    assert len(live_keys(admin("kms"))) == 4 and len(live_keys(other("kms"))) == 4  # users and podcasts; artists and playlists: data and alerts
     assert not deployment_lock(endpoint, "local").exists()  # released by the run that held it
     assert not lock_path(tmp_path / "one", "local").exists() and not lock_path(tmp_path / "two", "local").exists()
 

@@ -58,7 +58,7 @@ def test_up_provisions_the_sample_mesh_across_two_accounts_and_says_what_it_did(
     assert summary["users"][:3] == ["2", "2", "2"]  # products, buckets, tables
     assert "NOT APPLIED: 10 x aws:eks/podIdentityAssociation:PodIdentityAssociation: not applicable to the emulator" in deployed
     state = json.loads((tmp_path / "local-state.local.json").read_text())
-    assert len(state["not_applicable"]) == 10 and {e["status"] for e in state["not_applicable"]} == {"not applicable to the emulator"}
+    assert len(state["not_applicable"]) == 40 and {e["status"] for e in state["not_applicable"]} == {"not applicable to the emulator"}
     assert len(list((tmp_path / "manifests").glob("*.yaml"))) == 24
 
 
@@ -81,15 +81,15 @@ def test_a_clean_deployment_verifies_and_proves_its_access_matrix(deployed, endp
 
     status, out, err = run(capsys, "access", "--env", "local", "--check", "--endpoint", endpoint)
     assert status == 0, err
-    assert "all 1,400 principal x product x action cells are as declared, rogue roles denied everything" in out
+    assert "all 1,680 principal x product x action cells are as declared, rogue roles denied everything" in out
     assert " s per 100,000 cells (" in out  # its rate is printed
     # over HTTP, a sample, counted each way: every pair allowed an action by identity, a denied pair per principal and product
     sent = re.search(r"identity policies of (\d+) principal x product pairs: (\d+) allowed an action by identity, (\d+) denied every one "
                      r"\(over HTTP, a sample: .*; (\d+) other denied pairs not sent", out)  # fmt: skip
     assert sent, out
     pairs, allowed, denied, unsent = map(int, sent.groups())
-    assert pairs == allowed + denied and pairs + unsent == 200 and allowed >= 30 and denied >= 20
-    assert "every agreement's access point reaches its bucket (10 read through their access points)" in out
+    assert pairs == allowed + denied and pairs + unsent == 240 and allowed >= 30 and denied >= 20
+    assert "every agreement's access point reaches its bucket (20 read through their access points)" in out
     assert "note: catalog: Lake Formation modelled" in out  # what is modelled, not emulated, is said
 
     # the check leaves nothing behind: policies restored, probe objects and rogue roles gone
@@ -224,11 +224,11 @@ def test_up_again_converges_and_removes_what_is_no_longer_declared(deployed, end
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*"}]}))
     status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
     assert status == 0, err
-    assert "192 AWS resources: 0 created, 1 updated, 191 unchanged" in out
+    assert "282 AWS resources: 0 created, 1 updated, 281 unchanged" in out
     assert ('  updated users: role daff-local-users-readers: inline policies is ["read-own-domain", "read-something-revoked"], '
             'declared ["read-own-domain"]') in lines(out)  # fmt: skip
     assert "inline policy daff-local-users-readers/read-something-revoked" in out
-    assert len(admin("kms").list_keys()["Keys"]) == 2  # keys found again through their aliases, not created twice
+    assert len(admin("kms").list_keys()["Keys"]) == 4  # keys (data and alerts) found again through their aliases, not created twice
     status, out, err = run(capsys, "verify", "--endpoint", endpoint)
     assert (status, err) == (0, "")
 
@@ -250,7 +250,7 @@ def test_up_with_nothing_to_change_reads_and_writes_nothing(deployed, endpoint, 
     monkeypatch.setattr(Aws, "client", counted)
     status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
     assert status == 0, err
-    assert "192 AWS resources: 0 created, 0 updated, 192 unchanged" in out and "updated " not in out
+    assert "282 AWS resources: 0 created, 0 updated, 282 unchanged" in out and "updated " not in out
     assert "the last run's registrations: nothing the program reads has changed for stack local" in out  # not evaluated again
     writes = sorted({c for c in calls if not c.startswith(("Get", "List", "Describe", "Head"))})
     assert writes == ["AssumeRole", "PutDataLakeSettings"], writes  # into the second account; its bootstrap, idempotent

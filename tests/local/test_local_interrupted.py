@@ -59,7 +59,7 @@ def test_runs_killed_after_a_create_leave_what_the_next_run_adopts(endpoint, adm
     assert admin("s3").list_buckets()["Buckets"] or other("s3").list_buckets()["Buckets"]  # a bucket, not yet tagged
 
     result = up.up(project, endpoint, out, echo=lambda line: None)
-    assert keys(admin, other) == 4  # one per domain: the killed run's key adopted, found by its tags
+    assert keys(admin, other) == 8  # two per domain (data, alerts): the killed run's key adopted, found by its tags
     assert not up.journal_path(out, "local").exists() and up.state_path(out, "local").exists()
     assert {a.status for a in result.report.applied if a.resource.type == "aws:s3/bucket:Bucket"} == {"created", "updated"}
     monkeypatch.chdir(ROOT)

@@ -98,3 +98,41 @@ def test_the_program_exports_the_current_versions_table(project):
     outputs = engine.run(project).outputs["products"]
     assert outputs["producer/events"]["table"] == "gen_producer.events__v2"
     assert outputs["producer/gone"]["job_role"] is None
+
+
+MONITORS = (tokens.BUCKET_METRIC, tokens.METRIC_ALARM, tokens.DQ_RULESET, tokens.SCHEDULE)
+
+
+def own(resources, product: str) -> list:
+    """A product's cloud resources besides its agreements: what it makes for its consumers and its domain's quality role
+    (`to/...`), and the slots that name its inputs (`job-reads/...`)."""
+    suffixes = [r.name.removeprefix(f"{product}-") for r in resources if r.product == product and not r.is_provider]
+    return [r for r, suffix in zip([r for r in resources if r.product == product and not r.is_provider], suffixes)
+            if "to/" not in suffix and not suffix.startswith("job-reads/")]  # fmt: skip
+
+
+def test_a_one_version_product_has_at_most_20_resources_and_each_served_version_at_most_5_monitors(resources):
+    one = own(resources, "reader-a/on-v1")
+    assert len(one) == 20  # 15 before its monitors: request metrics (2), the freshness alarm, the ruleset and its schedule
+    assert sorted(r.name.removeprefix("reader-a/on-v1-") for r in one if r.type in MONITORS) == [
+        "freshness", "quality", "quality-schedule", "quality-writes", "writes"]  # fmt: skip
+    two = [r for r in own(resources, "producer/events") if r.type in MONITORS]
+    assert len([r for r in two if r.name.startswith("producer/events-v2/")]) == 5
+    assert len(two) == 10  # version 1 is still served (deprecated): it keeps its monitors
+    # a version no longer served is watched by nothing: its data is kept, nobody writes it
+    assert not [r for r in own(resources, "producer/old-events") if r.type in MONITORS and not r.name.startswith("producer/old-events-v2/")]
+    assert not [r for r in own(resources, "producer/gone") if r.type in MONITORS]
+
+
+def test_the_quality_role_reads_each_served_version_as_a_consumer_does(resources):
+    role = "arn:aws:iam::100000000000:role/gen-producer-quality"
+    points = [r for r in resources if r.type == tokens.ACCESS_POINT and r.name.endswith("to/producer.quality/access-point")]
+    assert sorted(r.name for r in points) == ["producer/events-to/producer.quality/access-point", "producer/events-v2/to/producer.quality/access-point",
+                                              "producer/old-events-v2/to/producer.quality/access-point"]  # fmt: skip
+    assert all(role in r.inputs["policy"] for r in points)
+    grant = named(resources, "producer/events", "v2/to/producer.quality/key-grant").inputs
+    assert (grant["granteePrincipal"], grant["operations"]) == (role, ["Decrypt", "Encrypt", "GenerateDataKey"])  # it also writes its results
+    assert named(resources, "producer/events", "v2/to/producer.quality/catalog").inputs["principal"] == role
+    policy = json.loads(named(resources, "producer/events", "v2/policy").inputs["policy"])
+    writes = next(s for s in policy["Statement"] if s["Sid"] == "DenyQualityWritesButResults")
+    assert writes["NotResource"] == "arn:aws:s3:::gen-producer-events--v2/_meshplane/quality/*"

@@ -9,7 +9,7 @@ from meshplane.governance.limits import over_limit
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
 from meshplane.governance.usage import Usage
 
-QUOTAS = ('iam.roles', 'iam.managed-policies', 's3.buckets', 's3.access-points', 'kms.keys', 'glue.databases', 'glue.tables', 'lakeformation.cross-account-grants')
+QUOTAS = ('iam.roles', 'iam.managed-policies', 's3.buckets', 's3.access-points', 'kms.keys', 'glue.databases', 'glue.tables', 'lakeformation.cross-account-grants', 'sns.topics', 'events.rules', 'scheduler.schedules')
 
 
 def check(rows: Sequence[Usage], federation: Federation) -> Iterator[Finding]:
@@ -19,7 +19,7 @@ def check(rows: Sequence[Usage], federation: Federation) -> Iterator[Finding]:
 RULE = Rule(
     id="LIM-006",
     title="Accounts within their quotas",
-    rationale="Roles, managed policies, buckets, access points, keys, tables and cross-account grants are counted per account; a deploy fails on the one that crosses the quota, after other resources changed.",
+    rationale="Roles, managed policies, buckets, access points, keys, tables, cross-account grants, topics, rules and schedules are counted per account; a deploy fails on the one that crosses the quota, after other resources changed.",
     severity=Severity.error,
     scope=Scope.limit,
     subject=Subject.usage,

@@ -1,0 +1,91 @@
+"""The monitors in the emulator: `up --local` applies the alarms, topics (policy, key, subscription), the failed-quality
+rule and its target, the schedules, dashboards and quality roles, and says loudly what it cannot apply (the Glue Data
+Quality rulesets, the S3 request metrics), recording it in the state file; `verify` reads every monitor property back,
+a tampered one is a located finding, and the next `up --local` repairs it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+A = "123456789012"  # users and podcasts
+PLAYS = "daff-local-users-play-events"
+ALARM = f"{PLAYS}-freshness"
+TOPIC = f"arn:aws:sns:us-east-1:{A}:daff-local-users-alerts"
+USERS = "domains/users/domain.yaml:1: error: users: "
+PLAYS_FILE = "domains/users/products/play-events.yaml:1: error: users/play-events: "
+
+
+def errors(text: str) -> list[str]:
+    return [line for line in text.splitlines() if ": error: " in line]
+
+
+def test_the_monitors_are_applied_read_back_and_what_moto_cannot_hold_is_said(deployed, admin):
+    alarm = admin("cloudwatch").describe_alarms(AlarmNames=[ALARM])["MetricAlarms"][0]
+    assert (alarm["TreatMissingData"], alarm["ComparisonOperator"], alarm["Threshold"]) == ("breaching", "LessThanOrEqualToThreshold", 0.0)
+    assert alarm["AlarmActions"] == [TOPIC]  # alarms reach the topic by their actions, and by nothing else
+    assert alarm["EvaluationPeriods"] == alarm["DatapointsToAlarm"] == 2  # users/play-events promises 2 hours: every hour of them empty
+    topic = admin("sns").get_topic_attributes(TopicArn=TOPIC)["Attributes"]
+    assert topic["KmsMasterKeyId"] == "alias/daff-local-users-alerts"
+    publishers = {s["Sid"]: s["Principal"] for s in json.loads(topic["Policy"])["Statement"] if "sns:Publish" in json.dumps(s["Action"])}
+    assert publishers == {"AlarmsPublish": {"Service": "cloudwatch.amazonaws.com"}, "FailedEvaluationsPublish": {"Service": "events.amazonaws.com"}}
+    subscriptions = admin("sns").list_subscriptions_by_topic(TopicArn=TOPIC)["Subscriptions"]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", "users-data@daff.example")]
+    rule = admin("events").describe_rule(Name="daff-local-users-quality-failures")
+    assert json.loads(rule["EventPattern"])["detail"]["state"] == ["FAILED"]
+    assert [t["Arn"] for t in admin("events").list_targets_by_rule(Rule="daff-local-users-quality-failures")["Targets"]] == [TOPIC]
+    schedule = admin("scheduler").get_schedule(Name=f"{PLAYS}-quality")
+    assert schedule["ScheduleExpression"] == "cron(30 * * * ? *)"  # an hourly job's rules, half an hour after each run
+    assert schedule["Target"]["RoleArn"] == f"arn:aws:iam::{A}:role/daff-local-users-quality"
+    assert json.loads(schedule["Target"]["Input"])["RulesetNames"] == [f"{PLAYS}-quality"]
+    body = json.loads(admin("cloudwatch").get_dashboard(DashboardName="daff-local-users")["DashboardBody"])
+    assert {w["properties"]["title"] for w in body["widgets"]} >= {"users/play-events: freshness", "users/play-events: quality rules passed and failed"}
+    assert admin("iam").get_role(RoleName="daff-local-users-quality")["Role"]["Arn"].endswith(":role/daff-local-users-quality")
+
+    assert "NOT APPLIED: 10 x aws:glue/dataQualityRuleset:DataQualityRuleset: " in deployed
+    assert "NOT APPLIED: 20 x aws:s3/bucketMetric:BucketMetric: " in deployed
+    state_file = next(line for line in deployed.splitlines() if "x aws:glue/dataQualityRuleset" in line).rsplit("recorded in ", 1)[1]
+    recorded = json.loads(Path(state_file).read_text())["not_applicable"]
+    rulesets = [r for r in recorded if r["type"] == "aws:glue/dataQualityRuleset:DataQualityRuleset"]
+    assert len(rulesets) == 10 and all(r["status"] == "not applicable to the emulator" for r in rulesets)
+    assert next(r for r in rulesets if r["name"] == "users/play-events-quality")["program_inputs"]["ruleset"].startswith("Rules = [")
+
+
+def test_a_tampered_alarm_topic_policy_and_schedule_are_found_then_repaired(deployed, endpoint, admin, command, tmp_path):
+    cw, sns = admin("cloudwatch"), admin("sns")
+    alarm = cw.describe_alarms(AlarmNames=[ALARM])["MetricAlarms"][0]
+    kept = {k: alarm[k] for k in ("AlarmDescription", "ComparisonOperator", "EvaluationPeriods", "DatapointsToAlarm", "TreatMissingData", "AlarmActions", "Metrics")}
+    cw.put_metric_alarm(AlarmName=ALARM, **kept, Threshold=5.0)
+    policy = json.loads(sns.get_topic_attributes(TopicArn=TOPIC)["Attributes"]["Policy"])
+    policy["Statement"].append({"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "sns:Publish", "Resource": TOPIC})
+    sns.set_topic_attributes(TopicArn=TOPIC, AttributeName="Policy", AttributeValue=json.dumps(policy))
+    sns.set_topic_attributes(TopicArn=TOPIC, AttributeName="KmsMasterKeyId", AttributeValue="alias/aws/sns")
+    admin("events").remove_targets(Rule="daff-local-users-quality-failures", Ids=["alerts"])
+
+    status, out, err = command("verify", "--env", "local", "--endpoint", endpoint)
+    assert status == 1
+    found = errors(err)
+    assert f"{PLAYS_FILE}alarm {ALARM}: Threshold is 5.0, declared 0.0" in found
+    assert any(f.startswith(f"{USERS}topic policy {TOPIC}: policy.Statement[Anyone] is ") and f.endswith("declared absent") for f in found), found
+    assert f"{USERS}topic daff-local-users-alerts: key is 'alias/aws/sns', declared 'alias/daff-local-users-alerts'" in found
+    assert f"{USERS}event target daff-local-users-quality-failures/alerts: is missing" in found
+    assert len(found) == 4, "\n".join(found)
+
+    status, out, err = command("up", "--local", "--env", "local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert status == 0, err
+    assert f"  updated users/play-events: alarm {ALARM}: Threshold is 5.0, declared 0.0" in out.splitlines()
+    status, out, err = command("verify", "--env", "local", "--endpoint", endpoint)
+    assert (status, errors(err)) == (0, []), err
+    assert cw.describe_alarms(AlarmNames=[ALARM])["MetricAlarms"][0]["Threshold"] == 0.0
+
+
+def test_an_unconfirmed_email_subscription_is_not_drift(deployed, endpoint, admin, command):
+    subscription = admin("sns").list_subscriptions_by_topic(TopicArn=TOPIC)["Subscriptions"][0]
+    assert subscription["Endpoint"] == "users-data@daff.example"  # its ARN is AWS's (PendingConfirmation until its reader confirms)
+    status, out, err = command("verify", "--env", "local", "--endpoint", endpoint)
+    assert (status, errors(err)) == (0, []), err
