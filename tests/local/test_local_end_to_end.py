@@ -116,8 +116,8 @@ def test_a_scoped_check_catches_a_principal_of_another_domain_handed_a_grant(dep
     found, at that job's file."""
     status, out, err = run(capsys, "access", "--env", "local", "--check", "--domain", "users", "--endpoint", endpoint)
     assert (status, errors(err)) == (0, []), err
-    assert "scope: domain(s) users, every principal on its products and its principals on every product; 20 principals, 2 of them rogue" in out
-    assert "all 616 principal x product x action cells are as declared" in out  # (18 x 2 + 4 x 8 + the 2 rogues x 10) pairs x 7 actions
+    assert "scope: domain(s) users, every principal on its products and its principals on every product; 24 principals, 2 of them rogue" in out
+    assert "all 728 principal x product x action cells are as declared" in out  # (22 x 2 + 5 x 8 + the 2 rogues x 10) pairs x 7 actions
 
     key = admin("kms").describe_key(KeyId="alias/daff-local-users")["KeyMetadata"]["Arn"]
     grantee = "arn:aws:iam::123456789012:role/daff-local-podcasts-podcast-plays-job"
@@ -312,9 +312,9 @@ def test_up_with_its_own_emulator_asks_motos_enforcement_in_process_for_every_pa
     status = up_local(open_project(ROOT, stack="local"), out=tmp_path / "manifests", echo=said.append, then_check=True)
     text = "\n".join(said)
     assert status == 0, text
-    found = re.search(r"identity policies of 200 principal x product pairs: (\d+) allowed an action by identity, (\d+) denied every one "
+    found = re.search(r"identity policies of 240 principal x product pairs: (\d+) allowed an action by identity, (\d+) denied every one "
                       r"\(asked in process \(the command started the emulator\), every pair;", text)  # fmt: skip
-    assert found and int(found.group(1)) + int(found.group(2)) == 200, text
+    assert found and int(found.group(1)) + int(found.group(2)) == 240, text
     assert "not sent" not in text
 
 

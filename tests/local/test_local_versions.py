@@ -3,6 +3,8 @@ accounts) and nothing else, the consumers of version 1 keep reading version 1, a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from meshplane import cli
@@ -10,14 +12,14 @@ from meshplane import cli
 pytestmark = pytest.mark.slow
 
 PLAYS = "domains/users/products/play-events.yaml"
-DEVICE = "    - name: device\n      type: string\n      description: Device family (mobile, desktop, speaker, car).\n"
+DEVICE = re.compile(r"    - name: device\n(?:      .*\n)*")  # the column and its quality rules
 
 
 def publish_version_2(root) -> None:
     path = root / PLAYS
     text = path.read_text()
     v1 = text[text.index("  columns:\n") : text.index("consumers:\n")]
-    text = text.replace(DEVICE, "").replace("output:\n", "output:\n  version: 2\n", 1)
+    text = DEVICE.sub("", text, count=1).replace("output:\n", "output:\n  version: 2\n", 1)
     path.write_text(text + "previous_outputs:\n  - version: 1\n    deprecation: {date: 2031-06-30}\n" + "".join(f"  {line}\n" for line in v1.splitlines()))
     taste = root / "domains/playlists/products/listener-taste.yaml"
     taste.write_text(taste.read_text().replace("  - users/play-events\n", "  - users/play-events@2\n"))

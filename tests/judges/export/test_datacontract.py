@@ -22,7 +22,7 @@ def datacontract_binary() -> str:
     candidates = [os.environ.get("MESHPLANE_DATACONTRACT"), str(Path(sys.executable).with_name("datacontract"))]
     for candidate in filter(None, candidates):
         if Path(candidate).is_file():
-            return candidate
+            return str(Path(candidate).resolve())  # the judges run it from folders of their own
     pytest.fail("datacontract-cli is not installed: `make test` installs it (dev extras) and passes it in MESHPLANE_DATACONTRACT")
 
 
