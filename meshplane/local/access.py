@@ -35,6 +35,7 @@ from meshplane.evaluator import iam
 from meshplane.evaluator.decide import MODELLED, PROBE, Action, Decider
 from meshplane.local.emulator import Aws, enforcement, error_code
 from meshplane.local.moto_authority import Authority, Caller
+from meshplane.local import rogues as rogues_
 from meshplane.local.readback import read_back
 from meshplane.registrations.engine import Evaluation
 from meshplane.registrations.project import Project
@@ -235,7 +236,8 @@ def check(
     sample); one problem per departure."""
     for note in (*CAVEATS, *(f"{a.value}: {how}" for a, how in MODELLED.items())):
         echo(f"note: {note}")
-    rogues = {account: _rogue(aws, account) for account, aws in accounts.items()}
+    rogues = {account: rogues_.make(aws, account, ROGUE, EVERYTHING, "meshplane access check: may do anything by its own policies")
+              for account, aws in accounts.items()}  # fmt: skip
     principals = [*m.principals, *(Principal(arn, "rogue", f"account {a}", "(the access check)") for a, arn in rogues.items())]
     mismatches: list[Problem] = []
     report = CheckReport(0, 0, mismatches, list(CAVEATS))
@@ -271,33 +273,10 @@ def check(
              f"{len(targets)} products")  # fmt: skip
         _moto(m, pairs, decider, deployment, accounts, endpoint, report, echo, in_process)
     finally:
-        for account, arn in rogues.items():
-            _remove_rogue(accounts[account], arn)
+        for account in rogues:
+            rogues_.remove(accounts[account], ROGUE)
     report.mismatches = sorted(mismatches)
     return report
-
-
-def _rogue(aws: Aws, account: str) -> str:
-    """A role of `account` whose own policies allow everything the mesh's data could be reached with."""
-    iam_ = aws.client("iam")
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}]}
-    try:
-        iam_.create_role(RoleName=ROGUE, AssumeRolePolicyDocument=json.dumps(trust), Description="meshplane access check: may do anything by its own policies")
-    except ClientError as exc:
-        if error_code(exc) != "EntityAlreadyExists":
-            raise
-    iam_.put_role_policy(RoleName=ROGUE, PolicyName="everything", PolicyDocument=json.dumps(EVERYTHING))
-    return f"arn:aws:iam::{account}:role/{ROGUE}"
-
-
-def _remove_rogue(aws: Aws, arn: str) -> None:
-    iam_ = aws.client("iam")
-    try:
-        iam_.delete_role_policy(RoleName=ROGUE, PolicyName="everything")
-        iam_.delete_role(RoleName=ROGUE)
-    except ClientError as exc:
-        if error_code(exc) != "NoSuchEntity":
-            raise
 
 
 IDENTITY = ("s3:GetObject", "s3:ListBucket", "s3:PutObject")  # what moto's enforcement is compared on
