@@ -11,13 +11,8 @@ week 1-7 from Sunday, `?` in one of the day fields; https://docs.aws.amazon.com/
 
 from __future__ import annotations
 
-from meshplane.cloud import dqdl
-from meshplane.cloud.cron import DAYS
+from meshplane.cloud import cron, dqdl
 from meshplane.declarations.spec import OutputPort
-
-MACROS = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@weekly": "0 0 * * 0", "@monthly": "0 0 1 * *",
-          "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *"}  # fmt: skip
-
 
 def ruleset_text(port: OutputPort) -> str:
     """The DQDL ruleset of one version of the port."""
@@ -25,45 +20,28 @@ def ruleset_text(port: OutputPort) -> str:
     return dqdl.ruleset(port.quality, [*port.columns, *port.partitions]) if found else "Rules = [\n    RowCount > 0\n]"
 
 
-def _expand(text: str, low: int, high: int, names: tuple[str, ...] = ()) -> list[int]:
-    """The values a cron field takes (`*`, `a`, `a-b`, each with `/step`, separated by commas; names where the field has them)."""
-
-    def value(token: str) -> int:
-        return names.index(token.upper()) + low if token.upper() in names else int(token)
-
-    found: set[int] = set()
-    for item in text.split(","):
-        span, _, step = item.partition("/")
-        if span in ("*", "?"):
-            start, end = low, high
-        elif "-" in span:
-            start, end = (value(v) for v in span.split("-", 1))
-        else:
-            start = value(span)
-            end = high if step else start
-        found.update(range(start, end + 1, int(step) if step else 1))
-    return sorted(found)
-
-
-def _listed(values: list[int]) -> str:
-    return ",".join(str(v) for v in values)
+def _listed(values: list[int] | tuple[int, ...], low: int, high: int) -> str:
+    """A field's values, `*` when they are every value from low to high."""
+    return "*" if list(values) == list(range(low, high + 1)) else ",".join(str(v) for v in values)
 
 
 def evaluation_schedule(job_cron: str) -> str:
     """The EventBridge Scheduler expression that evaluates the rules an hour after each run of the job (`job_cron`,
-    Kubernetes' five fields or a macro). An hourly job's rules are evaluated half an hour after each run. Where one
-    expression cannot say exactly "an hour later" (a run at 23h on chosen days, or days chosen by both day fields,
-    which Kubernetes ORs and EventBridge cannot), it evaluates on a superset of those days: never fewer runs."""
-    minute, hour, dom, month, dow = MACROS.get(job_cron.strip(), job_cron).split()
-    hours = _expand(hour, 0, 23)
-    days_of_month = None if dom in ("*", "?") else _expand(dom, 1, 31)
-    days_of_week = None if dow in ("*", "?") else _expand(dow, 0, 6, DAYS)
+    Kubernetes' five fields or a macro, read by `cron.times` as robfig/cron reads it). An hourly job's rules are
+    evaluated half an hour after each run. Where one expression cannot say exactly "an hour later" (a run at 23h on
+    chosen days, or days chosen by both day fields, which Kubernetes ORs and EventBridge cannot), it evaluates on a
+    superset of those days: never fewer runs."""
+    t = cron.times(job_cron.strip())
+    hours = sorted({m // 60 for m in t.minutes})
+    minutes = sorted({m % 60 for m in t.minutes})
+    days_of_month = None if t.days_any else sorted(t.days)
+    days_of_week = None if t.weekdays_any else sorted(t.weekdays)
     if len(hours) == 24:
-        if minute.isdigit():
-            minute = str((int(minute) + 30) % 60)
+        if len(minutes) == 1:
+            minutes = [(minutes[0] + 30) % 60]
         shifted = "*"
     else:
-        shifted = _listed(sorted({(h + 1) % 24 for h in hours}))
+        shifted = _listed(sorted({(h + 1) % 24 for h in hours}), 0, 23)
         if 23 in hours:  # the evaluation of a run at 23h falls on the next day
             if days_of_week is not None:
                 days_of_week = sorted({*((d + 1) % 7 for d in days_of_week), *(days_of_week if len(hours) > 1 else ())})
@@ -71,6 +49,6 @@ def evaluation_schedule(job_cron: str) -> str:
                 days_of_month = sorted({*(d % 31 + 1 for d in days_of_month), *(days_of_month if len(hours) > 1 else ())})
     if days_of_month is not None and days_of_week is not None:
         days_of_month = days_of_week = None  # Kubernetes runs on either: evaluate every day
-    day = _listed(days_of_month) if days_of_month is not None else ("?" if days_of_week is not None else "*")
-    week = _listed([d + 1 for d in days_of_week]) if days_of_week is not None else "?"
-    return f"cron({minute} {shifted} {day} {month} {week} *)"
+    day = _listed(days_of_month, 1, 31) if days_of_month is not None else ("?" if days_of_week is not None else "*")
+    week = ",".join(str(d + 1) for d in days_of_week) if days_of_week is not None else "?"
+    return f"cron({_listed(minutes, 0, 59)} {shifted} {day} {_listed(sorted(t.months), 1, 12)} {week} *)"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from components.monitoring import FreshnessArgs, freshness_alarm
-from meshplane.cloud import naming
+from meshplane.cloud import cron, naming
 from meshplane.compose.monitoring import alarm_hours
 from meshplane.compose.quality import evaluation_schedule, ruleset_text
 from meshplane.declarations.spec import OutputPort
@@ -57,3 +59,97 @@ def test_the_freshness_alarm_breaches_on_missing_data_and_watches_the_promise():
 
 def test_a_promise_past_what_cloudwatch_evaluates_is_watched_over_seven_days():
     assert alarm_hours(168) == 168 and alarm_hours(720) == 168 and alarm_hours(0.5) == 1
+
+
+# --- evaluation_schedule reads the job's cron with cron.times: the same expressions as the expander it replaced ---------
+
+_MACROS = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@weekly": "0 0 * * 0", "@monthly": "0 0 1 * *"}
+
+
+def _replaced_expand(text: str, low: int, high: int, names: tuple[str, ...] = ()) -> list[int]:
+    """The field expander meshplane.compose.quality had (at 7e2938f), kept here as the oracle of the replacement."""
+
+    def value(token: str) -> int:
+        return names.index(token.upper()) + low if token.upper() in names else int(token)
+
+    found: set[int] = set()
+    for item in text.split(","):
+        span, _, step = item.partition("/")
+        if span in ("*", "?"):
+            start, end = low, high
+        elif "-" in span:
+            start, end = (value(v) for v in span.split("-", 1))
+        else:
+            start = value(span)
+            end = high if step else start
+        found.update(range(start, end + 1, int(step) if step else 1))
+    return sorted(found)
+
+
+def _replaced_schedule(job_cron: str) -> str:
+    """evaluation_schedule as it was (at 7e2938f): the oracle."""
+    minute, hour, dom, month, dow = _MACROS.get(job_cron.strip(), job_cron).split()
+    hours = _replaced_expand(hour, 0, 23)
+    days_of_month = None if dom in ("*", "?") else _replaced_expand(dom, 1, 31)
+    days_of_week = None if dow in ("*", "?") else _replaced_expand(dow, 0, 6, cron.DAYS)
+    if len(hours) == 24:
+        if minute.isdigit():
+            minute = str((int(minute) + 30) % 60)
+        shifted = "*"
+    else:
+        shifted = ",".join(str(v) for v in sorted({(h + 1) % 24 for h in hours}))
+        if 23 in hours:
+            if days_of_week is not None:
+                days_of_week = sorted({*((d + 1) % 7 for d in days_of_week), *(days_of_week if len(hours) > 1 else ())})
+            if days_of_month is not None:
+                days_of_month = sorted({*(d % 31 + 1 for d in days_of_month), *(days_of_month if len(hours) > 1 else ())})
+    if days_of_month is not None and days_of_week is not None:
+        days_of_month = days_of_week = None
+    day = ",".join(map(str, days_of_month)) if days_of_month is not None else ("?" if days_of_week is not None else "*")
+    week = ",".join(str(d + 1) for d in days_of_week) if days_of_week is not None else "?"
+    return f"cron({minute} {shifted} {day} {month} {week} *)"
+
+
+def _meaning(expression: str) -> tuple:
+    """What an EventBridge cron expression says, field by field: the values each takes (`*` and `?` as every value; the
+    minute and month fields may hold steps and names, as the replaced function copied them from the job's cron)."""
+    minute, hour, day, month, week, year = expression.removeprefix("cron(").removesuffix(")").split()
+    spans = {"hour": (0, 23), "day": (1, 31), "week": (1, 7)}
+
+    def listed(text: str, name: str) -> frozenset[int]:
+        low, high = spans[name]
+        return frozenset(range(low, high + 1)) if text in ("*", "?") else frozenset(int(v) for v in text.split(","))
+
+    return (frozenset(cron._field_values(minute, cron.FIELDS[0])[0]), listed(hour, "hour"), day == "?", listed(day, "day"),
+            frozenset(cron._field_values(month, cron.FIELDS[3])[0]), week == "?", listed(week, "week"), year)  # fmt: skip
+
+
+PINNED = ["0 2 * * *", "15 */6 * * *", "@hourly", "0 4 * * 1", "30 23 * * 5", "0 6 2 * *", "0 23 31 * *", "0 1 1 * 1", "0 22,23 * * SUN"]
+
+
+@pytest.mark.parametrize("job", PINNED)
+def test_the_schedule_read_by_cron_times_is_the_one_the_replaced_expander_wrote(job):
+    assert evaluation_schedule(job) == _replaced_schedule(job)
+
+
+# robfig's star bit: `*/1` in a day field is unrestricted (cron.times), where the replaced expander took it for a list
+# of every day; the day fields are drawn here without it, and the difference is pinned below.
+_minute = st.sampled_from(["0", "7", "59", "*", "*/15", "5,35", "0-10/5", "50/3", "*/1"])
+_hour = st.sampled_from(["0", "1", "22", "23", "*", "*/6", "1-3", "12/5", "22,23", "0,23", "*/1"])
+_day = st.sampled_from(["*", "?", "1", "28", "31", "15-31/8", "*/2", "28-31", "1,15", "29/2"])
+_month = st.sampled_from(["*", "2", "FEB", "feb-mar", "1-3", "2,4,6", "*/3", "11-12", "2/12"])
+_weekday = st.sampled_from(["*", "?", "0", "MON", "1-5", "SAT,SUN", "*/2", "5/1", "wed", "6"])
+_crons = st.tuples(_minute, _hour, _day, _month, _weekday).map(" ".join) | st.sampled_from(sorted(_MACROS))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(_crons)
+def test_every_generated_cron_is_evaluated_when_the_replaced_expander_said(job):
+    assert _meaning(evaluation_schedule(job)) == _meaning(_replaced_schedule(job)), job
+
+
+def test_a_day_field_of_every_day_by_step_is_unrestricted_as_robfig_reads_it():
+    """`*/1` sets robfig's star bit: the job runs on Mondays only, so its rules are evaluated on Mondays only (the
+    replaced expander evaluated them every day)."""
+    assert evaluation_schedule("0 1 */1 * MON") == "cron(0 2 ? * 2 *)"
+    assert _replaced_schedule("0 1 */1 * MON") == "cron(0 2 * * ? *)"
