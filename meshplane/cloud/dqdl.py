@@ -18,6 +18,10 @@ the language's grammar AWS publishes (awslabs/dqdl, `DataQualityDefinitionLangua
   in percent, the same with `with threshold <expr>` over the share of valid values (REF#dqdl-rule-types-ColumnValues,
   "threshold");
 - duplicateValues of 0 on one column is `IsUnique "c"` (REF#dqdl-rule-types-IsUnique);
+- a sql rule whose `mustBe` / `mustNotBe` is a string or a boolean (ODCS 3.2.0's operators take any value there) is
+  `CustomSql "SELECT CASE WHEN <its value> IS NOT DISTINCT FROM <that value> THEN 1 ELSE 0 END ..." = 1` (mustBe) or
+  `= 0` (mustNotBe): CustomSql compares one number (REF#dqdl-rule-types-CustomSql), so the query compares and DQDL
+  checks the outcome; a null value is not the string;
 - everything else (a count of rows other than 0, missingValues, several columns' duplicates) and every `sql` rule is
   `CustomSql "<Spark SQL over primary>" <expr>` (REF#dqdl-rule-types-CustomSql: one number, the table called
   `primary`), the SQL written by sqlglot (`quality_sql`);
@@ -117,8 +121,24 @@ def quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def expression(rule: Rule) -> Expression:
+def is_number(value: object) -> bool:
+    """A number as ODCS writes one (a boolean is not, although Python counts it as one)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def compared(rule: Rule) -> object | None:
+    """The string or boolean a sql rule's `mustBe` / `mustNotBe` names (ODCS 3.2.0 takes any value there), or None when
+    the rule compares numbers."""
     op, value = rule.operator  # type: ignore[misc]  # a measured rule has one
+    return value if op in ("mustBe", "mustNotBe") and not is_number(value) else None
+
+
+def expression(rule: Rule) -> Expression:
+    """The rule's operator as DQDL's number expression. A sql rule that compares its value with a string or a boolean
+    measures 1 when the value equals it and 0 otherwise (`measure`): mustBe is `= 1`, mustNotBe `= 0`."""
+    op, value = rule.operator  # type: ignore[misc]  # a measured rule has one
+    if compared(rule) is not None:
+        return Expression("=", (1.0 if op == "mustBe" else 0.0,))
     if op in ("mustBeBetween", "mustNotBeBetween"):
         return Expression(OPERATORS[op], tuple(float(v) for v in value))  # type: ignore[union-attr]
     return Expression(OPERATORS[op], (float(value),))  # type: ignore[arg-type]
@@ -156,7 +176,8 @@ def measure(rule: Rule, column: str | None = None) -> str:
     """A generic SELECT of what a library or sql rule compares, in its unit (rows, or percent of the rows), over
     `${table}`: what CustomSql runs (in Spark) and what `meshplane test` runs (in DuckDB)."""
     if rule.type == "sql":
-        return rule.query or ""
+        value = compared(rule)
+        return rule.query or "" if value is None else quality_sql.equals(rule.query or "", literal(value))
     args, unit = rule.arguments, rule.unit
     if rule.metric == "rowCount":
         return f"SELECT COUNT(*) FROM {quality_sql.TABLE}"
@@ -179,7 +200,7 @@ def measure(rule: Rule, column: str | None = None) -> str:
 def column_rule(rule: Rule, column: str) -> str | None:
     """One column's rule in DQDL, or None for a rule meshplane does not evaluate (text, custom)."""
     if rule.type == "sql":
-        return _custom_sql(rule.query or "", expression(rule), column)
+        return _custom_sql(measure(rule), expression(rule), column)
     if rule.type != "library":
         return None
     expr, unit, args = expression(rule), rule.unit, rule.arguments
@@ -211,7 +232,7 @@ def duplicates(columns: Sequence[str], unit: str) -> str:
 def port_rule(rule: Rule) -> str | None:
     """One of the port's rules in DQDL, or None for a rule meshplane does not evaluate (text, custom)."""
     if rule.type == "sql":
-        return _custom_sql(rule.query or "", expression(rule))
+        return _custom_sql(measure(rule), expression(rule))
     if rule.type != "library":
         return None
     expr = expression(rule)

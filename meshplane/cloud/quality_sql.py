@@ -72,3 +72,14 @@ def columns(query: str) -> list[str]:
     own = {a.alias for a in select.find_all(exp.Alias)} | {c.alias_or_name for c in select.find_all(exp.CTE, exp.Subquery)}
     named = [c.name for c in select.find_all(exp.Column) if c.name and c.name != _COLUMN_MARK and c.name not in own]
     return list(dict.fromkeys(named))
+
+
+def equals(query: str, value_sql: str) -> str:
+    """The query (one that `problem` accepts) returning 1 when its one value is `value_sql` (a SQL literal) and 0
+    otherwise, a null included: how a rule compares a value with a string or a boolean where only numbers are compared."""
+    (select,) = _statements(query)
+    (value,) = select.expressions
+    inner = value.unalias() if isinstance(value, exp.Alias) else value
+    same = exp.NullSafeEQ(this=inner.copy(), expression=sqlglot.parse_one(value_sql))
+    case = exp.Case(ifs=[exp.If(this=same, true=exp.Literal.number(1))], default=exp.Literal.number(0))
+    return select.select(case, append=False).sql().replace(_TABLE_MARK, TABLE).replace(_COLUMN_MARK, COLUMN)

@@ -272,6 +272,15 @@ MEASURED = (QualityType.library, QualityType.sql)  # the kinds meshplane evaluat
 ScalarValue = Annotated[str | Integer | Number | Boolean, Field(json_schema_extra={"type": ["string", "number", "boolean"]})]
 
 
+def _scalar(value: object) -> object:
+    if isinstance(value, (list, tuple, dict)):
+        raise ValueError(f"expected a text, a number or true/false, got {'a list' if not isinstance(value, dict) else 'a mapping'}")
+    return value
+
+
+Comparable = Annotated[ScalarValue, BeforeValidator(_scalar)]  # what mustBe / mustNotBe compare: one value, no list
+
+
 def _compiles(pattern: str) -> str:
     """A pattern the rules will match with is checked where it is written, not where a rule first uses it."""
     try:
@@ -353,8 +362,12 @@ class QualityRule(Spec):
     )
     engine: str | None = Field(default=None, min_length=1, description="custom: the engine that runs it (soda, great-expectations...).")
     implementation: str | dict[str, object] | None = Field(default=None, description="custom: the rule in that engine's terms.")
-    mustBe: Number | None = Field(default=None, description="The measure equals this (=).")
-    mustNotBe: Number | None = Field(default=None, description="The measure differs from this (!=).")
+    mustBe: Comparable | None = Field(
+        default=None, description="The measure equals this (=): a number, or for a sql rule whose query returns one, a string or a boolean."
+    )
+    mustNotBe: Comparable | None = Field(
+        default=None, description="The measure differs from this (!=): a number, or for a sql rule, a string or a boolean."
+    )
     mustBeGreaterThan: Number | None = Field(default=None, description="The measure is above this (>).")
     mustBeGreaterOrEqualTo: Number | None = Field(default=None, description="The measure is at least this (>=).")
     mustBeLessThan: Number | None = Field(default=None, description="The measure is below this (<).")
@@ -389,8 +402,11 @@ class QualityRule(Spec):
                 },
                 {
                     "if": {"anyOf": [{"not": {"required": ["type"]}}, {"properties": {"type": {"const": "library"}}}]},
-                    "then": {"required": ["metric"], "not": {"anyOf": [{"required": ["query"]}, {"required": ["engine"]}]}},
+                    "then": {"required": ["metric"], "not": {"anyOf": [{"required": ["query"]}, {"required": ["engine"]}]},
+                             "properties": {"mustBe": {"type": "number"}, "mustNotBe": {"type": "number"}}},  # a metric counts
                 },
+                {"if": {"properties": {"unit": {"const": "percent"}}, "required": ["unit"]},
+                 "then": {"properties": {"mustBe": {"type": "number"}, "mustNotBe": {"type": "number"}}}},
                 {"if": {"properties": {"type": {"const": "sql"}}, "required": ["type"]},
                  "then": {"required": ["query"], "not": {"anyOf": [{"required": ["metric"]}, {"required": ["arguments"]}]}}},
                 {"if": {"properties": {"type": {"const": "custom"}}, "required": ["type"]}, "then": {"required": ["engine", "implementation"]}},
@@ -437,15 +453,30 @@ class QualityRule(Spec):
             if problem:
                 wrong.append((problem, "query"))
         wrong += self._metric_fits()
+        wrong += [(f"{value!r} is not a number: {why}", op) for op, value, why in self._compared()]
         if self.unit is QualityUnit.percent:
             numbers = [v for op in given for v in (getattr(self, op) if isinstance(getattr(self, op), tuple) else [getattr(self, op)])]
-            if any(not 0 <= v <= 100 for v in numbers):
+            if any(dqdl.is_number(v) and not 0 <= v <= 100 for v in numbers):
                 wrong.append((f"a percentage is 0 to 100: {given[0]} says {numbers}", given[0]))
         if self.scheduler is not None and self.schedule is None:
             wrong.append(("a scheduler reads a `schedule`: add one, or drop the scheduler", "scheduler"))
         if wrong:
             raise located_all(type(self).__name__, wrong)
         return self
+
+    def _compared(self) -> list[tuple[str, object, str]]:
+        """mustBe and mustNotBe take any value in ODCS 3.2.0 (`DataQualityOperators`): a string or a boolean is compared
+        where the measure can be one, a sql rule's value; a library metric counts (rows or percent), so it is a number."""
+        found = []
+        for op in ("mustBe", "mustNotBe"):
+            value = getattr(self, op)
+            if value is None or dqdl.is_number(value):
+                continue
+            if self.type is QualityType.library:
+                found.append((op, value, f"{self.metric.value if self.metric else 'a library metric'} counts {self.unit.value}"))
+            elif self.unit is QualityUnit.percent:
+                found.append((op, value, "a percentage is a number (a sql rule compared with a string or a boolean counts rows)"))
+        return found
 
     def _metric_fits(self) -> list[tuple]:
         metric, args = self.metric, self.arguments or QualityArguments()

@@ -112,8 +112,12 @@ def _words(rule: QualityRule, column: Column | None) -> str:
 
 
 def _expected(rule: QualityRule) -> str:
-    expr = dqdl.expression(rule)
-    return expr.text()
+    """The operator and its number(s), or the string or boolean a sql rule's value is compared with (measured as 1 when
+    it is that value, 0 when not)."""
+    value = dqdl.compared(rule)
+    if value is not None:
+        return f"{'=' if rule.mustBe is not None else '!='} {dqdl.literal(value)} (1 when the query's value is {dqdl.literal(value)})"
+    return dqdl.expression(rule).text()
 
 
 def _holds(value: float, rule: QualityRule) -> bool:

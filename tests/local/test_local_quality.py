@@ -119,3 +119,18 @@ def test_no_rule_reads_a_file_even_one_the_declarations_would_have_refused(tmp_p
     checked = {c.rule: c for c in quality.evaluate(port, [tmp_path / "data.parquet"], sampled=False)}
     assert checked[f"sql: {query}"].outcome.value == "failed"
     assert "Permission Error" in checked[f"sql: {query}"].note
+
+
+def test_a_sql_rule_compares_its_value_with_a_string_or_a_boolean(tmp_path):
+    port = OutputPort.model_validate({
+        "columns": [{"name": "device", "type": "string", "description": "Device.", "quality": [
+            {"type": "sql", "query": "SELECT MAX(${column}) FROM ${table}", "mustBe": "mobile", "name": "last device"},
+            {"type": "sql", "query": "SELECT MIN(${column}) FROM ${table}", "mustNotBe": "car", "name": "first device"}]}],
+        "quality": [{"type": "sql", "query": "SELECT BOOL_AND(device IS NOT NULL) FROM ${table}", "mustBe": True, "name": "all known"}],
+    })  # fmt: skip
+    target = tmp_path / "part.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM (VALUES ('car'), ('mobile'), (NULL)) AS t(device)) TO '{target}' (FORMAT parquet)")
+    checked = {c.rule: c for c in quality.evaluate(port, [target], sampled=False)}
+    assert {name: (c.outcome.value, c.value) for name, c in checked.items()} == {
+        "all known": ("failed", 0.0), "last device": ("passed", 1.0), "first device": ("failed", 1.0)}
+    assert checked["last device"].expected == "= 'mobile' (1 when the query's value is 'mobile')"

@@ -56,6 +56,8 @@ COLUMN_RULES = {  # a rule on column `c` -> its DQDL
                           'CustomSql "SELECT COUNT(*) FROM primary WHERE LENGTH(`c`) > 3" >= 1.5'),
     "sql with a string": ({"type": "sql", "query": "SELECT COUNT(*) FROM ${table} WHERE ${column} = 'say \"hi\"'", "mustNotBe": -1},
                           'CustomSql "SELECT COUNT(*) FROM primary WHERE `c` = \'say \\"hi\\"\'" != -1'),
+    "sql equal to a string": ({"type": "sql", "query": "SELECT MAX(${column}) FROM ${table}", "mustBe": "it's"},
+                              'CustomSql "SELECT CASE WHEN MAX(`c`) IS NOT DISTINCT FROM \'it\\\\\'s\' THEN 1 ELSE 0 END FROM primary" = 1'),
 }
 
 
@@ -81,6 +83,10 @@ PORT_RULES = {
                         'CustomSql "SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM primary GROUP BY `a`, `b`) AS counted" = 0'),
     "sql on the port": ({"type": "sql", "query": "SELECT MAX(x) - MIN(x) FROM ${table}", "mustBeLessThan": 7},
                         'CustomSql "SELECT MAX(x) - MIN(x) FROM primary" < 7'),
+    "sql not a boolean": ({"type": "sql", "query": "WITH f AS (SELECT * FROM ${table}) SELECT BOOL_AND(x > 0) AS ok FROM f", "mustNotBe": False},
+                          'CustomSql "WITH f AS (SELECT * FROM primary) SELECT CASE WHEN BOOL_AND(x > 0) IS NOT DISTINCT FROM FALSE THEN 1 ELSE 0 '
+                          'END FROM f" = 0'),
+    "sql equal to a number": ({"type": "sql", "query": "SELECT MAX(x) FROM ${table}", "mustBe": 3}, 'CustomSql "SELECT MAX(x) FROM primary" = 3'),
 }
 
 

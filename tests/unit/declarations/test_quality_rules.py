@@ -86,6 +86,14 @@ MISTAKES = {  # (port rules, column rules) -> what the loader says, at which lin
                                    [(13, "output.quality.0.scheduler: a scheduler reads a `schedule`: add one, or drop the scheduler")]),
     "bad schedule": ("    - {metric: rowCount, mustBe: 1, schedule: '61 * * * *'}\n", "",
                      [(13, "output.quality.0.schedule: minute '61': expected *, a value or a range of 0-59, each with an optional /step")]),
+    "a word for a count": ("    - {metric: rowCount, mustBe: many}\n", "", [(13, "output.quality.0.mustBe: 'many' is not a number: rowCount counts rows")]),
+    "a boolean for a share": ("", "        - {metric: nullValues, mustNotBe: true, unit: percent}\n",
+                              [(13, "output.columns.0.quality.0.mustNotBe: True is not a number: nullValues counts percent")]),
+    "a word for a sql share": ("    - {type: sql, query: 'SELECT MAX(id) FROM ${table}', mustBe: x, unit: percent}\n", "",
+                               [(13, "output.quality.0.mustBe: 'x' is not a number: a percentage is a number (a sql rule compared with a "
+                                 "string or a boolean counts rows)")]),
+    "a list to compare": ("    - {type: sql, query: 'SELECT MAX(id) FROM ${table}', mustBe: [a, b]}\n", "",
+                          [(13, "output.quality.0.mustBe: expected a text, a number or true/false, got a list")]),
 }
 
 
@@ -96,7 +104,8 @@ def test_a_mistaken_rule_is_refused_at_its_line(port, column, expected):
 
 
 EDITOR_KNOWS = ("no operator", "two operators", "between one number", "between words", "percent of rows", "unknown unit", "unknown metric",
-                "unknown key", "invalid without values", "text measured", "custom without engine", "sql without query", "bad schedule")  # fmt: skip
+                "unknown key", "invalid without values", "text measured", "custom without engine", "sql without query", "bad schedule",
+                "a list to compare", "a word for a count", "a boolean for a share", "a word for a sql share")  # fmt: skip
 
 
 @pytest.mark.parametrize("name", EDITOR_KNOWS)
@@ -143,3 +152,13 @@ def test_a_port_with_a_contract_takes_its_rules_from_it():
     raw = (with_contract("play-events") + "").replace("  contract: contracts/alpha.odcs.yaml\n", "  contract: contracts/alpha.odcs.yaml\n"
                                                        "  quality:\n    - {metric: rowCount, mustBe: 1}\n").encode()  # fmt: skip
     assert refused(raw) == [(9, "output.quality: the port takes its quality rules from its `contract` (its `quality` arrays): write them there")]
+
+
+def test_a_sql_rule_compares_its_value_with_a_string_or_a_boolean_as_odcs_allows():
+    """ODCS 3.2.0's `mustBe` and `mustNotBe` take any value (its `DataQualityOperators` gives them no type): a sql rule's
+    query returns a string or a boolean to compare with; the editor's schema says the same."""
+    raw = with_rules("    - {type: sql, query: 'SELECT MAX(id) FROM ${table}', mustBe: zz}\n"
+                     "    - {type: sql, query: 'SELECT BOOL_AND(id IS NOT NULL) FROM ${table}', mustNotBe: false}\n")
+    product, _ = parse_spec(raw, Product)
+    assert [(r.mustBe, r.mustNotBe) for r in product.output.quality] == [("zz", None), (None, False)]
+    assert not editor_refuses(raw)
