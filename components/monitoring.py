@@ -3,10 +3,20 @@ routing of their alarms (a topic of its own, encrypted with a key of its own), t
 one dashboard.
 
 Freshness is watched on S3 request metrics: the version's PUTs minus the quality role's result objects (written under
-`_meshplane/quality/`, so a quality run never passes for new data), summed per hour; the alarm fires when every hour of
-the promised window had none, and a window with no data point at all is a breach (`treatMissingData: breaching`): a
-missing write is exactly the failure. Alarms reach the topic through their alarm actions; failed Glue Data Quality
-evaluations through one EventBridge rule: one path each.
+`_meshplane/quality/` by `meshplane test`, which counts each in the custom metric RESULTS_METRIC, so a quality run never
+passes for new data), summed per hour; the alarm fires when every hour of the promised window had none, and a window
+with no data point at all is a breach (`treatMissingData: breaching`): a missing write is exactly the failure. Alarms
+reach the topic through their alarm actions; failed Glue Data Quality evaluations through one EventBridge rule: one
+path each.
+
+A version's rules are two rulesets by severity: its error rules (`<bucket>-quality`), whose failed evaluation reaches
+the topic, and its warning rules (`<bucket>-quality-warnings`, only when it has some), evaluated by the same schedule
+(a run takes up to 10 ruleset names, https://docs.aws.amazon.com/glue/latest/webapi/API_StartDataQualityRulesetEvaluationRun.html)
+and never routed: Glue publishes one "Data Quality Evaluation Results Available" event per result, that is per ruleset
+(its `resultID` and `rulesetNames`, https://docs.aws.amazon.com/glue/latest/dg/data-quality-alerts.html), and the
+domain's rule matches only the names ending in `-quality`. DQDL's labels (https://docs.aws.amazon.com/glue/latest/dg/dqdl.html#dqdl-labels)
+would mark a rule's severity in its result (`DataQualityRuleResult.Labels`), but not in the event, whose `state` is
+FAILED when any rule of the ruleset failed: a label cannot keep a warning from paging.
 """
 
 from __future__ import annotations
@@ -16,14 +26,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from components import tokens
-from components.policies import QUALITY_RESULTS
+from components.policies import QUALITY_RESULTS, RESULTS_NAMESPACE
 from components.spec import Child, Ref
 
 WRITES_FILTER = "meshplane-writes"  # the request metrics of every object of the bucket
-QUALITY_WRITES_FILTER = "meshplane-quality-writes"  # the request metrics of the quality results alone
+RESULTS_METRIC = {"namespace": RESULTS_NAMESPACE, "metricName": "ResultsWritten"}  # per bucket: the result objects `test` wrote
 ALARM_PERIOD = 3600  # seconds: one data point per hour
 RULESET_RUN = "arn:aws:scheduler:::aws-sdk:glue:startDataQualityRulesetEvaluationRun"  # a Scheduler universal target
 QUALITY_EVENT = {"source": "aws.glue-dataquality", "detail-type": "Data Quality Evaluation Results Available"}
+ERRORS_RULESET_END = "-quality"  # a version's errors ruleset's name ends so (`naming.quality_ruleset_name`); its warnings' does not
+
+
+def quality_failed(database: str) -> dict:
+    """The `detail` of a failed evaluation of an errors ruleset of the domain's tables: the run failed, or a rule did
+    (the sample event of a completed run reads `"state": "SUCCEEDED"` with `rulesFailed`); a warnings ruleset's result
+    never matches."""
+    return {"context": {"databaseName": [database]}, "rulesetNames": [{"suffix": ERRORS_RULESET_END}],
+            "$or": [{"state": ["FAILED"]}, {"rulesFailed": [{"numeric": [">", 0]}]}]}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,7 +57,7 @@ class FreshnessArgs:
 @dataclass(frozen=True)
 class QualityArgs:
     ruleset_name: str
-    ruleset: str  # DQDL text
+    ruleset: str  # DQDL text: the error rules (a failed evaluation reaches the domain's topic)
     database: str
     table: str
     account: str
@@ -46,6 +65,8 @@ class QualityArgs:
     schedule: str  # an EventBridge Scheduler cron expression: after the job's runs
     role_arn: str  # the domain's quality role: the schedule runs as it, and Glue evaluates as it
     enabled: bool = True  # a suspended job's rules are not evaluated
+    warnings_name: str | None = None  # the warning rules' ruleset, evaluated with the other and never routed; None: no warning rule
+    warnings: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,10 +80,11 @@ class PortMonitorArgs:
 def freshness_alarm(args: FreshnessArgs, description: str, tags: Mapping[str, str]) -> dict:
     periods = args.window_hours
 
-    def puts(query: str, filter_id: str) -> dict:
-        dimensions = {"BucketName": args.bucket, "FilterId": filter_id}
-        metric = {"namespace": "AWS/S3", "metricName": "PutRequests", "dimensions": dimensions, "period": ALARM_PERIOD, "stat": "Sum"}
-        return {"id": query, "metric": metric, "returnData": False}
+    def hourly(query: str, metric: dict) -> dict:
+        return {"id": query, "metric": {**metric, "period": ALARM_PERIOD, "stat": "Sum"}, "returnData": False}
+
+    puts = {"namespace": "AWS/S3", "metricName": "PutRequests", "dimensions": {"BucketName": args.bucket, "FilterId": WRITES_FILTER}}
+    results = {**RESULTS_METRIC, "dimensions": {"BucketName": args.bucket}}
 
     return {
         "name": args.alarm_name,
@@ -74,8 +96,8 @@ def freshness_alarm(args: FreshnessArgs, description: str, tags: Mapping[str, st
         "treat_missing_data": "breaching",
         "metric_queries": [
             {"id": "data", "expression": "writes - FILL(results, 0)", "label": "objects written, quality results excepted", "returnData": True},
-            puts("writes", WRITES_FILTER),
-            puts("results", QUALITY_WRITES_FILTER),
+            hourly("writes", puts),
+            hourly("results", results),
         ],
         "alarm_actions": [args.topic_arn],
         "tags": dict(tags),
@@ -83,41 +105,38 @@ def freshness_alarm(args: FreshnessArgs, description: str, tags: Mapping[str, st
 
 
 def port_monitor_children(args: PortMonitorArgs) -> list[Child]:
-    """A version's monitors (at most five resources): its request metrics and freshness alarm, its ruleset and the
-    schedule that evaluates it."""
+    """A version's monitors (at most five resources): its request metrics and freshness alarm, its rulesets (errors, and
+    warnings when it has some) and the schedule that evaluates them."""
     children: list[Child] = []
     if args.freshness is not None:
         bucket = args.freshness.bucket
         children += [
             Child(tokens.BUCKET_METRIC, "writes", {"bucket": bucket, "name": WRITES_FILTER}, after=["bucket"]),
-            Child(tokens.BUCKET_METRIC, "quality-writes", {"bucket": bucket, "name": QUALITY_WRITES_FILTER, "filter": {"prefix": QUALITY_RESULTS}},
-                  after=["bucket"]),
-            Child(tokens.METRIC_ALARM, "freshness", freshness_alarm(args.freshness, args.description, args.tags), after=["writes", "quality-writes"]),
+            Child(tokens.METRIC_ALARM, "freshness", freshness_alarm(args.freshness, args.description, args.tags), after=["writes"]),
         ]  # fmt: skip
     if args.quality is not None:
         q = args.quality
-        ruleset = {
-            "name": q.ruleset_name,
-            "description": f"Quality rules of {q.database}.{q.table}",
-            "ruleset": q.ruleset,
-            "target_table": {"catalogId": q.account, "databaseName": q.database, "tableName": q.table},
-            "tags": dict(args.tags),
-        }
+        target = {"catalogId": q.account, "databaseName": q.database, "tableName": q.table}
+        ruleset = {"name": q.ruleset_name, "description": f"Quality rules of {q.database}.{q.table}: errors", "ruleset": q.ruleset,
+                   "target_table": target, "tags": dict(args.tags)}  # fmt: skip
+        names = [q.ruleset_name, *([q.warnings_name] if q.warnings_name else [])]
         run = {"DataSource": {"GlueTable": {"DatabaseName": q.database, "TableName": q.table, "CatalogId": q.account}},
-               "Role": q.role_arn, "RulesetNames": [q.ruleset_name]}  # fmt: skip
+               "Role": q.role_arn, "RulesetNames": names}  # fmt: skip
         schedule = {
             "name": q.schedule_name,
-            "description": f"Evaluates {q.ruleset_name} after the job's runs",
+            "description": f"Evaluates {' and '.join(names)} after the job's runs",
             "schedule_expression": q.schedule,
             "schedule_expression_timezone": "UTC",
             "state": "ENABLED" if q.enabled else "DISABLED",
             "flexible_time_window": {"mode": "OFF"},
             "target": {"arn": RULESET_RUN, "roleArn": q.role_arn, "input": json.dumps(run, sort_keys=True)},
         }
-        children += [
-            Child(tokens.DQ_RULESET, "quality", ruleset, after=["table"]),
-            Child(tokens.SCHEDULE, "quality-schedule", schedule, after=["quality"]),
-        ]
+        children.append(Child(tokens.DQ_RULESET, "quality", ruleset, after=["table"]))
+        if q.warnings_name and q.warnings:
+            warnings = {**ruleset, "name": q.warnings_name, "description": f"Quality rules of {q.database}.{q.table}: warnings, never routed",
+                        "ruleset": q.warnings}  # fmt: skip
+            children.append(Child(tokens.DQ_RULESET, "quality-warnings", warnings, after=["table"]))
+        children.append(Child(tokens.SCHEDULE, "quality-schedule", schedule, after=["quality", *(["quality-warnings"] if q.warnings_name else [])]))
     return children
 
 

@@ -39,6 +39,7 @@ KEY_ADMINISTRATION = [
 BUCKET_ADMINISTRATION = [
     "s3:DeleteBucketPolicy", "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
 ]  # fmt: skip
+RESULTS_NAMESPACE = "meshplane/quality"  # the CloudWatch namespace where the quality role counts the results it writes
 QUALITY_RESULTS = "_meshplane/quality/"  # where a domain's quality role writes its results, in each of its products' buckets
 OWN_KEY_OPERATIONS = ["Decrypt", "Encrypt", "GenerateDataKey"]  # a job's grant on its domain's key, for its own product
 READ_KEY_OPERATIONS = ["Decrypt"]  # a consumer's grant on the producer's domain key
@@ -286,13 +287,16 @@ def quality_trust(account: str, deployer: str | None) -> dict:
 def quality_policy(access_points: str, buckets: Sequence[str], database: str, role_arn: str, region: str, account: str) -> dict:
     """A domain's quality role reads its domain's products the way a consumer does: through the access points made for it
     (`access_points`: their ARN pattern), decrypting with their key grants, and their tables through Lake Formation; it
-    writes results under QUALITY_RESULTS of those buckets (`buckets`: their ARNs, or a pattern), and starts the
+    writes results under QUALITY_RESULTS of those buckets (`buckets`: their ARNs, or a pattern) and counts them in
+    RESULTS_NAMESPACE (the freshness alarms take them off the writes), and starts the
     evaluations of its rulesets as itself."""
     glue = f"arn:aws:glue:{region}:{account}"
     catalog = [f"{glue}:catalog", f"{glue}:database/{database}", f"{glue}:table/{database}/*"]
     return document(
         _statement("ReadThroughItsAccessPoints", "Allow", ACCESS_POINT_READS, [access_points, f"{access_points}/object/*", *buckets, *(f"{b}/*" for b in buckets)]),
         _statement("WriteResults", "Allow", ["s3:PutObject"], [f"{b}/{QUALITY_RESULTS}*" for b in buckets]),
+        _statement("CountResults", "Allow", ["cloudwatch:PutMetricData"], "*",
+                   Condition={"StringEquals": {"cloudwatch:namespace": RESULTS_NAMESPACE}}),  # PutMetricData takes no resource
         _statement("ReadOwnCatalog", "Allow", CATALOG_READS + CATALOG_DATABASES, catalog),
         _statement("QueryThroughLakeFormation", "Allow", ["lakeformation:GetDataAccess"], "*"),
         _statement("RunEvaluations", "Allow", QUALITY_RUNS, [f"{glue}:dataQualityRuleset/*", *catalog]),

@@ -66,6 +66,7 @@ class Rule(Protocol):
     type: str
     metric: str | None
     arguments: Arguments | None
+    severity: str  # error or warning
     query: str | None
     unit: str
 
@@ -246,21 +247,26 @@ def port_rule(rule: Rule) -> str | None:
     raise ValueError(f"no DQDL for the port's {rule.metric} rule")  # the declarations refuse it first
 
 
-def rules(port_rules: Iterable[Rule], columns: Iterable[Column]) -> list[str]:
-    """Every DQDL rule of one served version: the port's rules, then each column's (a non-nullable column without a
-    nullValues rule of its own is `IsComplete`), in declaration order."""
-    found = [r for r in (port_rule(rule) for rule in port_rules) if r is not None]
+def _of(rule: Rule, severity: str | None) -> bool:
+    return severity is None or getattr(rule.severity, "value", rule.severity) == severity
+
+
+def rules(port_rules: Iterable[Rule], columns: Iterable[Column], severity: str | None = None) -> list[str]:
+    """Every DQDL rule of one served version (of one severity, when given): the port's rules, then each column's (a
+    non-nullable column without a nullValues rule of its own is `IsComplete`, an error), in declaration order."""
+    found = [r for r in (port_rule(rule) for rule in port_rules if _of(rule, severity)) if r is not None]
     for column in columns:
         own = [rule for rule in column.quality if rule.type == "library" and rule.metric == "nullValues"]
-        if not column.nullable and not own:
+        if not column.nullable and not own and severity in (None, "error"):
             found.append(f"IsComplete {quoted(column.name)}")
-        found += [r for r in (column_rule(rule, column.name) for rule in column.quality) if r is not None]
+        found += [r for r in (column_rule(rule, column.name) for rule in column.quality if _of(rule, severity)) if r is not None]
     return list(dict.fromkeys(found))  # a rule said twice is one rule
 
 
-def ruleset(port_rules: Iterable[Rule], columns: Iterable[Column]) -> str:
-    """The DQDL ruleset of one served version: its port's rules and its columns' (columns and partitions)."""
-    found = rules(port_rules, columns)
+def ruleset(port_rules: Iterable[Rule], columns: Iterable[Column], severity: str | None = None) -> str:
+    """The DQDL ruleset of one served version: its port's rules and its columns' (columns and partitions), of one
+    severity when given."""
+    found = rules(port_rules, columns, severity)
     if not found:
         return "Rules = [ ]"
     return "Rules = [\n" + ",\n".join(f"    {r}" for r in found) + "\n]"

@@ -81,6 +81,12 @@ def quality_ruleset_name(bucket: str) -> str:
     return fit(f"{bucket}-quality", RULESET_MAX)
 
 
+def quality_warnings_ruleset_name(bucket: str) -> str:
+    """The ruleset of a version's warning rules: the errors' name and `-warnings` (the domain's routing tells them apart
+    by the errors' `-quality` ending)."""
+    return fit(f"{bucket}-quality-warnings", RULESET_MAX)
+
+
 def quality_schedule_name(bucket: str) -> str:
     return fit(f"{bucket}-quality", SCHEDULE_MAX)
 

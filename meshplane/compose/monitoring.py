@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import math
 
-from components.monitoring import ALARM_PERIOD, QUALITY_EVENT, DashboardEntry, DomainMonitoringArgs, FreshnessArgs, PortMonitorArgs, QualityArgs
+from components.monitoring import ALARM_PERIOD, QUALITY_EVENT, quality_failed, DashboardEntry, DomainMonitoringArgs, FreshnessArgs, PortMonitorArgs, QualityArgs
 from components.policies import OWN_KEY_OPERATIONS, alerts_key_policy, quality_policy, quality_trust, topic_policy
 from components.sharing import AccessPointAgreement, CatalogShare
 from meshplane.cloud import naming
 from meshplane.cloud.quotas import QUOTAS
 from meshplane.compose import locate
 from meshplane.compose.agreements import Agreements
-from meshplane.compose.quality import evaluation_schedule, ruleset_text
+from meshplane.compose.quality import evaluation_schedule, ruleset_text, warnings_text
 from meshplane.declarations.mesh import DeclaredProduct, Mesh, serves
 from meshplane.declarations.resolve import resolve
 from meshplane.declarations.spec import OutputPort, Product
@@ -61,6 +61,7 @@ def port_monitors(settings: StackSettings, declared: DeclaredProduct, product: P
         schedule=evaluation_schedule(product.job.schedule),
         role_arn=quality_role_arn(settings, declared.domain),
         enabled=not product.job.suspended,
+        **({"warnings_name": naming.quality_warnings_ruleset_name(bucket), "warnings": warnings} if (warnings := warnings_text(port)) else {}),
     )
     return PortMonitorArgs(freshness, quality, description=f"data product {declared.address}", tags=tags if version == 1 else {**tags, "port-version": str(version)})
 
@@ -128,8 +129,7 @@ def domain_monitoring(mesh: Mesh, settings: StackSettings, domain: str, tags: di
             ))  # fmt: skip
     role = quality_role_arn(settings, domain)
     topic = topic_arn(settings, domain)
-    pattern = {"source": [QUALITY_EVENT["source"]], "detail-type": [QUALITY_EVENT["detail-type"]],
-               "detail": {"context": {"databaseName": [database]}, "state": ["FAILED"]}}  # fmt: skip
+    pattern = {"source": [QUALITY_EVENT["source"]], "detail-type": [QUALITY_EVENT["detail-type"]], "detail": quality_failed(database)}
     return DomainMonitoringArgs(
         quality_role=naming.quality_role_name(prefix, domain),
         quality_trust=quality_trust(account, settings.role_of(account)),

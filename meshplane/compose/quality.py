@@ -1,9 +1,10 @@
 """What a version's quality ruleset says and when it is evaluated: pure functions of the declarations.
 
-The ruleset is DQDL (https://docs.aws.amazon.com/glue/latest/dg/dqdl.html): the port's declared quality rules and its
-columns' (`nullable: false` included), as `meshplane.cloud.dqdl.ruleset` translates them; a port that declares no
-rule DQDL can evaluate is `RowCount > 0` (RowCount with the `>` operator: something was written), since a ruleset
-holds at least one rule.
+The rulesets are DQDL (https://docs.aws.amazon.com/glue/latest/dg/dqdl.html): the port's declared quality rules and its
+columns' (`nullable: false` included), as `meshplane.cloud.dqdl.ruleset` translates them, one ruleset per severity:
+the errors' (a port that declares no error rule DQDL can evaluate is `RowCount > 0`, RowCount with the `>` operator:
+something was written, since a ruleset holds at least one rule) and, when there are some, the warnings'. Only the
+errors ruleset's failed evaluations reach the domain's topic (`components.monitoring`).
 
 The evaluation runs an hour after each run of the job (EventBridge Scheduler's cron, in UTC: six fields, days of the
 week 1-7 from Sunday, `?` in one of the day fields; https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
@@ -12,12 +13,21 @@ week 1-7 from Sunday, `?` in one of the day fields; https://docs.aws.amazon.com/
 from __future__ import annotations
 
 from meshplane.cloud import cron, dqdl
-from meshplane.declarations.spec import OutputPort
+from meshplane.declarations.spec import OutputPort, QualitySeverity
 
 def ruleset_text(port: OutputPort) -> str:
-    """The DQDL ruleset of one version of the port."""
-    found = dqdl.rules(port.quality, [*port.columns, *port.partitions])
-    return dqdl.ruleset(port.quality, [*port.columns, *port.partitions]) if found else "Rules = [\n    RowCount > 0\n]"
+    """The DQDL ruleset of one version of the port's error rules (whose failed evaluation reaches the domain's topic)."""
+    columns = [*port.columns, *port.partitions]
+    found = dqdl.rules(port.quality, columns, QualitySeverity.error.value)
+    return dqdl.ruleset(port.quality, columns, QualitySeverity.error.value) if found else "Rules = [\n    RowCount > 0\n]"
+
+
+def warnings_text(port: OutputPort) -> str | None:
+    """The DQDL ruleset of one version of the port's warning rules (evaluated with the errors, never routed to the
+    topic), or None when it has no warning rule DQDL can evaluate."""
+    columns = [*port.columns, *port.partitions]
+    found = dqdl.rules(port.quality, columns, QualitySeverity.warning.value)
+    return dqdl.ruleset(port.quality, columns, QualitySeverity.warning.value) if found else None
 
 
 def _listed(values: list[int] | tuple[int, ...], low: int, high: int) -> str:

@@ -22,6 +22,7 @@ from xml.sax.saxutils import quoteattr
 
 import duckdb
 
+from components.monitoring import RESULTS_METRIC
 from meshplane.cloud import dqdl, quality_sql
 from meshplane.declarations.spec import Column, Format, OutputPort, QualityMetric, QualityRule, QualitySeverity, QualityUnit
 
@@ -196,8 +197,10 @@ def read(s3, bucket: str, partitioned: bool, bound: int, into: Path) -> tuple[Sc
     return Scope(bucket, prefix, tuple(o["Key"] for o in in_scope[: len(files)]), size, total), files
 
 
-def run(s3, product: str, version: int, port: OutputPort, bucket: str, bound: int = BOUND, store: bool = True) -> Report:
-    """Read the version's scope from `bucket`, evaluate its rules, and store the result beside the data."""
+def run(s3, product: str, version: int, port: OutputPort, bucket: str, bound: int = BOUND, store: bool = True, cloudwatch=None) -> Report:
+    """Read the version's scope from `bucket`, evaluate its rules, and store the result beside the data, counted in the
+    bucket's RESULTS_METRIC (through `cloudwatch`), which the freshness alarm takes off the bucket's writes: a stored
+    result never passes for new data."""
     with tempfile.TemporaryDirectory(prefix="meshplane-test-") as folder:
         scope, files = read(s3, bucket, bool(port.partitions), bound, Path(folder))
         checked = evaluate(port, files, scope.sampled)
@@ -205,6 +208,9 @@ def run(s3, product: str, version: int, port: OutputPort, bucket: str, bound: in
     if store:
         s3.put_object(Bucket=bucket, Key=result_key(version, report.at), Body=json.dumps(report.as_json(), indent=2).encode(),
                       ContentType="application/json")  # fmt: skip
+        if cloudwatch is not None:
+            cloudwatch.put_metric_data(Namespace=RESULTS_METRIC["namespace"], MetricData=[
+                {"MetricName": RESULTS_METRIC["metricName"], "Dimensions": [{"Name": "BucketName", "Value": bucket}], "Value": 1, "Unit": "Count"}])  # fmt: skip
     return report
 
 

@@ -331,9 +331,9 @@ def test_quality(project: Project, products: list[str] | None = None, endpoint: 
     for declared in chosen:
         port = resolve(declared.spec, settings.environment).output
         bucket = location(settings, declared, port.version).bucket
-        s3 = accounts[settings.account_of(declared.domain)].client("s3")
+        session = accounts[settings.account_of(declared.domain)]
         try:
-            reports.append(quality_.run(s3, declared.address, port.version, port, bucket, bound))
+            reports.append(quality_.run(session.client("s3"), declared.address, port.version, port, bucket, bound, cloudwatch=session.client("cloudwatch")))
         except ClientError as exc:
             problems.append(Problem(declared.source.path, declared.source.line_of(("output",)),
                                     f"{declared.address}: cannot read s3://{bucket}/ ({error_code(exc) or exc}): is the stack deployed?"))  # fmt: skip

@@ -37,22 +37,24 @@ def test_the_monitors_are_applied_read_back_and_what_moto_cannot_hold_is_said(de
     subscriptions = admin("sns").list_subscriptions_by_topic(TopicArn=TOPIC)["Subscriptions"]
     assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", "users-data@daff.example")]
     rule = admin("events").describe_rule(Name="daff-local-users-quality-failures")
-    assert json.loads(rule["EventPattern"])["detail"]["state"] == ["FAILED"]
+    detail = json.loads(rule["EventPattern"])["detail"]
+    assert detail["rulesetNames"] == [{"suffix": "-quality"}]  # the errors rulesets only: a failed warning never pages
+    assert detail["$or"] == [{"state": ["FAILED"]}, {"rulesFailed": [{"numeric": [">", 0]}]}]
     assert [t["Arn"] for t in admin("events").list_targets_by_rule(Rule="daff-local-users-quality-failures")["Targets"]] == [TOPIC]
     schedule = admin("scheduler").get_schedule(Name=f"{PLAYS}-quality")
     assert schedule["ScheduleExpression"] == "cron(30 * * * ? *)"  # an hourly job's rules, half an hour after each run
     assert schedule["Target"]["RoleArn"] == f"arn:aws:iam::{A}:role/daff-local-users-quality"
-    assert json.loads(schedule["Target"]["Input"])["RulesetNames"] == [f"{PLAYS}-quality"]
+    assert json.loads(schedule["Target"]["Input"])["RulesetNames"] == [f"{PLAYS}-quality", f"{PLAYS}-quality-warnings"]
     body = json.loads(admin("cloudwatch").get_dashboard(DashboardName="daff-local-users")["DashboardBody"])
     assert {w["properties"]["title"] for w in body["widgets"]} >= {"users/play-events: freshness", "users/play-events: quality rules passed and failed"}
     assert admin("iam").get_role(RoleName="daff-local-users-quality")["Role"]["Arn"].endswith(":role/daff-local-users-quality")
 
-    assert "NOT APPLIED: 10 x aws:glue/dataQualityRuleset:DataQualityRuleset: " in deployed
-    assert "NOT APPLIED: 20 x aws:s3/bucketMetric:BucketMetric: " in deployed
+    assert "NOT APPLIED: 12 x aws:glue/dataQualityRuleset:DataQualityRuleset: " in deployed  # two products have warnings
+    assert "NOT APPLIED: 10 x aws:s3/bucketMetric:BucketMetric: " in deployed
     state_file = next(line for line in deployed.splitlines() if "x aws:glue/dataQualityRuleset" in line).rsplit("recorded in ", 1)[1]
     recorded = json.loads(Path(state_file).read_text())["not_applicable"]
     rulesets = [r for r in recorded if r["type"] == "aws:glue/dataQualityRuleset:DataQualityRuleset"]
-    assert len(rulesets) == 10 and all(r["status"] == "not applicable to the emulator" for r in rulesets)
+    assert len(rulesets) == 12 and all(r["status"] == "not applicable to the emulator" for r in rulesets)
     assert next(r for r in rulesets if r["name"] == "users/play-events-quality")["program_inputs"]["ruleset"].startswith("Rules = [")
 
 

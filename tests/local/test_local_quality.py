@@ -3,6 +3,7 @@ bound, with what a sample cannot tell "not decided", and the result stored besid
 
 from __future__ import annotations
 
+import datetime
 import json
 import tempfile
 from pathlib import Path
@@ -134,3 +135,19 @@ def test_a_sql_rule_compares_its_value_with_a_string_or_a_boolean(tmp_path):
     assert {name: (c.outcome.value, c.value) for name, c in checked.items()} == {
         "all known": ("failed", 0.0), "last device": ("passed", 1.0), "first device": ("failed", 1.0)}
     assert checked["last device"].expected == "= 'mobile' (1 when the query's value is 'mobile')"
+
+
+def test_each_stored_result_is_counted_for_the_freshness_alarm_to_take_off_the_writes(s3):
+    """The alarm watches the bucket's PUTs minus the results `test` stored (components.monitoring.freshness_alarm): each
+    stored result adds 1 to RESULTS_METRIC for its bucket; a run that stores nothing counts nothing."""
+    cloudwatch = boto3.client("cloudwatch", region_name="eu-west-1")
+    s3.put_object(Bucket=BUCKET, Key="play_date=2026-12-07/part.parquet", Body=parquet(GOOD))
+    quality.run(s3, "users/play-events", 1, PORT, BUCKET, cloudwatch=cloudwatch)
+    quality.run(s3, "users/play-events", 1, PORT, BUCKET, store=False, cloudwatch=cloudwatch)
+    (metric,) = cloudwatch.list_metrics(Namespace="meshplane/quality")["Metrics"]
+    assert (metric["MetricName"], metric["Dimensions"]) == ("ResultsWritten", [{"Name": "BucketName", "Value": BUCKET}])
+    now = datetime.datetime.now(datetime.UTC)
+    (point,) = cloudwatch.get_metric_statistics(Namespace="meshplane/quality", MetricName="ResultsWritten", Statistics=["Sum"], Period=3600,
+                                                Dimensions=metric["Dimensions"], StartTime=now - datetime.timedelta(hours=1),
+                                                EndTime=now + datetime.timedelta(minutes=1))["Datapoints"]  # fmt: skip
+    assert point["Sum"] == 1

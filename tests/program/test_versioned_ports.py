@@ -113,12 +113,12 @@ def own(resources, product: str) -> list:
 
 def test_a_one_version_product_has_at_most_20_resources_and_each_served_version_at_most_5_monitors(resources):
     one = own(resources, "reader-a/on-v1")
-    assert len(one) == 20  # 15 before its monitors: request metrics (2), the freshness alarm, the ruleset and its schedule
+    assert len(one) == 19  # 15 before its monitors: the request metrics of its writes, the freshness alarm, the ruleset and its schedule
     assert sorted(r.name.removeprefix("reader-a/on-v1-") for r in one if r.type in MONITORS) == [
-        "freshness", "quality", "quality-schedule", "quality-writes", "writes"]  # fmt: skip
+        "freshness", "quality", "quality-schedule", "writes"]  # fmt: skip
     two = [r for r in own(resources, "producer/events") if r.type in MONITORS]
-    assert len([r for r in two if r.name.startswith("producer/events-v2/")]) == 5
-    assert len(two) == 10  # version 1 is still served (deprecated): it keeps its monitors
+    assert len([r for r in two if r.name.startswith("producer/events-v2/")]) == 4
+    assert len(two) == 8  # version 1 is still served (deprecated): it keeps its monitors
     # a version no longer served is watched by nothing: its data is kept, nobody writes it
     assert not [r for r in own(resources, "producer/old-events") if r.type in MONITORS and not r.name.startswith("producer/old-events-v2/")]
     assert not [r for r in own(resources, "producer/gone") if r.type in MONITORS]

@@ -111,12 +111,17 @@ def test_text_and_custom_rules_are_left_out_and_a_rule_said_twice_is_one():
 
 def test_every_product_of_the_sample_has_a_ruleset_that_parses_back():
     mesh = load_mesh(REPO_DOMAINS)
-    texts = {}
+    texts, warnings = {}, 0
     for address, declared in mesh.products.items():
         port = declared.spec.output
-        texts[address] = dqdl.ruleset(port.quality, [*port.columns, *port.partitions])
-        assert len(dqdl.parse(texts[address])) == len(dqdl.rules(port.quality, [*port.columns, *port.partitions]))
+        columns = [*port.columns, *port.partitions]
+        texts[address] = dqdl.ruleset(port.quality, columns)
+        assert len(dqdl.parse(texts[address])) == len(dqdl.rules(port.quality, columns))
+        by_severity = [dqdl.parse(dqdl.ruleset(port.quality, columns, severity)) for severity in ("error", "warning")]
+        assert sum(len(p) for p in by_severity) == len(dqdl.parse(texts[address]))  # each rule in one ruleset of its severity
+        warnings += len(by_severity[1])
     assert sum(len(dqdl.parse(t)) for t in texts.values()) >= 5  # the sample shows the feature
+    assert warnings >= 2  # warnings too
 
 
 MALFORMED = {

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.monitoring import FreshnessArgs, freshness_alarm
-from meshplane.cloud import cron, naming
+from components.monitoring import FreshnessArgs, PortMonitorArgs, QualityArgs, freshness_alarm, port_monitor_children, quality_failed
+from meshplane.cloud import cron, dqdl, naming
 from meshplane.compose.monitoring import alarm_hours
-from meshplane.compose.quality import evaluation_schedule, ruleset_text
+from meshplane.compose.quality import evaluation_schedule, ruleset_text, warnings_text
 from meshplane.declarations.spec import OutputPort
 
 
@@ -25,6 +27,67 @@ def test_each_column_that_promises_a_value_is_complete():
 
 def test_a_port_that_promises_no_value_is_at_least_written():
     assert ruleset_text(port({"name": "note", "type": "string"})) == "Rules = [\n    RowCount > 0\n]"
+    assert warnings_text(port({"name": "note", "type": "string"})) is None
+
+
+def test_warning_rules_are_a_ruleset_of_their_own_and_errors_another():
+    """A failed warning must not page the owner: Glue publishes one event per ruleset's result, with its state and
+    ruleset name, so the warnings are a ruleset the domain's routing never matches."""
+    both = port({"name": "id", "type": "string", "nullable": False, "quality": [
+                    {"metric": "duplicateValues", "mustBe": 0},
+                    {"metric": "invalidValues", "arguments": {"pattern": "^u"}, "mustBeLessThan": 5, "unit": "percent", "severity": "warning"}]},
+                {"name": "note", "type": "string", "quality": [{"metric": "nullValues", "mustBeLessThan": 10, "unit": "percent", "severity": "warning"},
+                                                               {"type": "text", "description": "Read by people.", "severity": "warning"}]})  # fmt: skip
+    errors, warnings = ruleset_text(both), warnings_text(both)
+    assert errors == 'Rules = [\n    IsComplete "id",\n    IsUnique "id"\n]'
+    assert warnings == 'Rules = [\n    ColumnValues "id" matches "^u" with threshold > 0.95,\n    Completeness "note" > 0.9\n]'
+    assert [r.rule_type for r in dqdl.parse(errors)] == ["IsComplete", "IsUnique"]
+    assert [r.rule_type for r in dqdl.parse(warnings)] == ["ColumnValues", "Completeness"]
+    only = port({"name": "note", "type": "string", "quality": [{"metric": "nullValues", "mustBe": 0, "severity": "warning"}]})
+    assert (ruleset_text(only), warnings_text(only)) == ("Rules = [\n    RowCount > 0\n]", 'Rules = [\n    IsComplete "note"\n]')
+
+
+def test_the_schedule_evaluates_both_rulesets_and_only_the_errors_reach_the_topic():
+    quality = QualityArgs("b-quality", "Rules = [ RowCount > 0 ]", "db", "t", "1", "b-quality", "cron(0 3 * * ? *)", "arn:aws:iam::1:role/q",
+                          warnings_name="b-quality-warnings", warnings='Rules = [ IsComplete "x" ]')  # fmt: skip
+    children = {c.suffix: c for c in port_monitor_children(PortMonitorArgs(None, quality))}
+    assert sorted(children) == ["quality", "quality-schedule", "quality-warnings"]
+    assert json.loads(children["quality-schedule"].props["target"]["input"])["RulesetNames"] == ["b-quality", "b-quality-warnings"]
+    assert children["quality-warnings"].props["ruleset"] == 'Rules = [ IsComplete "x" ]'
+    pattern = quality_failed("db")
+    failed = {"context": {"databaseName": "db"}, "resultID": "r", "state": "SUCCEEDED", "rulesFailed": 1}
+    assert _matches(pattern, {**failed, "rulesetNames": [naming.quality_ruleset_name("b")]})
+    assert not _matches(pattern, {**failed, "rulesetNames": [naming.quality_warnings_ruleset_name("b")]})  # a warning never pages
+    assert not _matches(pattern, {**failed, "rulesetNames": ["b-quality"], "rulesFailed": 0})  # all passed
+    assert _matches(pattern, {**failed, "rulesetNames": ["b-quality"], "rulesFailed": 0, "state": "FAILED"})  # the run itself failed
+    assert not _matches(pattern, {**failed, "rulesetNames": ["b-quality"], "context": {"databaseName": "other"}})
+
+
+def _matches(pattern: dict, detail: dict) -> bool:
+    """EventBridge's matching of the parts of an event pattern used here (equality, suffix, numeric >, $or), as its
+    content-filtering guide describes: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html"""
+    for key, wanted in pattern.items():
+        if key == "$or":
+            if not any(_matches(branch, detail) for branch in wanted):
+                return False
+            continue
+        got = detail.get(key)
+        if isinstance(wanted, dict):
+            if not isinstance(got, dict) or not _matches(wanted, got):
+                return False
+            continue
+        values = got if isinstance(got, list) else [got]
+
+        def one(w: object, v: object) -> bool:
+            if isinstance(w, dict) and "suffix" in w:
+                return isinstance(v, str) and v.endswith(w["suffix"])
+            if isinstance(w, dict) and "numeric" in w:
+                return isinstance(v, (int, float)) and v > w["numeric"][1]
+            return w == v
+
+        if not any(one(w, v) for w in wanted for v in values):
+            return False
+    return True
 
 
 @pytest.mark.parametrize(
@@ -54,7 +117,9 @@ def test_the_freshness_alarm_breaches_on_missing_data_and_watches_the_promise():
     assert alarm["alarm_actions"] == ["arn:aws:sns:r:1:t"]
     queries = {q["id"]: q for q in alarm["metric_queries"]}
     assert queries["data"]["expression"] == "writes - FILL(results, 0)"  # the quality role's results never pass for new data
-    assert queries["results"]["metric"]["dimensions"] == {"BucketName": "b", "FilterId": "meshplane-quality-writes"}
+    assert queries["writes"]["metric"]["dimensions"] == {"BucketName": "b", "FilterId": "meshplane-writes"}
+    assert (queries["results"]["metric"]["namespace"], queries["results"]["metric"]["metricName"]) == ("meshplane/quality", "ResultsWritten")
+    assert queries["results"]["metric"]["dimensions"] == {"BucketName": "b"}  # what `meshplane test` counts as it stores a result
 
 
 def test_a_promise_past_what_cloudwatch_evaluates_is_watched_over_seven_days():
