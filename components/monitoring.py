@@ -31,6 +31,7 @@ from components.spec import Child, Ref
 
 WRITES_FILTER = "meshplane-writes"  # the request metrics of every object of the bucket
 RESULTS_METRIC = {"namespace": RESULTS_NAMESPACE, "metricName": "ResultsWritten"}  # per bucket: the result objects `test` wrote
+MONITORS_PER_VERSION = 5  # the most resources that watch one served version (issue 20's budget: a product's 20, 15 before them)
 ALARM_PERIOD = 3600  # seconds: one data point per hour
 RULESET_RUN = "arn:aws:scheduler:::aws-sdk:glue:startDataQualityRulesetEvaluationRun"  # a Scheduler universal target
 QUALITY_EVENT = {"source": "aws.glue-dataquality", "detail-type": "Data Quality Evaluation Results Available"}
@@ -57,7 +58,7 @@ class FreshnessArgs:
 @dataclass(frozen=True)
 class QualityArgs:
     ruleset_name: str
-    ruleset: str  # DQDL text: the error rules (a failed evaluation reaches the domain's topic)
+    ruleset: str | None  # DQDL text: the error rules (a failed evaluation reaches the domain's topic); None: none on this schedule
     database: str
     table: str
     account: str
@@ -67,6 +68,7 @@ class QualityArgs:
     enabled: bool = True  # a suspended job's rules are not evaluated
     warnings_name: str | None = None  # the warning rules' ruleset, evaluated with the other and never routed; None: no warning rule
     warnings: str | None = None
+    key: str = ""  # "" for the rules evaluated after the job's runs; for rules on a schedule of their own, that schedule's key
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class PortMonitorArgs:
     freshness: FreshnessArgs | None  # None: the product promises no freshness
     quality: QualityArgs | None  # None: a version no longer served
     description: str = ""
+    scheduled: tuple[QualityArgs, ...] = ()  # the rules on schedules of their own: rulesets and a schedule for each
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -105,8 +108,9 @@ def freshness_alarm(args: FreshnessArgs, description: str, tags: Mapping[str, st
 
 
 def port_monitor_children(args: PortMonitorArgs) -> list[Child]:
-    """A version's monitors (at most five resources): its request metrics and freshness alarm, its rulesets (errors, and
-    warnings when it has some) and the schedule that evaluates them."""
+    """A version's monitors (at most five resources, MESH-016 holds its rules to them): its request metrics and freshness
+    alarm, its rulesets (errors, and warnings when it has some) and the schedule that evaluates them after the job's
+    runs, and for rules on a schedule of their own, their rulesets and that schedule."""
     children: list[Child] = []
     if args.freshness is not None:
         bucket = args.freshness.bucket
@@ -114,30 +118,35 @@ def port_monitor_children(args: PortMonitorArgs) -> list[Child]:
             Child(tokens.BUCKET_METRIC, "writes", {"bucket": bucket, "name": WRITES_FILTER}, after=["bucket"]),
             Child(tokens.METRIC_ALARM, "freshness", freshness_alarm(args.freshness, args.description, args.tags), after=["writes"]),
         ]  # fmt: skip
-    if args.quality is not None:
-        q = args.quality
-        target = {"catalogId": q.account, "databaseName": q.database, "tableName": q.table}
-        ruleset = {"name": q.ruleset_name, "description": f"Quality rules of {q.database}.{q.table}: errors", "ruleset": q.ruleset,
-                   "target_table": target, "tags": dict(args.tags)}  # fmt: skip
-        names = [q.ruleset_name, *([q.warnings_name] if q.warnings_name else [])]
-        run = {"DataSource": {"GlueTable": {"DatabaseName": q.database, "TableName": q.table, "CatalogId": q.account}},
-               "Role": q.role_arn, "RulesetNames": names}  # fmt: skip
-        schedule = {
-            "name": q.schedule_name,
-            "description": f"Evaluates {' and '.join(names)} after the job's runs",
-            "schedule_expression": q.schedule,
-            "schedule_expression_timezone": "UTC",
-            "state": "ENABLED" if q.enabled else "DISABLED",
-            "flexible_time_window": {"mode": "OFF"},
-            "target": {"arn": RULESET_RUN, "roleArn": q.role_arn, "input": json.dumps(run, sort_keys=True)},
-        }
-        children.append(Child(tokens.DQ_RULESET, "quality", ruleset, after=["table"]))
-        if q.warnings_name and q.warnings:
-            warnings = {**ruleset, "name": q.warnings_name, "description": f"Quality rules of {q.database}.{q.table}: warnings, never routed",
-                        "ruleset": q.warnings}  # fmt: skip
-            children.append(Child(tokens.DQ_RULESET, "quality-warnings", warnings, after=["table"]))
-        children.append(Child(tokens.SCHEDULE, "quality-schedule", schedule, after=["quality", *(["quality-warnings"] if q.warnings_name else [])]))
+    for q in (args.quality, *args.scheduled) if args.quality is not None else ():
+        children += _evaluation(q, args.tags)
     return children
+
+
+def _evaluation(q: QualityArgs, tags: Mapping[str, str]) -> list[Child]:
+    """The rulesets of one evaluation (errors, and warnings when there are some; an own schedule's may hold warnings
+    only) and the schedule that runs them, suffixed `quality[-<key>]`."""
+    base = f"quality-{q.key}" if q.key else "quality"
+    target = {"catalogId": q.account, "databaseName": q.database, "tableName": q.table}
+    rulesets = [(base, q.ruleset_name, q.ruleset, "errors"), (f"{base}-warnings", q.warnings_name, q.warnings, "warnings, never routed")]
+    made = [(suffix, name, text, what) for suffix, name, text, what in rulesets if name and text]
+    names = [name for _, name, _, _ in made]
+    run = {"DataSource": {"GlueTable": {"DatabaseName": q.database, "TableName": q.table, "CatalogId": q.account}},
+           "Role": q.role_arn, "RulesetNames": names}  # fmt: skip
+    when = "after the job's runs" if not q.key else "on its rules' own schedule"
+    schedule = {
+        "name": q.schedule_name,
+        "description": f"Evaluates {' and '.join(names)} {when}",
+        "schedule_expression": q.schedule,
+        "schedule_expression_timezone": "UTC",
+        "state": "ENABLED" if q.enabled else "DISABLED",
+        "flexible_time_window": {"mode": "OFF"},
+        "target": {"arn": RULESET_RUN, "roleArn": q.role_arn, "input": json.dumps(run, sort_keys=True)},
+    }
+    children = [Child(tokens.DQ_RULESET, suffix, {"name": name, "description": f"Quality rules of {q.database}.{q.table}: {what}", "ruleset": text,
+                                                  "target_table": target, "tags": dict(tags)}, after=["table"])
+                for suffix, name, text, what in made]  # fmt: skip
+    return [*children, Child(tokens.SCHEDULE, f"{base}-schedule", schedule, after=[suffix for suffix, *_ in made])]
 
 
 # the domain's --------------------------------------------------------------------------------------

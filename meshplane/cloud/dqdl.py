@@ -67,6 +67,7 @@ class Rule(Protocol):
     metric: str | None
     arguments: Arguments | None
     severity: str  # error or warning
+    schedule: str | None  # a cron of its own, or None: after the job's runs
     query: str | None
     unit: str
 
@@ -247,26 +248,41 @@ def port_rule(rule: Rule) -> str | None:
     raise ValueError(f"no DQDL for the port's {rule.metric} rule")  # the declarations refuse it first
 
 
-def _of(rule: Rule, severity: str | None) -> bool:
+EVERY = "every"  # `rules(..., schedule=EVERY)`: whatever their schedule
+
+
+def _of(rule: Rule, severity: str | None, schedule: str | None) -> bool:
+    if schedule != EVERY and (getattr(rule, "schedule", None) if rule.type in ("library", "sql") else None) != schedule:
+        return False
     return severity is None or getattr(rule.severity, "value", rule.severity) == severity
 
 
-def rules(port_rules: Iterable[Rule], columns: Iterable[Column], severity: str | None = None) -> list[str]:
-    """Every DQDL rule of one served version (of one severity, when given): the port's rules, then each column's (a
-    non-nullable column without a nullValues rule of its own is `IsComplete`, an error), in declaration order."""
-    found = [r for r in (port_rule(rule) for rule in port_rules if _of(rule, severity)) if r is not None]
+def rules(port_rules: Iterable[Rule], columns: Iterable[Column], severity: str | None = None, schedule: str | None = EVERY) -> list[str]:
+    """Every DQDL rule of one served version (of one severity, and one schedule, None for after the job's runs, when
+    given): the port's rules, then each column's (a non-nullable column without a nullValues rule of its own is
+    `IsComplete`, an error evaluated after the job's runs), in declaration order."""
+    found = [r for r in (port_rule(rule) for rule in port_rules if _of(rule, severity, schedule)) if r is not None]
     for column in columns:
         own = [rule for rule in column.quality if rule.type == "library" and rule.metric == "nullValues"]
-        if not column.nullable and not own and severity in (None, "error"):
+        if not column.nullable and not own and severity in (None, "error") and schedule in (EVERY, None):
             found.append(f"IsComplete {quoted(column.name)}")
-        found += [r for r in (column_rule(rule, column.name) for rule in column.quality if _of(rule, severity)) if r is not None]
+        found += [r for r in (column_rule(rule, column.name) for rule in column.quality if _of(rule, severity, schedule)) if r is not None]
     return list(dict.fromkeys(found))  # a rule said twice is one rule
 
 
-def ruleset(port_rules: Iterable[Rule], columns: Iterable[Column], severity: str | None = None) -> str:
+def schedules(port_rules: Iterable[Rule], columns: Iterable[Column]) -> list[str]:
+    """The schedules of their own that a version's measured rules name, each once, in declaration order. A Glue Data
+    Quality run evaluates whole rulesets (`RulesetNames`, 1 to 10:
+    https://docs.aws.amazon.com/glue/latest/webapi/API_StartDataQualityRulesetEvaluationRun.html), so each is a ruleset
+    (per severity) and an EventBridge Scheduler schedule of its own."""
+    found = [r.schedule for r in (*port_rules, *(r for c in columns for r in c.quality)) if r.type in ("library", "sql") and r.schedule]
+    return list(dict.fromkeys(found))
+
+
+def ruleset(port_rules: Iterable[Rule], columns: Iterable[Column], severity: str | None = None, schedule: str | None = EVERY) -> str:
     """The DQDL ruleset of one served version: its port's rules and its columns' (columns and partitions), of one
-    severity when given."""
-    found = rules(port_rules, columns, severity)
+    severity and one schedule when given."""
+    found = rules(port_rules, columns, severity, schedule)
     if not found:
         return "Rules = [ ]"
     return "Rules = [\n" + ",\n".join(f"    {r}" for r in found) + "\n]"

@@ -77,18 +77,29 @@ def freshness_alarm_name(bucket: str) -> str:
     return fit(f"{bucket}-freshness", ALARM_NAME_MAX)
 
 
-def quality_ruleset_name(bucket: str) -> str:
-    return fit(f"{bucket}-quality", RULESET_MAX)
+def schedule_key(schedule: str) -> str:
+    """A rule's own schedule as a short key of the names of what evaluates it (the same schedule, the same key)."""
+    return digest(" ".join(schedule.split()), 6)
 
 
-def quality_warnings_ruleset_name(bucket: str) -> str:
+def _evaluated(bucket: str, key: str) -> str:
+    return f"{bucket}-{key}-quality" if key else f"{bucket}-quality"
+
+
+def quality_ruleset_name(bucket: str, key: str = "") -> str:
+    """The ruleset of a version's error rules evaluated after the job's runs (`<bucket>-quality`), or on a schedule of
+    their own (`<bucket>-<key>-quality`): every errors ruleset's name ends in `-quality`, the domain's routing's match."""
+    return fit(_evaluated(bucket, key), RULESET_MAX)
+
+
+def quality_warnings_ruleset_name(bucket: str, key: str = "") -> str:
     """The ruleset of a version's warning rules: the errors' name and `-warnings` (the domain's routing tells them apart
     by the errors' `-quality` ending)."""
-    return fit(f"{bucket}-quality-warnings", RULESET_MAX)
+    return fit(f"{_evaluated(bucket, key)}-warnings", RULESET_MAX)
 
 
-def quality_schedule_name(bucket: str) -> str:
-    return fit(f"{bucket}-quality", SCHEDULE_MAX)
+def quality_schedule_name(bucket: str, key: str = "") -> str:
+    return fit(_evaluated(bucket, key), SCHEDULE_MAX)
 
 
 def alerts_topic_name(prefix: str, domain: str) -> str:

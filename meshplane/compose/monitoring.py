@@ -12,7 +12,7 @@ from meshplane.cloud import naming
 from meshplane.cloud.quotas import QUOTAS
 from meshplane.compose import locate
 from meshplane.compose.agreements import Agreements
-from meshplane.compose.quality import evaluation_schedule, ruleset_text, warnings_text
+from meshplane.compose.quality import evaluation_schedule, own_schedules, rule_schedule, ruleset_text, warnings_text
 from meshplane.declarations.mesh import DeclaredProduct, Mesh, serves
 from meshplane.declarations.resolve import resolve
 from meshplane.declarations.spec import OutputPort, Product
@@ -51,19 +51,25 @@ def port_monitors(settings: StackSettings, declared: DeclaredProduct, product: P
     if slo is not None:
         freshness = FreshnessArgs(bucket, naming.freshness_alarm_name(bucket), slo.freshness_hours, topic_arn(settings, declared.domain),
                                   alarm_hours(slo.freshness_hours))
-    quality = QualityArgs(
-        ruleset_name=naming.quality_ruleset_name(bucket),
-        ruleset=ruleset_text(port),
-        database=database,
-        table=table,
-        account=settings.account_of(declared.domain),
-        schedule_name=naming.quality_schedule_name(bucket),
-        schedule=evaluation_schedule(product.job.schedule),
-        role_arn=quality_role_arn(settings, declared.domain),
-        enabled=not product.job.suspended,
-        **({"warnings_name": naming.quality_warnings_ruleset_name(bucket), "warnings": warnings} if (warnings := warnings_text(port)) else {}),
-    )
-    return PortMonitorArgs(freshness, quality, description=f"data product {declared.address}", tags=tags if version == 1 else {**tags, "port-version": str(version)})
+    def evaluation(own: str | None) -> QualityArgs:
+        key = naming.schedule_key(own) if own else ""
+        return QualityArgs(
+            ruleset_name=naming.quality_ruleset_name(bucket, key),
+            ruleset=ruleset_text(port, own),
+            database=database,
+            table=table,
+            account=settings.account_of(declared.domain),
+            schedule_name=naming.quality_schedule_name(bucket, key),
+            schedule=rule_schedule(own) if own else evaluation_schedule(product.job.schedule),
+            role_arn=quality_role_arn(settings, declared.domain),
+            enabled=not product.job.suspended,
+            key=key,
+            **({"warnings_name": naming.quality_warnings_ruleset_name(bucket, key), "warnings": w} if (w := warnings_text(port, own)) else {}),
+        )
+
+    return PortMonitorArgs(freshness, evaluation(None), description=f"data product {declared.address}",
+                           tags=tags if version == 1 else {**tags, "port-version": str(version)},
+                           scheduled=tuple(evaluation(own) for own in own_schedules(port)))  # fmt: skip
 
 
 def served(mesh: Mesh, settings: StackSettings, domain: str) -> list[tuple[DeclaredProduct, int]]:

@@ -6,8 +6,9 @@ the errors' (a port that declares no error rule DQDL can evaluate is `RowCount >
 something was written, since a ruleset holds at least one rule) and, when there are some, the warnings'. Only the
 errors ruleset's failed evaluations reach the domain's topic (`components.monitoring`).
 
-The evaluation runs an hour after each run of the job (EventBridge Scheduler's cron, in UTC: six fields, days of the
-week 1-7 from Sunday, `?` in one of the day fields; https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
+Rules with a `schedule` of their own are evaluated on it (`rule_schedule`), the others an hour after each run of the
+job (EventBridge Scheduler's cron, in UTC: six fields, days of the week 1-7 from Sunday, `?` in one of the day fields;
+https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
 """
 
 from __future__ import annotations
@@ -15,24 +16,47 @@ from __future__ import annotations
 from meshplane.cloud import cron, dqdl
 from meshplane.declarations.spec import OutputPort, QualitySeverity
 
-def ruleset_text(port: OutputPort) -> str:
-    """The DQDL ruleset of one version of the port's error rules (whose failed evaluation reaches the domain's topic)."""
+def ruleset_text(port: OutputPort, schedule: str | None = None) -> str | None:
+    """The DQDL ruleset of one version of the port's error rules (whose failed evaluation reaches the domain's topic)
+    evaluated after the job's runs (`schedule` None) or on a schedule of their own; None when a schedule of their own
+    has no error rule."""
     columns = [*port.columns, *port.partitions]
-    found = dqdl.rules(port.quality, columns, QualitySeverity.error.value)
-    return dqdl.ruleset(port.quality, columns, QualitySeverity.error.value) if found else "Rules = [\n    RowCount > 0\n]"
+    if dqdl.rules(port.quality, columns, QualitySeverity.error.value, schedule):
+        return dqdl.ruleset(port.quality, columns, QualitySeverity.error.value, schedule)
+    return "Rules = [\n    RowCount > 0\n]" if schedule is None else None
 
 
-def warnings_text(port: OutputPort) -> str | None:
+def warnings_text(port: OutputPort, schedule: str | None = None) -> str | None:
     """The DQDL ruleset of one version of the port's warning rules (evaluated with the errors, never routed to the
-    topic), or None when it has no warning rule DQDL can evaluate."""
+    topic), or None when it has no warning rule DQDL can evaluate on that schedule."""
     columns = [*port.columns, *port.partitions]
-    found = dqdl.rules(port.quality, columns, QualitySeverity.warning.value)
-    return dqdl.ruleset(port.quality, columns, QualitySeverity.warning.value) if found else None
+    found = dqdl.rules(port.quality, columns, QualitySeverity.warning.value, schedule)
+    return dqdl.ruleset(port.quality, columns, QualitySeverity.warning.value, schedule) if found else None
+
+
+def own_schedules(port: OutputPort) -> list[str]:
+    """The schedules of their own the version's measured rules name (ODCS's `schedule`), each once."""
+    return dqdl.schedules(port.quality, [*port.columns, *port.partitions])
 
 
 def _listed(values: list[int] | tuple[int, ...], low: int, high: int) -> str:
     """A field's values, `*` when they are every value from low to high."""
     return "*" if list(values) == list(range(low, high + 1)) else ",".join(str(v) for v in values)
+
+
+def rule_schedule(cron_text: str) -> str:
+    """The EventBridge Scheduler expression of a rule's own schedule (Kubernetes' five fields or a macro, as robfig/cron
+    reads it): the same minutes, hours, days and months; days chosen by both day fields (which cron ORs) are every day,
+    never fewer runs."""
+    t = cron.times(cron_text.strip())
+    days_of_month = None if t.days_any else sorted(t.days)
+    days_of_week = None if t.weekdays_any else sorted(t.weekdays)
+    if days_of_month is not None and days_of_week is not None:
+        days_of_month = days_of_week = None
+    day = _listed(days_of_month, 1, 31) if days_of_month is not None else ("?" if days_of_week is not None else "*")
+    week = ",".join(str(d + 1) for d in days_of_week) if days_of_week is not None else "?"
+    minutes, hours = sorted({m % 60 for m in t.minutes}), sorted({m // 60 for m in t.minutes})
+    return f"cron({_listed(minutes, 0, 59)} {_listed(hours, 0, 23)} {day} {_listed(sorted(t.months), 1, 12)} {week} *)"
 
 
 def evaluation_schedule(job_cron: str) -> str:

@@ -320,6 +320,16 @@ bad("MESH-016", "text-in-an-int", m(_rules({"metric": "invalidValues", "argument
 bad("MESH-016", "missing-number-in-a-string", m(_rules({"metric": "missingValues", "arguments": {"missingValues": [None, 0]}, "mustBe": 0}, column=0)),
     (LISTENS, ("output", "columns", 0, "quality", 0, "arguments", "missingValues", 1)))
 
+_OWN = {"metric": "rowCount", "mustBeGreaterThan": 0, "schedule": "0 6 1 * *"}  # a monthly count, on its own schedule
+bad("MESH-016", "own-schedule-past-the-monitors", m(_rules(_OWN)), (LISTENS, ("output", "quality", 0, "schedule")))  # 2 + 2 + 2 > 5
+ok("MESH-016", "own-schedule-without-freshness", m(both(setter(("service_levels",), _DELETE), _rules(_OWN))))  # 2 + 2 <= 5
+ok("MESH-016", "own-schedule-of-warnings-without-freshness", m(both(setter(("service_levels",), _DELETE),
+                                                                  _rules({**_OWN, "severity": "warning"}, {**_OWN, "mustBeGreaterThan": 9})))  # 2 + 3
+   )  # fmt: skip
+bad("MESH-016", "two-own-schedules-without-freshness", m(both(setter(("service_levels",), _DELETE),
+                                                            _rules(_OWN, {**_OWN, "schedule": "0 7 * * *"}))),  # 2 + 2 + 2 > 5
+    (LISTENS, ("output", "quality", 1, "schedule")))  # fmt: skip
+
 
 # --- resource rules -----------------------------------------------------------------------------------
 

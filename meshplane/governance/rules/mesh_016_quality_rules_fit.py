@@ -1,11 +1,14 @@
-"""MESH-016: a quality rule names columns its port has, and its arguments fit each column's type."""
+"""MESH-016: a quality rule names columns its port has, its arguments fit each column's type, and a version's rules fit
+the monitors a served version has (its schedules of their own included)."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
 
-from meshplane.cloud import quality_sql
+from components.monitoring import MONITORS_PER_VERSION
+from meshplane.cloud import dqdl, quality_sql
+from meshplane.declarations.mesh import serves
 from meshplane.declarations.spec import ARRAY, STRUCT, Column, OutputPort, QualityMetric, QualityRule, decimal_of
 from meshplane.governance.context import MeshContext, at
 from meshplane.governance.rule import Finding, Rule, Scope, Severity, Subject
@@ -20,6 +23,41 @@ def check(ctx: MeshContext) -> Iterator[Finding]:
         for where, port in ports:
             for path, message in _port(port):
                 yield at(declared, (*where, *path), message)
+            if serves(product, port.version):
+                for path, message in _budget(port, product.service_levels is not None):
+                    yield at(declared, (*where, *path), message)
+
+
+def _evaluation_cost(port: OutputPort, schedule: str | None) -> int:
+    """The resources that evaluate a version's rules on one schedule (None: after the job's runs): a ruleset per severity
+    it has (the errors' always after the job's runs) and the schedule."""
+    columns = [*port.columns, *port.partitions]
+    errors = schedule is None or bool(dqdl.rules(port.quality, columns, "error", schedule))
+    return int(errors) + int(bool(dqdl.rules(port.quality, columns, "warning", schedule))) + 1
+
+
+def _budget(port: OutputPort, freshness: bool) -> Iterator[tuple[tuple, str]]:
+    """Rules on schedules of their own beyond a served version's budget of monitors, each at its first rule's line."""
+    used = (2 if freshness else 0) + _evaluation_cost(port, None)  # request metrics and alarm; the rulesets after the job
+    first: dict[str, tuple] = {}
+    for path, rule in _rules(port):
+        if rule.measured and rule.schedule and rule.schedule not in first:
+            first[rule.schedule] = path
+    for schedule, path in first.items():
+        used += _evaluation_cost(port, schedule)
+        if used > MONITORS_PER_VERSION:
+            yield (*path, "schedule"), (
+                f"{schedule!r}: rules on a schedule of their own are a ruleset per severity and a schedule of their own "
+                "(a Glue Data Quality run evaluates whole rulesets), which takes this version's monitors to "
+                f"{used} resources, past the {MONITORS_PER_VERSION} a served version has: evaluate it after the job's runs "
+                "(drop `schedule`) or share another rule's schedule")
+
+
+def _rules(port: OutputPort) -> Iterator[tuple[tuple, QualityRule]]:
+    yield from ((("quality", i), rule) for i, rule in enumerate(port.quality))
+    for part in ("columns", "partitions"):
+        for k, column in enumerate(getattr(port, part)):
+            yield from (((part, k, "quality", i), rule) for i, rule in enumerate(column.quality))
 
 
 def _port(port: OutputPort) -> Iterator[tuple[tuple, str]]:
@@ -87,7 +125,7 @@ RULE = Rule(
     id="MESH-016",
     title="Quality rules fit their port",
     rationale="A rule naming a column the port does not have, or values its column cannot hold, fails on every run or passes "
-    "without checking anything: either way the promise is empty.",
+    "without checking anything: either way the promise is empty. A rule whose schedule no monitor can hold is never evaluated.",
     severity=Severity.error,
     scope=Scope.mesh,
     subject=Subject.mesh,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from components.monitoring import FreshnessArgs, PortMonitorArgs, QualityArgs, freshness_alarm, port_monitor_children, quality_failed
 from meshplane.cloud import cron, dqdl, naming
 from meshplane.compose.monitoring import alarm_hours
-from meshplane.compose.quality import evaluation_schedule, ruleset_text, warnings_text
+from meshplane.compose.quality import evaluation_schedule, own_schedules, rule_schedule, ruleset_text, warnings_text
 from meshplane.declarations.spec import OutputPort
 
 
@@ -218,3 +218,51 @@ def test_a_day_field_of_every_day_by_step_is_unrestricted_as_robfig_reads_it():
     replaced expander evaluated them every day)."""
     assert evaluation_schedule("0 1 */1 * MON") == "cron(0 2 ? * 2 *)"
     assert _replaced_schedule("0 1 */1 * MON") == "cron(0 2 * * ? *)"
+
+
+# --- rules on a schedule of their own (ODCS's `schedule`) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "own, expression",
+    [
+        ("0 6 1 * *", "cron(0 6 1 * ? *)"),  # monthly, at its own time: no shift
+        ("*/15 * * * *", "cron(0,15,30,45 * * * ? *)"),
+        ("30 23 * * FRI", "cron(30 23 ? * 6 *)"),  # EventBridge counts days from Sunday = 1
+        ("@weekly", "cron(0 0 ? * 1 *)"),
+        ("0 1 1 * 1", "cron(0 1 * * ? *)"),  # both day fields (cron ORs them): every day, never fewer runs
+        ("0 2 */1 * MON", "cron(0 2 ? * 2 *)"),  # robfig's star bit: Mondays only
+    ],
+)
+def test_a_rule_on_its_own_schedule_is_evaluated_at_its_times(own, expression):
+    assert rule_schedule(own) == expression
+
+
+def test_rules_on_their_own_schedule_are_rulesets_of_their_own():
+    """A Glue Data Quality run evaluates whole rulesets, so each schedule of their own is its rulesets (per severity)
+    and a schedule; the other rules stay with the job's."""
+    monthly = "0 6 1 * *"
+    p = port({"name": "id", "type": "string", "nullable": False, "quality": [
+        {"metric": "duplicateValues", "mustBe": 0, "schedule": monthly},
+        {"metric": "invalidValues", "arguments": {"pattern": "^u"}, "mustBe": 0, "schedule": monthly, "severity": "warning"},
+        {"type": "text", "description": "Looked at monthly.", "schedule": monthly}]})  # fmt: skip
+    assert own_schedules(p) == [monthly]
+    assert ruleset_text(p) == 'Rules = [\n    IsComplete "id"\n]' and warnings_text(p) is None
+    assert ruleset_text(p, monthly) == 'Rules = [\n    IsUnique "id"\n]'
+    assert warnings_text(p, monthly) == 'Rules = [\n    ColumnValues "id" matches "^u"\n]'
+    assert [r.rule_type for r in dqdl.parse(ruleset_text(p, monthly) or "")] == ["IsUnique"]
+    job = QualityArgs(naming.quality_ruleset_name("b"), ruleset_text(p), "db", "t", "1", naming.quality_schedule_name("b"),
+                      evaluation_schedule("0 2 * * *"), "arn:aws:iam::1:role/q")  # fmt: skip
+    key = naming.schedule_key(monthly)
+    own = QualityArgs(naming.quality_ruleset_name("b", key), ruleset_text(p, monthly), "db", "t", "1", naming.quality_schedule_name("b", key),
+                      rule_schedule(monthly), "arn:aws:iam::1:role/q", key=key,
+                      warnings_name=naming.quality_warnings_ruleset_name("b", key), warnings=warnings_text(p, monthly))  # fmt: skip
+    children = {c.suffix: c for c in port_monitor_children(PortMonitorArgs(None, job, scheduled=(own,)))}
+    assert sorted(children) == ["quality", f"quality-{key}", f"quality-{key}-schedule", f"quality-{key}-warnings", "quality-schedule"]
+    run = json.loads(children[f"quality-{key}-schedule"].props["target"]["input"])
+    assert run["RulesetNames"] == [f"b-{key}-quality", f"b-{key}-quality-warnings"]
+    assert children[f"quality-{key}-schedule"].props["schedule_expression"] == "cron(0 6 1 * ? *)"
+    assert json.loads(children["quality-schedule"].props["target"]["input"])["RulesetNames"] == ["b-quality"]
+    failed = {"context": {"databaseName": "db"}, "state": "SUCCEEDED", "rulesFailed": 1}
+    assert _matches(quality_failed("db"), {**failed, "rulesetNames": [f"b-{key}-quality"]})  # its errors page
+    assert not _matches(quality_failed("db"), {**failed, "rulesetNames": [f"b-{key}-quality-warnings"]})  # its warnings do not
