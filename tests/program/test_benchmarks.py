@@ -26,3 +26,13 @@ def test_bench_scale_writes_its_table_plot_and_figures(tmp_path):
     assert (tmp_path / "scale.md").read_text().startswith("| products (domains) |")
     assert (tmp_path / "scale.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "growth 30 -> 60 products (x2)" in run.stdout
+
+
+def test_bench_status_prints_each_sizes_calls_per_product_and_their_ratio(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    from bench_status import calls_line
+
+    rows = [{"products": 200, "calls_per_product": 1.15}, {"products": 50, "calls_per_product": 1.2}]
+    assert calls_line(rows) == ("API calls per product: 200 products: 1.15; 50 products: 1.20; ratio 200 / 50 = 0.96 "
+                                "(1.00: constant in the mesh's size)")  # fmt: skip
+    assert calls_line(rows[:1]) == "API calls per product: 200 products: 1.15"
