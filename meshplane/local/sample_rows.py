@@ -312,7 +312,10 @@ def sample(port: OutputPort, seed: int, at: datetime.datetime, rows: int | None 
                     names = tuple((c.name, duckdb_type(c)) for c in port.columns)
                     return Sample(port.format, names, tuple(table), tuple(partition))
             tried.append(f"{n} rows: {wrong}")
-    raise SampleError("no sample rows meet the port's rules: " + "; ".join(tried[:3]) if tried else "no row count meets the rowCount rules")
+    if not tried:
+        asked = " and ".join(quality._expected(r) for r in counts)
+        raise SampleError(f"no sample of 1 to {MAX_ROWS:,} rows meets the rowCount rules (rowCount {asked})")
+    raise SampleError("no sample rows meet the port's rules: " + "; ".join(tried[:3]))
 
 
 def _named(column: Planner, together: Sequence[QualityRule]) -> bool:
