@@ -326,8 +326,11 @@ def _moto(m: Matrix, pairs, decider: Decider, deployment, accounts, endpoint: st
                 lifted[bucket.name] = json.dumps(bucket.policy)
                 s3.delete_bucket_policy(Bucket=bucket.name)
             s3.put_object(Bucket=bucket.name, Key=PROBE, Body=b"meshplane access probe\n")
-        for point in points:  # enforcement off: wiring only (moto stores access point policies, enforces none)
-            aws = accounts[point.account]
+        for point in points:  # enforcement off: wiring, read as the one consumer the access point's policy lets through
+            consumer = _consumer(point)
+            aws = accounts[consumer.split(":")[4] if consumer else point.account]
+            if consumer:
+                aws = aws.as_credentials(aws.client("sts").assume_role(RoleArn=consumer, RoleSessionName=SESSION)["Credentials"])
             body = aws.through_access_points().get_object(Bucket=point.arn, Key=PROBE)["Body"].read()
             if body != b"meshplane access probe\n":
                 mismatches.append(Problem("(emulator)", 1, f"access: access point {point.name} does not reach bucket {point.bucket}"))
@@ -364,6 +367,15 @@ def _moto(m: Matrix, pairs, decider: Decider, deployment, accounts, endpoint: st
             _clean(accounts[bucket.account], bucket.name)
         for name, policy in lifted.items():
             accounts[deployment.buckets[name].account].client("s3").put_bucket_policy(Bucket=name, Policy=policy)
+
+
+def _consumer(point) -> str | None:
+    """The principal an agreement's access point lets read (its policy's Allow names it by `aws:PrincipalArn`)."""
+    for statement in (point.policy or {}).get("Statement", []):
+        named = statement.get("Condition", {}).get("ArnEquals", {}).get("aws:PrincipalArn") if statement.get("Effect") == "Allow" else None
+        if named:
+            return named if isinstance(named, str) else named[0]
+    return None
 
 
 def _allowed(call) -> bool:

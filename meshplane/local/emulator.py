@@ -104,9 +104,10 @@ class Emulator:
     def __init__(self, port: int = 0):
         from moto.server import ThreadedMotoServer
 
-        from meshplane.local import moto_indexes
+        from meshplane.local import moto_conditions, moto_indexes
 
         moto_indexes.install()
+        moto_conditions.install()
         if port and not port_is_free(port):
             raise EmulatorError(f"port {port} on {HOST} is taken")  # moto's thread would wait forever on it
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
@@ -172,6 +173,8 @@ class Aws:
             def to_emulator(request, **_):
                 parts = urlparse(request.url)
                 request.headers["Host"] = parts.netloc
+                # moto looks the access point up in the caller's account: name the access point's (its host's)
+                request.headers["x-moto-account-id"] = parts.netloc.split(".s3-accesspoint.")[0].rsplit("-", 1)[-1]
                 request.url = parts._replace(scheme=local.scheme, netloc=local.netloc).geturl()
 
             client.meta.events.register("before-send.s3", to_emulator)
