@@ -184,12 +184,21 @@ def read(s3, bucket: str, partitioned: bool, bound: int, into: Path) -> tuple[Sc
     for i, obj in enumerate(in_scope):
         if files and size + obj["Size"] > bound:
             break
-        target = into / f"{i:06d}-{Path(obj['Key']).name}"
+        target = _local_path(into, i, obj["Key"])
         target.write_bytes(s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read())
         files.append(target)
         size += obj["Size"]
     total = sum(o["Size"] for o in in_scope)
     return Scope(bucket, prefix, tuple(o["Key"] for o in in_scope[: len(files)]), size, total), files
+
+
+def _local_path(into: Path, i: int, key: str) -> Path:
+    """Where the i-th object is put to be read: its `key=value` folders kept (DuckDB reads partition keys from them, as
+    Glue does from the prefix), nothing else of its key (no `..` leaves the folder)."""
+    *folders, name = key.split("/")
+    target = into.joinpath(f"{i:06d}", *[f for f in folders if "=" in f], name or "object")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
 
 
 def run(s3, product: str, version: int, port: OutputPort, bucket: str, bound: int = BOUND, store: bool = True) -> Report:
