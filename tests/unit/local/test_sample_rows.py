@@ -176,17 +176,17 @@ SCALARS = ("string", "int", "bigint", "double", "boolean", "date", "timestamp")
 
 
 @st.composite
-def a_type(draw, nested=True):
+def a_type(draw, nested=True, digits=38):
     kinds = [*SCALARS, "decimal"] + (["struct", "array"] if nested else [])
     kind = draw(st.sampled_from(kinds))
     if kind == "decimal":
-        p = draw(st.integers(1, 38))
+        p = draw(st.integers(1, digits))
         return {"type": f"decimal({p},{draw(st.integers(0, p))})"}
     if kind == "struct":
         n = draw(st.integers(1, 3))
-        return {"type": "struct", "fields": [{"name": f"f{i}", **draw(a_type(nested=False))} for i in range(n)]}
+        return {"type": "struct", "fields": [{"name": f"f{i}", **draw(a_type(nested=False, digits=digits))} for i in range(n)]}
     if kind == "array":
-        return {"type": "array", "items": draw(a_type(nested=False))}
+        return {"type": "array", "items": draw(a_type(nested=False, digits=digits))}
     return {"type": kind}
 
 
@@ -230,7 +230,8 @@ def strange_ports(draw):
     columns, port_rules = [], [{"metric": "rowCount", **draw(around(rows, rows, percent_ok=False))}]
     distinct_somewhere = []
     for i in range(draw(st.integers(1, 7))):
-        kind = {"type": draw(st.sampled_from([*SCALARS, "decimal(9,2)"]))} if fmt == "csv" else draw(a_type())
+        # JSON holds numbers that DuckDB reads back as doubles: a decimal of more than 15 digits is Parquet's alone
+        kind = {"type": draw(st.sampled_from([*SCALARS, "decimal(9,2)"]))} if fmt == "csv" else draw(a_type(digits=15 if fmt == "json" else 38))
         nullable = draw(st.booleans())
         nulls = draw(st.integers(0, rows)) if nullable else 0
         valued = rows - nulls
@@ -268,7 +269,7 @@ def strange_ports(draw):
     return OutputPort.model_validate({"format": fmt, "columns": columns, "partitions": partitions, "quality": port_rules})
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(port=strange_ports(), seed=st.integers(0, 2**32))
 def test_ports_far_stranger_than_the_sample_get_rows_every_library_rule_passes(port, seed, tmp_path_factory):
     sample = sample_rows.sample(port, seed, AT)
