@@ -196,8 +196,6 @@ def serve_hint(result: up_.UpResult) -> str:
             f"aws_access_key_id=\"test\", aws_secret_access_key=\"test\").list_buckets()[\"Buckets\"])'",
             f"  meshplane verify --env {result.stack} --endpoint {e}",
             f"  meshplane access --env {result.stack} --check --endpoint {e}",
-            "note: moto applies a bucket policy's Deny to every object request whatever its condition, so the TLS-only "
-            "policies make object reads and writes answer 403 here (bucket-level calls work); the access check lifts them for its probe",
         ]
     )
 
@@ -294,7 +292,7 @@ def access_matrix(
     in_process: bool = False,
 ) -> int:
     """Print the access matrix of the project's stack; with `check`, prove it against the deployment in the emulator (it
-    lifts bucket policies while it probes: it holds the stack's lock, waiting for a run that holds it, unless `locked`).
+    writes probe objects and switches IAM enforcement while it probes: it holds the stack's lock, waiting for a run that holds it, unless `locked`).
 
     `whole`: the stack's project when `project` is narrowed to some domains (--domain): the check then decides every
     principal of the whole stack on those domains' products, and their principals on every product. `in_process`: the
