@@ -11,6 +11,8 @@ Here `get_permission` decides with the request moto is serving (kept per thread 
 - the decision: `meshplane.evaluator.iam` (principalmapper's condition code, with its corrections) on the bucket's
   policy, and, through an access point, on the access point's policy too (both must permit: an explicit Deny in
   either refuses). HeadObject is authorized as s3:GetObject, as AWS does.
+- a request through an access point that does not exist answers 404 NoSuchAccessPoint, as AWS does (moto: 500), and a
+  Deny answers 403 AccessDenied with AWS's body (moto: none);
 - fail closed: a statement whose Condition uses an operator or a key not in OPERATORS / KEYS is not guessed at. A
   Deny applies as if unconditional, an Allow grants nothing, and the emulator says so on stderr (once a statement).
 
@@ -158,6 +160,10 @@ def _permission(bucket: Any, action: str, resource: str):
 _moto_permission: Any = None
 
 
+def _error(code: str, message: str) -> str:
+    return f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
+
+
 def _say(line: str) -> None:
     if line not in _said:
         _said.add(line)
@@ -179,7 +185,23 @@ def install() -> None:
         setup(self, request, full_url, headers)
         _serving.response = self
 
+    def missing_access_point(answer):
+        def answered(self, *args, **kwargs):
+            from moto.s3control.exceptions import AccessPointNotFound
+
+            try:
+                status, headers, body = answer(self, *args, **kwargs)
+            except AccessPointNotFound:  # moto answers 500: AWS answers 404 NoSuchAccessPoint
+                return 404, {"Content-Type": "application/xml"}, _error("NoSuchAccessPoint", "The specified accesspoint does not exist")
+            if status == 403 and not body and args[0].method != "HEAD":  # a policy's Deny: moto answers without a body
+                return 403, {**headers, "Content-Type": "application/xml"}, _error("AccessDenied", "Access Denied")
+            return status, headers, body
+
+        return answered
+
     _moto_permission = FakeBucket.get_permission
     S3Response.setup_class = setup_class
+    S3Response.bucket_response = missing_access_point(S3Response.bucket_response)
+    S3Response.key_response = missing_access_point(S3Response.key_response)
     FakeBucket.get_permission = lambda bucket, action, resource: permission(bucket, action, resource)
     _INSTALLED = True

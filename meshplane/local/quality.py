@@ -170,10 +170,11 @@ def evaluate(port: OutputPort, files: Sequence[Path], sampled: bool) -> list[Che
     return checked
 
 
-def read(s3, bucket: str, partitioned: bool, bound: int, into: Path) -> tuple[Scope, list[Path]]:
-    """The objects in scope, newest first, written under `into` until `bound` bytes (the first object always)."""
+def read(s3, bucket: str, partitioned: bool, bound: int, into: Path, via: str | None = None) -> tuple[Scope, list[Path]]:
+    """The objects in scope, newest first, written under `into` until `bound` bytes (the first object always); `via`:
+    the access point they are read through (its ARN; `s3` is then a client through access points)."""
     objects = []
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=via or bucket):
         objects += [o for o in page.get("Contents", []) if not o["Key"].startswith(RESULTS + "/") and not o["Key"].endswith("/")]
     if not objects:
         return Scope(bucket, ""), []
@@ -185,7 +186,7 @@ def read(s3, bucket: str, partitioned: bool, bound: int, into: Path) -> tuple[Sc
         if files and size + obj["Size"] > bound:
             break
         target = _local_path(into, i, obj["Key"])
-        target.write_bytes(s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read())
+        target.write_bytes(s3.get_object(Bucket=via or bucket, Key=obj["Key"])["Body"].read())
         files.append(target)
         size += obj["Size"]
     total = sum(o["Size"] for o in in_scope)
@@ -201,10 +202,13 @@ def _local_path(into: Path, i: int, key: str) -> Path:
     return target
 
 
-def run(s3, product: str, version: int, port: OutputPort, bucket: str, bound: int = BOUND, store: bool = True) -> Report:
-    """Read the version's scope from `bucket`, evaluate its rules, and store the result beside the data."""
+def run(s3, product: str, version: int, port: OutputPort, bucket: str, bound: int = BOUND, store: bool = True,
+        through: tuple[object, str] | None = None) -> Report:  # fmt: skip
+    """Read the version's scope from `bucket` (`through`: a client and the access point it reads through), evaluate its
+    rules, and store the result beside the data (with `s3`)."""
+    reader, via = through or (s3, None)
     with tempfile.TemporaryDirectory(prefix="meshplane-test-") as folder:
-        scope, files = read(s3, bucket, bool(port.partitions), bound, Path(folder))
+        scope, files = read(reader, bucket, bool(port.partitions), bound, Path(folder), via)
         checked = evaluate(port, files, scope.sampled)
     report = Report(product, version, scope, tuple(checked))
     if store:

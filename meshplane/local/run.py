@@ -25,7 +25,7 @@ from meshplane.declarations.suggest import did_you_mean
 from meshplane.local import access as access_
 from meshplane.local import admin_check
 from meshplane.local import quality as quality_
-from meshplane.local import sample_data
+from meshplane.local import quality_role, sample_data
 from meshplane.local import up as up_
 from meshplane.local import verify as verify_
 from meshplane.local.emulator import Emulator, connect_all, error_code, port_is_free, probe, require_loopback
@@ -353,12 +353,11 @@ def test_quality(project: Project, products: list[str] | None = None, endpoint: 
     for declared in chosen:
         port = resolve(declared.spec, settings.environment).output
         bucket = location(settings, declared, port.version).bucket
-        s3 = accounts[settings.account_of(declared.domain)].client("s3")
         try:
-            reports.append(quality_.run(s3, declared.address, port.version, port, bucket, bound))
+            role = quality_role.assume(accounts[settings.account_of(declared.domain)], settings, declared, port.version)
+            reports.append(quality_.run(role.writes, declared.address, port.version, port, bucket, bound, through=(role.reads, role.access_point)))
         except ClientError as exc:
-            problems.append(Problem(declared.source.path, declared.source.line_of(("output",)),
-                                    f"{declared.address}: cannot read s3://{bucket}/ ({error_code(exc) or exc}): is the stack deployed?"))  # fmt: skip
+            problems.append(Problem(declared.source.path, declared.source.line_of(("output",)), quality_role.refused(declared, bucket, exc)))
     if problems:
         raise MeshError(problems)
     if fmt == "json":
