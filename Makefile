@@ -27,10 +27,11 @@ $(CHROMIUM):
 
 setup: $(BIN)/.installed
 
-# the main job: the sample mesh checked, provisioned into a local AWS emulator, read back, its access proved
+# the main job: the sample mesh checked, provisioned into a local AWS emulator, read back, its access proved, then each
+# product's sample rows written by its job role, their quality tested and every product's status shown (fresh)
 run: setup
 	$(BIN)/meshplane validate --env local
-	$(BIN)/meshplane up --local --verify --check
+	$(BIN)/meshplane up --local --verify --check --data --test --status
 
 # the deploy script of the workflows reads `meshplane stacks --format json` with jq; a test runs it
 $(JQ):

@@ -25,6 +25,7 @@ from pathlib import Path
 from meshgen import Shape, generate, write_project
 
 from meshplane.compose.locate import location
+from meshplane.compose.monitoring import quality_name, quality_role_arn
 from meshplane.local.emulator import Emulator, connect_all, reset
 from meshplane.registrations.project import open_project
 
@@ -35,13 +36,19 @@ def deploy_data(root: Path, endpoint: str) -> int:
     project = open_project(root, stack="prod")
     settings = project.settings
     accounts = connect_all(endpoint, settings)
+    roles: set[str] = set()
     for i, (address, declared) in enumerate(sorted(project.mesh.products.items())):
         where = location(settings, declared, declared.spec.output.version)
         s3 = accounts[where.account].client("s3")
         s3.create_bucket(Bucket=where.bucket, CreateBucketConfiguration={"LocationConstraint": settings.region})
         s3.put_object(Bucket=where.bucket, Key="day=2026-12-07/part-0.parquet", Body=b"rows")
-        if i % 10 == 0:
-            s3.put_object(Bucket=where.bucket, Key="_meshplane/quality/1/run.json", Body=b'{"passed": true}')
+        if i % 10 == 0:  # stored by the domain's quality role, which status reads it as, through its access point
+            s3.put_object(Bucket=where.bucket, Key="_meshplane/quality/1/run.json", Body=b'{"failed": false}')
+            role = quality_role_arn(settings, declared.domain).rsplit("/", 1)[1]
+            if role not in roles:
+                accounts[where.account].client("iam").create_role(RoleName=role, AssumeRolePolicyDocument="{}")
+                roles.add(role)
+            accounts[where.account].client("s3control").create_access_point(AccountId=where.account, Name=quality_name(settings, declared, 1), Bucket=where.bucket)
     return len(project.mesh.products)
 
 

@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="folder for the Kubernetes manifests (default: the stack's renderManifests, else out/manifests)")
     p.add_argument("--verify", action="store_true", help="then read the result back (as `meshplane verify`)")
     p.add_argument("--check", action="store_true", help="then prove the access matrix (as `meshplane access --check`)")
+    p.add_argument("--data", action="store_true", help="then write each served product's sample rows (from its schema, honouring its quality rules) as its job role")
+    p.add_argument("--test", action="store_true", help="then run each product's quality rules on its data (as `meshplane test`)")
+    p.add_argument("--status", action="store_true", help="then show each product's freshness, alarm and quality (as `meshplane status`)")
     p.set_defaults(run=commands.up)
 
     p = sub.add_parser("verify", help="read the deployed state with boto3; report drift from the declarations and non-compliance")

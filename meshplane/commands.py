@@ -314,7 +314,8 @@ def up(args: argparse.Namespace) -> int:
     if not args.local:
         print("meshplane up: error: only --local is built in; provision a cloud account with `pulumi up -s <stack>`", file=sys.stderr)
         return 2
-    return up_local(stack_project(args), args.endpoint, args.serve, args.out, then_verify=args.verify, then_check=args.check)
+    return up_local(stack_project(args), args.endpoint, args.serve, args.out, then_verify=args.verify, then_check=args.check,
+                    then_data=args.data, then_test=args.test, then_status=args.status)
 
 
 def verify(args: argparse.Namespace) -> int:

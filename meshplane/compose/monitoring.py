@@ -138,7 +138,7 @@ def domain_monitoring(mesh: Mesh, settings: StackSettings, domain: str, tags: di
     pattern = {"source": [QUALITY_EVENT["source"]], "detail-type": [QUALITY_EVENT["detail-type"]], "detail": quality_failed(database)}
     return DomainMonitoringArgs(
         quality_role=naming.quality_role_name(prefix, domain),
-        quality_trust=quality_trust(account, settings.role_of(account)),
+        quality_trust=quality_trust(account, settings.deployer(account)),
         quality_policy=quality_policy(quality_access_points(settings, domain), quality_buckets(mesh, settings, domain), database, role, region, account),
         alerts_key_alias=naming.alerts_key_alias(prefix, domain),
         alerts_key_policy=alerts_key_policy(account, locate.administrators(settings, domain)),

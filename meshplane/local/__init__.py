@@ -7,6 +7,8 @@
     admin_check.check(project, ...)        who may administer each domain account's data, with the perimeter and without
     run.test_quality(project, ...)         `meshplane test`: each product's quality rules on its deployed data
     quality.run(s3, ...)                   one version's rules measured by DuckDB on the bytes read, the result stored
+    sample_data.write(project, ...)        `up --local --data`: each served product's sample rows, written by its job role
+    sample_rows.sample(port, seed, at)     rows over a port's schema that honour its library rules, and their bytes
 
 `emulator` starts a moto server on 127.0.0.1 and switches its IAM enforcement; `apply` holds one
 applier per AWS resource type the program registers, `readers` one reader per type (what `verify` compares and

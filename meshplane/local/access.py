@@ -29,7 +29,7 @@ from botocore.exceptions import ClientError
 
 from meshplane.compose import locate
 from meshplane.declarations.mesh import Mesh, input_ref, published, serves, split_input
-from meshplane.declarations.problems import Problem
+from meshplane.declarations.problems import MeshError, Problem
 from meshplane.declarations.spec import Status
 from meshplane.evaluator import iam
 from meshplane.evaluator.decide import MODELLED, PROBE, Action, Decider
@@ -301,8 +301,9 @@ def sample(pairs: list[tuple[Principal, str]], allows: dict[tuple[str, str], boo
 
 def _moto(m: Matrix, pairs, decider: Decider, deployment, accounts, endpoint: str, report: CheckReport, echo, in_process: bool) -> None:
     """What the emulator enforces: identity policies (moto's IAM enforcement: asked in this process for every pair when
-    the command started the emulator, else over HTTP for a sample, bucket policies lifted since moto applies their
-    Deny to everyone), and that each agreement's access point reaches its own bucket."""
+    the command started the emulator, else over HTTP for a sample, where the bucket policies, whose conditions the
+    emulator judges, apply too), and that each agreement's access point reaches its own bucket, read as its consumer.
+    No policy is lifted: the probe object is written and removed by the product's own job role."""
     mismatches = report.mismatches
     identity: dict[tuple[str, str, str], bool] = {}
     for p, address in pairs:
@@ -311,27 +312,40 @@ def _moto(m: Matrix, pairs, decider: Decider, deployment, accounts, endpoint: st
             identity[(p.arn, address, action)] = iam.identity_allows(node, action, _resource(bucket, action), {"aws:SecureTransport": "true"})
     allows = {(p.arn, a): any(identity[(p.arn, a, action)] for action in IDENTITY) for p, a in pairs}
     asked = pairs if in_process else sample(pairs, allows)
+    expected = dict(identity)
+    if not in_process:  # over HTTP the bucket policy's Deny applies to object calls (moto gates no bucket-level call by it)
+        for p, address in asked:
+            bucket, node = deployment.buckets[m.buckets[address]], decider.node(deployment.principals[p.arn])
+            for action in ("s3:GetObject", "s3:PutObject"):
+                context = {"aws:SecureTransport": "true", "aws:PrincipalArn": p.arn, "aws:PrincipalAccount": p.arn.split(":")[4]}
+                denies = iam.resource_says(node, bucket.account, bucket.policy, action, _resource(bucket, action), context) is iam.Match.deny
+                expected[(p.arn, address, action)] = identity[(p.arn, address, action)] and not denies
     report.moto, report.probed, report.unsent = ("in process" if in_process else "over HTTP"), len(asked), len(pairs) - len(asked)
     report.allowed = sum(allows[(p.arn, a)] for p, a in asked)
     report.denied = report.probed - report.allowed
     used = {m.buckets[a] for _, a in pairs}
     points = [point for point in deployment.access_points if point.bucket in used]
     buckets = {name: deployment.buckets[name] for name in sorted(used) if in_process is False or any(p.bucket == name for p in points)}
-    lifted: dict[str, str] = {}
+    writers = _writers(m, accounts, buckets)
     callers: dict[str, object] = {}
     try:
-        for bucket in buckets.values():
-            s3 = accounts[bucket.account].client("s3")
-            if bucket.policy is not None:
-                lifted[bucket.name] = json.dumps(bucket.policy)
-                s3.delete_bucket_policy(Bucket=bucket.name)
-            s3.put_object(Bucket=bucket.name, Key=PROBE, Body=b"meshplane access probe\n")
-        for point in points:  # enforcement off: wiring only (moto stores access point policies, enforces none)
-            aws = accounts[point.account]
+        for name, bucket in buckets.items():
+            try:
+                writers[name].client("s3").put_object(Bucket=name, Key=PROBE, Body=b"meshplane access probe\n")
+            except ClientError as exc:
+                if error_code(exc) not in DENIED:
+                    raise
+                raise MeshError([Problem("(emulator)", 1, f"access: the job role of bucket {name} may not write its own bucket here: the emulator "
+                                         "does not judge bucket policy conditions (use one meshplane started: `meshplane up --local --serve`)")]) from None  # fmt: skip
+        for point in points:  # enforcement off: wiring, read as the one consumer the access point's policy lets through
+            consumer = _consumer(point)
+            aws = accounts[consumer.split(":")[4] if consumer else point.account]
+            if consumer:
+                aws = aws.as_credentials(aws.client("sts").assume_role(RoleArn=consumer, RoleSessionName=SESSION)["Credentials"])
             body = aws.through_access_points().get_object(Bucket=point.arn, Key=PROBE)["Body"].read()
             if body != b"meshplane access probe\n":
                 mismatches.append(Problem("(emulator)", 1, f"access: access point {point.name} does not reach bucket {point.bucket}"))
-        echo(f"every agreement's access point reaches its bucket ({len(points)} read through their access points)")
+        echo(f"every agreement's access point reaches its bucket ({len(points)} read through their access points, each by its consumer)")
         for arn in {p.arn for p, _ in asked}:
             aws = accounts[arn.split(":")[4]]
             creds = aws.client("sts").assume_role(RoleArn=arn, RoleSessionName=SESSION)["Credentials"]
@@ -350,20 +364,39 @@ def _moto(m: Matrix, pairs, decider: Decider, deployment, accounts, endpoint: st
                         "s3:PutObject": _allowed(lambda: client.put_object(Bucket=bucket.name, Key=f"meshplane/write-{p.kind}", Body=b"probe\n")),
                     }
                 for action, yes in seen.items():
-                    if yes != identity[(p.arn, address, action)]:
+                    if yes != expected[(p.arn, address, action)]:
+                        by = "by identity" if in_process else "by identity and the bucket policy"
                         mismatches.append(Problem(p.path, 1, f"access: {p.label} on {address}: moto {'allows' if yes else 'denies'} {action} "
-                                                  "by identity, the evaluator does not agree"))  # fmt: skip
+                                                  f"{by}, the evaluator does not agree"))  # fmt: skip
         how = ("asked in process (the command started the emulator), every pair" if in_process else
                f"over HTTP, a sample: every pair with an action allowed by identity and a denied pair per principal and per product; "
                f"{report.unsent:,} other denied pairs not sent")  # fmt: skip
         echo(f"moto's IAM enforcement agrees with the evaluator on the identity policies of {report.probed:,} principal x product pairs: "
              f"{report.allowed:,} allowed an action by identity, {report.denied:,} denied every one ({how}; GetObject, ListObjectsV2, PutObject"
-             f"{'' if in_process else '; bucket policies lifted: moto applies their Deny to everyone'})")  # fmt: skip
+             f"{'' if in_process else '; the bucket policies apply, their conditions judged by the emulator'})")  # fmt: skip
     finally:
-        for bucket in buckets.values():
-            _clean(accounts[bucket.account], bucket.name)
-        for name, policy in lifted.items():
-            accounts[deployment.buckets[name].account].client("s3").put_bucket_policy(Bucket=name, Policy=policy)
+        for name in buckets:
+            _clean(writers[name], name)
+
+
+def _writers(m: Matrix, accounts, buckets) -> dict[str, Aws]:
+    """Clients of each bucket's product's job role (the one writer its bucket policy lets put and delete objects)."""
+    jobs = {m.buckets[port]: p.arn for p in m.principals if p.kind == "job" for port in m.products if Action.write in m.actions(p, port)}
+    writers = {}
+    for name in buckets:
+        arn = jobs.get(name)
+        aws = accounts[buckets[name].account]
+        writers[name] = aws.as_credentials(aws.client("sts").assume_role(RoleArn=arn, RoleSessionName=SESSION)["Credentials"]) if arn else aws
+    return writers
+
+
+def _consumer(point) -> str | None:
+    """The principal an agreement's access point lets read (its policy's Allow names it by `aws:PrincipalArn`)."""
+    for statement in (point.policy or {}).get("Statement", []):
+        named = statement.get("Condition", {}).get("ArnEquals", {}).get("aws:PrincipalArn") if statement.get("Effect") == "Allow" else None
+        if named:
+            return named if isinstance(named, str) else named[0]
+    return None
 
 
 def _allowed(call) -> bool:

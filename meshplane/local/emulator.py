@@ -11,6 +11,7 @@ import ipaddress
 import json
 import logging
 import re
+import signal
 import socket
 import threading
 import urllib.error
@@ -104,9 +105,10 @@ class Emulator:
     def __init__(self, port: int = 0):
         from moto.server import ThreadedMotoServer
 
-        from meshplane.local import moto_indexes
+        from meshplane.local import moto_conditions, moto_indexes
 
         moto_indexes.install()
+        moto_conditions.install()
         if port and not port_is_free(port):
             raise EmulatorError(f"port {port} on {HOST} is taken")  # moto's thread would wait forever on it
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
@@ -172,6 +174,8 @@ class Aws:
             def to_emulator(request, **_):
                 parts = urlparse(request.url)
                 request.headers["Host"] = parts.netloc
+                # moto looks the access point up in the caller's account: name the access point's (its host's)
+                request.headers["x-moto-account-id"] = parts.netloc.split(".s3-accesspoint.")[0].rsplit("-", 1)[-1]
                 request.url = parts._replace(scheme=local.scheme, netloc=local.netloc).geturl()
 
             client.meta.events.register("before-send.s3", to_emulator)
@@ -261,12 +265,53 @@ def _moto_api(endpoint: str, path: str, body: bytes) -> None:
 
 @contextmanager
 def enforcement(endpoint: str) -> Iterator[None]:
-    """moto checks every request against the caller's identity policies inside the block, and stops after it."""
-    _moto_api(require_loopback(endpoint), "reset-auth", b"0")
+    """moto checks every request against the caller's identity policies inside the block, and stops after it, however
+    the block ends: an error, Ctrl-C, or SIGTERM (which ends the block as Ctrl-C does); a further signal waits until
+    enforcement is off again."""
+    endpoint = require_loopback(endpoint)
+    with _terminate_ends_the_block():
+        try:  # a signal during the call that switches it on still switches it off
+            _moto_api(endpoint, "reset-auth", b"0")
+            yield
+        finally:
+            with _signals_wait():
+                _moto_api(endpoint, "reset-auth", b"inf")
+
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _terminate_ends_the_block() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():  # only the main thread receives signals
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
         yield
     finally:
-        _moto_api(endpoint, "reset-auth", b"inf")
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _signals_wait() -> Iterator[None]:
+    """Signals that arrive inside are delivered after it (the restoring call is not cut short)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: arrived.append(signum)) for s in _SIGNALS}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for s in arrived[:1]:
+            signal.raise_signal(s)
 
 
 def reset(endpoint: str) -> None:

@@ -4,7 +4,7 @@ As Pulumi's backends keep a stack's lock with its state, two locks keep one writ
 - the deployment's: the stack in the emulator it writes (`deployment_lock`, keyed by the emulator's address and the
   stack, in a folder of this machine's: every writer of a local emulator runs here), so two runs against one
   emulator exclude each other whatever folder each writes its state to. `up --local` holds it for its whole apply,
-  and `access --check`, which lifts bucket policies while it probes, waits for it;
+  and `access --check`, which writes probe objects and switches IAM enforcement, waits for it;
 - the state's: `local-lock.<stack>.json` beside `local-state.<stack>.json` (`lock_path`), so two runs writing one
   state folder (its state, journal, manifests), even to two emulators, exclude each other.
 A lock is the kernel's (`flock`): it is released when its holder exits, however it exits, so a lock whose holder

@@ -175,10 +175,11 @@ def evaluate(port: OutputPort, files: Sequence[Path], sampled: bool) -> list[Che
     return checked
 
 
-def read(s3, bucket: str, partitioned: bool, bound: int, into: Path) -> tuple[Scope, list[Path]]:
-    """The objects in scope, newest first, written under `into` until `bound` bytes (the first object always)."""
+def read(s3, bucket: str, partitioned: bool, bound: int, into: Path, via: str | None = None) -> tuple[Scope, list[Path]]:
+    """The objects in scope, newest first, written under `into` until `bound` bytes (the first object always); `via`:
+    the access point they are read through (its ARN; `s3` is then a client through access points)."""
     objects = []
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=via or bucket):
         objects += [o for o in page.get("Contents", []) if not o["Key"].startswith(RESULTS + "/") and not o["Key"].endswith("/")]
     if not objects:
         return Scope(bucket, ""), []
@@ -189,20 +190,31 @@ def read(s3, bucket: str, partitioned: bool, bound: int, into: Path) -> tuple[Sc
     for i, obj in enumerate(in_scope):
         if files and size + obj["Size"] > bound:
             break
-        target = into / f"{i:06d}-{Path(obj['Key']).name}"
-        target.write_bytes(s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read())
+        target = _local_path(into, i, obj["Key"])
+        target.write_bytes(s3.get_object(Bucket=via or bucket, Key=obj["Key"])["Body"].read())
         files.append(target)
         size += obj["Size"]
     total = sum(o["Size"] for o in in_scope)
     return Scope(bucket, prefix, tuple(o["Key"] for o in in_scope[: len(files)]), size, total), files
 
 
-def run(s3, product: str, version: int, port: OutputPort, bucket: str, bound: int = BOUND, store: bool = True, cloudwatch=None) -> Report:
-    """Read the version's scope from `bucket`, evaluate its rules, and store the result beside the data, counted in the
-    bucket's RESULTS_METRIC (through `cloudwatch`), which the freshness alarm takes off the bucket's writes: a stored
-    result never passes for new data."""
+def _local_path(into: Path, i: int, key: str) -> Path:
+    """Where the i-th object is put to be read: its `key=value` folders kept (DuckDB reads partition keys from them, as
+    Glue does from the prefix), nothing else of its key (no `..` leaves the folder)."""
+    *folders, name = key.split("/")
+    target = into.joinpath(f"{i:06d}", *[f for f in folders if "=" in f], name or "object")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def run(s3, product: str, version: int, port: OutputPort, bucket: str, bound: int = BOUND, store: bool = True,
+        through: tuple[object, str] | None = None, cloudwatch=None) -> Report:  # fmt: skip
+    """Read the version's scope from `bucket` (`through`: a client and the access point it reads through), evaluate its
+    rules, and store the result beside the data (with `s3`), counted in the bucket's RESULTS_METRIC (through
+    `cloudwatch`), which the freshness alarm takes off the bucket's writes: a stored result never passes for new data."""
+    reader, via = through or (s3, None)
     with tempfile.TemporaryDirectory(prefix="meshplane-test-") as folder:
-        scope, files = read(s3, bucket, bool(port.partitions), bound, Path(folder))
+        scope, files = read(reader, bucket, bool(port.partitions), bound, Path(folder), via)
         checked = evaluate(port, files, scope.sampled)
     report = Report(product, version, scope, tuple(checked))
     if store:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import signal
@@ -24,6 +25,7 @@ from meshplane.declarations.suggest import did_you_mean
 from meshplane.local import access as access_
 from meshplane.local import admin_check
 from meshplane.local import quality as quality_
+from meshplane.local import quality_role, sample_data
 from meshplane.local import up as up_
 from meshplane.local import verify as verify_
 from meshplane.local.emulator import Emulator, connect_all, error_code, port_is_free, probe, require_loopback
@@ -102,9 +104,14 @@ def up_local(
     wait: Callable[[], None] = _wait_forever,
     then_verify: bool = False,
     then_check: bool = False,
+    then_data: bool = False,
+    then_test: bool = False,
+    then_status: bool = False,
 ) -> int:
     """Provision the project's stack into the emulator at `endpoint`, or into a moto server started here (kept with
-    `serve`). `then_verify` and `then_check` read the result back and prove the access matrix before the emulator stops."""
+    `serve`). `then_verify` and `then_check` read the result back and prove the access matrix before the emulator stops;
+    `then_data` writes each served product's sample rows as its job role, then `then_test` runs `meshplane test` and
+    `then_status` `meshplane status` on what the emulator holds."""
     where_out, out = given_at(project, "--out", out, "renderManifests"), manifests_dir(project, out)
     up_.require_writable(out, where_out)
     stack = project.stack.name
@@ -130,6 +137,12 @@ def up_local(
             status = max(status, _verify(project, endpoint, result.evaluation, echo, _err))
         if then_check:
             status = max(status, access_matrix(project, True, endpoint, echo=echo, evaluation=result.evaluation, locked=True, in_process=emulator is not None))
+        if then_data:
+            write_samples(project, endpoint, echo)
+        if then_test:
+            status = max(status, test_quality(project, endpoint=endpoint, echo=echo))
+        if then_status:
+            status = max(status, status_stack(project, endpoint, datetime.datetime.now(datetime.UTC), echo=echo))
         lock.release()  # what follows only serves the emulator: other runs may write to it
         deployment.release()
         if emulator is None:
@@ -183,10 +196,19 @@ def serve_hint(result: up_.UpResult) -> str:
             f"aws_access_key_id=\"test\", aws_secret_access_key=\"test\").list_buckets()[\"Buckets\"])'",
             f"  meshplane verify --env {result.stack} --endpoint {e}",
             f"  meshplane access --env {result.stack} --check --endpoint {e}",
-            "note: moto applies a bucket policy's Deny to every object request whatever its condition, so the TLS-only "
-            "policies make object reads and writes answer 403 here (bucket-level calls work); the access check lifts them for its probe",
         ]
     )
+
+
+@aws_errors
+def write_samples(project: Project, endpoint: str | None = None, echo: Echo = print, at: datetime.datetime | None = None) -> int:
+    """Write each served product's sample rows into the emulator at `endpoint` (else the stack's) as its job role."""
+    endpoint = emulator_at(project, endpoint)
+    at = at or datetime.datetime.now(datetime.UTC)
+    written = sample_data.write(project, connect_all(endpoint, project.settings), at, echo=echo)
+    rows = sum(w.rows for w in written)
+    echo(f"data: {_n(len(written), 'product')} written by their job roles ({rows:,} rows, {sum(w.size for w in written):,} bytes)")
+    return 0
 
 
 @aws_errors
@@ -270,7 +292,7 @@ def access_matrix(
     in_process: bool = False,
 ) -> int:
     """Print the access matrix of the project's stack; with `check`, prove it against the deployment in the emulator (it
-    lifts bucket policies while it probes: it holds the stack's lock, waiting for a run that holds it, unless `locked`).
+    writes probe objects and switches IAM enforcement while it probes: it holds the stack's lock, waiting for a run that holds it, unless `locked`).
 
     `whole`: the stack's project when `project` is narrowed to some domains (--domain): the check then decides every
     principal of the whole stack on those domains' products, and their principals on every product. `in_process`: the
@@ -331,12 +353,12 @@ def test_quality(project: Project, products: list[str] | None = None, endpoint: 
     for declared in chosen:
         port = resolve(declared.spec, settings.environment).output
         bucket = location(settings, declared, port.version).bucket
-        session = accounts[settings.account_of(declared.domain)]
         try:
-            reports.append(quality_.run(session.client("s3"), declared.address, port.version, port, bucket, bound, cloudwatch=session.client("cloudwatch")))
+            role = quality_role.assume(accounts[settings.account_of(declared.domain)], settings, declared, port.version)
+            reports.append(quality_.run(role.writes, declared.address, port.version, port, bucket, bound,
+                                        through=(role.reads, role.access_point), cloudwatch=role.metrics))  # fmt: skip
         except ClientError as exc:
-            problems.append(Problem(declared.source.path, declared.source.line_of(("output",)),
-                                    f"{declared.address}: cannot read s3://{bucket}/ ({error_code(exc) or exc}): is the stack deployed?"))  # fmt: skip
+            problems.append(Problem(declared.source.path, declared.source.line_of(("output",)), quality_role.refused(declared, bucket, exc)))
     if problems:
         raise MeshError(problems)
     if fmt == "json":

@@ -4,12 +4,14 @@ what a stale or failing product puts at risk downstream.
 Read where the stack is deployed (an emulator, or AWS through the default credential chain), with a constant number of
 calls per product whatever the mesh's size: each product's current bucket is listed once (its newest data object, and
 its newest stored quality result under `_meshplane/quality/<version>/`), each account's alarms are described once by
-the stack's prefix, and one quality result is read per product that has one.
+the stack's prefix, and one quality result is read per product that has one, as the domain's quality role through its
+access point (AssumeRole, then GetObject: the bucket's policy lets no other principal read it).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from meshplane.compose.locate import location
 from meshplane.declarations.mesh import Mesh
 from meshplane.declarations.spec import Status
 from meshplane.declarations.stack import StackSettings
+from meshplane.local import quality_role
 
 RESERVED = "_meshplane/"  # what the platform stores beside a product's data (quality results), never data
 QUALITY = RESERVED + "quality/"
@@ -118,8 +121,9 @@ def status(
         s3 = aws.client("s3")
         for address in addresses:
             product = found[address]
-            version = mesh.products[address].spec.output.version
-            _read_bucket(s3, product, version, at, counter)
+            declared = mesh.products[address]
+            version = declared.spec.output.version
+            _read_bucket(s3, product, version, at, counter, functools.partial(_as_quality_role, aws, settings, declared, version, counter))
             product.alarm = _alarm_state(alarms.get(f"{product.bucket}-freshness"), emulator)
     for address in scope:
         found[address].at_risk = _paths_to_broken(mesh, address, found)
@@ -159,8 +163,17 @@ def _alarm_state(alarm: dict | None, emulator: bool) -> str:
     return alarm["StateValue"]
 
 
-def _read_bucket(s3, product: ProductStatus, version: int, at: datetime.datetime, counter: list[int]) -> None:
-    """The newest data object and the newest stored quality result, from one listing of the bucket; then that result."""
+def _as_quality_role(aws, settings: StackSettings, declared, version: int, counter: list[int], key: str) -> bytes:
+    """A stored quality result, read as the domain's quality role through its access point, as `meshplane test` stored
+    it: the bucket's policy lets nobody else read the product's objects, the deployer included."""
+    role = quality_role.assume(aws, settings, declared, version)
+    counter[0] += 2
+    return role.reads.get_object(Bucket=role.access_point, Key=key)["Body"].read()
+
+
+def _read_bucket(s3, product: ProductStatus, version: int, at: datetime.datetime, counter: list[int], fetch: Callable[[str], bytes]) -> None:
+    """The newest data object and the newest stored quality result, from one listing of the bucket; then that result
+    (`fetch`: its bytes, by key)."""
     newest = quality = None
     token = None
     prefix = f"{QUALITY}{version}/"
@@ -192,13 +205,12 @@ def _read_bucket(s3, product: ProductStatus, version: int, at: datetime.datetime
     else:
         product.state = FRESH if (at - newest).total_seconds() <= product.freshness_hours * 3600 else STALE
     if quality is not None:
-        body = s3.get_object(Bucket=product.bucket, Key=quality["Key"])["Body"].read()
-        counter[0] += 1
+        body = fetch(quality["Key"])
         try:
-            passed = json.loads(body).get("passed")
+            failed = json.loads(body).get("failed")  # what `meshplane test` stores (quality.Report.as_json)
         except (ValueError, AttributeError):
-            passed = None
-        product.quality = "passed" if passed is True else "failed"
+            failed = None
+        product.quality = "passed" if failed is False else "failed"
         product.quality_at = quality["LastModified"]
 
 

@@ -89,7 +89,7 @@ def test_a_clean_deployment_verifies_and_proves_its_access_matrix(deployed, endp
     assert sent, out
     pairs, allowed, denied, unsent = map(int, sent.groups())
     assert pairs == allowed + denied and pairs + unsent == 240 and allowed >= 30 and denied >= 20
-    assert "every agreement's access point reaches its bucket (20 read through their access points)" in out
+    assert "every agreement's access point reaches its bucket (20 read through their access points, each by its consumer)" in out
     assert "note: catalog: Lake Formation modelled" in out  # what is modelled, not emulated, is said
 
     # the check leaves nothing behind: policies restored, probe objects and rogue roles gone

@@ -151,3 +151,16 @@ def test_each_stored_result_is_counted_for_the_freshness_alarm_to_take_off_the_w
                                                 Dimensions=metric["Dimensions"], StartTime=now - datetime.timedelta(hours=1),
                                                 EndTime=now + datetime.timedelta(minutes=1))["Datapoints"]  # fmt: skip
     assert point["Sum"] == 1
+
+
+def test_a_partition_keys_rules_are_measured_on_the_keys_folders_and_no_key_leaves_the_folder(s3):
+    keyed = PORT.model_copy(update={"partitions": (OutputPort.model_validate({"columns": [{
+        "name": "play_date", "type": "date", "description": "Day.", "nullable": False,
+        "quality": [{"metric": "invalidValues", "arguments": {"validValues": ["2026-12-07"]}, "mustBe": 0}]}]}).columns[0],)})  # fmt: skip
+    s3.put_object(Bucket=BUCKET, Key="play_date=2026-12-07/part.parquet", Body=parquet(GOOD))
+    found = outcomes(quality.run(s3, "users/play-events", 1, keyed, BUCKET))
+    assert found["column play_date: invalidValues"] == ("passed", 0.0)
+    assert found["column play_date: play_date is never null (nullable: false)"] == ("passed", 0.0)
+    s3.put_object(Bucket=BUCKET, Key="play_date=2026-12-08/../../../escape/part.parquet", Body=parquet(GOOD))
+    found = outcomes(quality.run(s3, "users/play-events", 1, keyed, BUCKET))
+    assert found["column play_date: invalidValues"] == ("failed", 3.0)  # the newest partition, read from its own folder

@@ -8,6 +8,7 @@ import json
 
 from meshplane import cli
 from meshplane.compose.locate import location
+from meshplane.compose.monitoring import quality_name, quality_role_arn
 from meshplane.registrations.project import open_project
 
 FAILING = "podcasts/podcast-plays"
@@ -30,8 +31,10 @@ def _deploy_data(project, admin, other) -> tuple[dict[str, str], datetime.dateti
         if address != EMPTY:
             s3.put_object(Bucket=where.bucket, Key="day=2026-12-07/part-0.parquet", Body=b"rows")
         s3.put_object(Bucket=where.bucket, Key="_meshplane/manifest.json", Body=b"{}")  # never counts as a write
-        if address == FAILING:
-            s3.put_object(Bucket=where.bucket, Key="_meshplane/quality/1/run-1.json", Body=json.dumps({"passed": False}).encode())
+        if address == FAILING:  # stored by the domain's quality role, which status reads it as, through its access point
+            s3.put_object(Bucket=where.bucket, Key="_meshplane/quality/1/run-1.json", Body=json.dumps({"failed": True}).encode())
+            client("iam").create_role(RoleName=quality_role_arn(settings, declared.domain).rsplit("/", 1)[1], AssumeRolePolicyDocument="{}")
+            client("s3control").create_access_point(AccountId=where.account, Name=quality_name(settings, declared, 1), Bucket=where.bucket)
     cloudwatch = admin("cloudwatch")
     for address in (ALARMED, "users/profile-updates"):
         cloudwatch.put_metric_alarm(
@@ -70,9 +73,9 @@ def test_status_tells_fresh_stale_never_written_and_failing_with_the_readers_at_
     assert {"path": ["playlists/recommended-playlists", "playlists/listener-taste", ALARMED], "because": "stale"} in (
         later["playlists/recommended-playlists"]["at_risk"]
     )
-    # one listing per bucket, one alarm listing per account, one read per stored quality result
+    # one listing per bucket, one alarm listing per account, per stored quality result an AssumeRole and a read
     report = later["_"]
-    assert report["calls"] == len(later) - 1 + 2 + 1
+    assert report["calls"] == len(later) - 1 + 2 + 2
 
 
 def test_status_before_anything_was_written_is_never_written_everywhere(project, endpoint, admin, other, monkeypatch, capsys):
@@ -92,7 +95,7 @@ def test_status_text_names_each_product_and_its_paths_at_risk(project, endpoint,
     assert code == 1
     assert any(line.startswith("users/play-events: stale; last write ") and "promises 2 h" in line for line in lines)
     assert "  at risk: playlists/recommended-playlists <- playlists/listener-taste <- users/play-events (stale)" in lines
-    assert lines[-1].startswith("status: 10 product(s) as of ") and "1.3 API calls per product read" in lines[-1]
+    assert lines[-1].startswith("status: 10 product(s) as of ") and "1.4 API calls per product read" in lines[-1]
 
 
 def test_a_time_that_is_not_one_is_a_usage_error(capsys):
