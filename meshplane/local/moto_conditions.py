@@ -23,6 +23,7 @@ sends for a plain request) makes it insecure, so the TLS-only statement can be s
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import threading
@@ -137,8 +138,6 @@ def _permission(bucket: Any, action: str, resource: str):
     action = ACTIONS.get(action, action)
     if response is None:  # not an HTTP request this module saw: moto's own answer
         return _moto_permission(bucket, action, resource)
-    import json
-
     principal, account = principal_of(response)
     context = {"aws:PrincipalArn": principal, "aws:PrincipalAccount": account,
                "aws:SecureTransport": "true" if secure(response.headers) else "false"}  # fmt: skip

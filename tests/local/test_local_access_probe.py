@@ -45,8 +45,10 @@ def test_the_check_over_http_lifts_no_policy_and_the_bucket_policies_apply_to_it
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_enforcement_is_off_again_when_the_check_is_stopped_midway(deployed, endpoint, stop):
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # as from a terminal: a runner's worker may ignore SIGINT, and a child would inherit that
     check = subprocess.Popen([MESHPLANE, "access", "--env", "local", "--check", "--endpoint", endpoint], cwd=ROOT, env=environment,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     try:
         deadline = time.monotonic() + 240
         while settings.INITIAL_NO_AUTH_ACTION_COUNT != 0:  # this process's moto: the check switched enforcement on
