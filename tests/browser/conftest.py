@@ -9,10 +9,9 @@ from typing import Iterator
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(Path(__file__).parent), str(REPO / "benchmarks")]
+sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).resolve().parents[2] / "benchmarks")]
 
-from browserkit import MISSING, chromium  # noqa: E402
+from browserkit import MISSING, REPO, chromium  # noqa: E402
 
 from meshplane.catalog.site import build_site  # noqa: E402
 from meshplane.declarations.deployments import read_stacks  # noqa: E402

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from catalogkit import REPO
 
 from meshplane import cli
 from meshplane.catalog.site import build_site

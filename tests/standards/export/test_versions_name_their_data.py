@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from standardskit import REPO
 
 sys.path.insert(0, str(REPO / "tests" / "program"))
 from gitkit import diff, meshplane, repository  # noqa: E402
