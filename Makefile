@@ -40,7 +40,9 @@ $(JQ):
 test: setup $(CHECKOV_VENV)/bin/checkov $(CHROMIUM) $(JQ)
 	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov MESHPLANE_DATACONTRACT=$(BIN)/datacontract MESHPLANE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n auto
 
-test-fast: setup $(CHROMIUM) $(JQ)
+# the tests not marked slow (README: Tests): no emulator end to end, no external judge, no browser, so no checkov,
+# Chromium nor jq to install
+test-fast: setup
 	$(BIN)/pytest -n auto -m 'not slow'
 
 golden: setup

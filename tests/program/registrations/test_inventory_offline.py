@@ -50,6 +50,7 @@ def test_the_sample_on_every_stack(stack):
     assert differences(open_project(ROOT, stack=stack)) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "shape, accounts",
     [(Shape(products=30, domains=4, seed=1), "one"), (Shape(products=60, domains=12, seed=2, hub_domains=8), "per-domain")],

@@ -35,6 +35,7 @@ def test_every_stack_disables_default_providers_and_runs(stack):
     assert aws["defaultTags"] == {"tags": {"environment": config["meshplane:environment"], "managed-by": "meshplane"}}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod", "prod-podcasts"])
 def test_cloud_stacks_pin_their_account_and_use_the_default_credential_chain(stack):
     config = yaml.safe_load((ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text())["config"]
