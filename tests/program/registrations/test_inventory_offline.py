@@ -45,6 +45,7 @@ def compare(registered, built) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod", "prod-podcasts", "local"])
 def test_the_sample_on_every_stack(stack):
     assert differences(open_project(ROOT, stack=stack)) == []
