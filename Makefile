@@ -38,11 +38,14 @@ $(JQ):
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq
 
+# worksteal: each worker takes a run of tests in file order (a module's fixtures built once) and an idle one steals
 test: setup $(CHECKOV_VENV)/bin/checkov $(CHROMIUM) $(JQ)
-	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov MESHPLANE_DATACONTRACT=$(BIN)/datacontract MESHPLANE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n auto
+	MESHPLANE_CHECKOV=$(CHECKOV_VENV)/bin/checkov MESHPLANE_DATACONTRACT=$(BIN)/datacontract MESHPLANE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n auto --dist worksteal
 
-test-fast: setup $(CHROMIUM) $(JQ)
-	$(BIN)/pytest -n auto -m 'not slow'
+# the tests not marked slow (README: Tests): no emulator end to end, no external judge, no browser, so no checkov,
+# Chromium nor jq to install
+test-fast: setup
+	$(BIN)/pytest -n auto --dist worksteal -m 'not slow'
 
 golden: setup
 	$(BIN)/python tests/components/golden_inventory.py --update

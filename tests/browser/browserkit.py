@@ -12,6 +12,7 @@ from typing import Iterator
 
 from playwright.sync_api import Browser, sync_playwright
 
+REPO = Path(__file__).resolve().parents[2]  # the repository: the sample project
 CHROMIUM = Path(os.environ.get("MESHPLANE_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
     "--headless",

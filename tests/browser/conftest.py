@@ -1,4 +1,7 @@
-"""Fixtures for the browser tests: the sample mesh's catalog built once, and Debian's Chromium (a test without it fails)."""
+"""Fixtures for the browser tests: the sample mesh's catalog built once, and Debian's Chromium (a test without it fails).
+
+Every test of this tier is `slow`: `make test` runs them, `make test-fast` does not (it installs no Chromium); the
+catalog's pages are built and read by tests/catalog in the fast tier."""
 
 from __future__ import annotations
 
@@ -9,15 +12,21 @@ from typing import Iterator
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(Path(__file__).parent), str(REPO / "benchmarks")]
+sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).resolve().parents[2] / "benchmarks")]
 
-from browserkit import MISSING, chromium  # noqa: E402
+from browserkit import MISSING, REPO, chromium  # noqa: E402
 
 from meshplane.catalog.site import build_site  # noqa: E402
 from meshplane.declarations.deployments import read_stacks  # noqa: E402
 from meshplane.declarations.mesh import Mesh  # noqa: E402
 from meshplane.registrations.project import Project, open_project  # noqa: E402
+
+
+def pytest_collection_modifyitems(items):  # pytest hands every item of the session: mark this tier's only
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

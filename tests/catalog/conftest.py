@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from meshplane.declarations.deployments import read_stacks
 from meshplane.declarations.stack import StackSettings
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(REPO / "tests" / "unit"), str(REPO / "benchmarks")]
-
-from meshkit import MeshFiles  # noqa: E402
+from catalogkit import REPO  # first: it puts tests/unit and benchmarks on the import path
+from meshkit import MeshFiles
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REPO
+from catalogkit import REPO
 
 from meshplane.catalog.entries import Agreement, State, entries
 from meshplane.declarations.deployments import deployments, read_stacks

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from catalogkit import REPO
 
 from meshplane import cli
 from meshplane.catalog.site import build_site
@@ -83,6 +83,7 @@ def test_a_rebuild_drops_the_pages_of_removed_products_and_only_in_a_catalog(mes
     assert (other / "products" / "keep.txt").read_text() == "mine"
 
 
+@pytest.mark.slow
 def test_the_1000_product_mesh_builds_with_a_domain_matrix_on_the_front_page(tmp_path, stacks):
     from bench_load import generate
 

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import REPO
+from catalogkit import REPO
 
 from meshplane import cli
 from meshplane.catalog.site import build_site

@@ -72,6 +72,7 @@ def _buckets(ev) -> dict[str, object]:
     return {r.product: r for r in ev.custom() if r.type == BUCKET}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "stack, allow, expected",
     [

@@ -82,6 +82,7 @@ def _line(subject: MeshSubject, path: str, yaml_path: tuple) -> int:
     return line
 
 
+@pytest.mark.slow
 def test_rules_are_pure():
     """The same subject gives the same findings, and the subject is left as it was."""
     for case in CASES:

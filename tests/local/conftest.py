@@ -9,13 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from localkit import PROJECT_FILES, ROOT
 
 from meshplane import cli
 from meshplane.local.emulator import Emulator, enforcement, reset
-
-ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
-
-PROJECT_FILES = ("Pulumi.yaml", "__main__.py", "domains", "governance", "stacks", "schemas")
 
 
 @pytest.fixture(scope="session")

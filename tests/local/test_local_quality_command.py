@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import duckdb
-from conftest import ROOT
+from localkit import ROOT
 
 from meshplane.compose.locate import location
 from meshplane.compose.monitoring import quality_name

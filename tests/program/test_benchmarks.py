@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # left out of `make test-fast`: a benchmark run end to end
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -50,6 +50,7 @@ def test_the_rules_of_one_bucket():
     assert markers == {"id": "expired-delete-markers", "status": "Enabled", "filter": {"prefix": ""}, "expiration": {"expiredObjectDeleteMarker": True}}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("days", [1, 3, 365])
 def test_every_bucket_keeps_noncurrent_versions_the_days_the_federation_sets_in_both_inventories(tmp_path, days):
     project = project_with_noncurrent_days(tmp_path, days)

@@ -84,6 +84,7 @@ COMMAND_LINES = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv, expected", COMMAND_LINES.values(), ids=COMMAND_LINES.keys())
 def test_a_command_lines_mistake_is_located_at_its_option(argv, expected, monkeypatch, capsys):
     code, out, err = meshplane(ROOT, monkeypatch, capsys, *argv)

@@ -44,6 +44,7 @@ def test_each_domain_of_the_sample(domain, stack):
     assert same_stack(ROOT, [domain], stack) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("accounts", ["one", "per-domain"])
 def test_generated_meshes_read_a_fraction_and_compose_the_same(tmp_path, accounts):
     root = write_project(tmp_path / "p", generate(Shape(products=240, domains=24, seed=3, hub_domains=20)), accounts)

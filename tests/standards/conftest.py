@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from meshplane.declarations.federation import Federation
@@ -13,13 +10,10 @@ from meshplane.declarations.mesh import Mesh
 from meshplane.declarations.stack import StackSettings
 from meshplane.registrations.project import Project, open_project
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(REPO / "benchmarks"), str(REPO / "tests" / "unit")]
+from standardskit import BIG_DOMAINS, BIG_PRODUCTS, REPO  # first: it puts tests/unit and benchmarks on the import path
 
-from bench_load import generate  # noqa: E402  (the benchmark's own generator: the same mesh it measures)
-from meshkit import MeshFiles  # noqa: E402
-
-BIG_PRODUCTS, BIG_DOMAINS = 1000, 50
+from bench_load import generate  # (the benchmark's own generator: the same mesh it measures)
+from meshkit import MeshFiles
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+from browserkit import REPO
 
 
 def visible_products(page) -> list[str]:

@@ -45,11 +45,13 @@ def compare(registered, built) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod", "prod-podcasts", "local"])
 def test_the_sample_on_every_stack(stack):
     assert differences(open_project(ROOT, stack=stack)) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "shape, accounts",
     [(Shape(products=30, domains=4, seed=1), "one"), (Shape(products=60, domains=12, seed=2, hub_domains=8), "per-domain")],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from meshplane.registrations import engine
 
 ROOT = Path(__file__).resolve().parents[3]
 STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+
+
+@functools.cache
+def evaluation_of(stack: str) -> engine.Evaluation:
+    """One mock run per stack for this module, whose tests only read it."""
+    return engine.evaluate(stack)
 
 
 def provider(evaluation: engine.Evaluation, package: str, name: str | None = None) -> dict:
@@ -27,7 +34,7 @@ def test_the_environments_and_a_domain_stack_are_there():
 def test_every_stack_disables_default_providers_and_runs(stack):
     config = yaml.safe_load((ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text())["config"]
     assert sorted(config["pulumi:disable-default-providers"]) == ["aws", "kubernetes"]
-    evaluation = engine.evaluate(stack)
+    evaluation = evaluation_of(stack)
     custom = [r for r in evaluation.custom()]
     assert custom and all(r.provider for r in custom)
     aws = provider(evaluation, "aws")
@@ -38,13 +45,13 @@ def test_every_stack_disables_default_providers_and_runs(stack):
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod", "prod-podcasts"])
 def test_cloud_stacks_pin_their_account_and_use_the_default_credential_chain(stack):
     config = yaml.safe_load((ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text())["config"]
-    aws = provider(engine.evaluate(stack), "aws")
+    aws = provider(evaluation_of(stack), "aws")
     assert aws["allowedAccountIds"] == [config["meshplane:accountId"]]
     assert not {"endpoints", "accessKey", "secretKey"} & set(aws)
 
 
 def test_the_local_stack_points_every_service_at_the_emulator():
-    evaluation = engine.evaluate("local")
+    evaluation = evaluation_of("local")
     aws = provider(evaluation, "aws")
     services = ("s3", "s3control", "iam", "kms", "glue", "lakeformation", "eks", "sts")
     assert aws["endpoints"] == [{s: "http://127.0.0.1:5000" for s in services}]
@@ -56,7 +63,7 @@ def test_the_local_stack_points_every_service_at_the_emulator():
 
 def test_a_domain_in_another_account_gets_that_accounts_provider():
     """The local stack places artists and playlists in a second account: one explicit provider per account."""
-    evaluation = engine.evaluate("local")
+    evaluation = evaluation_of("local")
     other = provider(evaluation, "aws", "aws-210987654321")
     assert other["assumeRoles"] == [{"roleArn": "arn:aws:iam::210987654321:role/meshplane-deployer", "sessionName": "meshplane"}]
     accounts = {r.domain: r.provider.split("::")[-2] for r in evaluation.custom() if r.type == "aws:s3/bucket:Bucket"}

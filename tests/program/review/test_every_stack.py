@@ -59,6 +59,7 @@ EDITS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", EDITS)
 def test_the_stacks_selected_are_exactly_those_whose_resources_change(kind, repo, monkeypatch, capsys):
     if kind == "contract":
@@ -71,6 +72,7 @@ def test_the_stacks_selected_are_exactly_those_whose_resources_change(kind, repo
         assert "prod" not in found and "prod-podcasts" in found
 
 
+@pytest.mark.slow
 def test_a_platform_file_selects_every_stack(repo, monkeypatch, capsys):
     edit(repo, "components/compute.py", '"successfulJobsHistoryLimit": 3', '"successfulJobsHistoryLimit": 4')
     assert selected(repo, monkeypatch, capsys) == EVERY_STACK == changed(repo, monkeypatch, capsys)

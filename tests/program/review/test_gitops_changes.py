@@ -41,6 +41,7 @@ def test_a_column_added_is_compatible_and_touches_the_producers_stacks_only(repo
     assert changes["base_read_by"] == "own"
 
 
+@pytest.mark.slow
 def test_a_column_retyped_breaks_its_consumers_and_fails(repo, monkeypatch, capsys):
     edit(repo, PLAYS, "    - name: played_seconds\n      type: int\n", "    - name: played_seconds\n      type: bigint\n")
     code, changes = diff(repo, monkeypatch, capsys)
@@ -51,6 +52,7 @@ def test_a_column_retyped_breaks_its_consumers_and_fails(repo, monkeypatch, caps
     assert code == 1 and out.startswith(f"::error file={PLAYS},line=")
 
 
+@pytest.mark.slow
 def test_a_column_removed_fails_unless_published_as_a_new_major_version(repo, monkeypatch, capsys):
     edit(repo, PLAYS, DEVICE, "")
     code, changes = diff(repo, monkeypatch, capsys)
@@ -92,6 +94,7 @@ def test_a_grant_withdrawn_by_the_producer_warns_the_consumer_and_never_blocks(r
     assert code == 0 and [f["rule"] for f in __import__("json").loads(out)["findings"]] == ["MESH-015"]
 
 
+@pytest.mark.slow
 def test_an_input_the_change_adds_without_agreement_fails_in_prod_only(repo, monkeypatch, capsys):
     edit(repo, PODCAST_PLAYS, "consumers:\n", "inputs:\n  - users/play-events\nconsumers:\n")
     code, changes = diff(repo, monkeypatch, capsys)
@@ -102,6 +105,7 @@ def test_an_input_the_change_adds_without_agreement_fails_in_prod_only(repo, mon
     assert meshplane(repo, monkeypatch, capsys, "validate", "--env", "prod", "--base", "main")[0] == 0
 
 
+@pytest.mark.slow
 def test_a_component_edited_touches_every_stack_and_shows_in_the_resources(repo, monkeypatch, capsys):
     edit(repo, "components/storage.py", '"abortIncompleteMultipartUpload": {"daysAfterInitiation": 7}', '"abortIncompleteMultipartUpload": {"daysAfterInitiation": 3}')
     found = stacks(repo, monkeypatch, capsys, "--base", "main")
@@ -113,6 +117,7 @@ def test_a_component_edited_touches_every_stack_and_shows_in_the_resources(repo,
     assert {s: c["update"] for s, c in changes["resources"]["stacks"].items()} == {"prod": 7, "prod-podcasts": 3}  # every stack of prod
 
 
+@pytest.mark.slow
 def test_a_stack_file_edited_touches_that_stack_and_a_protected_replacement_fails(repo, monkeypatch, capsys):
     edit(repo, "stacks/Pulumi.prod-podcasts.yaml", "meshplane:cluster: daff-prod-data", "meshplane:cluster: daff-prod-data-2")
     assert names(stacks(repo, monkeypatch, capsys, "--base", "main")) == ["prod-podcasts"]
@@ -124,6 +129,7 @@ def test_a_stack_file_edited_touches_that_stack_and_a_protected_replacement_fail
     assert len(protected) >= 10 and all("is protected and would be replaced" in f["message"] for f in protected)
 
 
+@pytest.mark.slow
 def test_named_files_give_the_partners_the_working_tree_declares(repo, monkeypatch, capsys):
     found = stacks(repo, monkeypatch, capsys, PLAYS)
     assert domains_of(found, "prod") == ["artists", "playlists", "users"] and found["complete"] is False
@@ -131,6 +137,7 @@ def test_named_files_give_the_partners_the_working_tree_declares(repo, monkeypat
     assert stacks(repo, monkeypatch, capsys, "README.md")["stacks"] == []
 
 
+@pytest.mark.slow
 def test_consumers_deploy_before_producers_and_a_cycle_converges(repo, monkeypatch, capsys):
     podcasts = (repo / "stacks" / "Pulumi.prod-podcasts.yaml").read_text()
     for domain in ("users", "playlists", "artists"):
@@ -149,6 +156,7 @@ def test_consumers_deploy_before_producers_and_a_cycle_converges(repo, monkeypat
     assert waves["prod-users"] == waves["prod-playlists"]
 
 
+@pytest.mark.slow
 def test_a_ref_that_is_not_there_is_one_located_line(repo, monkeypatch, capsys):
     code, out, err = meshplane(repo, monkeypatch, capsys, "diff", "--base", "no-such-branch")
     assert code == 1 and "Traceback" not in err
@@ -170,6 +178,7 @@ def test_a_broken_working_tree_reports_its_problems_in_sarif(repo, monkeypatch, 
     assert (PLAYS, 5) in where and {r["level"] for r in results} == {"error"}
 
 
+@pytest.mark.slow
 def test_a_producer_agreeing_to_serve_a_domain_that_does_not_read_it_yet_is_pending(repo, monkeypatch, capsys):
     edit(repo, PLAYS, "consumers:\n  - playlists\n", "consumers:\n  - playlists\n  - podcasts\n")
     code, changes = diff(repo, monkeypatch, capsys)

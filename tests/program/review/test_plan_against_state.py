@@ -62,6 +62,7 @@ def plan(tmp_path, monkeypatch, capsys, state: dict, *more: str) -> tuple[int, d
     return code, json.loads(capsys.readouterr().out)
 
 
+@pytest.mark.slow
 def test_the_deployed_program_plans_no_change(tmp_path, monkeypatch, capsys, prod):
     state = exported(prod)
     assert all(STACK_QUALIFIER not in r["urn"] for r in state["deployment"]["resources"])
@@ -110,6 +111,7 @@ def test_a_state_under_the_old_urns_plans_renames_not_replacements(tmp_path, mon
     assert "urn:pulumi" not in text and "alias" not in text
 
 
+@pytest.mark.slow
 def test_a_plan_prints_no_alias_unless_asked(monkeypatch, capsys):
     """Every product's resources carry the URNs of its former sub-components: a plan of a stack never deployed prints
     none of them, unless asked (--aliases); JSON neither."""

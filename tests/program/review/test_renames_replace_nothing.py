@@ -17,6 +17,8 @@ from statekit import exported
 from meshplane.registrations import engine
 from meshplane.registrations.project import open_project
 
+pytestmark = pytest.mark.slow  # left out of `make test-fast`: tests/components/test_quantum_rename.py covers the aliases there
+
 ROOT = Path(__file__).resolve().parents[3]
 PRODUCTS = sorted(p.relative_to(ROOT / "domains").with_suffix("").as_posix().replace("/products/", "/") for p in (ROOT / "domains").glob("*/products/*.yaml"))
 STACKS = ("prod", "prod-podcasts")

@@ -50,6 +50,7 @@ def producer_line(root: Path) -> int:
     return (root / PLAYS).read_text().splitlines().index("consumers:") + 1
 
 
+@pytest.mark.slow
 def test_the_consumers_own_check_warns_of_a_withdrawal_already_on_main(checkout, monkeypatch, capsys):
     for scope in ((), ("--domain", "artists")):
         code, found, err = validate(checkout, monkeypatch, capsys, *scope)
@@ -64,6 +65,7 @@ def test_the_pull_requests_gate_warns_of_it_too(checkout, monkeypatch, capsys):
     assert code == 0 and rules(found) == [("MESH-015", "warning", ROYALTIES, 34)] and found["base"] == "origin/main"
 
 
+@pytest.mark.slow
 def test_an_input_the_consumers_change_adds_without_agreement_stays_the_mandatory_error(origin, checkout, monkeypatch, capsys):
     edit(checkout, PODCAST_PLAYS, "consumers:\n", "inputs:\n  - users/play-events\nconsumers:\n")
     for base in ((), ("--base", "origin/main")):  # the check before the pull request, and the pull request's gate
@@ -77,6 +79,7 @@ def test_an_input_the_consumers_change_adds_without_agreement_stays_the_mandator
     assert code == 0 and ("MESH-015", "warning", PODCAST_PLAYS, 30) in rules(found)
 
 
+@pytest.mark.slow
 def test_a_branch_made_before_the_withdrawal_is_told_once_it_takes_main(origin, tmp_path, monkeypatch, capsys):
     root = tmp_path / "early"
     git(tmp_path, "clone", "-q", str(origin), str(root))

@@ -9,7 +9,7 @@ from importlib import resources
 import jsonschema_rs
 import pytest
 import yaml
-from conftest import REPO
+from standardskit import REPO
 from contractkit import LATER, VERSIONS, document, full_range, product
 from meshkit import CONTRACT, MeshFiles, edit, with_contract
 from open_data_contract_standard.model import OpenDataContractStandard

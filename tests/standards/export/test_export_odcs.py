@@ -9,7 +9,7 @@ import jsonschema
 import jsonschema_rs
 import pytest
 import yaml
-from conftest import BIG_PRODUCTS, REPO
+from standardskit import BIG_PRODUCTS, REPO
 from open_data_contract_standard.model import OpenDataContractStandard
 
 from meshplane import cli

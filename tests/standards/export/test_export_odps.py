@@ -10,7 +10,7 @@ import jsonschema
 import jsonschema_rs
 import pytest
 import yaml
-from conftest import BIG_PRODUCTS, REPO
+from standardskit import BIG_PRODUCTS, REPO
 from pydantic import BaseModel, ValidationError
 
 from meshplane import cli

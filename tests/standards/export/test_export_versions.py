@@ -11,7 +11,7 @@ from importlib import resources
 import jsonschema
 import pytest
 import yaml
-from conftest import REPO
+from standardskit import REPO
 
 from meshplane.export.files import write_documents
 from meshplane.export.odcs import contracts

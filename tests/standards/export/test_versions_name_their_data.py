@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from standardskit import REPO
 
 sys.path.insert(0, str(REPO / "tests" / "program"))
 from gitkit import diff, meshplane, repository  # noqa: E402
@@ -82,6 +82,7 @@ def test_the_descriptor_names_each_versions_bucket_and_table_in_each_stack(proje
         assert where["prod"] == expected["prod"] and where["dev"] == expected["dev"]
 
 
+@pytest.mark.slow
 def test_a_kept_version_copied_without_its_partitions_is_blocked_with_what_to_copy(tmp_path, monkeypatch, capsys):
     root = repository(tmp_path)
     (root / PLAYS).write_text(version_2((root / PLAYS).read_text(), partitions=False))

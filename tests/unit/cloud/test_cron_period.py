@@ -75,6 +75,7 @@ weekday = st.sampled_from(["*", "?", "0", "MON", "1-5", "SAT,SUN", "*/2", "5/1",
 schedules = st.tuples(minute, hour, day, month, weekday).map(" ".join) | st.sampled_from(["@hourly", "@daily", "@weekly", "@monthly"])
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, database=None)
 @given(schedules)
 def test_the_largest_gap_is_every_minutes_verdict(schedule):

@@ -88,6 +88,7 @@ def sample(name: str) -> dict:
     return yaml.safe_load((ROOT / "stacks" / name).read_text())
 
 
+@pytest.mark.slow
 @FUZZ
 @given(yamlish)
 def test_yamlish_text(project, text):
@@ -95,18 +96,21 @@ def test_yamlish_text(project, text):
     check(project, ("config:\n  " + text).encode("utf-8", "surrogatepass"))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.binary(max_size=200))
 def test_arbitrary_bytes(project, raw):
     check(project, raw)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=10), structures, max_size=6), st.sampled_from(("config", "Config", "confg")))
 def test_generated_config(project, config, top):
     check(project, yaml.safe_dump({top: config}, allow_unicode=True).encode())
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.sampled_from(SAMPLES), st.data())
 def test_one_setting_of_a_sample_stack_replaced_or_dropped(project, name, data):
@@ -119,6 +123,7 @@ def test_one_setting_of_a_sample_stack_replaced_or_dropped(project, name, data):
     check(project, yaml.safe_dump({"config": config}, allow_unicode=True, sort_keys=False).encode())
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.sampled_from(SAMPLES), st.data())
 def test_lines_of_a_sample_stack_shuffled_and_cut(project, name, data):
@@ -132,6 +137,7 @@ WORDS = ["validate", "quotas", "graph", "stacks", "codeowners", "--check", "--en
          "sarif", "github", "mermaid", "--domains", "--federation", "domains", "nowhere", "-"]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.lists(st.sampled_from(WORDS) | st.text(max_size=6), min_size=1, max_size=6), st.sampled_from(SAMPLES))
 def test_command_lines(project, argv, name):
@@ -167,6 +173,7 @@ SETTING_VALUES = {
 }
 
 
+@pytest.mark.slow
 @FUZZ_EACH
 @pytest.mark.parametrize("key", SETTING_KEYS)
 @given(data=st.data())
@@ -206,6 +213,7 @@ def test_the_federation_fuzz_reaches_every_key():
     assert {p[0] for p in FEDERATION_PATHS} == {f.alias or n for n, f in Federation.model_fields.items()}
 
 
+@pytest.mark.slow
 @FUZZ_EACH
 @pytest.mark.parametrize("path", FEDERATION_PATHS, ids=".".join)
 @given(data=st.data())

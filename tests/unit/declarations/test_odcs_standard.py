@@ -34,6 +34,7 @@ def holds(doc: object, path: tuple) -> bool:
     return isinstance(doc, dict) and path[-1] in doc
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api_version", VERSIONS)
 def test_no_key_of_a_valid_contract_is_called_unknown_whatever_value_beside_it_is_wrong(api_version):
     valid = document(full_range(api_version))

@@ -128,6 +128,7 @@ def valid(mesh: Mesh) -> bool:
     return not mesh.duplicates and not check_mesh(mesh)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(meshes())
 def test_the_names_of_every_generated_mesh_are_injective_or_refused_at_both_declarations(products):
