@@ -9,7 +9,7 @@ import re
 
 import boto3
 import pytest
-from conftest import ROOT
+from localkit import ROOT
 from moto import mock_aws
 
 from meshplane.compose.locate import job_role_arn, location

@@ -10,7 +10,7 @@ import datetime
 import re
 
 import pytest
-from conftest import ROOT
+from localkit import ROOT
 
 from meshplane.declarations.ids import product_id
 from meshplane.declarations.resolve import resolve
