@@ -42,6 +42,11 @@ def remember(endpoint: str, stack: str, key: str | None, registrations: Path, ke
         path.unlink(missing_ok=True)
 
 
+def forget(endpoint: str, stack: str, folder: Path | None = None) -> None:
+    """The emulator at `endpoint` stopped (the command that started it ends): it holds nothing any more."""
+    record_path(endpoint, stack, folder).unlink(missing_ok=True)
+
+
 def held(project: Project, endpoint: str, accounts: dict, folder: Path | None = None) -> tuple[Evaluation | None, str]:
     """The registrations of the stack's deployment the emulator at `endpoint` holds, when the program's key is the same
     now (else None), and why."""

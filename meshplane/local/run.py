@@ -149,6 +149,7 @@ def up_local(
             deployment.release()
         if emulator is not None:
             emulator.stop()
+            deployed.forget(endpoint, stack)
 
 
 def writing(endpoint: str, stack: str, echo: Echo, wait: float = 0.0, fresh: bool = False) -> StackLock:

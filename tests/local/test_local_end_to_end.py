@@ -346,6 +346,10 @@ def test_up_with_its_own_emulator_asks_motos_enforcement_in_process_for_every_pa
                       r"\(asked in process \(the command started the emulator\), every pair;", text)  # fmt: skip
     assert found and int(found.group(1)) + int(found.group(2)) == 240, text
     assert "not sent" not in text
+    from meshplane.local import deployed
+
+    started = re.search(r"started a moto server at (\S+)", text).group(1)  # stopped with the command: it holds nothing any more
+    assert not deployed.record_path(started, "local").exists()
 
 
 def test_motos_own_authorization_answers_in_process_with_an_assumed_roles_credentials(endpoint, admin):
