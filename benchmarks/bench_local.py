@@ -7,21 +7,25 @@ domains, 1,000 in 20), written with `write_project(root, mesh, accounts=...)`: e
 account per domain. One account holding 1,000 products passes AWS's default quotas of IAM roles (1,040 of 1,000) and
 Lake Formation grants (2,327 of 1,600), so it declares them raised (`RAISED`, as a team would ask AWS to). Each step is a process of its own, as a user runs it, timed by wall clock, its peak memory
 from the kernel (wait4):
-- up: `meshplane up --local --env prod --serve` (the program, the gate, manifests, the apply, the moto server in
-  the same process); its apply seconds are read from its last progress line, its apply CPU seconds sampled from the
-  process when the apply starts and ends;
+- up: `meshplane up --local --env prod --serve --check` (the program, the gate, manifests, the apply, the moto server
+  in the same process); its apply seconds are read from its last progress line, its apply CPU seconds sampled from
+  the process when the apply starts and ends;
+- inproc: that command's access check, moto asked in process for every pair (the command started the emulator): its
+  wall and CPU seconds sampled from the process between its summary line and its `serves at` line (and taken out of
+  up's), its peak memory (VmHWM) before and after, its cells and its evaluator's seconds per 100,000 cells;
 - rerun: `meshplane up --local --env prod --endpoint URL` against that emulator, which holds the deployment
   (it must report 0 created and 0 updated, and use the registrations the first run kept: nothing changed);
 - verify: `meshplane verify --env prod --endpoint URL` (it must be clean), with its API calls per resource;
 - access: `meshplane access --env prod --check --endpoint URL` (it must pass): the cells it decides, the evaluator's
   wall and CPU seconds per 100,000 cells (its own figures), the pairs moto's enforcement was asked about over HTTP
   (its sample), and the command's wall and CPU seconds and memory.
-`--steps` measures a subset (up is always run: it serves the emulator the others use).
+`--steps` measures a subset (up is always run: it serves the emulator the others use; without inproc, no `--check`).
 CPU seconds are counted beside wall seconds (for the rerun and verify, the client's and the emulator's): on a shared
 machine they say what the wall clock would on a quiet one. The rerun is also given as a share of the first run's
 apply (wall and CPU). The emulator is stopped after each mesh. The growth between sizes is printed (x time: 10.0 is
-linear from 100 to 1,000 products), and whether verify's calls per resource are the same at every size. Writes
-local.json and local.md into --out.
+linear from 100 to 1,000 products), with each step's memory, and whether verify's calls per resource are the same at
+every size. Writes local.json and local.md into --out (`--name` for other names). `--merge A.json B.json ...` measures
+nothing: it puts the rows of runs made side by side (one per layout, say) into one table with their growth.
 """
 
 from __future__ import annotations
