@@ -6,9 +6,12 @@ and substituted into the inputs of the resources applied after it, whole or insi
 
 Inside a string, a learned value is replaced where it begins a word: at the start, or after a character no
 ID holds (`:`, `/`, a quote, a space...), so a key ID inside its ARN is found. Learned values are indexed by
-their first `MIN_LENGTH` characters, so a string costs one look-up per word whatever the number learned:
-translating stays linear in the resources (an alternation of every learned value, compiled again after
-each resource, made the apply of a 100-product mesh quadratic).
+their first `MIN_LENGTH` characters, and under each by their lengths: where a word begins, the text of each
+length learned under its first characters is looked up whole (longest first), so a string costs a few look-ups
+per word whatever the number learned: translating stays linear in the resources (an alternation of every learned
+value, compiled again after each resource, made the apply of a 100-product mesh quadratic; comparing a word
+with every value learned under the same first characters, thousands of ARNs under `arn:aws:`, made the
+1,000-product mesh's apply quadratic again).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ WORD_START = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z0-9_]")  # where an ID may 
 class IdMap:
     def __init__(self) -> None:
         self._real: dict[str, str] = {}
-        self._by_anchor: dict[str, list[str]] = {}  # first MIN_LENGTH characters -> learned values, longest first
+        self._by_anchor: dict[str, list[int]] = {}  # first MIN_LENGTH characters -> the lengths of values learned, longest first
         self.substitutions = 0  # mock values replaced in inputs so far
 
     def learn(self, mock: str | None, real: str | None) -> None:
@@ -37,9 +40,10 @@ class IdMap:
             return
         self._real[mock] = real
         if len(mock) >= MIN_LENGTH:
-            anchored = self._by_anchor.setdefault(mock[:MIN_LENGTH], [])
-            anchored.append(mock)
-            anchored.sort(key=len, reverse=True)  # longest first, so an ARN is replaced whole before the key ID inside it
+            lengths = self._by_anchor.setdefault(mock[:MIN_LENGTH], [])
+            if len(mock) not in lengths:
+                lengths.append(len(mock))
+                lengths.sort(reverse=True)  # longest first, so an ARN is replaced whole before the key ID inside it
 
     def learn_outputs(self, mock: dict, real: dict, keys: tuple[str, ...] = ("id", "arn", "keyId")) -> None:
         for key in keys:
@@ -66,10 +70,11 @@ class IdMap:
             start = match.start()
             if start < done:
                 continue
-            for mock in self._by_anchor.get(text[start : start + MIN_LENGTH], ()):
-                if text.startswith(mock, start):
-                    parts += [text[done:start], self._real[mock]]
-                    done = start + len(mock)
+            for length in self._by_anchor.get(text[start : start + MIN_LENGTH], ()):
+                real = self._real.get(text[start : start + length])
+                if real is not None:
+                    parts += [text[done:start], real]
+                    done = start + length
                     self.substitutions += 1
                     break
         return "".join(parts) + text[done:] if parts else text

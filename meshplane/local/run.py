@@ -23,7 +23,7 @@ from meshplane.declarations.resolve import resolve
 from meshplane.declarations.spec import Status
 from meshplane.declarations.suggest import did_you_mean
 from meshplane.local import access as access_
-from meshplane.local import admin_check
+from meshplane.local import admin_check, deployed
 from meshplane.local import quality as quality_
 from meshplane.local import quality_role, sample_data
 from meshplane.local import up as up_
@@ -162,6 +162,7 @@ def up_local(
             deployment.release()
         if emulator is not None:
             emulator.stop()
+            deployed.forget(endpoint, stack)
 
 
 def writing(endpoint: str, stack: str, echo: Echo, wait: float = 0.0, fresh: bool = False) -> StackLock:
@@ -219,7 +220,7 @@ def verify_stack(project: Project, endpoint: str | None = None, echo: Echo = pri
         where = given_at(project, "--endpoint", endpoint, "awsEndpoint")
         endpoint = endpoint or project.settings.aws_endpoint
         probe(endpoint, project.settings.region, where)
-    evaluation, _ = up_.registrations(project, manifests_dir(project, None).parent, _quiet, write=False)
+    evaluation = up_.registrations(project, manifests_dir(project, None).parent, _quiet, write=False).evaluation
     return _verify(project, endpoint, evaluation, echo, err, as_json)
 
 
@@ -313,7 +314,7 @@ def access_matrix(
         evaluation = None  # the whole stack's registrations: every principal and product of the stack is read back
     with nullcontext() if locked else writing(endpoint, stack, err, CHECK_WAITS):
         accounts = connect_all(endpoint, (whole or project).settings)
-        evaluation = evaluation or up_.registrations(whole or project, manifests_dir(project, None).parent, _quiet, write=False)[0]
+        evaluation = evaluation or registrations_held(whole or project, endpoint, accounts, echo if not as_json else err)
         report = access_.check(decided_on, evaluation, accounts, settings.account_id, settings.region, endpoint, echo=echo if not as_json else err,
                                scope=scope, in_process=in_process)  # fmt: skip
         admin = admin_check.check(whole or project, evaluation, accounts, echo=echo if not as_json else err)
@@ -331,6 +332,19 @@ def access_matrix(
         "cells as expected: with the perimeter, every rogue denied and each deployer allowed"
     )
     return 0
+
+
+def registrations_held(project: Project, endpoint: str, accounts: dict, echo: Echo) -> Evaluation:
+    """The registrations of the stack's deployment the emulator at `endpoint` holds, as the run that applied it kept them
+    (whatever its --out), when the program is unchanged since; else the program's (kept in the project's out/ under the
+    same key, or run now)."""
+    evaluation, why = deployed.held(project, endpoint, accounts)
+    if evaluation is not None:
+        echo(f"registrations: {why}")
+        return evaluation
+    evaluation, kept, _ = up_.registrations(project, manifests_dir(project, None).parent, _quiet, write=False)
+    echo(f"registrations: {why}: {'those kept in out/ for the same program' if kept else 'ran the program under the mock engine'}")
+    return evaluation
 
 
 def _n(count: int, noun: str) -> str:

@@ -22,6 +22,7 @@ from meshplane.declarations.mesh import Mesh
 from meshplane.declarations.problems import MeshError, Problem
 from meshplane.declarations.stack import StackSettings
 from meshplane.local import apply as applying
+from meshplane.local import deployed
 from meshplane.local import manifests as k8s
 from meshplane.local.emulator import Aws, connect_all
 from meshplane.local.ownership import Journal
@@ -121,7 +122,7 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
     (`on_its_own`: an emulator in a process of its own, which the last run may have deployed to: read ahead)."""
     started = time.monotonic()
     stack, settings = project.stack.name, project.settings
-    evaluation, kept = registrations(project, out.parent, echo)  # MeshError: the mesh has problems, nothing is provisioned
+    evaluation, kept, key = registrations(project, out.parent, echo)  # MeshError: the mesh has problems, nothing is provisioned
     evaluate_seconds = time.monotonic() - started
     where = locator(project.mesh)
     cloud = applying.cloud_resources(evaluation)
@@ -156,13 +157,15 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
     result = UpResult(project, endpoint, evaluation, report, manifests, out, state_file, advisories, evaluate_seconds)
     result.seconds = time.monotonic() - started
     _write_state(result)
+    keys = [a.real["arn"] for a in report.applied if a.resource.type == tokens.KEY and a.real.get("arn")]
+    deployed.remember(endpoint, stack, key, memo.memo_path(out.parent, stack), keys)  # for access --check against this emulator
     journal.close()
     return result
 
 
-def registrations(project: Project, folder: Path, echo: Echo = print, write: bool = True) -> tuple[Evaluation, bool]:
+def registrations(project: Project, folder: Path, echo: Echo = print, write: bool = True) -> memo.Registrations:
     """The program's registrations for the project's stack: those the last run in `folder` kept when nothing the
-    program reads has changed (`registrations.memo`), else the program's, run under the mock engine now."""
+    program reads has changed (`registrations.memo`), else the program's, run under the mock engine now; with their key."""
 
     def run(project: Project) -> Evaluation:
         echo(f"running the program for stack {project.stack.name} under the mock engine")

@@ -22,6 +22,7 @@ from decimal import Decimal
 from enum import Enum
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import BaseModel
 
@@ -115,20 +116,26 @@ def keep(path: Path, digest: str, evaluation: Evaluation) -> None:
         path.unlink(missing_ok=True)
 
 
-def evaluate(project: Project, folder: Path | None, run: Callable[[Project], Evaluation], write: bool = True) -> tuple[Evaluation, bool]:
+class Registrations(NamedTuple):
+    evaluation: Evaluation
+    kept: bool  # read back from the memo, not evaluated now
+    key: str | None = None  # the digest they are the program's under (None: the arguments have no canonical form)
+
+
+def evaluate(project: Project, folder: Path | None, run: Callable[[Project], Evaluation], write: bool = True) -> Registrations:
     """The registrations of the project's stack: those kept in `folder` when nothing the program reads has changed,
-    else `run(project)`'s (kept there when `write`). Whether they were kept ones."""
+    else `run(project)`'s (kept there when `write`). Whether they were kept ones, and their key."""
     if folder is None:
-        return run(project), False
+        return Registrations(run(project), False)
     try:
         digest = key(project)
     except Unkeyed:
-        return run(project), False
+        return Registrations(run(project), False)
     path = memo_path(folder, project.stack.name)
     kept = recall(path, digest)
     if kept is not None:
-        return kept, True
+        return Registrations(kept, True, digest)
     evaluation = run(project)
     if write:
         keep(path, digest, evaluation)
-    return evaluation, False
+    return Registrations(evaluation, False, digest)

@@ -97,6 +97,36 @@ def test_a_clean_deployment_verifies_and_proves_its_access_matrix(deployed, endp
     assert (status, err) == (0, "")
 
 
+def test_the_check_uses_the_registrations_of_the_deployment_the_emulator_holds_else_runs_the_program(deployed, endpoint, project, capsys, monkeypatch):
+    """`up --local` wrote its registrations beside its state (`--out` elsewhere than the project's out/): `access --check`
+    against the same emulator uses them, not running the program; with the program changed since, or in an emulator
+    that no longer holds that deployment (restarted), it does not use them."""
+    from meshplane.local.emulator import reset
+    from meshplane.registrations import engine
+
+    ran: list[str] = []
+    real = engine.run
+    monkeypatch.setattr(engine, "run", lambda p: ran.append(p.stack.name) or real(p))
+    status, out, err = run(capsys, "access", "--env", "local", "--check", "--endpoint", endpoint)
+    assert status == 0, err
+    assert "registrations: the registrations of stack local's deployment the emulator holds (the program is unchanged)" in out
+    assert ran == [] and "all 1,680 principal x product x action cells are as declared" in out
+
+    product = project / "domains/users/products/play-events.yaml"  # a copy of the project whose program reads one change more
+    product.write_text(product.read_text().replace("description: Every stream", "description: Each stream", 1))
+    monkeypatch.chdir(project)
+    status, out, err = run(capsys, "access", "--env", "local", "--check", "--endpoint", endpoint)
+    assert (status, errors(err)) == (0, []), err  # a description: the same access
+    assert f"registrations: the program has changed since stack local was applied to {endpoint}: ran the program under the mock engine" in out
+    assert ran == ["local"]
+
+    reset(endpoint)  # another emulator at the same address: it holds none of the deployment
+    monkeypatch.chdir(ROOT)
+    status, out, err = run(capsys, "access", "--env", "local", "--check", "--endpoint", endpoint)
+    assert status == 1 and "bucket daff-local-users-play-events is missing" in err
+    assert f"registrations: the emulator at {endpoint} no longer holds the deployment recorded (restarted since?)" in out
+
+
 def test_the_administrative_cells_are_the_deployers_with_the_perimeter_and_what_the_readme_lists_without(deployed, endpoint, capsys):
     status, out, err = run(capsys, "access", "--env", "local", "--check", "--endpoint", endpoint)
     assert status == 0, err
@@ -316,6 +346,10 @@ def test_up_with_its_own_emulator_asks_motos_enforcement_in_process_for_every_pa
                       r"\(asked in process \(the command started the emulator\), every pair;", text)  # fmt: skip
     assert found and int(found.group(1)) + int(found.group(2)) == 240, text
     assert "not sent" not in text
+    from meshplane.local import deployed
+
+    started = re.search(r"started a moto server at (\S+)", text).group(1)  # stopped with the command: it holds nothing any more
+    assert not deployed.record_path(started, "local").exists()
 
 
 def test_motos_own_authorization_answers_in_process_with_an_assumed_roles_credentials(endpoint, admin):

@@ -71,14 +71,14 @@ def test_kept_registrations_are_the_programs_own_and_another_key_reads_none(copy
         ran.append(p.stack.name)
         return engine.run(p)
 
-    first, kept = memo.evaluate(project, tmp_path / "state", run)
-    assert (kept, ran) == (False, ["local"])
-    again, kept = memo.evaluate(open_project(copy, stack="local"), tmp_path / "state", run)
-    assert (kept, ran) == (True, ["local"])  # not run a second time
+    first, kept, digest = memo.evaluate(project, tmp_path / "state", run)
+    assert (kept, ran, digest) == (False, ["local"], memo.key(project))
+    again, kept, same = memo.evaluate(open_project(copy, stack="local"), tmp_path / "state", run)
+    assert (kept, ran, same) == (True, ["local"], digest)  # not run a second time
     assert again.resources == first.resources and again.outputs == first.outputs and again.stack == first.stack
     edit(copy / PLAYS, "retention_days: 400", "retention_days: 401")
-    changed, kept = memo.evaluate(open_project(copy, stack="local"), tmp_path / "state", run)
-    assert (kept, ran) == (False, ["local", "local"])
+    changed, kept, other = memo.evaluate(open_project(copy, stack="local"), tmp_path / "state", run)
+    assert (kept, ran) == (False, ["local", "local"]) and other != digest
     assert changed.resources != first.resources
     assert memo.recall(memo.memo_path(tmp_path / "state", "local"), "another key") is None
     memo.memo_path(tmp_path / "state", "local").write_text("{not json")
