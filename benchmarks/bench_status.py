@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/bench_status.py [--sizes 50,200]
 
 Each mesh comes from `meshgen` (an account per domain, 20 products per domain). The emulator gets each product's current
-bucket with one data object (and one stored quality result for every tenth product): what `status` reads, without the
-rest of `up --local`. `status --format json` then runs as the user runs it, a process of its own, timed by wall clock
+bucket with one data object (and one stored quality result for every tenth product), each product's quality access
+point and each domain's quality role: what `status` reads, without the rest of `up --local`. `status --format json` then runs as the user runs it, a process of its own, timed by wall clock
 and CPU: its own (user + system, from wait4) and the emulator's (moto serves from threads of this process: its CPU
 time over the same span). The machine may be loaded: CPU seconds are the figure to compare, wall clock is printed too.
 The API calls per product it prints must not grow with the mesh: the last line gives each size's and their ratio,
@@ -42,13 +42,16 @@ def deploy_data(root: Path, endpoint: str) -> int:
         s3 = accounts[where.account].client("s3")
         s3.create_bucket(Bucket=where.bucket, CreateBucketConfiguration={"LocationConstraint": settings.region})
         s3.put_object(Bucket=where.bucket, Key="day=2026-12-07/part-0.parquet", Body=b"rows")
-        if i % 10 == 0:  # stored by the domain's quality role, which status reads it as, through its access point
+        if i % 10 == 0:  # stored by the domain's quality role
             s3.put_object(Bucket=where.bucket, Key="_meshplane/quality/1/run.json", Body=b'{"failed": false}')
-            role = quality_role_arn(settings, declared.domain).rsplit("/", 1)[1]
-            if role not in roles:
-                accounts[where.account].client("iam").create_role(RoleName=role, AssumeRolePolicyDocument="{}")
-                roles.add(role)
-            accounts[where.account].client("s3control").create_access_point(AccountId=where.account, Name=quality_name(settings, declared, 1), Bucket=where.bucket)
+        # status lists and reads each product as its domain's quality role, through the product's access point
+        role = quality_role_arn(settings, declared.domain).rsplit("/", 1)[1]
+        if role not in roles:
+            accounts[where.account].client("iam").create_role(RoleName=role, AssumeRolePolicyDocument="{}")
+            roles.add(role)
+        accounts[where.account].client("s3control").create_access_point(
+            AccountId=where.account, Name=quality_name(settings, declared, declared.spec.output.version), Bucket=where.bucket
+        )
     return len(project.mesh.products)
 
 

@@ -313,10 +313,10 @@ def _moto(m: Matrix, pairs, decider: Decider, deployment, accounts, endpoint: st
     allows = {(p.arn, a): any(identity[(p.arn, a, action)] for action in IDENTITY) for p, a in pairs}
     asked = pairs if in_process else sample(pairs, allows)
     expected = dict(identity)
-    if not in_process:  # over HTTP the bucket policy's Deny applies to object calls (moto gates no bucket-level call by it)
+    if not in_process:  # over HTTP the bucket policy's Deny applies to object calls and listings (the emulator judges both)
         for p, address in asked:
             bucket, node = deployment.buckets[m.buckets[address]], decider.node(deployment.principals[p.arn])
-            for action in ("s3:GetObject", "s3:PutObject"):
+            for action in IDENTITY:
                 context = {"aws:SecureTransport": "true", "aws:PrincipalArn": p.arn, "aws:PrincipalAccount": p.arn.split(":")[4]}
                 denies = iam.resource_says(node, bucket.account, bucket.policy, action, _resource(bucket, action), context) is iam.Match.deny
                 expected[(p.arn, address, action)] = identity[(p.arn, address, action)] and not denies

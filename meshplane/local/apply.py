@@ -23,7 +23,7 @@ from components.providers import account_of_provider
 from meshplane.cloud.inventory import Resource, whole
 from meshplane.cloud.manifests import is_kubernetes_object
 from meshplane.declarations.problems import MeshError, Problem
-from meshplane.local.emulator import Aws, error_code
+from meshplane.local.emulator import Aws, bucket_exists, error_code
 from meshplane.local.ids import IdMap
 from meshplane.local.ownership import Journal, KeyFound, NotOurs, adopt, customer_keys, duplicates, find_key, key_tags
 from meshplane.local.readers import Ahead, Declared, Reading, policy_name
@@ -154,11 +154,7 @@ def retag(have: dict[str, str], want: dict[str, str], tag: Callable[[dict[str, s
 
 def bucket_tags(s3, name: str) -> dict[str, str] | None:
     """A bucket's tags ({} when it has none), None when there is no such bucket."""
-    try:
-        s3.head_bucket(Bucket=name)  # us-east-1 would answer a second create with 200: look first
-    except ClientError as exc:
-        if error_code(exc) not in ("404", "NoSuchBucket", "NotFound"):
-            raise
+    if not bucket_exists(s3, name):  # us-east-1 would answer a second create with 200: look first
         return None
     tagging = existing(lambda: s3.get_bucket_tagging(Bucket=name), "NoSuchTagSet") or {"TagSet": []}
     return {t["Key"]: t["Value"] for t in tagging["TagSet"]}

@@ -243,6 +243,20 @@ def error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
+def bucket_exists(s3, name: str) -> bool:
+    """Whether bucket `name` exists (HeadBucket). A 403 is a bucket that exists whose policy denies the caller
+    s3:ListBucket, as AWS answers the deployer of a product's bucket (DenyReadsOutsideAgreements): it exists."""
+    try:
+        s3.head_bucket(Bucket=name)
+    except ClientError as exc:
+        if error_code(exc) in ("404", "NoSuchBucket", "NotFound"):
+            return False
+        if error_code(exc) in ("403", "AccessDenied", "Forbidden"):
+            return True
+        raise
+    return True
+
+
 def _caller_account(aws: Aws, where: str) -> str:
     try:
         return aws.account()

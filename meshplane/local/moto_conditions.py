@@ -11,6 +11,9 @@ Here `get_permission` decides with the request moto is serving (kept per thread 
 - the decision: `meshplane.evaluator.iam` (principalmapper's condition code, with its corrections) on the bucket's
   policy, and, through an access point, on the access point's policy too (both must permit: an explicit Deny in
   either refuses). HeadObject is authorized as s3:GetObject, as AWS does.
+- listings are judged too, which moto never does for bucket-level calls: ListObjects, ListObjectsV2 and HeadBucket as
+  s3:ListBucket, ListObjectVersions as s3:ListBucketVersions, ListMultipartUploads as s3:ListBucketMultipartUploads, on
+  the bucket's ARN (through an access point: on the access point's ARN too), as AWS authorizes them (LISTINGS).
 - a request through an access point that does not exist answers 404 NoSuchAccessPoint, as AWS does (moto: 500), and a
   Deny answers 403 AccessDenied with AWS's body (moto: none);
 - fail closed: a statement whose Condition uses an operator or a key not in OPERATORS / KEYS is not guessed at. A
@@ -36,6 +39,9 @@ _ARN = ("ArnEquals", "ArnNotEquals", "ArnLike", "ArnNotLike")
 OPERATORS = frozenset(op + suffix for op in ("Bool", *_STRING, *_ARN) for suffix in ("", "IfExists"))
 KEYS = frozenset(("aws:principalarn", "aws:principalaccount", "aws:securetransport", "s3:dataaccesspointarn", "s3:dataaccesspointaccount"))
 ACTIONS = {"s3:HeadObject": "s3:GetObject", "s3:PostObject": "s3:PutObject"}  # moto names the action by the HTTP method
+# moto's S3Response method serving a bucket-level listing -> the action AWS authorizes it as
+LISTINGS = {"list_objects": "s3:ListBucket", "list_objects_v2": "s3:ListBucket", "head_bucket": "s3:ListBucket",
+            "list_object_versions": "s3:ListBucketVersions", "list_multipart_uploads": "s3:ListBucketMultipartUploads"}  # fmt: skip
 _ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
 
 _serving = threading.local()  # the S3 response moto is setting up or serving in this thread
@@ -198,7 +204,23 @@ def install() -> None:
 
         return answered
 
+    def judged_listing(listing, action: str):
+        def listed(self):
+            try:
+                bucket = self.backend.get_bucket(self.bucket_name)
+            except Exception:  # no such bucket: moto answers
+                return listing(self)
+            if permission(bucket, action, f"arn:{bucket.partition}:s3:::{bucket.name}") == PermissionResult.DENIED:
+                return 403, {}, ""  # answered with AWS's body by `missing_access_point`, but for HEAD (no body)
+            return listing(self)
+
+        return listed
+
+    from moto.iam.access_control import PermissionResult
+
     _moto_permission = FakeBucket.get_permission
+    for method, action in LISTINGS.items():
+        setattr(S3Response, method, judged_listing(getattr(S3Response, method), action))
     S3Response.setup_class = setup_class
     S3Response.bucket_response = missing_access_point(S3Response.bucket_response)
     S3Response.key_response = missing_access_point(S3Response.key_response)

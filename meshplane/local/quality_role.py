@@ -26,10 +26,16 @@ class QualityRole:
     metrics: object  # a CloudWatch client, as the role (it publishes the results it stores, for the freshness alarm)
 
 
+def assume_domain(aws: Aws, settings: StackSettings, domain: str) -> Aws:
+    """The quality role of `domain`, assumed with `aws`'s credentials (raises ClientError)."""
+    arn = quality_role_arn(settings, domain)
+    return aws.as_credentials(aws.client("sts").assume_role(RoleArn=arn, RoleSessionName=SESSION)["Credentials"])
+
+
 def assume(aws: Aws, settings: StackSettings, declared: DeclaredProduct, version: int) -> QualityRole:
     """The domain's quality role for one version of `declared`, assumed with `aws`'s credentials (raises ClientError)."""
     arn = quality_role_arn(settings, declared.domain)
-    role = aws.as_credentials(aws.client("sts").assume_role(RoleArn=arn, RoleSessionName=SESSION)["Credentials"])
+    role = assume_domain(aws, settings, declared.domain)
     point = location(settings, declared, version).access_point_arn(quality_name(settings, declared, version))
     return QualityRole(arn, point, role.through_access_points(), role.client("s3"), role.client("cloudwatch"))
 

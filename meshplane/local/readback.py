@@ -16,7 +16,7 @@ from components import tokens
 from components.providers import account_of_provider
 from meshplane.evaluator.model import AccessPoint, Bucket, CatalogGrant, Deployment, Grant, Key, Principal, Table
 from meshplane.local.apply import list_grants
-from meshplane.local.emulator import Aws, document, error_code
+from meshplane.local.emulator import Aws, bucket_exists, document, error_code
 from meshplane.local.readers import _pages as pages
 from meshplane.registrations.engine import Evaluation
 
@@ -84,12 +84,8 @@ def read_back(evaluation: Evaluation, accounts: dict[str, Aws], default: str, re
 
 def _bucket(aws: Aws, name: str, account: str) -> Bucket | None:
     s3 = aws.client("s3")
-    try:
-        s3.head_bucket(Bucket=name)
-    except ClientError as exc:
-        if error_code(exc) in ("404", "NoSuchBucket", "NotFound"):
-            return None
-        raise
+    if not bucket_exists(s3, name):
+        return None
     try:
         policy = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])
     except ClientError as exc:

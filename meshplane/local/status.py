@@ -2,16 +2,16 @@
 what a stale or failing product puts at risk downstream.
 
 Read where the stack is deployed (an emulator, or AWS through the default credential chain), with a constant number of
-calls per product whatever the mesh's size: each product's current bucket is listed once (its newest data object, and
-its newest stored quality result under `_meshplane/quality/<version>/`), each account's alarms are described once by
-the stack's prefix, and one quality result is read per product that has one, as the domain's quality role through its
-access point (AssumeRole, then GetObject: the bucket's policy lets no other principal read it).
+calls per product whatever the mesh's size. Each product is read as its domain's quality role (assumed once per domain)
+through the product's quality access point, as `meshplane test` reads it: the bucket's policy lets no other principal
+list or read it, the deployer included (DenyReadsOutsideAgreements). Its current bucket is listed once (its newest data
+object, and its newest stored quality result under `_meshplane/quality/<version>/`) and the newest quality result is
+read; each account's alarms are described once by the stack's prefix. A refused call is one located line, exit 1.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from botocore.exceptions import ClientError
 
 from meshplane.compose.locate import location
+from meshplane.compose.monitoring import quality_name
 from meshplane.declarations.mesh import Mesh
+from meshplane.declarations.problems import MeshError, Problem
 from meshplane.declarations.spec import Status
 from meshplane.declarations.stack import StackSettings
 from meshplane.local import quality_role
@@ -115,16 +117,26 @@ def status(
         levels = declared.spec.service_levels
         found[address] = ProductStatus(address, where.bucket, None if levels is None else levels.freshness_hours)
         by_account.setdefault(where.account, []).append(address)
+    problems: list[Problem] = []
     for account, addresses in by_account.items():
         aws = clients(account)
         alarms = _alarms(aws.client("cloudwatch"), settings.name_prefix, counter)
-        s3 = aws.client("s3")
+        readers: dict[str, object] = {}  # domain -> an S3 client through access points, as its quality role
         for address in addresses:
             product = found[address]
             declared = mesh.products[address]
             version = declared.spec.output.version
-            _read_bucket(s3, product, version, at, counter, functools.partial(_as_quality_role, aws, settings, declared, version, counter))
+            try:
+                if declared.domain not in readers:
+                    counter[0] += 1
+                    readers[declared.domain] = quality_role.assume_domain(aws, settings, declared.domain).through_access_points()
+                s3, point = readers[declared.domain], location(settings, declared, version).access_point_arn(quality_name(settings, declared, version))
+                _read_bucket(s3, point, product, version, at, counter)
+            except ClientError as exc:
+                problems.append(Problem(declared.source.path, declared.source.line_of(("output",)), quality_role.refused(declared, product.bucket, exc)))
             product.alarm = _alarm_state(alarms.get(f"{product.bucket}-freshness"), emulator)
+    if problems:
+        raise MeshError(problems)
     for address in scope:
         found[address].at_risk = _paths_to_broken(mesh, address, found)
     return StatusReport(at=at, products=[found[a] for a in scope], calls=counter[0], read=len(upstream))
@@ -163,23 +175,15 @@ def _alarm_state(alarm: dict | None, emulator: bool) -> str:
     return alarm["StateValue"]
 
 
-def _as_quality_role(aws, settings: StackSettings, declared, version: int, counter: list[int], key: str) -> bytes:
-    """A stored quality result, read as the domain's quality role through its access point, as `meshplane test` stored
-    it: the bucket's policy lets nobody else read the product's objects, the deployer included."""
-    role = quality_role.assume(aws, settings, declared, version)
-    counter[0] += 2
-    return role.reads.get_object(Bucket=role.access_point, Key=key)["Body"].read()
-
-
-def _read_bucket(s3, product: ProductStatus, version: int, at: datetime.datetime, counter: list[int], fetch: Callable[[str], bytes]) -> None:
-    """The newest data object and the newest stored quality result, from one listing of the bucket; then that result
-    (`fetch`: its bytes, by key)."""
+def _read_bucket(s3, point: str, product: ProductStatus, version: int, at: datetime.datetime, counter: list[int]) -> None:
+    """The newest data object and the newest stored quality result, from one listing of the bucket through the access
+    point `point` (its ARN); then that result, through the same access point."""
     newest = quality = None
     token = None
     prefix = f"{QUALITY}{version}/"
     try:
         while True:
-            page = s3.list_objects_v2(Bucket=product.bucket, **({"ContinuationToken": token} if token else {}))
+            page = s3.list_objects_v2(Bucket=point, **({"ContinuationToken": token} if token else {}))
             counter[0] += 1
             for item in page.get("Contents", []):
                 key, when = item["Key"], item["LastModified"]
@@ -193,7 +197,7 @@ def _read_bucket(s3, product: ProductStatus, version: int, at: datetime.datetime
             if not token:
                 break
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "NoSuchBucket":
+        if exc.response.get("Error", {}).get("Code") not in ("NoSuchBucket", "NoSuchAccessPoint"):
             raise
         product.state = "not deployed"
         return
@@ -205,7 +209,8 @@ def _read_bucket(s3, product: ProductStatus, version: int, at: datetime.datetime
     else:
         product.state = FRESH if (at - newest).total_seconds() <= product.freshness_hours * 3600 else STALE
     if quality is not None:
-        body = fetch(quality["Key"])
+        body = s3.get_object(Bucket=point, Key=quality["Key"])["Body"].read()
+        counter[0] += 1
         try:
             failed = json.loads(body).get("failed")  # what `meshplane test` stores (quality.Report.as_json)
         except (ValueError, AttributeError):

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from moto import settings
 
+from meshplane.local.emulator import connect
+
 ROOT = Path(__file__).resolve().parents[2]  # the repository: the sample project
 MESHPLANE = str(Path(sys.executable).parent / "meshplane")
 
@@ -38,7 +40,9 @@ def test_the_check_over_http_lifts_no_policy_and_the_bucket_policies_apply_to_it
     assert policies(admin) == before
     assert "over HTTP, a sample" in out and "the bucket policies apply, their conditions judged by the emulator" in out
     assert "access points, each by its consumer)" in out
-    versions = admin("s3").list_object_versions(Bucket="daff-local-users-play-events", Prefix="meshplane/")
+    job = admin("sts").assume_role(RoleArn="arn:aws:iam::123456789012:role/daff-local-users-play-events-job", RoleSessionName="test")["Credentials"]
+    as_job = connect(endpoint, "us-east-1", "123456789012").as_credentials(job).client("s3")  # the bucket policy lets only it list
+    versions = as_job.list_object_versions(Bucket="daff-local-users-play-events", Prefix="meshplane/")
     assert not versions.get("Versions") and not versions.get("DeleteMarkers")  # the job role removed its probe objects
 
 

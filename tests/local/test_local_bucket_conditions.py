@@ -57,10 +57,28 @@ def written(deployed, endpoint) -> str:
 
 
 def test_the_job_role_writes_under_its_products_prefix_over_tls_only(written, admin):
-    assert admin("s3").list_objects_v2(Bucket=BUCKET, Prefix="profile_date=")["KeyCount"] == 1
+    assert as_role(written, JOB).client("s3").list_objects_v2(Bucket=BUCKET, Prefix="profile_date=")["KeyCount"] == 1
     job = as_role(written, JOB).client("s3")
     job.meta.events.register("before-sign.s3.PutObject", lambda request, **_: request.headers.__setitem__("X-Forwarded-Proto", "http"))
     assert denied(lambda: job.put_object(Bucket=BUCKET, Key=DATA, Body=b"{}"))  # a request that says it was plain HTTP
+
+
+def listings(s3, bucket: str) -> list:
+    """Each bucket-level listing AWS authorizes by the bucket's policy (s3:ListBucket, s3:ListBucketVersions)."""
+    return [lambda: s3.list_objects_v2(Bucket=bucket), lambda: s3.list_objects(Bucket=bucket),
+            lambda: s3.list_object_versions(Bucket=bucket), lambda: s3.head_bucket(Bucket=bucket)]  # fmt: skip
+
+
+def test_listings_are_judged_the_stacks_own_credentials_are_denied_the_quality_role_and_the_job_list(written, admin):
+    deployer = as_role(written, f"arn:aws:iam::{ACCOUNT}:role/meshplane-deployer").client("s3")
+    for s3 in (admin("s3"), deployer):  # the account's root, the deployer: DenyReadsOutsideAgreements
+        assert [denied(listing) for listing in listings(s3, BUCKET)] == [True] * 4
+    through = as_role(written, QUALITY).through_access_points()
+    assert [denied(listing) for listing in listings(through, point_of(admin, QUALITY))] == [False] * 4
+    assert through.list_objects_v2(Bucket=point_of(admin, QUALITY))["KeyCount"] == 1
+    assert [denied(listing) for listing in listings(as_role(written, QUALITY).client("s3"), BUCKET)] == [True] * 4  # not through it
+    assert [denied(listing) for listing in listings(as_role(written, JOB).client("s3"), BUCKET)] == [False] * 4
+    assert denied(lambda: as_role(written, STRANGER).through_access_points().list_objects_v2(Bucket=point_of(admin, QUALITY)))
 
 
 def test_the_quality_role_reads_through_its_access_point_and_writes_only_its_results(written, admin):

@@ -76,7 +76,8 @@ def test_an_unknown_product_is_a_usage_error_and_an_undeployed_one_a_problem(end
 
 
 def test_a_quality_role_that_cannot_read_fails_in_one_located_line(deployed, endpoint, admin, command):
-    """The run proves the role's access: with its access point's policy naming another principal, the read is refused."""
+    """The run proves the role's access: with its access point's policy naming another principal, its first call, the
+    listing through the access point, is refused (the emulator judges listings as AWS does)."""
     as_job(endpoint).put_object(Bucket=bucket_of("users/play-events"), Key="play_date=2026-12-07/part.parquet",
                                 Body=parquet(ROWS.format(rows="('l1', 't1', 'a1', TIMESTAMP '2026-12-07 11:00:00', 30, 'mobile')")))  # fmt: skip
     project = open_project(ROOT, stack="local")
@@ -87,7 +88,7 @@ def test_a_quality_role_that_cannot_read_fails_in_one_located_line(deployed, end
     assert (status, out) == (1, "")
     line = project.mesh.products["users/play-events"].source.line_of(("output",))
     assert err.splitlines() == [
-        f"domains/users/products/play-events.yaml:{line}: error: users/play-events: the domain's quality role cannot GetObject on "
+        f"domains/users/products/play-events.yaml:{line}: error: users/play-events: the domain's quality role cannot ListObjectsV2 on "
         f"s3://{bucket_of('users/play-events')}/ through its access point (AccessDenied)",
         "1 problem(s) found",
     ]

@@ -22,6 +22,7 @@ def _deploy_data(project, admin, other) -> tuple[dict[str, str], datetime.dateti
     loaded = open_project(project, stack="local")
     settings = loaded.settings
     buckets = {}
+    roles: set[str] = set()
     for address, declared in loaded.mesh.products.items():
         where = location(settings, declared, declared.spec.output.version)
         client = admin if where.account == settings.account_id else other
@@ -31,10 +32,14 @@ def _deploy_data(project, admin, other) -> tuple[dict[str, str], datetime.dateti
         if address != EMPTY:
             s3.put_object(Bucket=where.bucket, Key="day=2026-12-07/part-0.parquet", Body=b"rows")
         s3.put_object(Bucket=where.bucket, Key="_meshplane/manifest.json", Body=b"{}")  # never counts as a write
-        if address == FAILING:  # stored by the domain's quality role, which status reads it as, through its access point
+        if address == FAILING:  # stored by the domain's quality role
             s3.put_object(Bucket=where.bucket, Key="_meshplane/quality/1/run-1.json", Body=json.dumps({"failed": True}).encode())
-            client("iam").create_role(RoleName=quality_role_arn(settings, declared.domain).rsplit("/", 1)[1], AssumeRolePolicyDocument="{}")
-            client("s3control").create_access_point(AccountId=where.account, Name=quality_name(settings, declared, 1), Bucket=where.bucket)
+        # status reads each product as its domain's quality role, through the product's access point
+        role = quality_role_arn(settings, declared.domain).rsplit("/", 1)[1]
+        if role not in roles:
+            client("iam").create_role(RoleName=role, AssumeRolePolicyDocument="{}")
+            roles.add(role)
+        client("s3control").create_access_point(AccountId=where.account, Name=quality_name(settings, declared, declared.spec.output.version), Bucket=where.bucket)
     cloudwatch = admin("cloudwatch")
     for address in (ALARMED, "users/profile-updates"):
         cloudwatch.put_metric_alarm(
@@ -73,9 +78,9 @@ def test_status_tells_fresh_stale_never_written_and_failing_with_the_readers_at_
     assert {"path": ["playlists/recommended-playlists", "playlists/listener-taste", ALARMED], "because": "stale"} in (
         later["playlists/recommended-playlists"]["at_risk"]
     )
-    # one listing per bucket, one alarm listing per account, per stored quality result an AssumeRole and a read
+    # an AssumeRole per domain, one listing per bucket, one alarm listing per account, a read per stored quality result
     report = later["_"]
-    assert report["calls"] == len(later) - 1 + 2 + 2
+    assert report["calls"] == len({a.split("/")[0] for a in later if a != "_"}) + len(later) - 1 + 2 + 1
 
 
 def test_status_before_anything_was_written_is_never_written_everywhere(project, endpoint, admin, other, monkeypatch, capsys):
@@ -95,7 +100,7 @@ def test_status_text_names_each_product_and_its_paths_at_risk(project, endpoint,
     assert code == 1
     assert any(line.startswith("users/play-events: stale; last write ") and "promises 2 h" in line for line in lines)
     assert "  at risk: playlists/recommended-playlists <- playlists/listener-taste <- users/play-events (stale)" in lines
-    assert lines[-1].startswith("status: 10 product(s) as of ") and "1.4 API calls per product read" in lines[-1]
+    assert lines[-1].startswith("status: 10 product(s) as of ") and "1.7 API calls per product read" in lines[-1]
 
 
 def test_a_time_that_is_not_one_is_a_usage_error(capsys):
@@ -104,3 +109,16 @@ def test_a_time_that_is_not_one_is_a_usage_error(capsys):
     except SystemExit as exc:
         assert exc.code == 2
     assert "expected an ISO 8601 time such as 2026-12-07T12:00:00Z, got 'yesterday'" in capsys.readouterr().err
+
+
+def test_a_product_its_quality_role_may_not_list_is_one_located_line(project, endpoint, admin, other, monkeypatch, capsys):
+    monkeypatch.chdir(project)
+    buckets, written = _deploy_data(project, admin, other)
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{buckets[FAILING]}"}
+    admin("s3").put_bucket_policy(Bucket=buckets[FAILING], Policy=json.dumps({"Version": "2012-10-17", "Statement": [deny]}))
+    code = cli.main(["status", "--stack", "local", "--endpoint", endpoint, "--at", written.isoformat()])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert err[1:] == ["1 problem(s) found"]  # no traceback
+    assert err[0].startswith("domains/podcasts/products/podcast-plays.yaml:7: error: podcasts/podcast-plays: the domain's quality role cannot ListObjectsV2 on ")
+    assert err[0].endswith(f"s3://{buckets[FAILING]}/ through its access point (AccessDenied)")
