@@ -58,7 +58,8 @@ def test_up_provisions_the_sample_mesh_across_two_accounts_and_says_what_it_did(
     assert summary["users"][:3] == ["2", "2", "2"]  # products, buckets, tables
     assert "NOT APPLIED: 10 x aws:eks/podIdentityAssociation:PodIdentityAssociation: not applicable to the emulator" in deployed
     state = json.loads((tmp_path / "local-state.local.json").read_text())
-    assert len(state["not_applicable"]) == 40 and {e["status"] for e in state["not_applicable"]} == {"not applicable to the emulator"}
+    # 10 pod identities, 10 metrics configurations, 10 errors and 2 warnings rulesets
+    assert len(state["not_applicable"]) == 32 and {e["status"] for e in state["not_applicable"]} == {"not applicable to the emulator"}
     assert len(list((tmp_path / "manifests").glob("*.yaml"))) == 24
 
 

@@ -1,7 +1,7 @@
 """What `make run` ends with, on the sample against a moto server: `up --local --data --test --status` writes every
 served product's sample rows as its job role, every quality rule passes and every product is fresh; before the data,
-status finds every product never written; bad rows written as a job role fail `meshplane test`, naming the rules and
-their numbers."""
+status finds every product never written; bad rows written as a job role (nulls where none are allowed, a duplicate,
+then a partition of no rows) fail `meshplane test`, naming the rules and their numbers."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_the_sample_ends_with_data_in_every_product_fresh_and_passing(deployed, 
     assert out.count(" fresh") >= 10
 
 
-def test_bad_rows_written_by_the_job_role_fail_test_with_each_rule_and_its_numbers(deployed, endpoint, command, monkeypatch):
+def test_bad_rows_written_by_the_job_role_fail_test_with_each_rule_and_its_numbers(deployed, endpoint, command):
     project = open_project(ROOT, stack="local")
     (declared,) = [p for p in sample_data.served(project) if p.address == "users/play-events"]
     port = resolve(declared.spec, "local").output
@@ -56,3 +56,10 @@ def test_bad_rows_written_by_the_job_role_fail_test_with_each_rule_and_its_numbe
     assert "FAILED        error   port: duplicateValues: measured 1, expected = 0" in out
     assert "PASSED        error   port: some plays: measured 101, expected > 0" in out
     assert "test: an error rule failed in users/play-events" in err
+
+    empty = dataclasses.replace(good, rows=(), partition=(("play_date", datetime.date(2099, 2, 1)),))  # too few rows: none
+    sample_data.put_as_job(project, connect_all(endpoint, project.settings), declared, empty.key(), empty.encode())
+    status, out, err = command("test", "--env", "local", "--product", "users/play-events", "--endpoint", endpoint)
+    assert status == 1, out + err
+    assert "/play_date=2099-02-01/ (1 object(s)" in out
+    assert "FAILED        error   port: some plays: measured 0, expected > 0" in out
