@@ -168,7 +168,8 @@ class Aws:
     def through_access_points(self):
         """An S3 client whose requests through an access point (its ARN as the bucket) reach the emulator: the signed
         `<name>-<account>.s3-accesspoint.<region>.amazonaws.com` host is kept, the address is the emulator's."""
-        client = self.session.client("s3", region_name=self.region, config=Config(retries={"max_attempts": 1}), **self.credentials)
+        with _MAKING:  # the session is shared by every account (`emulator_session`): clients are made one at a time
+            client = self.session.client("s3", region_name=self.region, config=Config(retries={"max_attempts": 1}), **self.credentials)
         if self.endpoint:
             local = urlparse(self.endpoint)
 
