@@ -263,6 +263,7 @@ def main() -> None:
     parser.add_argument("--name", default="local", help="the files written into --out: NAME.json and NAME.md")
     parser.add_argument("--merge", nargs="+", type=Path, help="no measuring: the rows of these local.json files (runs made side by side) into --out")
     args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)  # an --out folder of its own, as the README's runs use
     if args.merge:
         rows = sorted((r for path in args.merge for r in json.loads(path.read_text())), key=lambda r: (r["accounts"] != "one", r["accounts"], r["products"]))
         (args.out / f"{args.name}.json").write_text(json.dumps(rows, indent=2) + "\n")

@@ -7,6 +7,7 @@ and always off again, because with it on the set-up credentials stop working.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import logging
@@ -167,7 +168,8 @@ class Aws:
     def through_access_points(self):
         """An S3 client whose requests through an access point (its ARN as the bucket) reach the emulator: the signed
         `<name>-<account>.s3-accesspoint.<region>.amazonaws.com` host is kept, the address is the emulator's."""
-        client = self.session.client("s3", region_name=self.region, config=Config(retries={"max_attempts": 1}), **self.credentials)
+        with _MAKING:  # the session is shared by every account (`emulator_session`): clients are made one at a time
+            client = self.session.client("s3", region_name=self.region, config=Config(retries={"max_attempts": 1}), **self.credentials)
         if self.endpoint:
             local = urlparse(self.endpoint)
 
@@ -207,7 +209,7 @@ def connect(endpoint: str | None, region: str, account: str, role: str | None = 
         if actual != account:
             raise EmulatorError(f"the credentials are for account {actual}; the stack is for account {account}", "credentials")
         return aws
-    aws = Aws(boto3.Session(region_name=region, **EMULATOR_CREDENTIALS), endpoint, region)
+    aws = Aws(emulator_session(region), endpoint, region)
     actual = _caller_account(aws, endpoint)
     if actual == account:
         return aws
@@ -217,6 +219,14 @@ def connect(endpoint: str | None, region: str, account: str, role: str | None = 
     if actual != account:
         raise EmulatorError(f"the emulator at {endpoint} answers for account {actual}, not the stack's {account}")
     return aws
+
+
+@functools.cache
+def emulator_session(region: str) -> boto3.Session:
+    """One session per region for every account of the emulator: the service models it loads are parsed once. A
+    session per account parsed them again for each (a quarter of a rerun's reading with an account per domain:
+    `benchmarks/results/profile-rerun.md`); clients are made one at a time (`_MAKING`), each with its account's keys."""
+    return boto3.Session(region_name=region, **EMULATOR_CREDENTIALS)
 
 
 def connect_all(endpoint: str | None, settings) -> dict[str, Aws]:

@@ -403,3 +403,17 @@ def test_the_access_check_reads_every_page_of_access_points():
     aws = SimpleNamespace(client=lambda service: PagedAccessPoints())
     deployment = read_back(SimpleNamespace(custom=lambda: [bucket]), {"123456789012": aws}, "123456789012", "us-east-1")
     assert len(deployment.access_points) == 1001 and deployment.access_points[-1].name == "point-1000"
+
+
+def test_every_account_of_the_emulator_shares_the_service_models_loaded_once(endpoint):
+    """An account per domain made a session per account, and each parsed every service model again."""
+    from meshplane.local.emulator import connect
+
+    mine = connect(endpoint, "us-east-1", "123456789012")
+    theirs = connect(endpoint, "us-east-1", "210987654321", "arn:aws:iam::210987654321:role/meshplane-deployer")
+    assert mine.session is theirs.session
+    assert mine.client("s3") is not theirs.client("s3")  # each account's own client, with its own keys
+    assert mine.client("sts").get_caller_identity()["Account"] == "123456789012"
+    assert theirs.client("sts").get_caller_identity()["Account"] == "210987654321"
+    loader = mine.session._session.get_component("data_loader")
+    assert loader is theirs.session._session.get_component("data_loader")
