@@ -342,7 +342,14 @@ def _moto(m: Matrix, pairs, decider: Decider, deployment, accounts, endpoint: st
             aws = accounts[consumer.split(":")[4] if consumer else point.account]
             if consumer:
                 aws = aws.as_credentials(aws.client("sts").assume_role(RoleArn=consumer, RoleSessionName=SESSION)["Credentials"])
-            body = aws.through_access_points().get_object(Bucket=point.arn, Key=PROBE)["Body"].read()
+            try:
+                body = aws.through_access_points().get_object(Bucket=point.arn, Key=PROBE)["Body"].read()
+            except ClientError as exc:
+                if error_code(exc) not in DENIED:
+                    raise
+                mismatches.append(Problem("(emulator)", 1, f"access: access point {point.name} of bucket {point.bucket} refuses "
+                                          f"{consumer or 'its account'}, the one its policy lets through ({error_code(exc)})"))  # fmt: skip
+                continue
             if body != b"meshplane access probe\n":
                 mismatches.append(Problem("(emulator)", 1, f"access: access point {point.name} does not reach bucket {point.bucket}"))
         echo(f"every agreement's access point reaches its bucket ({len(points)} read through their access points, each by its consumer)")
