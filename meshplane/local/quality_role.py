@@ -32,12 +32,16 @@ def assume_domain(aws: Aws, settings: StackSettings, domain: str) -> Aws:
     return aws.as_credentials(aws.client("sts").assume_role(RoleArn=arn, RoleSessionName=SESSION)["Credentials"])
 
 
+def access_point(settings: StackSettings, declared: DeclaredProduct, version: int) -> str:
+    """The ARN of the access point the domain's quality role reads one version of `declared` through."""
+    return location(settings, declared, version).access_point_arn(quality_name(settings, declared, version))
+
+
 def assume(aws: Aws, settings: StackSettings, declared: DeclaredProduct, version: int) -> QualityRole:
     """The domain's quality role for one version of `declared`, assumed with `aws`'s credentials (raises ClientError)."""
-    arn = quality_role_arn(settings, declared.domain)
     role = assume_domain(aws, settings, declared.domain)
-    point = location(settings, declared, version).access_point_arn(quality_name(settings, declared, version))
-    return QualityRole(arn, point, role.through_access_points(), role.client("s3"), role.client("cloudwatch"))
+    return QualityRole(quality_role_arn(settings, declared.domain), access_point(settings, declared, version),
+                       role.through_access_points(), role.client("s3"), role.client("cloudwatch"))  # fmt: skip
 
 
 def refused(declared: DeclaredProduct, bucket: str, exc: ClientError) -> str:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from botocore.exceptions import ClientError
 
 from meshplane.compose.locate import location
-from meshplane.compose.monitoring import quality_name
 from meshplane.declarations.mesh import Mesh
 from meshplane.declarations.problems import MeshError, Problem
 from meshplane.declarations.spec import Status
@@ -130,7 +129,7 @@ def status(
                 if declared.domain not in readers:
                     counter[0] += 1
                     readers[declared.domain] = quality_role.assume_domain(aws, settings, declared.domain).through_access_points()
-                s3, point = readers[declared.domain], location(settings, declared, version).access_point_arn(quality_name(settings, declared, version))
+                s3, point = readers[declared.domain], quality_role.access_point(settings, declared, version)
                 _read_bucket(s3, point, product, version, at, counter)
             except ClientError as exc:
                 problems.append(Problem(declared.source.path, declared.source.line_of(("output",)), quality_role.refused(declared, product.bucket, exc)))
