@@ -16,6 +16,9 @@ Here `get_permission` decides with the request moto is serving (kept per thread 
   the bucket's ARN (through an access point: on the access point's ARN too), as AWS authorizes them (LISTINGS).
 - a request through an access point that does not exist answers 404 NoSuchAccessPoint, as AWS does (moto: 500), and a
   Deny answers 403 AccessDenied with AWS's body (moto: none);
+- an access point's ARN names its bucket's region, as AWS's does (moto 5.2.5 writes `us-east-1` into every one, so
+  in any other region no access point policy matched its own ARN, and the bucket's Deny outside the agreements
+  refused every consumer: `region_of_access_points`);
 - fail closed: a statement whose Condition uses an operator or a key not in OPERATORS / KEYS is not guessed at. A
   Deny applies as if unconditional, an Allow grants nothing, and the emulator says so on stderr (once a statement).
 
@@ -165,6 +168,22 @@ def _permission(bucket: Any, action: str, resource: str):
 _moto_permission: Any = None
 
 
+def region_of_access_points() -> None:
+    """moto's `AccessPoint` with its ARN in the region of its bucket (moto: always `us-east-1`)."""
+    from moto.s3 import s3_backends
+    from moto.s3control.models import AccessPoint
+
+    made = AccessPoint.__init__
+
+    def init(self, account_id: str, region_name: str, name: str, bucket: str, *args, **kwargs) -> None:
+        made(self, account_id, region_name, name, bucket, *args, **kwargs)
+        found = s3_backends[account_id][self.arn.split(":")[1]].buckets.get(bucket)
+        if found is not None:  # AWS refuses an access point on a bucket that does not exist; moto does not
+            self.arn = f"arn:{found.partition}:s3:{found.region_name}:{account_id}:accesspoint/{name}"
+
+    AccessPoint.__init__ = init
+
+
 def _error(code: str, message: str) -> str:
     return f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
 
@@ -219,6 +238,7 @@ def install() -> None:
     from moto.iam.access_control import PermissionResult
 
     _moto_permission = FakeBucket.get_permission
+    region_of_access_points()
     for method, action in LISTINGS.items():
         setattr(S3Response, method, judged_listing(getattr(S3Response, method), action))
     S3Response.setup_class = setup_class
