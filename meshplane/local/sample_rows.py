@@ -117,13 +117,14 @@ class Planner:
     """What a column's rules allow: its library rules, its valid values, the values every rule refuses, the missing
     values it may hold."""
 
-    def __init__(self, column: Column, rules: Sequence[QualityRule], rng: Random, partition: bool):
+    def __init__(self, column: Column, rules: Sequence[QualityRule], rng: Random, partition: bool, blank_is_null: bool = False):
         self.column, self.rules, self.rng, self.partition = column, list(rules), rng, partition
+        self.unwritable = ("",) if blank_is_null else ()  # CSV: an empty string reads back as a null
         self.kind = column.type
         missing = [v for r in self.rules if r.metric is QualityMetric.missingValues and r.arguments and r.arguments.missingValues for v in r.arguments.missingValues]
         self.missing_lists = {id(r): self._cast_all(r.arguments.missingValues if r.arguments else ()) for r in self.rules if r.metric is QualityMetric.missingValues}
         self.invalidity = [r for r in self.rules if r.metric is QualityMetric.invalidValues and r.arguments is not None]
-        self.tokens = [t for t in dict.fromkeys(self._cast_all(missing)) if t is not None and not isinstance(t, list)][:3]
+        self.tokens = [t for t in dict.fromkeys(self._cast_all(missing)) if t is not None and not isinstance(t, list) and t not in self.unwritable][:3]
         self.nullable = column.nullable and not partition
         self._valid: list | None = None
         self._valid_wanted = 0
@@ -147,7 +148,7 @@ class Planner:
 
     def _plain(self, v: object) -> bool:
         """A value that is no missing value and that every invalidValues rule accepts."""
-        return v not in self.tokens and all(self.accepts(r, v) for r in self.invalidity)
+        return v not in self.tokens and v not in self.unwritable and all(self.accepts(r, v) for r in self.invalidity)
 
     def valid(self, wanted: int) -> list:
         """Up to `wanted` distinct valid values, in a fixed order."""
@@ -179,7 +180,7 @@ class Planner:
             if self.invalidity:
                 candidates: list = ([f"invalid-{j:03d}" for j in range(64)] + ["", "-", "?", "0"]) if self.kind == "string" else [
                     sample_values.value(self.column, j, self.column.name) for j in range(min(sample_values.domain(self.column), 4096))]  # fmt: skip
-                found = [v for v in dict.fromkeys(candidates, None) if v not in self.tokens and not any(self.accepts(r, v) for r in self.invalidity)]
+                found = [v for v in dict.fromkeys(candidates, None) if v not in self.tokens and v not in self.unwritable and not any(self.accepts(r, v) for r in self.invalidity)]
             self._invalid = found[:64]
         return self._invalid
 
@@ -287,7 +288,8 @@ def sample(port: OutputPort, seed: int, at: datetime.datetime, rows: int | None 
     100 when they allow it), for the partition of `at`."""
     port_rules, by_column = library_rules(port)
     rng = Random(seed)
-    parts = [Planner(c, by_column[c.name], Random(rng.getrandbits(64)), False) for c in port.columns]
+    blank = port.format is Format.csv
+    parts = [Planner(c, by_column[c.name], Random(rng.getrandbits(64)), False, blank) for c in port.columns]
     keys = [Planner(c, by_column[c.name], Random(rng.getrandbits(64)), True) for c in port.partitions]
     counts = [r for r in port_rules if r.metric is QualityMetric.rowCount]
     together = [r for r in port_rules if r.metric is QualityMetric.duplicateValues]

@@ -5,11 +5,15 @@ Numbers are never negative and reach their type's width: the first value of an `
 9,223,372,036,854,775,807 and of a `decimal(p,s)` its largest (p nines, s of them after the point); the others are
 spread over the type's range by a multiplication that never repeats a value (an odd factor modulo a power of two or
 ten). Dates count days from 2024-01-01, timestamps hours and microseconds from its midnight (UTC, no zone).
+A struct's `j` is written in the mixed radix of its fields' domains (the first field its lowest digit), an array's in
+the base of its items' domain, lowest digit first, padded with the first value to 1-3 items: a struct of booleans has
+as many values as their combinations, an array of them as many as any rows need.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import string
 from collections.abc import Iterator
@@ -27,6 +31,7 @@ from meshplane.declarations.spec import ARRAY, STRUCT, Element, decimal_of
 
 FACTOR = 2_654_435_761  # odd and prime to 10: j -> j * FACTOR is one-to-one modulo any power of two or of ten
 INT_BITS, BIGINT_BITS, DOUBLE_BITS = 31, 63, 53
+UNBOUNDED = 10**12  # the distinct values of a string or an array: more than any sample's rows
 EPOCH = datetime.datetime(2024, 1, 1)
 LAST_DAY = datetime.date(9999, 12, 31)
 DAYS = (LAST_DAY - EPOCH.date()).days + 1
@@ -50,13 +55,13 @@ def domain(element: Element) -> int:
     if kind == "timestamp":
         return TIMESTAMPS
     if kind == STRUCT:
-        return max(domain(f) for f in element.fields)
+        return math.prod(domain(f) for f in element.fields)
     if kind == ARRAY:
-        return domain(element.items)
+        return UNBOUNDED
     digits = decimal_of(kind)
     if digits is not None:
         return 10 ** digits[0]
-    return 10**12  # strings
+    return UNBOUNDED  # strings
 
 
 def value(element: Element, j: int, name: str = "value") -> object:
@@ -75,10 +80,17 @@ def value(element: Element, j: int, name: str = "value") -> object:
     if kind == "timestamp":
         return EPOCH + datetime.timedelta(hours=j, microseconds=j % 1_000_000)
     if kind == STRUCT:
-        return {f.name: value(f, j % domain(f), f.name) for f in element.fields}
+        fields = {}
+        for f in element.fields:
+            j, digit = divmod(j, domain(f))
+            fields[f.name] = value(f, digit, f.name)
+        return fields
     if kind == ARRAY:
-        size = domain(element.items)
-        return [value(element.items, (j + k) % size, name) for k in range(1 + j % 3)]
+        digits, size, rest = [], domain(element.items), j
+        while rest or len(digits) < 1 + j % 3:  # trailing zeros keep the number: distinct j, distinct arrays
+            rest, digit = divmod(rest, size)
+            digits.append(digit)
+        return [value(element.items, d, name) for d in digits]
     digits = decimal_of(kind)
     if digits is not None:
         precision, scale = digits

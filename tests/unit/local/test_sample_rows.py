@@ -5,6 +5,7 @@ drawn by hypothesis far stranger than the sample; the same product and version w
 from __future__ import annotations
 
 import datetime
+import math
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -155,6 +156,41 @@ def test_a_port_whose_rules_nothing_meets_is_refused_with_its_rules():
         sample_rows.sample(impossible, 1, AT)
 
 
+def test_arrays_and_structs_of_booleans_hold_as_many_distinct_values_as_the_rows_need(tmp_path):
+    """An array of booleans has a value of every length (the generator once gave it 2), a struct of two booleans 4."""
+    unique = [{"metric": "duplicateValues", "mustBe": 0}]
+    port = OutputPort.model_validate({
+        "columns": [column("flags", "array", items={"type": "boolean"}, nullable=False, quality=unique)],
+        "quality": [{"metric": "rowCount", "mustBe": 30}],
+    })  # fmt: skip
+    sample = sample_rows.sample(port, 5, AT)
+    assert not broken(measured(port, sample, tmp_path / "array")) and len({repr(r) for r in sample.rows}) == 30
+    pair = [{"name": "a", "type": "boolean"}, {"name": "b", "type": "boolean"}]
+    port = OutputPort.model_validate({
+        "columns": [column("both", "struct", fields=pair, nullable=False, quality=unique)],
+        "quality": [{"metric": "rowCount", "mustBeGreaterThan": 3}],
+    })  # fmt: skip
+    assert not broken(measured(port, sample_rows.sample(port, 5, AT), tmp_path / "struct"))
+    port = OutputPort.model_validate({
+        "columns": [column("both", "struct", fields=pair, nullable=False, quality=unique)],
+        "quality": [{"metric": "rowCount", "mustBeGreaterThan": 4}],
+    })  # fmt: skip
+    with pytest.raises(sample_rows.SampleError, match="no plan of column\\(s\\) both meets their rules"):
+        sample_rows.sample(port, 5, AT)
+
+
+def test_a_csv_port_never_counts_on_an_empty_string_which_reads_back_as_a_null(tmp_path):
+    port = OutputPort.model_validate({
+        "format": "csv",
+        "columns": [column("c", "string", quality=[
+            {"metric": "nullValues", "mustBe": 1},
+            {"metric": "missingValues", "arguments": {"missingValues": ["", "N/A"]}, "mustBe": 100, "unit": "percent"}])],
+        "quality": [{"metric": "rowCount", "mustBe": 5}],
+    })  # fmt: skip
+    sample = sample_rows.sample(port, 0, AT)
+    assert not broken(measured(port, sample, tmp_path)) and sorted(r[0] or "" for r in sample.rows) == ["", "N/A", "N/A", "N/A", "N/A"]
+
+
 def test_pattern_examples_match_and_do_not_repeat():
     rng = __import__("random").Random(3)
     found = list(sample_values.examples(r"^(GB|FR)[0-9]{2}\s?[A-Z0-9]{4}(-x)?$", rng, 50))
@@ -188,6 +224,16 @@ def a_type(draw, nested=True, digits=38):
     if kind == "array":
         return {"type": "array", "items": draw(a_type(nested=False, digits=digits))}
     return {"type": kind}
+
+
+def values_of(kind: dict) -> int:
+    """How many distinct values a type has, as far as a sample's rows can tell: a boolean 2, a struct its fields'
+    combinations, an array (of any length) and any other type more than the rows."""
+    if kind["type"] == "boolean":
+        return 2
+    if kind["type"] == "struct":
+        return math.prod(values_of(f) for f in kind["fields"])
+    return 10**6
 
 
 OPERATORS = ("mustBe", "mustNotBe", "mustBeGreaterThan", "mustBeGreaterOrEqualTo", "mustBeLessThan", "mustBeLessOrEqualTo",
@@ -248,8 +294,7 @@ def strange_ports(draw):
             distinct = min(valued, 3 if "validValues" in rules[-1]["arguments"] else valued)
         else:
             distinct = draw(st.integers(1, valued)) if valued else 0
-        if kind["type"] == "boolean":
-            distinct = min(distinct, 2)
+        distinct = min(distinct, values_of(kind))
         if kind["type"] == "string" and draw(st.booleans()):
             rules.append({"metric": "missingValues", "arguments": {"missingValues": ["", "N/A"]}, **draw(around(nulls, rows))})
         if draw(st.booleans()):
