@@ -21,7 +21,8 @@ READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"]
 WRITE_ACTIONS = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
 LIST_ACTIONS = ["s3:ListBucket", "s3:GetBucketLocation"]
 # what the producer's resource policies withhold: every object read and listing, every object write
-DATA_READS = ["s3:GetObject*", "s3:ListBucket*"]
+OBJECT_READS, LISTINGS = ["s3:GetObject*"], ["s3:ListBucket*"]
+DATA_READS = OBJECT_READS + LISTINGS
 DATA_WRITES = ["s3:PutObject*", "s3:DeleteObject*", "s3:AbortMultipartUpload", "s3:RestoreObject"]
 ACCESS_POINT_READS = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"]
 CATALOG_READS = ["glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"]
@@ -157,7 +158,8 @@ def bucket_policy(own: Location, job: str, domain: DomainPrincipals, access_poin
     """The producer's consent, enforced at its data, constant in size whatever the number of agreements.
 
     TLS only; reads only through the product's access points (`access_points`: their ARN pattern) or by the
-    domain's own principals; writes by the job alone. The access points decide who reads through them. Only the
+    domain's own principals; listings by those and by the administrators too (the deployer's provider reads the
+    bucket with HeadBucket, which S3 authorizes as s3:ListBucket; it reads no object); writes by the job alone. The access points decide who reads through them. Only the
     deployer (and the break-glass role) changes the bucket's policy, encryption, ownership or public access block.
     """
     bucket, objects = own.bucket_arn, f"{own.bucket_arn}/*"
@@ -165,9 +167,12 @@ def bucket_policy(own: Location, job: str, domain: DomainPrincipals, access_poin
     return document(
         _statement("DenyInsecureTransport", "Deny", "s3:*", [bucket, objects], principal="*",
                    Condition={"Bool": {"aws:SecureTransport": "false"}}),
-        _statement("DenyReadsOutsideAgreements", "Deny", DATA_READS, [bucket, objects], principal="*",
+        _statement("DenyReadsOutsideAgreements", "Deny", OBJECT_READS, objects, principal="*",
                    Condition={"StringNotLike": {"s3:DataAccessPointArn": access_points},
                               "ArnNotEquals": {"aws:PrincipalArn": sorted([job, *own_readers])}}),
+        _statement("DenyListingsOutsideAgreements", "Deny", LISTINGS, bucket, principal="*",
+                   Condition={"StringNotLike": {"s3:DataAccessPointArn": access_points},
+                              "ArnNotEquals": {"aws:PrincipalArn": sorted([job, *own_readers, *admins.arns])}}),
         _statement("DenyWritesButTheJob", "Deny", DATA_WRITES, objects, principal="*",
                    Condition={"ArnNotEquals": {"aws:PrincipalArn": sorted([job, domain.quality]) if domain.quality else job}}),
         *([{"Sid": "DenyQualityWritesButResults", "Effect": "Deny", "Principal": "*", "Action": DATA_WRITES,

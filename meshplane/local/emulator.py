@@ -255,7 +255,8 @@ def error_code(exc: ClientError) -> str:
 
 def bucket_exists(s3, name: str) -> bool:
     """Whether bucket `name` exists (HeadBucket). A 403 is a bucket that exists whose policy denies the caller
-    s3:ListBucket, as AWS answers the deployer of a product's bucket (DenyReadsOutsideAgreements): it exists."""
+    s3:ListBucket, as AWS answers any principal but a product's own and its administrators
+    (DenyListingsOutsideAgreements): it exists."""
     try:
         s3.head_bucket(Bucket=name)
     except ClientError as exc:

@@ -76,13 +76,18 @@ def test_job_policy_writes_its_own_bucket_only_and_opens_no_key_of_its_own_accou
 
 def test_the_bucket_denies_reads_outside_the_products_access_points_and_its_domain():
     doc = statements(bucket_policy(LOC, JOB, DOMAIN, POINTS, ADMINS))
-    assert list(doc) == ["DenyInsecureTransport", "DenyReadsOutsideAgreements", "DenyWritesButTheJob", "DelegateToAgreements", "AllowTheDomainToRead",
-                         "DenyAdministrationButTheDeployer"]  # fmt: skip
+    assert list(doc) == ["DenyInsecureTransport", "DenyReadsOutsideAgreements", "DenyListingsOutsideAgreements", "DenyWritesButTheJob",
+                         "DelegateToAgreements", "AllowTheDomainToRead", "DenyAdministrationButTheDeployer"]  # fmt: skip
     deny = doc["DenyReadsOutsideAgreements"]
-    assert deny["Principal"] == "*" and deny["Action"] == ["s3:GetObject*", "s3:ListBucket*"]
+    assert deny["Principal"] == "*" and deny["Action"] == ["s3:GetObject*"] and deny["Resource"] == f"{BUCKET}/*"
     # one Deny, two negated conditions: denied unless through the product's access points or by one of its own principals
     assert deny["Condition"] == {"StringNotLike": {"s3:DataAccessPointArn": POINTS},
                                  "ArnNotEquals": {"aws:PrincipalArn": sorted([JOB, DOMAIN.readers, DOMAIN.lakeformation])}}  # fmt: skip
+    # listings the same, but the administrators list too: their provider reads the bucket with HeadBucket (s3:ListBucket)
+    listing = doc["DenyListingsOutsideAgreements"]
+    assert listing["Action"] == ["s3:ListBucket*"] and listing["Resource"] == BUCKET
+    assert listing["Condition"] == {"StringNotLike": {"s3:DataAccessPointArn": POINTS}, "ArnNotEquals": {
+        "aws:PrincipalArn": sorted([JOB, DOMAIN.readers, DOMAIN.lakeformation, ADMINS.deployer, ADMINS.break_glass])}}  # fmt: skip
     assert doc["DenyWritesButTheJob"]["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": JOB}}
     assert doc["DelegateToAgreements"]["Condition"] == {"StringLike": {"s3:DataAccessPointArn": POINTS}}
     assert doc["AllowTheDomainToRead"]["Condition"] == {"ArnEquals": {"aws:PrincipalArn": sorted([DOMAIN.readers, DOMAIN.lakeformation])}}
@@ -176,7 +181,8 @@ def test_no_document_shared_by_agreements_grows_with_them(env_eval, mesh):
             roles = set(re.findall(r"arn:aws:iam::[0-9]+:role/([a-z0-9-]+)", r.inputs["policy"]))
             own = roles - {"meshplane-deployer", "meshplane-break-glass"}  # the account's administrators, one each
             assert (own or r.name.endswith("-alerts-key")) and all(role.startswith(f"{SETTINGS[env_eval.stack]['prefix']}-{r.domain}-") for role in own), (r.name, roles)
-            assert size(r.inputs["policy"]) < 3_000  # with the quality role's results, written under their prefix alone
+            # with the quality role's results written under their prefix alone, and listings the administrators keep
+            assert size(r.inputs["policy"]) < 4_000
     assert all(size(r.inputs["policy"]) < 1_200 for r in of_type(env_eval.custom(), tokens.ACCESS_POINT))
 
 

@@ -69,10 +69,12 @@ def listings(s3, bucket: str) -> list:
             lambda: s3.list_object_versions(Bucket=bucket), lambda: s3.head_bucket(Bucket=bucket)]  # fmt: skip
 
 
-def test_listings_are_judged_the_stacks_own_credentials_are_denied_the_quality_role_and_the_job_list(written, admin):
+def test_listings_are_judged_the_account_is_denied_the_deployer_the_quality_role_and_the_job_list(written, admin):
+    assert [denied(listing) for listing in listings(admin("s3"), BUCKET)] == [True] * 4  # the account's root
     deployer = as_role(written, f"arn:aws:iam::{ACCOUNT}:role/meshplane-deployer").client("s3")
-    for s3 in (admin("s3"), deployer):  # the account's root, the deployer: DenyReadsOutsideAgreements
-        assert [denied(listing) for listing in listings(s3, BUCKET)] == [True] * 4
+    # the deployer lists (its provider reads a bucket with HeadBucket) and reads no object
+    assert [denied(listing) for listing in listings(deployer, BUCKET)] == [False] * 4
+    assert denied(lambda: deployer.get_object(Bucket=BUCKET, Key=DATA))
     through = as_role(written, QUALITY).through_access_points()
     assert [denied(listing) for listing in listings(through, point_of(admin, QUALITY))] == [False] * 4
     assert through.list_objects_v2(Bucket=point_of(admin, QUALITY))["KeyCount"] == 1
