@@ -104,20 +104,23 @@ class Emulator:
     """A moto server in this process, on 127.0.0.1 (a free port unless one is asked for)."""
 
     def __init__(self, port: int = 0):
-        from moto.server import ThreadedMotoServer
-
         from meshplane.local import moto_conditions, moto_indexes
+        from meshplane.local.serving import MotoServer
 
         moto_indexes.install()
         moto_conditions.install()
         if port and not port_is_free(port):
             raise EmulatorError(f"port {port} on {HOST} is taken")  # moto's thread would wait forever on it
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
-        self._server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
+        self._server = MotoServer(HOST, port)  # moto's app over connections kept between calls
+        self._port = port
         self.endpoint = ""
 
     def start(self) -> str:
-        self._server.start()
+        try:
+            self._server.start()
+        except SystemExit:  # werkzeug's server exits when it cannot bind: taken since it was found free
+            raise EmulatorError(f"port {self._port} on {HOST} is taken") from None
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
         return self.endpoint

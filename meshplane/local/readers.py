@@ -130,6 +130,11 @@ class Reading:
         self.bucket_tags: dict[tuple[str, str], dict[str, str]] = {}  # (account, bucket) -> its tags, as its reader found them
         self.policy_tags: dict[str, dict[str, str]] = {}  # managed policy ARN -> its tags, as its reader found them
         self._alarms: dict[str, dict[str, dict]] = {}  # account -> its metric alarms by name
+        self._buckets: dict[str, set[str]] = {}  # account -> its buckets' names
+        self._tagged: dict[str, dict[str, dict[str, str]]] = {}  # account -> its tagged buckets' and alarms' ARNs -> their tags
+        # the emulator answers the Resource Groups Tagging API from the store its tags are written to; AWS's own answer
+        # can lag a write, so on AWS each bucket's and alarm's tags are read from the resource
+        self.tags_listed = all(getattr(aws, "endpoint", None) for aws in accounts.values())
         self._subscriptions: dict[tuple[str, str], list[dict]] = {}  # (account, topic ARN) -> its subscriptions
         self.calls: Counter = Counter()  # resource kind -> API calls made to read them
         self._thread = threading.local()  # what the calls made now, in this thread, are counted for
@@ -282,6 +287,23 @@ class Reading:
         cw = self.of(account, "cloudwatch")
         read = lambda: {a["AlarmName"]: a for page in cw.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"]) for a in page["MetricAlarms"]}  # noqa: E731
         return self.once(self._alarms, account, read)
+
+    def buckets_of(self, account: str) -> set[str]:
+        """The account's buckets' names, listed once (ListBuckets)."""
+        s3 = self.of(account, "s3")
+        read = lambda: {b["Name"] for page in s3.get_paginator("list_buckets").paginate() for b in page.get("Buckets") or ()}  # noqa: E731
+        return self.once(self._buckets, account, read)
+
+    def tagged_of(self, account: str) -> dict[str, dict[str, str]]:
+        """The tags of the account's buckets and metric alarms by ARN, listed once (the Resource Groups Tagging API's
+        GetResources, a page per 500 tags): a resource without tags is not listed."""
+        tagging = self.of(account, "resourcegroupstaggingapi")
+
+        def read() -> dict[str, dict[str, str]]:
+            pages = tagging.get_paginator("get_resources").paginate(ResourceTypeFilters=list(TAGGED), TagsPerPage=500)
+            return {item["ResourceARN"]: _tags_of(item) for page in pages for item in page.get("ResourceTagMappingList") or ()}
+
+        return self.once(self._tagged, account, read)
 
     def subscriptions_of(self, account: str, topic: str) -> list[dict]:
         """A topic's subscriptions, confirmed or not, listed once; [] when there is no such topic."""
@@ -490,6 +512,8 @@ class Ahead:
         self._read.clear()
 
 
+TAGGED = ("s3:bucket", "cloudwatch:alarm")  # what `Reading.tagged_of` lists the tags of
+
 AHEAD_THREADS = 6  # enough to keep a 2-core machine's client and emulator both busy; more only queue at the emulator
 
 
@@ -497,11 +521,17 @@ AHEAD_THREADS = 6  # enough to keep a 2-core machine's client and emulator both 
 
 
 def bucket(v: Reading, r: Resource):
-    s3, name = v.client(r, "s3"), r.inputs["bucket"]
+    s3, name, account = v.client(r, "s3"), r.inputs["bucket"], v.account(r)
 
-    def observe():  # a bucket that is not there answers NoSuchBucket
-        tagging = _config(lambda: s3.get_bucket_tagging(Bucket=name), {"TagSet": []})
-        v.bucket_tags[(v.account(r), name)] = tags = {t["Key"]: t["Value"] for t in tagging["TagSet"]}
+    def observe():
+        if v.tags_listed:  # the account's buckets, and their tags, in a listing each
+            if name not in v.buckets_of(account):
+                return None
+            tags = v.tagged_of(account).get(f"arn:aws:s3:::{name}", {})
+        else:  # a bucket that is not there answers NoSuchBucket
+            tagging = _config(lambda: s3.get_bucket_tagging(Bucket=name), {"TagSet": []})
+            tags = {t["Key"]: t["Value"] for t in tagging["TagSet"]}
+        v.bucket_tags[(account, name)] = tags
         return {"tags": tags}
 
     return {"tags": v.tags(r)}, observe
@@ -754,7 +784,9 @@ def alarm(v: Reading, r: Resource):
         found = v.alarms_of(v.account(r)).get(name)
         if found is None:
             return None
-        return {**{f: found.get(f) for f in fields}, "tags": _tags_of(cw.list_tags_for_resource(ResourceARN=found["AlarmArn"]))}
+        arn = found["AlarmArn"]
+        tags = v.tagged_of(v.account(r)).get(arn, {}) if v.tags_listed else _tags_of(cw.list_tags_for_resource(ResourceARN=arn))
+        return {**{f: found.get(f) for f in fields}, "tags": tags}
 
     declared = alarm_request(r.inputs)
     return {**{f: declared[f] for f in fields}, "tags": v.tags(r)}, observe

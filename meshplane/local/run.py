@@ -22,10 +22,7 @@ from meshplane.declarations.problems import MeshError, Problem, UsageError
 from meshplane.declarations.resolve import resolve
 from meshplane.declarations.spec import Status
 from meshplane.declarations.suggest import did_you_mean
-from meshplane.local import access as access_
-from meshplane.local import admin_check, deployed
-from meshplane.local import quality as quality_
-from meshplane.local import quality_role, sample_data
+from meshplane.local import deployed
 from meshplane.local import up as up_
 from meshplane.local import verify as verify_
 from meshplane.local.emulator import Emulator, connect_all, error_code, port_is_free, probe, require_loopback
@@ -204,6 +201,8 @@ def serve_hint(result: up_.UpResult) -> str:
 @aws_errors
 def write_samples(project: Project, endpoint: str | None = None, echo: Echo = print, at: datetime.datetime | None = None) -> int:
     """Write each served product's sample rows into the emulator at `endpoint` (else the stack's) as its job role."""
+    from meshplane.local import sample_data  # imported by the commands that need it: a rerun starts sooner
+
     endpoint = emulator_at(project, endpoint)
     at = at or datetime.datetime.now(datetime.UTC)
     written = sample_data.write(project, connect_all(endpoint, project.settings), at, echo=echo)
@@ -298,6 +297,9 @@ def access_matrix(
     `whole`: the stack's project when `project` is narrowed to some domains (--domain): the check then decides every
     principal of the whole stack on those domains' products, and their principals on every product. `in_process`: the
     emulator runs in this process, so moto's enforcement is asked here for every pair (else over HTTP, for a sample)."""
+    from meshplane.local import access as access_  # the evaluator and principalmapper: imported when asked for
+    from meshplane.local import admin_check
+
     stack, settings = project.stack.name, project.settings
     matrix = access_.matrix(project)
     echo(access_.dumps(matrix) if as_json else access_.render(matrix))
@@ -352,10 +354,14 @@ def _n(count: int, noun: str) -> str:
 
 
 def test_quality(project: Project, products: list[str] | None = None, endpoint: str | None = None, fmt: str = "text",
-                 bound: int = quality_.BOUND, echo: Echo = print, err: Echo = _err) -> int:  # fmt: skip
+                 bound: int | None = None, echo: Echo = print, err: Echo = _err) -> int:  # fmt: skip
     """Run each product's quality rules on its current version's data where the stack deploys it (the emulator it or
     --endpoint names, else real AWS by the default credential chain); store each result beside the data. Exit 1 when
     an error rule fails."""
+    from meshplane.local import quality as quality_  # DuckDB: imported when asked for
+    from meshplane.local import quality_role
+
+    bound = quality_.BOUND if bound is None else bound
     settings = project.settings
     chosen = _chosen(project, products)
     if endpoint or settings.aws_endpoint:

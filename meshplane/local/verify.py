@@ -116,16 +116,18 @@ class Verifier(Reading):
         """(type, name, tags) of the buckets, roles and meshplane's managed policies of an account: the tags the readers
         found, else read now (for what nobody declares)."""
         s3, iam = self.of(account, "s3"), self.of(account, "iam")
-        for bucket in s3.list_buckets().get("Buckets", []):
-            tags = self.bucket_tags.get((account, bucket["Name"]))
+        for name in sorted(self.buckets_of(account)):
+            tags = self.bucket_tags.get((account, name))
+            if tags is None and self.tags_listed:
+                tags = self.tagged_of(account).get(f"arn:aws:s3:::{name}", {})
             if tags is None:
                 try:
-                    tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket["Name"])["TagSet"]}
+                    tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=name)["TagSet"]}
                 except ClientError as exc:
                     if error_code(exc) not in ABSENT_CONFIG | set(MISSING):
                         raise
                     continue
-            yield tokens.BUCKET, bucket["Name"], tags
+            yield tokens.BUCKET, name, tags
         read = self.iam_of(account)
         for name, role in sorted(read.roles.items()):
             yield tokens.ROLE, name, {t["Key"]: t["Value"] for t in role.get("Tags") or ()}

@@ -285,6 +285,8 @@ def test_up_with_nothing_to_change_reads_and_writes_nothing(deployed, endpoint, 
     assert "the last run's registrations: nothing the program reads has changed for stack local" in out  # not evaluated again
     writes = sorted({c for c in calls if not c.startswith(("Get", "List", "Describe", "Head"))})
     assert writes == ["AssumeRole", "PutDataLakeSettings"], writes  # into the second account; its bootstrap, idempotent
+    # the buckets' and alarms' tags: one listing per account (the tagging API), not a call per bucket or alarm
+    assert "GetBucketTagging" not in calls and calls.count("GetResources") == calls.count("ListBuckets") == 2, calls
     again = json.loads((tmp_path / "local-state.local.json").read_text())
     assert {a["urn"]: a["real"] for a in again["applied"]} == {a["urn"]: a["real"] for a in first["applied"]}
     assert {a["status"] for a in again["applied"]} == {"unchanged"}

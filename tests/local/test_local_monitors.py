@@ -63,6 +63,7 @@ def test_a_tampered_alarm_topic_policy_and_schedule_are_found_then_repaired(depl
     alarm = cw.describe_alarms(AlarmNames=[ALARM])["MetricAlarms"][0]
     kept = {k: alarm[k] for k in ("AlarmDescription", "ComparisonOperator", "EvaluationPeriods", "DatapointsToAlarm", "TreatMissingData", "AlarmActions", "Metrics")}
     cw.put_metric_alarm(AlarmName=ALARM, **kept, Threshold=5.0)
+    cw.tag_resource(ResourceARN=alarm["AlarmArn"], Tags=[{"Key": "owner", "Value": "someone-else@example.com"}])
     policy = json.loads(sns.get_topic_attributes(TopicArn=TOPIC)["Attributes"]["Policy"])
     policy["Statement"].append({"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "sns:Publish", "Resource": TOPIC})
     sns.set_topic_attributes(TopicArn=TOPIC, AttributeName="Policy", AttributeValue=json.dumps(policy))
@@ -73,17 +74,20 @@ def test_a_tampered_alarm_topic_policy_and_schedule_are_found_then_repaired(depl
     assert status == 1
     found = errors(err)
     assert f"{PLAYS_FILE}alarm {ALARM}: Threshold is 5.0, declared 0.0" in found
+    assert any(f.startswith(f"{PLAYS_FILE}alarm {ALARM}: tags.owner is 'someone-else@example.com', declared ") for f in found), found
     assert any(f.startswith(f"{USERS}topic policy {TOPIC}: policy.Statement[Anyone] is ") and f.endswith("declared absent") for f in found), found
     assert f"{USERS}topic daff-local-users-alerts: key is 'alias/aws/sns', declared 'alias/daff-local-users-alerts'" in found
     assert f"{USERS}event target daff-local-users-quality-failures/alerts: is missing" in found
-    assert len(found) == 4, "\n".join(found)
+    assert len(found) == 5, "\n".join(found)
 
     status, out, err = command("up", "--local", "--env", "local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
     assert status == 0, err
-    assert f"  updated users/play-events: alarm {ALARM}: Threshold is 5.0, declared 0.0" in out.splitlines()
+    assert any(line.startswith(f"  updated users/play-events: alarm {ALARM}: Threshold is 5.0, declared 0.0; tags.owner is ") for line in out.splitlines()), out
     status, out, err = command("verify", "--env", "local", "--endpoint", endpoint)
     assert (status, errors(err)) == (0, []), err
     assert cw.describe_alarms(AlarmNames=[ALARM])["MetricAlarms"][0]["Threshold"] == 0.0
+    tags = {t["Key"]: t["Value"] for t in cw.list_tags_for_resource(ResourceARN=alarm["AlarmArn"])["Tags"]}
+    assert tags.get("owner") != "someone-else@example.com", tags
 
 
 def test_an_unconfirmed_email_subscription_is_not_drift(deployed, endpoint, admin, command):
