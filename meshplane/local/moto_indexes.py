@@ -4,7 +4,9 @@ moto 5.2.5 finds a role by scanning every role of the account (`IAMBackend.get_r
 existence check of `create_role`), and does so on every request signed with an assumed role's credentials
 (`mark_account_as_visited`); STS finds the assumed role behind an access key by scanning every role ever
 assumed. With a role per product, each IAM call and each request of another account's deployer grew with the
-mesh, which made a run quadratic. Here the roles are kept in a dict that indexes them by name and ARN as
+mesh, which made a run quadratic; its IAM enforcement (`AssumedRoleAccessKey`) scans every role ever assumed again
+on every enforced request, which made the in-process access check quadratic (about 1,300 roles assumed at 1,000
+products, each scanned for each of three actions of a million pairs). Here the roles are kept in a dict that indexes them by name and ARN as
 moto adds and removes them, and assumed roles by access key. moto's server also lists its own package folder on
 disk for every request it routes (`backends.list_of_moto_modules`, a tenth of its time on a run with nothing to
 change): the list is read once. Only the emulator started in this process gets them (`Emulator`); behaviour is
@@ -49,11 +51,12 @@ class _Roles(dict):
 
 
 def install() -> None:
-    """Index moto's IAM roles and STS assumed roles (once per process)."""
+    """Index moto's IAM roles and STS assumed roles, for its API and its enforcement (once per process)."""
     global _INSTALLED
     if _INSTALLED:
         return
     from moto import backends
+    from moto.iam import access_control
     from moto.iam import models as iam
     from moto.sts import models as sts
 
@@ -100,6 +103,18 @@ def install() -> None:
         self._assumed_seen = len(self.assumed_roles)
         return index.get(access_key_id)
 
+    def assumed_key(self, account_id: str, partition: str, access_key_id: str, headers: dict[str, str]) -> None:
+        self.account_id, self.partition = account_id, partition
+        role = sts.sts_backends[account_id][partition].get_assumed_role_from_access_key(access_key_id)
+        if role is None:
+            raise access_control.CreateAccessKeyFailure(reason="InvalidId")
+        self._access_key_id, self._secret_access_key = access_key_id, role.secret_access_key
+        self._session_token, self._session_name = role.session_token, role.session_name
+        self._owner_role_name = role.role_arn.split("/")[-1]
+        if headers["X-Amz-Security-Token"] != self._session_token:
+            raise access_control.CreateAccessKeyFailure(reason="InvalidToken")
+
+    access_control.AssumedRoleAccessKey.__init__ = assumed_key
     iam.IAMBackend.__init__ = init
     iam.IAMBackend.get_role = get_role
     iam.IAMBackend.get_role_by_arn = get_role_by_arn
