@@ -14,7 +14,10 @@ from the kernel (wait4):
   wall and CPU seconds sampled from the process between its summary line and its `serves at` line (and taken out of
   up's), its peak memory (VmHWM) before and after, its cells and its evaluator's seconds per 100,000 cells;
 - rerun: `meshplane up --local --env prod --endpoint URL` against that emulator, which holds the deployment
-  (it must report 0 created and 0 updated, and use the registrations the first run kept: nothing changed);
+  (it must report 0 created and 0 updated, and use the registrations the first run kept: nothing changed); with no
+  `--check` before it the emulator has answered no change since the first run's apply, so it reads nothing back
+  (`meshplane/local/changes.py`; the table says whether it read back); then the same with `--refresh`, which reads
+  every resource back whatever the emulator answers;
 - verify: `meshplane verify --env prod --endpoint URL` (it must be clean), with its API calls per resource;
 - access: `meshplane access --env prod --check --endpoint URL` (it must pass): the cells it decides, the evaluator's
   wall and CPU seconds per 100,000 cells (its own figures), the pairs moto's enforcement was asked about over HTTP
@@ -49,6 +52,7 @@ SERVES = re.compile(r"the emulator serves at (http://\S+)")
 APPLIED = re.compile(r"(\d+)/(\d+) applied \(([\d.]+) s[;)]")
 APPLYING = re.compile(r"^applying \d+ AWS resources", re.MULTILINE)
 KEPT = "the last run's registrations: nothing the program reads has changed"
+UNCHANGED = "has answered no change since the last run applied stack"
 SUMMARY = re.compile(r"(\d+) AWS resources: (\d+) created, (\d+) updated, (\d+) unchanged")
 CALLS = re.compile(r"verify: API calls per resource: (.*); and")
 DECIDED = re.compile(r"decided ([\d,]+) principal x product x action cells over the documents read back in ([\d.]+) s \(([\d.]+) CPU s; "
@@ -169,14 +173,18 @@ def inproc(row: dict, text: str, checking: dict, pid: int) -> None:
 
 
 def rerun(row: dict, root: Path, endpoint: str, emulator: int) -> None:
+    """The rerun with nothing to change as it comes (`rerun`), then with `--refresh` (`refresh`: every resource read back)."""
     products, accounts = row["products"], row["accounts"]
-    seconds, mib, out, cpu = timed([MESHPLANE, "up", "--local", "--env", "prod", "--endpoint", endpoint], root, emulator)
-    counts = SUMMARY.search(out)
-    if counts is None or counts.group(2) != "0" or counts.group(3) != "0" or KEPT not in out:
-        raise RuntimeError(f"the rerun changed something, or ran the program again:\n{out[-3000:]}")
-    row["rerun_s"], row["rerun_mib"], row["rerun_cpu_s"] = round(seconds, 1), mib, round(cpu, 1)
-    row["rerun_share"], row["rerun_cpu_share"] = round(seconds / row["apply_s"], 2), round(cpu / row["apply_cpu_s"], 2)
-    print(f"  {products:>5} {accounts:<10} rerun   {seconds:7.1f} s ({cpu:.1f} CPU s) {mib:6d} MiB ({counts.group(0)})", file=sys.stderr)
+    for step, flags in (("rerun", []), ("refresh", ["--refresh"])):
+        seconds, mib, out, cpu = timed([MESHPLANE, "up", "--local", "--env", "prod", "--endpoint", endpoint, *flags], root, emulator)
+        counts = SUMMARY.search(out)
+        if counts is None or counts.group(2) != "0" or counts.group(3) != "0" or KEPT not in out:
+            raise RuntimeError(f"the rerun changed something, or ran the program again:\n{out[-3000:]}")
+        row[f"{step}_s"], row[f"{step}_mib"], row[f"{step}_cpu_s"] = round(seconds, 1), mib, round(cpu, 1)
+        row[f"{step}_share"], row[f"{step}_cpu_share"] = round(seconds / row["apply_s"], 2), round(cpu / row["apply_cpu_s"], 2)
+        row[f"{step}_read_back"] = UNCHANGED not in out
+        how = "read back" if row[f"{step}_read_back"] else "nothing read: the emulator answered no change"
+        print(f"  {products:>5} {accounts:<10} {step:<7} {seconds:7.1f} s ({cpu:.1f} CPU s) {mib:6d} MiB ({counts.group(0)}; {how})", file=sys.stderr)
 
 
 def verify(row: dict, root: Path, endpoint: str, emulator: int) -> None:
@@ -201,10 +209,10 @@ def access(row: dict, root: Path, endpoint: str, emulator: int) -> None:
           f"{row['access_s_per_100k']} s ({row['access_cpu_s_per_100k']} CPU s) per 100,000 cells", file=sys.stderr)  # fmt: skip
 
 
-GROWN = ("apply_s", "apply_cpu_s", "inproc_s", "inproc_cpu_s", "rerun_s", "rerun_cpu_s", "verify_s", "verify_cpu_s", "access_s", "access_cpu_s")
+GROWN = ("apply_s", "apply_cpu_s", "inproc_s", "inproc_cpu_s", "rerun_s", "rerun_cpu_s", "refresh_s", "refresh_cpu_s", "verify_s", "verify_cpu_s", "access_s", "access_cpu_s")
 
 
-MEMORY = ("up_mib", "rerun_mib", "verify_mib", "access_mib")
+MEMORY = ("up_mib", "rerun_mib", "refresh_mib", "verify_mib", "access_mib")
 
 
 def growth(rows: list[dict]) -> list[str]:
@@ -232,8 +240,9 @@ def growth(rows: list[dict]) -> list[str]:
 
 def table(rows: list[dict]) -> str:
     lines = ["| products (domains), accounts | AWS resources | up --local: wall (CPU), memory | its apply: wall (CPU); per 1,000 resources | "
-             "rerun, nothing to change: wall (CPU), memory; share of the apply | verify: wall (CPU), memory |",
-             "|---|---|---|---|---|---|"]  # fmt: skip
+             "rerun, nothing to change: wall (CPU), memory; share of the apply; read back | rerun --refresh: wall (CPU), memory; share | "
+             "verify: wall (CPU), memory |",
+             "|---|---|---|---|---|---|---|"]  # fmt: skip
     lines[0] += " up --local --check's access check (in process): wall (CPU), peak memory; cells; evaluator per 100,000 cells: wall (CPU); pairs |"
     lines[1] += "---|"
     lines[0] += " access --check: wall (CPU), memory; cells; evaluator per 100,000 cells: wall (CPU); pairs sent to moto (allowed, denied) |"
@@ -241,6 +250,10 @@ def table(rows: list[dict]) -> str:
     for r in rows:
         rerun = (f"{r['rerun_s']} s ({r['rerun_cpu_s']} s), {r['rerun_mib']} MiB; {r['rerun_share']:.0%} ({r['rerun_cpu_share']:.0%})"
                  if "rerun_s" in r else "not measured")  # fmt: skip
+        if "rerun_read_back" in r:
+            rerun += "; read back" if r["rerun_read_back"] else "; nothing read (no change answered)"
+        refresh = (f"{r['refresh_s']} s ({r['refresh_cpu_s']} s), {r['refresh_mib']} MiB; {r['refresh_share']:.0%} ({r['refresh_cpu_share']:.0%})"
+                   if "refresh_s" in r else "not measured")  # fmt: skip
         verify = f"{r['verify_s']} s ({r['verify_cpu_s']} s), {r['verify_mib']} MiB" if "verify_s" in r else "not measured"
         access = (f"{r['access_s']} s ({r['access_cpu_s']} s), {r['access_mib']} MiB; {r['access_cells']:,}; {r['access_s_per_100k']} s "
                   f"({r['access_cpu_s_per_100k']} s); {r['access_pairs_sent']:,} ({r['access_pairs_allowed']:,}, {r['access_pairs_denied']:,})"
@@ -249,7 +262,7 @@ def table(rows: list[dict]) -> str:
                   f"{r['inproc_s_per_100k']} s ({r['inproc_cpu_s_per_100k']} s); {r['inproc_pairs']:,}" if "inproc_s" in r else "not measured")  # fmt: skip
         up_mib = f"{r['inproc_mib_before']} MiB" if "inproc_mib_before" in r else f"{r['up_mib']} MiB"
         lines.append(f"| {r['products']:,} ({r['domains']}), {r['accounts']} | {r['resources']:,} | {r['up_s']} s ({r['up_cpu_s']} s), {up_mib} | "
-                     f"{r['apply_s']} s ({r['apply_cpu_s']} s); {r['apply_s_per_1000']} s ({r['apply_cpu_s_per_1000']} s) | {rerun} | {verify} | {inproc} | {access} |")  # fmt: skip
+                     f"{r['apply_s']} s ({r['apply_cpu_s']} s); {r['apply_s_per_1000']} s ({r['apply_cpu_s_per_1000']} s) | {rerun} | {refresh} | {verify} | {inproc} | {access} |")  # fmt: skip
     return "\n".join(lines)
 
 

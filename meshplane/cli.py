@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     stack_options(p, "the resources")
     p.add_argument("--endpoint", help="a running emulator on this machine, e.g. http://127.0.0.1:5000 (moto or LocalStack)")
     p.add_argument("--serve", action="store_true", help="keep the emulator running until Ctrl-C, to explore it with the aws CLI or boto3")
+    p.add_argument("--refresh", action="store_true", help="read every resource back, even from an emulator that has answered no change since the last run applied the stack")
     p.add_argument("--out", type=Path, help="folder for the Kubernetes manifests (default: the stack's renderManifests, else out/manifests)")
     p.add_argument("--verify", action="store_true", help="then read the result back (as `meshplane verify`)")
     p.add_argument("--check", action="store_true", help="then prove the access matrix (as `meshplane access --check`)")

@@ -315,7 +315,7 @@ def up(args: argparse.Namespace) -> int:
         print("meshplane up: error: only --local is built in; provision a cloud account with `pulumi up -s <stack>`", file=sys.stderr)
         return 2
     return up_local(stack_project(args), args.endpoint, args.serve, args.out, then_verify=args.verify, then_check=args.check,
-                    then_data=args.data, then_test=args.test, then_status=args.status)
+                    then_data=args.data, then_test=args.test, then_status=args.status, refresh=args.refresh)
 
 
 def verify(args: argparse.Namespace) -> int:

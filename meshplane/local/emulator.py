@@ -27,6 +27,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
 from meshplane.declarations.problems import MeshError, Problem
+from meshplane.local import changes
 
 HOST = "127.0.0.1"
 # moto accepts any signature until enforcement is on; these are the conventional emulator credentials
@@ -277,6 +278,17 @@ def _caller_account(aws: Aws, where: str) -> str:
     except (BotoCoreError, ClientError) as exc:
         hint = " (start one with `meshplane up --local --serve`)" if aws.endpoint else ""
         raise EmulatorError(f"cannot reach {where}: {exc}{hint}") from None
+
+
+def changes_mark(endpoint: str) -> str | None:
+    """The emulator's mark of the changes it has answered (`changes`): the same mark, nothing has changed it between the
+    two reads. None from an emulator that keeps none (moto's own server, LocalStack) or that does not answer."""
+    try:
+        with urllib.request.urlopen(f"{endpoint}{changes.PATH}", timeout=PROBE_SECONDS) as response:
+            mark = json.loads(response.read()).get("mark")
+    except (OSError, ValueError, AttributeError):  # urllib's errors are OSErrors; a body that is not the mark's JSON
+        return None
+    return mark if isinstance(mark, str) and mark else None
 
 
 def _moto_api(endpoint: str, path: str, body: bytes) -> None:

@@ -104,9 +104,11 @@ def up_local(
     then_data: bool = False,
     then_test: bool = False,
     then_status: bool = False,
+    refresh: bool = False,
 ) -> int:
     """Provision the project's stack into the emulator at `endpoint`, or into a moto server started here (kept with
-    `serve`). `then_verify` and `then_check` read the result back and prove the access matrix before the emulator stops;
+    `serve`); `refresh` reads every resource back even from an emulator that has answered no change since the last
+    run. `then_verify` and `then_check` read the result back and prove the access matrix before the emulator stops;
     `then_data` writes each served product's sample rows as its job role, then `then_test` runs `meshplane test` and
     `then_status` `meshplane status` on what the emulator holds."""
     where_out, out = given_at(project, "--out", out, "renderManifests"), manifests_dir(project, out)
@@ -127,7 +129,7 @@ def up_local(
         deployment.acquire()  # another run writing this stack to this emulator, whatever its state folder: stop at once
         if emulator is not None:
             echo(f"started a moto server at {endpoint}")
-        result = up_.up(project, endpoint, out, echo=echo, on_its_own=emulator is None)
+        result = up_.up(project, endpoint, out, echo=echo, on_its_own=emulator is None, refresh=refresh)
         echo(up_.summary(result))
         status = 0
         if then_verify:  # the program as just applied: not evaluated a second time

@@ -24,7 +24,7 @@ from meshplane.declarations.stack import StackSettings
 from meshplane.local import apply as applying
 from meshplane.local import deployed
 from meshplane.local import manifests as k8s
-from meshplane.local.emulator import Aws, connect_all
+from meshplane.local.emulator import Aws, changes_mark, connect_all
 from meshplane.local.ownership import Journal
 from meshplane.local.subjects import aliases, subject
 from meshplane.registrations import engine, memo
@@ -49,6 +49,7 @@ class UpResult:
     advisories: list[Problem] = field(default_factory=list)
     evaluate_seconds: float = 0.0
     seconds: float = 0.0
+    mark: str | None = None  # the emulator's mark of changes after this run's last write (`changes`)
 
     @property
     def stack(self) -> str:
@@ -117,9 +118,12 @@ def require_writable(out: Path, where: tuple[str, int]) -> None:
             raise MeshError([Problem(*where, f"cannot write the manifests to {out} (and the state beside it): {reason}")])
 
 
-def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governance_gate, echo: Echo = print, on_its_own: bool = False) -> UpResult:
+def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governance_gate, echo: Echo = print, on_its_own: bool = False,
+       refresh: bool = False) -> UpResult:
     """Evaluate the program for the project's stack, refuse a mesh with a problem, apply it to the emulator at `endpoint`
-    (`on_its_own`: an emulator in a process of its own, which the last run may have deployed to: read ahead)."""
+    (`on_its_own`: an emulator in a process of its own, which the last run may have deployed to: read ahead). When
+    nothing the program reads has changed and the emulator has answered no change since the last run applied it, the
+    last run's state stands and nothing is read (`changes`), unless `refresh`."""
     started = time.monotonic()
     stack, settings = project.stack.name, project.settings
     evaluation, kept, key = registrations(project, out.parent, echo)  # MeshError: the mesh has problems, nothing is provisioned
@@ -142,25 +146,71 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
     if problems or invalid:
         raise MeshError(problems + invalid)
 
-    accounts = connect_all(endpoint, settings)
-    for account, aws in accounts.items():
-        govern_catalog(aws)
-    echo(f"applying {len(cloud)} AWS resources to {endpoint} (accounts {', '.join(accounts)}; {settings.region}); "
-         "each account's Lake Formation governs its catalog (the account bootstrap docs/access.md asks for)")
-    journal = Journal.open(journal_path(out, stack))
-    progress = _progress(echo) if len(cloud) >= PROGRESS_FROM else None
     state_file = state_path(out, stack)
     last = last_run(state_file)
-    read_ahead = on_its_own and last.get("endpoint") == endpoint  # it holds what the last run applied: read it all at once
-    report = applying.apply(evaluation, accounts, settings.account_id, progress, journal, where, known_keys(last), read_ahead)
+    journal = Journal.open(journal_path(out, stack))  # a run that did not finish began creates: read everything back
+    mark = None if refresh or not kept or journal.earlier else unchanged_since(last, endpoint)
+    report = as_last_applied(evaluation, last) if mark else None
+    if report is not None:
+        echo(f"the emulator at {endpoint} has answered no change since the last run applied stack {stack} (its mark "
+             f"{mark}): its {len(report.applied)} AWS resources stand as that run left them, none read back (`--refresh` reads each)")
+    else:
+        report, mark = _apply(evaluation, endpoint, settings, last, on_its_own, journal, where, echo)
     k8s.write(manifests, out, previous_manifests(last, out))
-    result = UpResult(project, endpoint, evaluation, report, manifests, out, state_file, advisories, evaluate_seconds)
+    result = UpResult(project, endpoint, evaluation, report, manifests, out, state_file, advisories, evaluate_seconds, mark=mark)
     result.seconds = time.monotonic() - started
     _write_state(result)
     keys = [a.real["arn"] for a in report.applied if a.resource.type == tokens.KEY and a.real.get("arn")]
     deployed.remember(endpoint, stack, key, memo.memo_path(out.parent, stack), keys)  # for access --check against this emulator
     journal.close()
     return result
+
+
+def _apply(evaluation: Evaluation, endpoint: str, settings: StackSettings, last: dict, on_its_own: bool, journal: Journal,
+           where: Callable[[Resource], tuple[str, int]], echo: Echo) -> tuple[applying.ApplyReport, str | None]:
+    """Read each resource back and write what departs from its declaration; with the emulator's mark of changes after
+    the last write (None from an emulator that keeps none)."""
+    cloud = applying.cloud_resources(evaluation)
+    accounts = connect_all(endpoint, settings)
+    for account, aws in accounts.items():
+        govern_catalog(aws)
+    echo(f"applying {len(cloud)} AWS resources to {endpoint} (accounts {', '.join(accounts)}; {settings.region}); "
+         "each account's Lake Formation governs its catalog (the account bootstrap docs/access.md asks for)")
+    progress = _progress(echo) if len(cloud) >= PROGRESS_FROM else None
+    read_ahead = on_its_own and last.get("endpoint") == endpoint  # it holds what the last run applied: read it all at once
+    report = applying.apply(evaluation, accounts, settings.account_id, progress, journal, where, known_keys(last), read_ahead)
+    return report, changes_mark(endpoint)
+
+
+def unchanged_since(last: dict, endpoint: str) -> str | None:
+    """The emulator's mark of changes when it is the one the last run's state keeps for this endpoint: nothing has
+    changed the emulator since that run applied the stack. Read before this run writes anything."""
+    kept = last.get("changes")
+    if last.get("endpoint") != endpoint or not isinstance(kept, str):
+        return None
+    return kept if changes_mark(endpoint) == kept else None
+
+
+def as_last_applied(evaluation: Evaluation, state: dict) -> applying.ApplyReport | None:
+    """The last run's report, each resource unchanged, when its state holds every AWS resource the evaluation declares
+    with the same inputs, and no other (None otherwise: the deployment is read back)."""
+    try:
+        applied = {a["urn"]: a for a in state.get("applied", ())}
+        report = applying.ApplyReport()
+        for mock, real in dict(state.get("ids") or {}).items():
+            report.ids.learn(mock, real)
+        report.ids.substitutions = int(state.get("substitutions", 0))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # a state this run cannot read
+    for resource in applying.cloud_resources(evaluation):
+        if resource.type in applying.NOT_APPLICABLE:
+            report.not_applicable.append((resource, applying.NOT_APPLICABLE[resource.type]))
+            continue
+        was = applied.pop(resource.urn, None)
+        if was is None or was.get("type") != resource.type or was.get("inputs") != resource.inputs or not isinstance(was.get("real"), dict):
+            return None
+        report.applied.append(applying.Applied(resource, was["real"], applying.UNCHANGED))
+    return None if applied else report
 
 
 def registrations(project: Project, folder: Path, echo: Echo = print, write: bool = True) -> memo.Registrations:
@@ -296,6 +346,8 @@ def _write_state(result: UpResult) -> None:
         "endpoint": result.endpoint,
         "account": result.settings.account_id,
         "region": result.settings.region,
+        "changes": result.mark,  # the emulator's mark: the same at the next run, nothing has changed it since
+        "substitutions": report.ids.substitutions,
         "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "applied": [
             {"urn": a.resource.urn, "type": a.resource.type, "name": a.resource.name, "product": a.resource.product,

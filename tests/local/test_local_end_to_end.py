@@ -264,10 +264,10 @@ def test_up_again_converges_and_removes_what_is_no_longer_declared(deployed, end
     assert (status, err) == (0, "")
 
 
-def test_up_with_nothing_to_change_reads_and_writes_nothing(deployed, endpoint, capsys, tmp_path, monkeypatch):
+def counted_calls(monkeypatch) -> list[str]:
+    """The API calls `up` makes through its clients from here on."""
     from meshplane.local.emulator import Aws
 
-    first = json.loads((tmp_path / "local-state.local.json").read_text())
     calls: list[str] = []
     made = Aws.client
 
@@ -279,7 +279,32 @@ def test_up_with_nothing_to_change_reads_and_writes_nothing(deployed, endpoint, 
         return client
 
     monkeypatch.setattr(Aws, "client", counted)
+    return calls
+
+
+def test_up_with_nothing_to_change_reads_nothing_from_an_emulator_that_answered_no_change(deployed, endpoint, capsys, tmp_path, monkeypatch):
+    from meshplane.local.emulator import changes_mark
+
+    first = json.loads((tmp_path / "local-state.local.json").read_text())
+    mark = changes_mark(endpoint)
+    assert first["changes"] == mark  # the emulator's mark after the run's last write
+    calls = counted_calls(monkeypatch)
     status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert status == 0, err
+    assert calls == [] and changes_mark(endpoint) == mark
+    assert f"the emulator at {endpoint} has answered no change since the last run applied stack local (its mark {mark}): its 282 AWS resources" in out
+    assert "282 AWS resources: 0 created, 0 updated, 282 unchanged" in out and "updated " not in out
+    assert "NOT APPLIED: 10 x aws:eks/podIdentityAssociation:PodIdentityAssociation" in out
+    again = json.loads((tmp_path / "local-state.local.json").read_text())
+    assert {a["urn"]: a["real"] for a in again["applied"]} == {a["urn"]: a["real"] for a in first["applied"]}
+    assert {a["status"] for a in again["applied"]} == {"unchanged"} and again["ids"] == first["ids"]
+    assert [r["urn"] for r in again["not_applicable"]] == [r["urn"] for r in first["not_applicable"]]
+
+
+def test_up_refresh_reads_every_resource_back_and_writes_nothing(deployed, endpoint, capsys, tmp_path, monkeypatch):
+    first = json.loads((tmp_path / "local-state.local.json").read_text())
+    calls = counted_calls(monkeypatch)
+    status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"), "--refresh")
     assert status == 0, err
     assert "282 AWS resources: 0 created, 0 updated, 282 unchanged" in out and "updated " not in out
     assert "the last run's registrations: nothing the program reads has changed for stack local" in out  # not evaluated again
@@ -290,6 +315,22 @@ def test_up_with_nothing_to_change_reads_and_writes_nothing(deployed, endpoint, 
     again = json.loads((tmp_path / "local-state.local.json").read_text())
     assert {a["urn"]: a["real"] for a in again["applied"]} == {a["urn"]: a["real"] for a in first["applied"]}
     assert {a["status"] for a in again["applied"]} == {"unchanged"}
+
+
+def test_any_change_to_the_emulator_since_the_last_run_reads_everything_back(deployed, endpoint, admin, other, capsys, tmp_path):
+    other("cloudwatch").tag_resource(ResourceARN="arn:aws:cloudwatch:us-east-1:210987654321:alarm:daff-local-artists-artist-royalties-freshness",
+                                     Tags=[{"Key": "owner", "Value": "someone-else@example.com"}])  # fmt: skip
+    status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert status == 0, err
+    assert "has answered no change" not in out and "282 AWS resources: 0 created, 1 updated, 281 unchanged" in out
+    assert ("  updated artists/artist-royalties: alarm daff-local-artists-artist-royalties-freshness: tags.owner is "
+            "'someone-else@example.com', declared 'artists-finance@daff.example'") in lines(out)
+    admin("s3").create_bucket(Bucket="not-of-this-stack")  # a change the stack does not hold: read back all the same
+    status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert status == 0, err
+    assert "has answered no change" not in out and "282 AWS resources: 0 created, 0 updated, 282 unchanged" in out
+    status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert "has answered no change" in out and "282 AWS resources: 0 created, 0 updated, 282 unchanged" in out
 
 
 def test_another_environment_lands_in_its_own_account_of_the_emulator(endpoint, admin, capsys, tmp_path, monkeypatch):

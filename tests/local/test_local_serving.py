@@ -100,3 +100,37 @@ def test_the_dispatcher_finds_each_hosts_backend_once_as_moto_does(monkeypatch):
     monkeypatch.setattr(DomainDispatcherApplication, "get_backend_for_host", lambda self, host: asked.append(host) or found(self, host))
     assert [dispatcher.get_backend_for_host(h) for h in hosts * 2] == [found(moto, h) for h in hosts] * 2
     assert asked == hosts  # the second round from what the first found
+
+
+def test_the_mark_of_changes_moves_with_a_write_and_not_with_a_read(endpoint, admin):
+    from meshplane.local.emulator import changes_mark
+
+    admin("s3").create_bucket(Bucket="marked")
+    before = changes_mark(endpoint)
+    admin("s3").get_bucket_versioning(Bucket="marked")
+    admin("iam").list_roles()
+    admin("kms").list_keys()
+    assert changes_mark(endpoint) == before  # reads, in three protocols
+    admin("s3").put_bucket_versioning(Bucket="marked", VersioningConfiguration={"Status": "Enabled"})
+    after = changes_mark(endpoint)
+    assert after is not None and after != before
+    admin("kms").create_key()
+    assert changes_mark(endpoint) != after
+
+
+def test_an_emulator_that_keeps_no_mark_has_none(tmp_path):
+    import http.server
+
+    from meshplane.local.emulator import changes_mark
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)  # answers 404
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert changes_mark(f"http://127.0.0.1:{server.server_address[1]}") is None
+    finally:
+        server.shutdown()
+    with Emulator() as emulator:
+        first = changes_mark(emulator.endpoint)
+    with Emulator() as emulator:
+        assert changes_mark(emulator.endpoint) not in (first, None)  # each start has its own token
+    assert changes_mark(emulator.endpoint) is None  # stopped: nothing answers
