@@ -5,8 +5,9 @@ The emulator (`serving`) counts every request that may change what it holds, onc
 that applied the stack keeps the mark it read at its end; the next run with nothing new to apply reads it again first,
 and when it is the same, nothing has touched the emulator since, so the deployment is as the last run left it and
 read back (`up --refresh` reads every resource whatever the mark). Only reads are not counted: an action whose name
-says so (Get, List, Describe, Head, BatchGet, Search, Lookup) or a GET, HEAD or OPTIONS without one; anything else is a
-change, whatever it did, so a request the rule does not know counts as one.
+says so (Get, List, Describe, Head, BatchGet, Search, Lookup), an STS AssumeRole (a session, which no stack holds: so
+`verify` and `status` leave the mark as it was), or a GET, HEAD or OPTIONS without one; anything else is a change,
+whatever it did, so a request the rule does not know counts as one.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import threading
 from urllib.parse import parse_qs
 
 PATH = "/_meshplane/changes"  # no bucket is named so: a bucket's name starts with a letter or a digit
-READ = re.compile(r"(?:Get|List|Describe|Head|BatchGet|Search|Lookup)(?:[A-Z]|$)")
+READ = re.compile(r"(?:Get|List|Describe|Head|BatchGet|Search|Lookup)(?:[A-Z]|$)|AssumeRole")  # a session: no stack holds one
 OPERATION = re.compile(r"^/(?:service/[^/]+/operation/)?(?P<name>[A-Z][A-Za-z0-9]+)$")  # rpc-v2-cbor; rest-json by name
 FORM = "application/x-www-form-urlencoded"
 

@@ -288,6 +288,8 @@ def test_up_with_nothing_to_change_reads_nothing_from_an_emulator_that_answered_
     first = json.loads((tmp_path / "local-state.local.json").read_text())
     mark = changes_mark(endpoint)
     assert first["changes"] == mark  # the emulator's mark after the run's last write
+    status, out, err = run(capsys, "verify", "--endpoint", endpoint)
+    assert (status, err) == (0, "") and changes_mark(endpoint) == mark  # reads, and a session in the second account
     calls = counted_calls(monkeypatch)
     status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
     assert status == 0, err

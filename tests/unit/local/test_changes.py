@@ -29,7 +29,8 @@ READS = {
     "Scheduler GetSchedule": request("GET", "/schedules/nightly"),
     "CloudWatch DescribeAlarms (CBOR)": request("POST", "/service/GraniteServiceVersion20100801/operation/DescribeAlarms"),
     "tagging GetResources (CBOR)": request("POST", "/service/ResourceGroupsTaggingAPI_20170126/operation/GetResources"),
-    "KMS BatchGet-like name": request("POST", x_amz_target="AWSGlue.BatchGetPartition"),
+    "Glue BatchGetPartition": request("POST", x_amz_target="AWSGlue.BatchGetPartition"),
+    "STS AssumeRole (a session: no stack holds one)": request("POST", body=b"Action=AssumeRole", content_type=FORM),
 }
 CHANGES = {
     "S3 PutBucketVersioning": request("PUT", "/bucket", "versioning"),
@@ -40,7 +41,6 @@ CHANGES = {
     "S3 Control DeleteAccessPoint": request("DELETE", "/v20180820/accesspoint/ap"),
     "IAM PutRolePolicy (query, form body)": request("POST", body=b"Version=2010-05-08&Action=PutRolePolicy&RoleName=r", content_type=FORM),
     "IAM CreateRole sent as a GET": request("GET", "/", "Action=CreateRole&RoleName=r"),
-    "STS AssumeRole": request("POST", body=b"Action=AssumeRole", content_type=FORM),
     "KMS TagResource": request("POST", x_amz_target="TrentService.TagResource"),
     "KMS GenerateDataKey": request("POST", x_amz_target="TrentService.GenerateDataKey"),
     "Glue UpdateTable": request("POST", x_amz_target="AWSGlue.UpdateTable"),
