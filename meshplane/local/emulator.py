@@ -148,6 +148,7 @@ class Aws:
     endpoint: str | None
     region: str
     credentials: dict = field(default_factory=dict, repr=False)  # overrides the session's (an assumed role's)
+    counted: list[int] | None = field(default=None, repr=False)  # the emulator's counts its changes' answers carry (`changes`)
     _clients: dict = field(default_factory=dict, repr=False)
 
     def client(self, service: str):
@@ -166,6 +167,7 @@ class Aws:
             if service == "s3control" and self.endpoint:
                 # S3 Control puts the account in the host (`<account>.s3-control...`): an emulator serves it at its own
                 client.meta.events.register("before-sign.s3-control", _unprefixed_host)
+            self._count_changes(client)
             self._clients[service] = client
         return self._clients[service]
 
@@ -185,7 +187,20 @@ class Aws:
                 request.url = parts._replace(scheme=local.scheme, netloc=local.netloc).geturl()
 
             client.meta.events.register("before-send.s3", to_emulator)
+        self._count_changes(client)
         return client
+
+    def _count_changes(self, client) -> None:
+        if self.counted is None:
+            return
+        counted = self.counted
+
+        def collect(http_response, **_) -> None:
+            number = http_response.headers.get(changes.HEADER) if http_response is not None else None
+            if number and number.isdigit():
+                counted.append(int(number))  # list.append: the readers' threads need no lock
+
+        client.meta.events.register("after-call", collect)
 
     def account(self) -> str:
         return self.client("sts").get_caller_identity()["Account"]
@@ -197,15 +212,16 @@ class Aws:
             "aws_secret_access_key": credentials["SecretAccessKey"],
             "aws_session_token": credentials["SessionToken"],
         }
-        return Aws(self.session, self.endpoint, self.region, keys)
+        return Aws(self.session, self.endpoint, self.region, keys, self.counted)
 
 
-def connect(endpoint: str | None, region: str, account: str, role: str | None = None) -> Aws:
+def connect(endpoint: str | None, region: str, account: str, role: str | None = None, counted: list[int] | None = None) -> Aws:
     """Clients for `account`: at `endpoint` (an emulator), else real AWS through the default credential chain.
 
     An emulator serving another account by default is switched by assuming `role` there (or a role of
     ours; moto keys its accounts by credentials), as the stack's provider for that account does. Real AWS
-    credentials for another account than asked are refused: verify never reads the wrong account.
+    credentials for another account than asked are refused: verify never reads the wrong account. `counted` collects
+    the emulator's counts of the changes the clients make (`changes`).
     """
     if endpoint is None:
         aws = Aws(boto3.Session(region_name=region), None, region)
@@ -213,7 +229,7 @@ def connect(endpoint: str | None, region: str, account: str, role: str | None = 
         if actual != account:
             raise EmulatorError(f"the credentials are for account {actual}; the stack is for account {account}", "credentials")
         return aws
-    aws = Aws(emulator_session(region), endpoint, region)
+    aws = Aws(emulator_session(region), endpoint, region, counted=counted)
     actual = _caller_account(aws, endpoint)
     if actual == account:
         return aws
@@ -233,9 +249,9 @@ def emulator_session(region: str) -> boto3.Session:
     return boto3.Session(region_name=region, **EMULATOR_CREDENTIALS)
 
 
-def connect_all(endpoint: str | None, settings) -> dict[str, Aws]:
+def connect_all(endpoint: str | None, settings, counted: list[int] | None = None) -> dict[str, Aws]:
     """Clients for every account of a stack (`meshplane.declarations.stack.StackSettings`), the default account first."""
-    return {a: connect(endpoint, settings.region, a, settings.role_of(a)) for a in settings.all_accounts()}
+    return {a: connect(endpoint, settings.region, a, settings.role_of(a), counted) for a in settings.all_accounts()}
 
 
 def _unprefixed_host(request, **_) -> None:

@@ -7,8 +7,9 @@ profile-rerun.md`). Here a connection keeps its thread: the request's body is re
 or its chunks), the app's answer is buffered and sent with the Content-Length of what is sent, so the next request
 on the connection starts where this one ended. The environ is moto's own request handler's (werkzeug's, with the
 headers it keeps). Stopping closes every open connection: a client's kept connection never reaches a stopped emulator.
-Every request that may change what moto holds is counted once answered, and `GET /_meshplane/changes` answers the
-count (`changes`): a run with nothing new to apply asks it before reading the deployment back.
+Every request that may change what moto holds is counted once answered, its answer names its count, and `GET
+/_meshplane/changes` answers the count (`changes`): a run with nothing new to apply asks it before reading the
+deployment back.
 """
 
 from __future__ import annotations
@@ -51,13 +52,13 @@ class KeptAliveHandler(MotoRequestHandler):
             self._send("400 Bad Request", [("Content-Type", "text/plain")], [str(exc).encode()], environ)
             return
         if environ["PATH_INFO"] == changes.PATH and environ["REQUEST_METHOD"] == "GET":
-            mark = json.dumps({"mark": self.server.changes.mark()}).encode()
+            mark = json.dumps({"mark": changes.COUNTED.mark()}).encode()
             self._send("200 OK", [("Content-Type", "application/json")], [mark], environ)
             return
         environ["wsgi.input"] = io.BytesIO(request)
         status, headers, body = self._call(environ)
-        if changes.may_change(environ, request):
-            self.server.changes.count()  # once answered: a mark read while it runs is not the mark after it
+        if changes.may_change(environ, request):  # counted once answered: a mark read while it runs is not the mark after it
+            headers = [*headers, (changes.HEADER, str(changes.COUNTED.count()))]
         self._send(status, headers, body, environ)
 
     def _body(self, environ: dict) -> bytes:
@@ -144,7 +145,6 @@ class KeptAliveServer(ThreadedWSGIServer):
     def __init__(self, host: str, port: int, app) -> None:
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
-        self.changes = changes.Changes()
         super().__init__(host, port, app, KeptAliveHandler)
 
     def process_request(self, request, client_address) -> None:

@@ -22,7 +22,7 @@ from meshplane.declarations.mesh import Mesh
 from meshplane.declarations.problems import MeshError, Problem
 from meshplane.declarations.stack import StackSettings
 from meshplane.local import apply as applying
-from meshplane.local import deployed
+from meshplane.local import changes, deployed
 from meshplane.local import manifests as k8s
 from meshplane.local.emulator import Aws, changes_mark, connect_all
 from meshplane.local.ownership import Journal
@@ -50,6 +50,7 @@ class UpResult:
     evaluate_seconds: float = 0.0
     seconds: float = 0.0
     mark: str | None = None  # the emulator's mark of changes after this run's last write (`changes`)
+    key: str | None = None  # the registrations' key (`registrations.memo`): the program this run applied
 
     @property
     def stack(self) -> str:
@@ -149,7 +150,7 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
     state_file = state_path(out, stack)
     last = last_run(state_file)
     journal = Journal.open(journal_path(out, stack))  # a run that did not finish began creates: read everything back
-    mark = None if refresh or not kept or journal.earlier else unchanged_since(last, endpoint)
+    mark = None if refresh or not kept or journal.earlier or last.get("registrations") != key else unchanged_since(last, endpoint)
     report = as_last_applied(evaluation, last) if mark else None
     if report is not None:
         echo(f"the emulator at {endpoint} has answered no change since the last run applied stack {stack} (its mark "
@@ -157,7 +158,7 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
     else:
         report, mark = _apply(evaluation, endpoint, settings, last, on_its_own, journal, where, echo)
     k8s.write(manifests, out, previous_manifests(last, out))
-    result = UpResult(project, endpoint, evaluation, report, manifests, out, state_file, advisories, evaluate_seconds, mark=mark)
+    result = UpResult(project, endpoint, evaluation, report, manifests, out, state_file, advisories, evaluate_seconds, mark=mark, key=key)
     result.seconds = time.monotonic() - started
     _write_state(result)
     keys = [a.real["arn"] for a in report.applied if a.resource.type == tokens.KEY and a.real.get("arn")]
@@ -169,9 +170,11 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
 def _apply(evaluation: Evaluation, endpoint: str, settings: StackSettings, last: dict, on_its_own: bool, journal: Journal,
            where: Callable[[Resource], tuple[str, int]], echo: Echo) -> tuple[applying.ApplyReport, str | None]:
     """Read each resource back and write what departs from its declaration; with the emulator's mark of changes after
-    the last write (None from an emulator that keeps none)."""
+    the last write, when nothing but this run changed the emulator meanwhile (else None, as from an emulator that keeps
+    no mark: the next run reads everything back)."""
     cloud = applying.cloud_resources(evaluation)
-    accounts = connect_all(endpoint, settings)
+    before, counted = changes_mark(endpoint), []
+    accounts = connect_all(endpoint, settings, counted)
     for account, aws in accounts.items():
         govern_catalog(aws)
     echo(f"applying {len(cloud)} AWS resources to {endpoint} (accounts {', '.join(accounts)}; {settings.region}); "
@@ -179,7 +182,7 @@ def _apply(evaluation: Evaluation, endpoint: str, settings: StackSettings, last:
     progress = _progress(echo) if len(cloud) >= PROGRESS_FROM else None
     read_ahead = on_its_own and last.get("endpoint") == endpoint  # it holds what the last run applied: read it all at once
     report = applying.apply(evaluation, accounts, settings.account_id, progress, journal, where, known_keys(last), read_ahead)
-    return report, changes_mark(endpoint)
+    return report, changes.own_changes_only(before, changes_mark(endpoint), counted)
 
 
 def unchanged_since(last: dict, endpoint: str) -> str | None:
@@ -347,6 +350,7 @@ def _write_state(result: UpResult) -> None:
         "account": result.settings.account_id,
         "region": result.settings.region,
         "changes": result.mark,  # the emulator's mark: the same at the next run, nothing has changed it since
+        "registrations": result.key,
         "substitutions": report.ids.substitutions,
         "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "applied": [

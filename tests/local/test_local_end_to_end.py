@@ -332,7 +332,53 @@ def test_any_change_to_the_emulator_since_the_last_run_reads_everything_back(dep
     assert status == 0, err
     assert "has answered no change" not in out and "282 AWS resources: 0 created, 0 updated, 282 unchanged" in out
     status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert status == 0, err
     assert "has answered no change" in out and "282 AWS resources: 0 created, 0 updated, 282 unchanged" in out
+
+
+def test_a_change_another_client_makes_while_a_run_reads_is_repaired_by_the_next(deployed, endpoint, admin, capsys, tmp_path, monkeypatch):
+    from meshplane.local import up as up_
+
+    applied = up_.applying.apply
+
+    def then_someone_else_writes(*args, **kwargs):
+        report = applied(*args, **kwargs)  # every resource read: the write below comes after the bucket's reading
+        admin("s3").put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
+        return report
+
+    monkeypatch.setattr(up_.applying, "apply", then_someone_else_writes)
+    status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"), "--refresh")
+    assert status == 0, err
+    assert json.loads((tmp_path / "local-state.local.json").read_text())["changes"] is None  # not only its own changes
+    monkeypatch.setattr(up_.applying, "apply", applied)
+    status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert status == 0, err
+    assert "has answered no change" not in out and "282 AWS resources: 0 created, 1 updated, 281 unchanged" in out
+    assert f"bucket versioning {BUCKET}: status is 'Suspended', declared 'Enabled'" in out
+
+
+def test_an_unfinished_run_or_another_programs_state_reads_everything_back(deployed, endpoint, capsys, tmp_path):
+    from meshplane.local import up as up_
+
+    state_file = tmp_path / "local-state.local.json"
+    journal = up_.journal_path(tmp_path / "manifests", "local")
+    journal.write_text(json.dumps({"run": "killed", "type": "aws:s3/bucket:Bucket", "account": "123456789012", "name": BUCKET}) + "\n")
+    status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert status == 0, err
+    assert "has answered no change" not in out and "0 created, 0 updated, 282 unchanged" in out and not journal.exists()
+    state = json.loads(state_file.read_text())
+    state_file.write_text(json.dumps({**state, "registrations": "another program's"}))
+    status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert status == 0, err
+    assert "has answered no change" not in out and "0 created, 0 updated, 282 unchanged" in out
+    state = json.loads(state_file.read_text())
+    state["applied"][0]["inputs"] = {"edited": True}
+    state_file.write_text(json.dumps(state))
+    status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert status == 0, err
+    assert "has answered no change" not in out and "0 created, 0 updated, 282 unchanged" in out
+    status, out, err = run(capsys, "up", "--local", "--endpoint", endpoint, "--out", str(tmp_path / "manifests"))
+    assert "has answered no change" in out  # each of those runs kept the mark: the next reads nothing
 
 
 def test_another_environment_lands_in_its_own_account_of_the_emulator(endpoint, admin, capsys, tmp_path, monkeypatch):

@@ -118,6 +118,26 @@ def test_the_mark_of_changes_moves_with_a_write_and_not_with_a_read(endpoint, ad
     assert changes_mark(endpoint) != after
 
 
+def test_a_change_names_its_count_in_its_answer_and_a_read_does_not(endpoint, admin):
+    from meshplane.local.emulator import changes_mark
+
+    s3 = admin("s3")
+    put = s3.create_bucket(Bucket="counted")["ResponseMetadata"]["HTTPHeaders"]
+    read = s3.get_bucket_versioning(Bucket="counted")["ResponseMetadata"]["HTTPHeaders"]
+    assert changes_mark(endpoint).endswith(f"-{put['x-meshplane-change']}") and "x-meshplane-change" not in read
+
+
+def test_moto_reads_a_query_body_of_any_type_and_the_mark_sees_it(endpoint):
+    from meshplane.local.emulator import changes_mark
+
+    before = changes_mark(endpoint)
+    conn = connection(endpoint)
+    answer = call(conn, "GET", "/", "Action=CreateRole&RoleName=sneaked&AssumeRolePolicyDocument=%7B%7D&Version=2010-05-08",
+                  {"Content-Type": "text/plain", "Authorization": STS.replace("/sts/", "/iam/")})  # fmt: skip
+    assert answer.status == 200 and b"<CreateRoleResult>" in answer.body  # moto created a role
+    assert changes_mark(endpoint) != before
+
+
 def test_an_emulator_that_keeps_no_mark_has_none(tmp_path):
     import http.server
 
@@ -132,5 +152,5 @@ def test_an_emulator_that_keeps_no_mark_has_none(tmp_path):
     with Emulator() as emulator:
         first = changes_mark(emulator.endpoint)
     with Emulator() as emulator:
-        assert changes_mark(emulator.endpoint) not in (first, None)  # each start has its own token
+        assert changes_mark(emulator.endpoint) == first  # moto's state is the process's: so is its count
     assert changes_mark(emulator.endpoint) is None  # stopped: nothing answers
