@@ -13,7 +13,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from localkit import deployed_once  # noqa: F401 (a fixture)
+from localkit import deployed_once, deployments  # noqa: F401 (fixtures)
 
 from meshplane.local.emulator import Aws, connect
 
@@ -55,14 +55,14 @@ def denied(call) -> bool:
 @pytest.fixture
 def admin(deployed_once):
     """boto3 clients of the deployed sample's account (the conftest's `admin` would empty the emulator first)."""
-    return connect(deployed_once, "us-east-1", ACCOUNT).client
+    return connect(deployed_once.endpoint, "us-east-1", ACCOUNT).client
 
 
 @pytest.fixture
 def written(deployed_once) -> str:
     """users/profile-updates holds one object, written by its own job role."""
-    as_role(deployed_once, JOB).client("s3").put_object(Bucket=BUCKET, Key=DATA, Body=b'{"user_id": "u1"}\n')
-    return deployed_once
+    as_role(deployed_once.endpoint, JOB).client("s3").put_object(Bucket=BUCKET, Key=DATA, Body=b'{"user_id": "u1"}\n')
+    return deployed_once.endpoint
 
 
 def test_the_job_role_writes_under_its_products_prefix_over_tls_only(written, admin):
