@@ -33,8 +33,9 @@ run: setup
 	$(BIN)/meshplane validate --env local
 	$(BIN)/meshplane up --local --verify --check --data --test --status
 
-# the deploy script of the workflows reads `meshplane stacks --format json` with jq; a test runs it
-$(JQ):
+# the deploy script of the workflows reads `meshplane stacks --format json` with jq; a test runs it. apt-get takes one
+# lock: under `make -j` (.ci/run) jq's install waits for Chromium's
+$(JQ): | $(CHROMIUM)
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq
 

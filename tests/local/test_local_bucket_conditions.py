@@ -3,6 +3,7 @@ deployed sample, each role reads and writes what the producer's policies say, th
 
 moto alone applies every conditional Deny to everyone (the TLS-only statement blocks every object call), and access
 point policies gate nothing. Identity enforcement stays off here: what these tests see is the resource policies'.
+The tests share one deployment of the sample (localkit.deployed_once) and undo what they change.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
+
+from localkit import deployed_once, deployments  # noqa: F401 (fixtures)
 
 from meshplane.local.emulator import Aws, connect
 
@@ -50,10 +53,16 @@ def denied(call) -> bool:
 
 
 @pytest.fixture
-def written(deployed, endpoint) -> str:
+def admin(deployed_once):
+    """boto3 clients of the deployed sample's account (the conftest's `admin` would empty the emulator first)."""
+    return connect(deployed_once.endpoint, "us-east-1", ACCOUNT).client
+
+
+@pytest.fixture
+def written(deployed_once) -> str:
     """users/profile-updates holds one object, written by its own job role."""
-    as_role(endpoint, JOB).client("s3").put_object(Bucket=BUCKET, Key=DATA, Body=b'{"user_id": "u1"}\n')
-    return endpoint
+    as_role(deployed_once.endpoint, JOB).client("s3").put_object(Bucket=BUCKET, Key=DATA, Body=b'{"user_id": "u1"}\n')
+    return deployed_once.endpoint
 
 
 def test_the_job_role_writes_under_its_products_prefix_over_tls_only(written, admin):
@@ -77,7 +86,7 @@ def test_listings_are_judged_the_account_is_denied_the_deployer_the_quality_role
     assert denied(lambda: deployer.get_object(Bucket=BUCKET, Key=DATA))
     through = as_role(written, QUALITY).through_access_points()
     assert [denied(listing) for listing in listings(through, point_of(admin, QUALITY))] == [False] * 4
-    assert through.list_objects_v2(Bucket=point_of(admin, QUALITY))["KeyCount"] == 1
+    assert through.list_objects_v2(Bucket=point_of(admin, QUALITY), Prefix="profile_date=")["KeyCount"] == 1
     assert [denied(listing) for listing in listings(as_role(written, QUALITY).client("s3"), BUCKET)] == [True] * 4  # not through it
     assert [denied(listing) for listing in listings(as_role(written, JOB).client("s3"), BUCKET)] == [False] * 4
     assert denied(lambda: as_role(written, STRANGER).through_access_points().list_objects_v2(Bucket=point_of(admin, QUALITY)))
@@ -102,20 +111,27 @@ def test_a_consumer_with_an_agreement_reads_through_its_access_point_only(writte
 def test_a_consumer_without_an_agreement_and_a_rogue_are_denied(written, admin):
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}]}
     admin("iam").create_role(RoleName="rogue", AssumeRolePolicyDocument=json.dumps(trust))
-    for arn in (STRANGER, f"arn:aws:iam::{ACCOUNT}:role/rogue"):
-        caller = as_role(written, arn)
-        assert denied(lambda: caller.client("s3").get_object(Bucket=BUCKET, Key=DATA)), arn
-        assert denied(lambda: caller.client("s3").put_object(Bucket=BUCKET, Key=DATA, Body=b"{}")), arn
-        # another consumer's access point: the bucket delegates to it, its own policy names someone else
-        assert denied(lambda: caller.through_access_points().get_object(Bucket=point_of(admin, CONSUMER), Key=DATA)), arn
+    try:
+        for arn in (STRANGER, f"arn:aws:iam::{ACCOUNT}:role/rogue"):
+            caller = as_role(written, arn)
+            assert denied(lambda: caller.client("s3").get_object(Bucket=BUCKET, Key=DATA)), arn
+            assert denied(lambda: caller.client("s3").put_object(Bucket=BUCKET, Key=DATA, Body=b"{}")), arn
+            # another consumer's access point: the bucket delegates to it, its own policy names someone else
+            assert denied(lambda: caller.through_access_points().get_object(Bucket=point_of(admin, CONSUMER), Key=DATA)), arn
+    finally:
+        admin("iam").delete_role(RoleName="rogue")
 
 
 def test_a_condition_the_emulator_does_not_judge_fails_closed_and_is_said(written, admin, capsys):
-    policy = json.loads(admin("s3").get_bucket_policy(Bucket=BUCKET)["Policy"])
+    declared = admin("s3").get_bucket_policy(Bucket=BUCKET)["Policy"]
+    policy = json.loads(declared)
     policy["Statement"].append({"Sid": "DenyOldClients", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*",
                                 "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}})  # fmt: skip
     admin("s3").put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
-    quality = as_role(written, QUALITY).through_access_points()
-    assert denied(lambda: quality.get_object(Bucket=point_of(admin, QUALITY), Key=DATA))
+    try:
+        quality = as_role(written, QUALITY).through_access_points()
+        assert denied(lambda: quality.get_object(Bucket=point_of(admin, QUALITY), Key=DATA))
+    finally:
+        admin("s3").put_bucket_policy(Bucket=BUCKET, Policy=declared)
     assert (f"emulator: error: bucket {BUCKET}: statement DenyOldClients: operator NumericLessThan, key s3:TlsVersion not evaluated by the "
             "emulator: the Deny applies whatever its condition") in capsys.readouterr().err  # fmt: skip

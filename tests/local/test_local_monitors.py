@@ -1,7 +1,8 @@
 """The monitors in the emulator: `up --local` applies the alarms, topics (policy, key, subscription), the failed-quality
 rule and its target, the schedules, dashboards and quality roles, and says loudly what it cannot apply (the Glue Data
 Quality rulesets, the S3 request metrics), recording it in the state file; `verify` reads every monitor property back,
-a tampered one is a located finding, and the next `up --local` repairs it.
+a tampered one is a located finding, and the next `up --local` repairs it. The tests that only read share one
+deployment (localkit.deployed_once).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
+from localkit import ROOT, Deployment, deployed_once, deployments  # noqa: F401 (fixtures)
+
+from meshplane.local.emulator import connect
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +29,13 @@ def errors(text: str) -> list[str]:
     return [line for line in text.splitlines() if ": error: " in line]
 
 
-def test_the_monitors_are_applied_read_back_and_what_moto_cannot_hold_is_said(deployed, admin):
+def clients(deployment: Deployment):
+    """boto3 clients of the shared deployment's default account (the conftest's `admin` empties the emulator first)."""
+    return connect(deployment.endpoint, "us-east-1", A).client
+
+
+def test_the_monitors_are_applied_read_back_and_what_moto_cannot_hold_is_said(deployed_once):
+    admin, deployed = clients(deployed_once), deployed_once.out
     alarm = admin("cloudwatch").describe_alarms(AlarmNames=[ALARM])["MetricAlarms"][0]
     assert (alarm["TreatMissingData"], alarm["ComparisonOperator"], alarm["Threshold"]) == ("breaching", "LessThanOrEqualToThreshold", 0.0)
     assert alarm["AlarmActions"] == [TOPIC]  # alarms reach the topic by their actions, and by nothing else
@@ -58,6 +68,15 @@ def test_the_monitors_are_applied_read_back_and_what_moto_cannot_hold_is_said(de
     assert next(r for r in rulesets if r["name"] == "users/play-events-quality")["program_inputs"]["ruleset"].startswith("Rules = [")
 
 
+def test_an_unconfirmed_email_subscription_is_not_drift(deployed_once, command, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    admin, endpoint = clients(deployed_once), deployed_once.endpoint
+    subscription = admin("sns").list_subscriptions_by_topic(TopicArn=TOPIC)["Subscriptions"][0]
+    assert subscription["Endpoint"] == "users-data@daff.example"  # its ARN is AWS's (PendingConfirmation until its reader confirms)
+    status, out, err = command("verify", "--env", "local", "--endpoint", endpoint)
+    assert (status, errors(err)) == (0, []), err
+
+
 def test_a_tampered_alarm_topic_policy_and_schedule_are_found_then_repaired(deployed, endpoint, admin, command, tmp_path):
     cw, sns = admin("cloudwatch"), admin("sns")
     alarm = cw.describe_alarms(AlarmNames=[ALARM])["MetricAlarms"][0]
@@ -88,10 +107,3 @@ def test_a_tampered_alarm_topic_policy_and_schedule_are_found_then_repaired(depl
     assert cw.describe_alarms(AlarmNames=[ALARM])["MetricAlarms"][0]["Threshold"] == 0.0
     tags = {t["Key"]: t["Value"] for t in cw.list_tags_for_resource(ResourceARN=alarm["AlarmArn"])["Tags"]}
     assert tags.get("owner") != "someone-else@example.com", tags
-
-
-def test_an_unconfirmed_email_subscription_is_not_drift(deployed, endpoint, admin, command):
-    subscription = admin("sns").list_subscriptions_by_topic(TopicArn=TOPIC)["Subscriptions"][0]
-    assert subscription["Endpoint"] == "users-data@daff.example"  # its ARN is AWS's (PendingConfirmation until its reader confirms)
-    status, out, err = command("verify", "--env", "local", "--endpoint", endpoint)
-    assert (status, errors(err)) == (0, []), err

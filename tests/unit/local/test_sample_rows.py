@@ -199,7 +199,8 @@ def test_pattern_examples_match_and_do_not_repeat():
 
 
 def test_every_product_of_a_generated_mesh_gets_rows_its_rules_pass(tmp_path):
-    mesh = generate(Shape(products=40, domains=8))
+    """12 products hold every column type and each number of columns but 9 (the generator's only differences)."""
+    mesh = generate(Shape(products=12, domains=4))
     for p in mesh["products"]:
         spec = Product.model_validate(yaml.safe_load(product_yaml(p)))
         sample = sample_rows.sample(spec.output, sample_rows.seed_of(product_id(p["address"]), 1), AT)
