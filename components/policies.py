@@ -159,8 +159,9 @@ def bucket_policy(own: Location, job: str, domain: DomainPrincipals, access_poin
 
     TLS only; reads only through the product's access points (`access_points`: their ARN pattern) or by the
     domain's own principals; listings by those and by the administrators too (the deployer's provider reads the
-    bucket with HeadBucket, which S3 authorizes as s3:ListBucket; it reads no object); writes by the job alone. The access points decide who reads through them. Only the
-    deployer (and the break-glass role) changes the bucket's policy, encryption, ownership or public access block.
+    bucket with HeadBucket, which S3 authorizes as s3:ListBucket; it reads no object); writes by the job alone. The
+    access points decide who reads through them. Only the deployer (and the break-glass role) changes the bucket's
+    policy, encryption, ownership or public access block.
     """
     bucket, objects = own.bucket_arn, f"{own.bucket_arn}/*"
     own_readers = [domain.readers, domain.lakeformation]

@@ -6,10 +6,10 @@ existence check of `create_role`), and does so on every request signed with an a
 assumed. With a role per product, each IAM call and each request of another account's deployer grew with the
 mesh, which made a run quadratic; its IAM enforcement (`AssumedRoleAccessKey`) scans every role ever assumed again
 on every enforced request, which made the in-process access check quadratic (about 1,300 roles assumed at 1,000
-products, each scanned for each of three actions of a million pairs). Here the roles are kept in a dict that indexes them by name and ARN as
-moto adds and removes them, and assumed roles by access key. moto's server also lists its own package folder on
-disk for every request it routes (`backends.list_of_moto_modules`, a tenth of its time on a run with nothing to
-change): the list is read once. Only the emulator started in this process gets them (`Emulator`); behaviour is
+products, each scanned for each of three actions of a million pairs). Here the roles are kept in a dict that indexes
+them by name and ARN as moto adds and removes them, and assumed roles by access key. moto's server also lists its own
+package folder on disk for every request it routes (`backends.list_of_moto_modules`, a tenth of its time on a run with
+nothing to change): the list is read once. Only the emulator started in this process gets them (`Emulator`); behaviour is
 moto's own: the same answers, the same errors.
 """
 

@@ -4,9 +4,10 @@ what a stale or failing product puts at risk downstream.
 Read where the stack is deployed (an emulator, or AWS through the default credential chain), with a constant number of
 calls per product whatever the mesh's size. Each product is read as its domain's quality role (assumed once per domain)
 through the product's quality access point, as `meshplane test` reads it: the bucket's policy lets no other principal
-read it, the deployer included (DenyReadsOutsideAgreements), and lets only its administrators and its own domain list it. Its current bucket is listed once (its newest data
-object, and its newest stored quality result under `_meshplane/quality/<version>/`) and the newest quality result is
-read; each account's alarms are described once by the stack's prefix. A refused call is one located line, exit 1.
+read it, the deployer included (DenyReadsOutsideAgreements), and lets only its administrators and its own domain list
+it. Its current bucket is listed once (its newest data object, and its newest stored quality result under
+`_meshplane/quality/<version>/`) and the newest quality result is read; each account's alarms are described once by
+the stack's prefix. A refused call is one located line, exit 1.
 """
 
 from __future__ import annotations

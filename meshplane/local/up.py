@@ -150,13 +150,14 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
     state_file = state_path(out, stack)
     last = last_run(state_file)
     journal = Journal.open(journal_path(out, stack))  # a run that did not finish began creates: read everything back
-    mark = None if refresh or not kept or journal.earlier or last.get("registrations") != key else unchanged_since(last, endpoint)
-    report = as_last_applied(evaluation, last) if mark else None
+    mark = changes_mark(endpoint)  # before this run writes anything
+    standing = not refresh and kept and not journal.earlier and unchanged_since(last, endpoint, key, mark)
+    report = as_last_applied(evaluation, last) if standing else None
     if report is not None:
         echo(f"the emulator at {endpoint} has answered no change since the last run applied stack {stack} (its mark "
              f"{mark}): its {len(report.applied)} AWS resources stand as that run left them, none read back (`--refresh` reads each)")
     else:
-        report, mark = _apply(evaluation, endpoint, settings, last, on_its_own, journal, where, echo)
+        report, mark = _apply(evaluation, endpoint, settings, last, on_its_own, journal, where, echo, mark)
     k8s.write(manifests, out, previous_manifests(last, out))
     result = UpResult(project, endpoint, evaluation, report, manifests, out, state_file, advisories, evaluate_seconds, mark=mark, key=key)
     result.seconds = time.monotonic() - started
@@ -168,12 +169,12 @@ def up(project: Project, endpoint: str, out: Path, gate: Gate | None = governanc
 
 
 def _apply(evaluation: Evaluation, endpoint: str, settings: StackSettings, last: dict, on_its_own: bool, journal: Journal,
-           where: Callable[[Resource], tuple[str, int]], echo: Echo) -> tuple[applying.ApplyReport, str | None]:
+           where: Callable[[Resource], tuple[str, int]], echo: Echo, before: str | None) -> tuple[applying.ApplyReport, str | None]:
     """Read each resource back and write what departs from its declaration; with the emulator's mark of changes after
-    the last write, when nothing but this run changed the emulator meanwhile (else None, as from an emulator that keeps
-    no mark: the next run reads everything back)."""
+    the last write, when nothing but this run changed the emulator since its mark `before` (else None, as from an
+    emulator that keeps no mark: the next run reads everything back)."""
     cloud = applying.cloud_resources(evaluation)
-    before, counted = changes_mark(endpoint), []
+    counted: list[int] = []
     accounts = connect_all(endpoint, settings, counted)
     for account, aws in accounts.items():
         govern_catalog(aws)
@@ -185,13 +186,10 @@ def _apply(evaluation: Evaluation, endpoint: str, settings: StackSettings, last:
     return report, changes.own_changes_only(before, changes_mark(endpoint), counted)
 
 
-def unchanged_since(last: dict, endpoint: str) -> str | None:
-    """The emulator's mark of changes when it is the one the last run's state keeps for this endpoint: nothing has
-    changed the emulator since that run applied the stack. Read before this run writes anything."""
-    kept = last.get("changes")
-    if last.get("endpoint") != endpoint or not isinstance(kept, str):
-        return None
-    return kept if changes_mark(endpoint) == kept else None
+def unchanged_since(last: dict, endpoint: str, key: str | None, mark: str | None) -> bool:
+    """Whether the last run's state is of this program (its registrations' `key`) at this endpoint, and keeps the
+    emulator's `mark`: nothing has changed the emulator since that run applied the stack."""
+    return mark is not None and last.get("endpoint") == endpoint and last.get("registrations") == key and last.get("changes") == mark
 
 
 def as_last_applied(evaluation: Evaluation, state: dict) -> applying.ApplyReport | None:
